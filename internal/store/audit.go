@@ -1,0 +1,159 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/aimsproject/aims/internal/aims"
+)
+
+// record is the single write path's last step: every create, update and
+// delete in aims calls it in the transaction that makes the change, so the
+// change and its audit event commit together or not at all. before and
+// after are the record as the API shows it (nil for none).
+func (tx *Tx) record(ctx context.Context, scope aims.Scope, action aims.AuditAction, entityType, entityID, label string, before, after any) error {
+	b, err := auditJSON(before)
+	if err != nil {
+		return fmt.Errorf("audit %s %s: %w", entityType, entityID, err)
+	}
+	a, err := auditJSON(after)
+	if err != nil {
+		return fmt.Errorf("audit %s %s: %w", entityType, entityID, err)
+	}
+	actor := scope.Actor()
+	ev := aims.AuditEvent{
+		ID:          newID(),
+		OccurredAt:  tx.now,
+		Actor:       actor,
+		Action:      action,
+		EntityType:  entityType,
+		EntityID:    entityID,
+		EntityLabel: label,
+		Before:      b,
+		After:       a,
+		RequestID:   aims.RequestIDFrom(ctx),
+	}
+	_, err = tx.tx.ExecContext(ctx, `
+		INSERT INTO audit_events (id, org_id, occurred_at, actor_kind, actor_user_id, actor_token_id, actor_label,
+			action, entity_type, entity_id, entity_label, before_json, after_json, request_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		ev.ID, scope.OrgID(), ev.OccurredAt, string(actor.Kind), actor.UserID, actor.TokenID, actor.Label,
+		string(action), entityType, entityID, label, nullJSON(b), nullJSON(a), ev.RequestID)
+	if err != nil {
+		return fmt.Errorf("record audit event for %s %s: %w", entityType, entityID, mapError(err))
+	}
+	tx.events++
+	return nil
+}
+
+// recordCreate, recordUpdate and recordDelete name the three kinds of change.
+func (tx *Tx) recordCreate(ctx context.Context, scope aims.Scope, entityType, id string, after aims.Auditable) error {
+	return tx.record(ctx, scope, aims.ActionCreate, entityType, id, after.AuditLabel(), nil, after)
+}
+
+func (tx *Tx) recordUpdate(ctx context.Context, scope aims.Scope, entityType, id string, before, after aims.Auditable) error {
+	return tx.record(ctx, scope, aims.ActionUpdate, entityType, id, after.AuditLabel(), before, after)
+}
+
+func (tx *Tx) recordDelete(ctx context.Context, scope aims.Scope, entityType, id string, before aims.Auditable) error {
+	return tx.record(ctx, scope, aims.ActionDelete, entityType, id, before.AuditLabel(), before, nil)
+}
+
+// EventsRecorded says how many audit events this transaction has written;
+// tests use it to check that a write was recorded.
+func (tx *Tx) EventsRecorded() int { return tx.events }
+
+func auditJSON(v any) (json.RawMessage, error) {
+	if v == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	if string(b) == "null" {
+		return nil, nil
+	}
+	return b, nil
+}
+
+func nullJSON(b json.RawMessage) any {
+	if b == nil {
+		return nil
+	}
+	return string(b)
+}
+
+// auditWhere is the filter of FindAuditEvents and its count. Optional times
+// come as a flag and a value: an untyped NULL cannot be compared with a
+// timestamp on PostgreSQL, and CAST(... AS TIMESTAMP) means a number on SQLite.
+const auditWhere = `WHERE org_id = $1
+			AND (CAST($2 AS TEXT) IS NULL OR entity_type = $2)
+			AND (CAST($3 AS TEXT) IS NULL OR entity_id = $3)
+			AND (CAST($4 AS TEXT) IS NULL OR actor_user_id = $4 OR actor_token_id = $4)
+			AND (CAST($5 AS TEXT) IS NULL OR action = $5)
+			AND (NOT $6 OR occurred_at >= $7)
+			AND (NOT $8 OR occurred_at < $9)`
+
+// FindAuditEvents lists an organization's audit events, newest first, with
+// the total that match.
+func FindAuditEvents(ctx context.Context, q Querier, scope aims.Scope, f aims.AuditFilter) ([]*aims.AuditEvent, int, error) {
+	limit, offset := limitOffset(f.Page)
+	rows, err := q.queryer().QueryContext(ctx, `
+		SELECT id, occurred_at, actor_kind, actor_user_id, actor_token_id, actor_label, action,
+			entity_type, entity_id, entity_label, before_json, after_json, request_id,
+			COUNT(*) OVER ()
+		FROM audit_events
+		`+auditWhere+`
+		ORDER BY occurred_at DESC, id DESC
+		LIMIT $10 OFFSET $11`,
+		scope.OrgID(), opt(f.EntityType), opt(f.EntityID), opt(f.ActorID), opt(f.Action),
+		f.Since != nil, timeOrZero(f.Since), f.Until != nil, timeOrZero(f.Until), limit, offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("find audit events: %w", mapError(err))
+	}
+	defer rows.Close()
+	var out []*aims.AuditEvent
+	total := 0
+	for rows.Next() {
+		var ev aims.AuditEvent
+		var before, after sql.NullString
+		var kind, action string
+		if err := rows.Scan(&ev.ID, &ev.OccurredAt, &kind, &ev.Actor.UserID, &ev.Actor.TokenID, &ev.Actor.Label, &action,
+			&ev.EntityType, &ev.EntityID, &ev.EntityLabel, &before, &after, &ev.RequestID, &total); err != nil {
+			return nil, 0, fmt.Errorf("scan audit event: %w", err)
+		}
+		ev.OccurredAt = ev.OccurredAt.UTC()
+		ev.Actor.Kind = aims.ActorKind(kind)
+		ev.Action = aims.AuditAction(action)
+		if before.Valid {
+			ev.Before = json.RawMessage(before.String)
+		}
+		if after.Valid {
+			ev.After = json.RawMessage(after.String)
+		}
+		out = append(out, &ev)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("find audit events: %w", err)
+	}
+	if len(out) == 0 && offset > 0 {
+		total, err = countAuditEvents(ctx, q, scope, f)
+	}
+	return out, total, err
+}
+
+func countAuditEvents(ctx context.Context, q Querier, scope aims.Scope, f aims.AuditFilter) (int, error) {
+	var n int
+	err := q.queryer().QueryRowContext(ctx, `
+		SELECT COUNT(*) FROM audit_events
+		`+auditWhere,
+		scope.OrgID(), opt(f.EntityType), opt(f.EntityID), opt(f.ActorID), opt(f.Action),
+		f.Since != nil, timeOrZero(f.Since), f.Until != nil, timeOrZero(f.Until)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count audit events: %w", mapError(err))
+	}
+	return n, nil
+}

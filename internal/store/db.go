@@ -1,0 +1,248 @@
+// Package store keeps every record of aims in SQLite (the embedded default)
+// or PostgreSQL (for scale-out). It holds all SQL of the program: no other
+// package imports database/sql (an architecture test checks it).
+//
+// Reads take a Querier (a *DB or a *Tx); writes take a *Tx, and every write
+// records an audit event in the same transaction through Tx.record, the
+// single write path that the tamper-evident log seals.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// Dialect names the database in use.
+type Dialect string
+
+// The supported dialects.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is an open database. On SQLite it keeps one writer connection (SQLite
+// has one writer at a time; queueing in Go is cheaper than SQLITE_BUSY) and
+// a pool of readers; on PostgreSQL one pool serves both.
+type DB struct {
+	dialect Dialect
+	writer  *sql.DB
+	reader  *sql.DB
+	pool    *pgxpool.Pool // PostgreSQL only
+	label   string        // where the data lives, for logs; no secrets
+	now     func() time.Time
+}
+
+// Options says where the data lives.
+type Options struct {
+	// DatabaseURL selects PostgreSQL when it starts with postgres:// or
+	// postgresql://. Empty means SQLite in DataDir.
+	DatabaseURL string
+	// DataDir holds aims.db when SQLite is used.
+	DataDir string
+	// SQLitePath overrides the SQLite file (tests use a temp file).
+	SQLitePath string
+}
+
+// Open opens the database named by opts. It does not migrate: call Migrate.
+func Open(ctx context.Context, opts Options) (*DB, error) {
+	if u := opts.DatabaseURL; u != "" {
+		if !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
+			return nil, fmt.Errorf("database URL must start with postgres:// or postgresql:// (leave it empty for the embedded SQLite database)")
+		}
+		return openPostgres(ctx, u)
+	}
+	path := opts.SQLitePath
+	if path == "" {
+		if opts.DataDir == "" {
+			return nil, errors.New("no data directory and no database URL given")
+		}
+		if err := os.MkdirAll(opts.DataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("create data directory: %w", err)
+		}
+		path = filepath.Join(opts.DataDir, "aims.db")
+	}
+	return openSQLite(ctx, path)
+}
+
+// sqlitePragmas are set per connection through the DSN: WAL with full sync
+// so that an acknowledged write survives a crash, a busy timeout, foreign
+// keys, BEGIN IMMEDIATE so that read-then-write transactions do not fail
+// with SQLITE_BUSY, and times stored in a form SQLite's date functions read.
+const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate&_time_format=sqlite"
+
+func openSQLite(ctx context.Context, path string) (*DB, error) {
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + sqlitePragmas
+	writer, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	writer.SetMaxOpenConns(1)
+	writer.SetConnMaxIdleTime(0)
+	reader, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	if err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	reader.SetMaxOpenConns(8)
+	reader.SetMaxIdleConns(8)
+	db := &DB{dialect: SQLite, writer: writer, reader: reader, label: path, now: time.Now}
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	return db, nil
+}
+
+func openPostgres(ctx context.Context, dsn string) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("parse database URL: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	sdb := stdlib.OpenDBFromPool(pool)
+	label := fmt.Sprintf("postgres://%s:%d/%s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database)
+	db := &DB{dialect: Postgres, writer: sdb, reader: sdb, pool: pool, label: label, now: time.Now}
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to %s: %w", label, err)
+	}
+	return db, nil
+}
+
+// Dialect reports which database is in use.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// String names where the data lives, without credentials.
+func (db *DB) String() string { return string(db.dialect) + " " + db.label }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.writer.PingContext(ctx); err != nil {
+		return err
+	}
+	if db.reader != db.writer {
+		return db.reader.PingContext(ctx)
+	}
+	return nil
+}
+
+// Close closes every connection.
+func (db *DB) Close() error {
+	err := db.writer.Close()
+	if db.reader != db.writer {
+		err = errors.Join(err, db.reader.Close())
+	}
+	if db.pool != nil {
+		db.pool.Close()
+	}
+	return err
+}
+
+// SetClock replaces the clock; tests use it to make times predictable.
+func (db *DB) SetClock(now func() time.Time) { db.now = now }
+
+// Now returns the current time as stored: UTC, truncated to microseconds
+// (PostgreSQL keeps microseconds; hashing a time must give one answer on
+// both databases).
+func (db *DB) Now() time.Time { return db.now().UTC().Truncate(time.Microsecond) }
+
+// queryer is what *sql.DB, *sql.Conn and *sql.Tx have in common.
+type queryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Querier is a *DB or a *Tx. Reads accept either, so that they compose
+// inside a transaction; only package store can look inside.
+type Querier interface {
+	queryer() queryer
+}
+
+func (db *DB) queryer() queryer { return db.reader }
+
+// Tx is a transaction. Every write in it carries the same time, and every
+// write records its audit event through it.
+type Tx struct {
+	tx      *sql.Tx
+	db      *DB
+	now     time.Time
+	events  int
+	afterFn []func()
+}
+
+func (tx *Tx) queryer() queryer { return tx.tx }
+
+// Now is the time of every write in this transaction.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// Dialect reports which database is in use.
+func (tx *Tx) Dialect() Dialect { return tx.db.dialect }
+
+// AfterCommit runs fn once the transaction has committed (to notify, never
+// to write).
+func (tx *Tx) AfterCommit(fn func()) { tx.afterFn = append(tx.afterFn, fn) }
+
+// maxAttempts bounds how often Transact retries a transaction that lost a
+// race (PostgreSQL serialization failure or deadlock, SQLite busy).
+const maxAttempts = 5
+
+// Transact runs fn in a transaction and commits it when fn returns nil. A
+// transaction that failed on a transient conflict is retried from the start,
+// so fn must not have effects outside the transaction.
+func (db *DB) Transact(ctx context.Context, fn func(tx *Tx) error) error {
+	var err error
+	for attempt := 1; attempt <= maxAttempts; attempt++ {
+		err = db.transactOnce(ctx, fn)
+		if err == nil || !isRetryable(err) || ctx.Err() != nil {
+			return err
+		}
+		slog.DebugContext(ctx, "retrying transaction", "attempt", attempt, "err", err)
+		time.Sleep(time.Duration(attempt*attempt)*5*time.Millisecond + time.Duration(rand.IntN(5))*time.Millisecond)
+	}
+	return err
+}
+
+func (db *DB) transactOnce(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	stx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", mapError(err))
+	}
+	tx := &Tx{tx: stx, db: db, now: db.Now()}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = stx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			_ = stx.Rollback()
+		}
+	}()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := stx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", mapError(err))
+	}
+	for _, f := range tx.afterFn {
+		f()
+	}
+	return nil
+}

@@ -1,0 +1,10 @@
+package store
+
+import "context"
+
+// TamperForTest runs raw SQL on the writer, as someone with database access
+// would; tests use it to check what the database itself refuses.
+func TamperForTest(ctx context.Context, db *DB, query string) error {
+	_, err := db.writer.ExecContext(ctx, query)
+	return err
+}

@@ -1,0 +1,123 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aimsproject/aims/internal/aims"
+)
+
+// CreateSupplier adds a supplier to the organization in scope.
+func CreateSupplier(ctx context.Context, tx *Tx, scope aims.Scope, s *aims.Supplier) error {
+	s.ID = newID()
+	s.CreatedAt, s.UpdatedAt = tx.now, tx.now
+	_, err := tx.tx.ExecContext(ctx, `
+		INSERT INTO suppliers (id, org_id, name, name_key, supplies, contact, website, assessment_notes, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		s.ID, scope.OrgID(), s.Name, nameKey(s.Name), encodeList(s.Supplies), s.Contact, s.Website, s.AssessmentNotes,
+		s.CreatedAt, s.UpdatedAt)
+	if err != nil {
+		return supplierWriteError(err, s)
+	}
+	return tx.recordCreate(ctx, scope, aims.EntitySupplier, s.ID, s)
+}
+
+func supplierWriteError(err error, s *aims.Supplier) error {
+	if isUniqueViolation(err) {
+		return &aims.Error{Kind: aims.KindConflict, Message: fmt.Sprintf("a supplier named %q already exists", s.Name),
+			Fields: []aims.FieldError{{Field: "name", Detail: "is already used by another supplier"}}}
+	}
+	return fmt.Errorf("write supplier %q: %w", s.Name, mapError(err))
+}
+
+const supplierSelect = `
+	SELECT sp.id, sp.name, sp.supplies, sp.contact, sp.website, sp.assessment_notes, sp.created_at, sp.updated_at,
+		(SELECT COUNT(*) FROM ai_systems s WHERE s.supplier_id = sp.id)
+	FROM suppliers sp`
+
+func scanSupplier(sc interface{ Scan(...any) error }, extra ...any) (*aims.Supplier, error) {
+	var s aims.Supplier
+	var supplies string
+	dest := []any{&s.ID, &s.Name, &supplies, &s.Contact, &s.Website, &s.AssessmentNotes, &s.CreatedAt, &s.UpdatedAt, &s.SystemCount}
+	if err := sc.Scan(append(dest, extra...)...); err != nil {
+		return nil, err
+	}
+	s.CreatedAt, s.UpdatedAt = s.CreatedAt.UTC(), s.UpdatedAt.UTC()
+	return &s, decodeList(supplies, &s.Supplies)
+}
+
+// FindSupplierByID returns one supplier of the organization in scope.
+func FindSupplierByID(ctx context.Context, q Querier, scope aims.Scope, id string) (*aims.Supplier, error) {
+	s, err := scanSupplier(q.queryer().QueryRowContext(ctx, supplierSelect+` WHERE sp.org_id = $1 AND sp.id = $2`, scope.OrgID(), id))
+	if err != nil {
+		return nil, notFound(err, "supplier")
+	}
+	return s, nil
+}
+
+// FindSupplierByName returns the supplier with this name, any case.
+func FindSupplierByName(ctx context.Context, q Querier, scope aims.Scope, name string) (*aims.Supplier, error) {
+	s, err := scanSupplier(q.queryer().QueryRowContext(ctx, supplierSelect+` WHERE sp.org_id = $1 AND sp.name_key = $2`, scope.OrgID(), nameKey(name)))
+	if err != nil {
+		return nil, notFound(err, fmt.Sprintf("supplier %q", name))
+	}
+	return s, nil
+}
+
+// FindSuppliers lists the suppliers of the organization in scope by name.
+func FindSuppliers(ctx context.Context, q Querier, scope aims.Scope, f aims.SupplierFilter) ([]*aims.Supplier, int, error) {
+	limit, offset := limitOffset(f.Page)
+	rows, err := q.queryer().QueryContext(ctx, supplierSelect+`
+		, (SELECT COUNT(*) FROM suppliers c WHERE c.org_id = $1
+			AND (CAST($2 AS TEXT) IS NULL OR c.name_key LIKE $2 ESCAPE '\')
+			AND (CAST($3 AS TEXT) IS NULL OR c.supplies LIKE $3 ESCAPE '\'))
+		WHERE sp.org_id = $1
+			AND (CAST($2 AS TEXT) IS NULL OR sp.name_key LIKE $2 ESCAPE '\')
+			AND (CAST($3 AS TEXT) IS NULL OR sp.supplies LIKE $3 ESCAPE '\')
+		ORDER BY sp.name_key, sp.id
+		LIMIT $4 OFFSET $5`, scope.OrgID(), likePattern(f.Search), memberOf(f.Supplies), limit, offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("find suppliers: %w", mapError(err))
+	}
+	defer rows.Close()
+	out := []*aims.Supplier{}
+	total := 0
+	for rows.Next() {
+		s, err := scanSupplier(rows, &total)
+		if err != nil {
+			return nil, 0, fmt.Errorf("find suppliers: %w", err)
+		}
+		out = append(out, s)
+	}
+	return out, total, rows.Err()
+}
+
+// UpdateSupplier writes after over before.
+func UpdateSupplier(ctx context.Context, tx *Tx, scope aims.Scope, before, after *aims.Supplier) error {
+	after.UpdatedAt = tx.now
+	res, err := tx.tx.ExecContext(ctx, `
+		UPDATE suppliers SET name = $1, name_key = $2, supplies = $3, contact = $4, website = $5,
+			assessment_notes = $6, updated_at = $7
+		WHERE org_id = $8 AND id = $9`,
+		after.Name, nameKey(after.Name), encodeList(after.Supplies), after.Contact, after.Website, after.AssessmentNotes,
+		after.UpdatedAt, scope.OrgID(), before.ID)
+	if err != nil {
+		return supplierWriteError(err, after)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return aims.ErrNotFound("supplier")
+	}
+	return tx.recordUpdate(ctx, scope, aims.EntitySupplier, before.ID, before, after)
+}
+
+// DeleteSupplier removes a supplier that no system or dataset names.
+func DeleteSupplier(ctx context.Context, tx *Tx, scope aims.Scope, before *aims.Supplier) error {
+	_, err := tx.tx.ExecContext(ctx, `DELETE FROM suppliers WHERE org_id = $1 AND id = $2`, scope.OrgID(), before.ID)
+	if classify(err) == classForeignKey {
+		return aims.Errorf(aims.KindConflict, "AI systems or datasets name supplier %q: change them first", before.Name)
+	}
+	if err != nil {
+		return fmt.Errorf("delete supplier: %w", mapError(err))
+	}
+	return tx.recordDelete(ctx, scope, aims.EntitySupplier, before.ID, before)
+}

@@ -1,0 +1,267 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/aimsproject/aims/internal/aims"
+)
+
+// CreateSystem adds an AI system to the inventory of the organization in
+// scope.
+func CreateSystem(ctx context.Context, tx *Tx, scope aims.Scope, s *aims.AISystem) error {
+	s.ID = newID()
+	s.CreatedAt, s.UpdatedAt = tx.now, tx.now
+	_, err := tx.tx.ExecContext(ctx, `
+		INSERT INTO ai_systems (id, org_id, name, name_key, purpose, description, owner_id, business_unit, site,
+			operator_roles, lifecycle_stage, autonomy, impact_domains, techniques, supplier_id, in_scope,
+			scope_justification, tags, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
+		s.ID, scope.OrgID(), s.Name, nameKey(s.Name), s.Purpose, s.Description, s.OwnerID, s.BusinessUnit, s.Site,
+		encodeList(s.OperatorRoles), string(s.LifecycleStage), string(s.Autonomy), encodeList(s.ImpactDomains),
+		encodeList(s.Techniques), nullString(s.SupplierID), s.InScope, s.ScopeJustification, encodeList(s.Tags),
+		s.CreatedAt, s.UpdatedAt)
+	if err != nil {
+		return systemWriteError(err, s)
+	}
+	return tx.recordCreate(ctx, scope, aims.EntityAISystem, s.ID, s)
+}
+
+func systemWriteError(err error, s *aims.AISystem) error {
+	if isUniqueViolation(err) {
+		return &aims.Error{Kind: aims.KindConflict, Message: fmt.Sprintf("an AI system named %q already exists", s.Name),
+			Fields: []aims.FieldError{{Field: "name", Detail: "is already used by another AI system"}}}
+	}
+	return fmt.Errorf("write AI system %q: %w", s.Name, mapError(err))
+}
+
+// systemSelect reads a system with the names a reader needs next to the
+// ids: owner, supplier, how many model versions, which one is deployed.
+const systemSelect = `
+	SELECT s.id, s.name, s.purpose, s.description, s.owner_id, u.name, u.email, s.business_unit, s.site,
+		s.operator_roles, s.lifecycle_stage, s.autonomy, s.impact_domains, s.techniques,
+		COALESCE(s.supplier_id, ''), COALESCE(sp.name, ''), s.in_scope, s.scope_justification, s.tags,
+		s.created_at, s.updated_at,
+		(SELECT COUNT(*) FROM model_versions mv WHERE mv.system_id = s.id),
+		(SELECT mv.id FROM model_versions mv WHERE mv.system_id = s.id AND mv.status = 'deployed'
+			ORDER BY mv.deployed_at DESC, mv.id DESC LIMIT 1),
+		(SELECT mv.version FROM model_versions mv WHERE mv.system_id = s.id AND mv.status = 'deployed'
+			ORDER BY mv.deployed_at DESC, mv.id DESC LIMIT 1)
+	FROM ai_systems s
+	JOIN users u ON u.id = s.owner_id
+	LEFT JOIN suppliers sp ON sp.id = s.supplier_id`
+
+func scanSystem(sc interface{ Scan(...any) error }, extra ...any) (*aims.AISystem, error) {
+	var s aims.AISystem
+	var roles, domains, techniques, tags, stage, autonomy string
+	var depID, depVersion sql.NullString
+	dest := []any{&s.ID, &s.Name, &s.Purpose, &s.Description, &s.OwnerID, &s.OwnerName, &s.OwnerEmail, &s.BusinessUnit, &s.Site,
+		&roles, &stage, &autonomy, &domains, &techniques, &s.SupplierID, &s.SupplierName, &s.InScope, &s.ScopeJustification, &tags,
+		&s.CreatedAt, &s.UpdatedAt, &s.ModelVersionCount, &depID, &depVersion}
+	if err := sc.Scan(append(dest, extra...)...); err != nil {
+		return nil, err
+	}
+	s.LifecycleStage = aims.LifecycleStage(stage)
+	s.Autonomy = aims.Autonomy(autonomy)
+	s.CreatedAt, s.UpdatedAt = s.CreatedAt.UTC(), s.UpdatedAt.UTC()
+	if depID.Valid {
+		s.Deployed = &aims.ModelVersionRef{ID: depID.String, Version: depVersion.String}
+	}
+	for _, e := range []error{
+		decodeList(roles, &s.OperatorRoles), decodeList(domains, &s.ImpactDomains),
+		decodeList(techniques, &s.Techniques), decodeList(tags, &s.Tags),
+	} {
+		if e != nil {
+			return nil, e
+		}
+	}
+	return &s, nil
+}
+
+// FindSystemByID returns one AI system of the organization in scope. An id
+// of another organization is not found.
+func FindSystemByID(ctx context.Context, q Querier, scope aims.Scope, id string) (*aims.AISystem, error) {
+	s, err := scanSystem(q.queryer().QueryRowContext(ctx, systemSelect+` WHERE s.org_id = $1 AND s.id = $2`, scope.OrgID(), id))
+	if err != nil {
+		return nil, notFound(err, "AI system")
+	}
+	return s, nil
+}
+
+// FindSystemByName returns the AI system with this name, any case.
+func FindSystemByName(ctx context.Context, q Querier, scope aims.Scope, name string) (*aims.AISystem, error) {
+	s, err := scanSystem(q.queryer().QueryRowContext(ctx, systemSelect+` WHERE s.org_id = $1 AND s.name_key = $2`, scope.OrgID(), nameKey(name)))
+	if err != nil {
+		return nil, notFound(err, fmt.Sprintf("AI system %q", name))
+	}
+	return s, nil
+}
+
+// systemOrder maps the accepted sort keys to ORDER BY clauses; anything else
+// sorts by name. Each clause ends in the id so pages never overlap.
+var systemOrder = map[string]string{
+	"name":        ` ORDER BY s.name_key, s.id`,
+	"-name":       ` ORDER BY s.name_key DESC, s.id DESC`,
+	"updated_at":  ` ORDER BY s.updated_at, s.id`,
+	"-updated_at": ` ORDER BY s.updated_at DESC, s.id DESC`,
+}
+
+// systemWhere is the filter of FindSystems.
+const systemWhere = `
+	WHERE s.org_id = $1
+		AND (CAST($2 AS TEXT) IS NULL OR s.name_key LIKE $2 ESCAPE '\')
+		AND (CAST($3 AS TEXT) IS NULL OR s.lifecycle_stage = $3)
+		AND (CAST($4 AS TEXT) IS NULL OR s.owner_id = $4)
+		AND (CAST($5 AS TEXT) IS NULL OR s.autonomy = $5)
+		AND (CAST($6 AS TEXT) IS NULL OR s.impact_domains LIKE $6 ESCAPE '\')
+		AND (NOT $7 OR s.in_scope = $8)
+		AND (CAST($9 AS TEXT) IS NULL OR s.supplier_id = $9)
+		AND (CAST($10 AS TEXT) IS NULL OR s.tags LIKE $10 ESCAPE '\')`
+
+// FindSystems lists the AI systems of the organization in scope that match
+// f, one page at a time, with the total that match.
+func FindSystems(ctx context.Context, q Querier, scope aims.Scope, f aims.SystemFilter) ([]*aims.AISystem, int, error) {
+	limit, offset := limitOffset(f.Page)
+	order, ok := systemOrder[f.Sort]
+	if !ok {
+		order = systemOrder["name"]
+	}
+	args := []any{scope.OrgID(), likePattern(f.Search), opt(f.LifecycleStage), opt(f.OwnerID), opt(f.Autonomy),
+		memberOf(f.ImpactDomain), f.InScope != nil, f.InScope != nil && *f.InScope, opt(f.SupplierID), tagPattern(f.Tag)}
+	var total int
+	if err := q.queryer().QueryRowContext(ctx, `SELECT COUNT(*) FROM ai_systems s`+systemWhere, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count AI systems: %w", mapError(err))
+	}
+	if total == 0 || offset >= total {
+		return []*aims.AISystem{}, total, nil
+	}
+	rows, err := q.queryer().QueryContext(ctx, systemSelect+systemWhere+order+` LIMIT $11 OFFSET $12`, append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("find AI systems: %w", mapError(err))
+	}
+	defer rows.Close()
+	out := []*aims.AISystem{}
+	for rows.Next() {
+		s, err := scanSystem(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("find AI systems: %w", err)
+		}
+		out = append(out, s)
+	}
+	return out, total, rows.Err()
+}
+
+// tagPattern matches one tag, exactly, in the JSON list of tags.
+func tagPattern(tag string) any {
+	if tag == "" {
+		return nil
+	}
+	b := encodeList([]string{strings.ToLower(strings.TrimSpace(tag))}) // ["tag"] with JSON escaping
+	return "%" + likeEscape(b[1:len(b)-1]) + "%"
+}
+
+// UpdateSystem writes after over before, which the caller read in the same
+// transaction.
+func UpdateSystem(ctx context.Context, tx *Tx, scope aims.Scope, before, after *aims.AISystem) error {
+	after.UpdatedAt = tx.now
+	res, err := tx.tx.ExecContext(ctx, `
+		UPDATE ai_systems SET name = $1, name_key = $2, purpose = $3, description = $4, owner_id = $5,
+			business_unit = $6, site = $7, operator_roles = $8, lifecycle_stage = $9, autonomy = $10,
+			impact_domains = $11, techniques = $12, supplier_id = $13, in_scope = $14, scope_justification = $15,
+			tags = $16, updated_at = $17
+		WHERE org_id = $18 AND id = $19`,
+		after.Name, nameKey(after.Name), after.Purpose, after.Description, after.OwnerID, after.BusinessUnit, after.Site,
+		encodeList(after.OperatorRoles), string(after.LifecycleStage), string(after.Autonomy), encodeList(after.ImpactDomains),
+		encodeList(after.Techniques), nullString(after.SupplierID), after.InScope, after.ScopeJustification,
+		encodeList(after.Tags), after.UpdatedAt, scope.OrgID(), before.ID)
+	if err != nil {
+		return systemWriteError(err, after)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return aims.ErrNotFound("AI system")
+	}
+	return tx.recordUpdate(ctx, scope, aims.EntityAISystem, before.ID, before, after)
+}
+
+// DeleteSystem removes an AI system that nothing links to. A system with
+// model versions is refused: its history is evidence; retire it instead.
+func DeleteSystem(ctx context.Context, tx *Tx, scope aims.Scope, before *aims.AISystem) error {
+	var n int
+	if err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM model_versions WHERE org_id = $1 AND system_id = $2`,
+		scope.OrgID(), before.ID).Scan(&n); err != nil {
+		return fmt.Errorf("delete AI system: %w", mapError(err))
+	}
+	if n > 0 {
+		return aims.Errorf(aims.KindConflict, "%q has %d model version(s): delete them first, or set the system's stage to retired to keep its history", before.Name, n)
+	}
+	_, err := tx.tx.ExecContext(ctx, `DELETE FROM ai_systems WHERE org_id = $1 AND id = $2`, scope.OrgID(), before.ID)
+	if classify(err) == classForeignKey {
+		return aims.Errorf(aims.KindConflict, "other records link to %q: remove those links first, or retire the system", before.Name)
+	}
+	if err != nil {
+		return fmt.Errorf("delete AI system: %w", mapError(err))
+	}
+	return tx.recordDelete(ctx, scope, aims.EntityAISystem, before.ID, before)
+}
+
+// InventoryStats counts an organization's AI systems for the home page.
+type InventoryStats struct {
+	Total        int
+	ByStage      map[aims.LifecycleStage]int
+	ByAutonomy   map[aims.Autonomy]int
+	ByDomain     map[aims.ImpactDomain]int
+	InScope      int
+	OutOfScope   int
+	ModelVersion int
+	Datasets     int
+	Suppliers    int
+}
+
+// FindInventoryStats counts the inventory of the organization in scope.
+func FindInventoryStats(ctx context.Context, q Querier, scope aims.Scope) (*InventoryStats, error) {
+	st := &InventoryStats{ByStage: map[aims.LifecycleStage]int{}, ByAutonomy: map[aims.Autonomy]int{}, ByDomain: map[aims.ImpactDomain]int{}}
+	rows, err := q.queryer().QueryContext(ctx, `
+		SELECT lifecycle_stage, autonomy, in_scope, impact_domains, COUNT(*)
+		FROM ai_systems WHERE org_id = $1
+		GROUP BY lifecycle_stage, autonomy, in_scope, impact_domains`, scope.OrgID())
+	if err != nil {
+		return nil, fmt.Errorf("inventory stats: %w", mapError(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var stage, autonomy, domains string
+		var inScope bool
+		var n int
+		if err := rows.Scan(&stage, &autonomy, &inScope, &domains, &n); err != nil {
+			return nil, fmt.Errorf("inventory stats: %w", err)
+		}
+		st.Total += n
+		st.ByStage[aims.LifecycleStage(stage)] += n
+		st.ByAutonomy[aims.Autonomy(autonomy)] += n
+		if inScope {
+			st.InScope += n
+		} else {
+			st.OutOfScope += n
+		}
+		var ds []aims.ImpactDomain
+		if err := decodeList(domains, &ds); err != nil {
+			return nil, err
+		}
+		for _, d := range ds {
+			st.ByDomain[d] += n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	err = q.queryer().QueryRowContext(ctx, `
+		SELECT (SELECT COUNT(*) FROM model_versions WHERE org_id = $1),
+			(SELECT COUNT(*) FROM datasets WHERE org_id = $1),
+			(SELECT COUNT(*) FROM suppliers WHERE org_id = $1)`, scope.OrgID()).Scan(&st.ModelVersion, &st.Datasets, &st.Suppliers)
+	if err != nil {
+		return nil, fmt.Errorf("inventory stats: %w", mapError(err))
+	}
+	return st, nil
+}

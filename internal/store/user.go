@@ -1,0 +1,221 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/aimsproject/aims/internal/aims"
+)
+
+// Membership is one organization a user belongs to, for choosing where to
+// sign in.
+type Membership struct {
+	Org      aims.Organization
+	Role     aims.Role
+	Disabled bool
+}
+
+// CreateUser adds an account. Accounts are global (one email, one password)
+// and reach organizations through memberships; the audit event goes to the
+// organization in scope, without the password hash.
+func CreateUser(ctx context.Context, tx *Tx, scope aims.Scope, u *aims.User, passwordHash string) error {
+	u.ID = newID()
+	u.CreatedAt = tx.now
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO users (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)`,
+		u.ID, u.Email, u.Name, passwordHash, u.CreatedAt)
+	if isUniqueViolation(err) {
+		return &aims.Error{Kind: aims.KindConflict, Message: "an account with this email already exists", Fields: []aims.FieldError{{Field: "email", Detail: "is already in use"}}}
+	}
+	if err != nil {
+		return fmt.Errorf("create user: %w", mapError(err))
+	}
+	return tx.record(ctx, scope, aims.ActionCreate, "user", u.ID, u.Email, nil, u)
+}
+
+// FindUserByEmail returns an account and its password hash. It reads across
+// tenants: sign-in happens before any organization is known.
+func FindUserByEmail(ctx context.Context, q Querier, email string) (*aims.User, string, error) {
+	return scanUser(q.queryer().QueryRowContext(ctx, `SELECT id, email, name, created_at, last_login_at, password_hash FROM users WHERE email = $1`, email))
+}
+
+// FindUserByID returns an account and its password hash.
+func FindUserByID(ctx context.Context, q Querier, id string) (*aims.User, string, error) {
+	return scanUser(q.queryer().QueryRowContext(ctx, `SELECT id, email, name, created_at, last_login_at, password_hash FROM users WHERE id = $1`, id))
+}
+
+func scanUser(row *sql.Row) (*aims.User, string, error) {
+	var u aims.User
+	var last sql.NullTime
+	var hash string
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.CreatedAt, &last, &hash); err != nil {
+		return nil, "", notFound(err, "user")
+	}
+	u.CreatedAt = u.CreatedAt.UTC()
+	u.LastLogin = scanTime(last)
+	return &u, hash, nil
+}
+
+// CountUsers counts every account, to tell a first start.
+func CountUsers(ctx context.Context, q Querier) (int, error) {
+	var n int
+	if err := q.queryer().QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count users: %w", mapError(err))
+	}
+	return n, nil
+}
+
+// SetPassword replaces a user's password hash. The audit event says that the
+// password changed, never what it is.
+func SetPassword(ctx context.Context, tx *Tx, scope aims.Scope, u *aims.User, passwordHash string) error {
+	res, err := tx.tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, passwordHash, u.ID)
+	if err != nil {
+		return fmt.Errorf("set password: %w", mapError(err))
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return aims.ErrNotFound("user")
+	}
+	change := map[string]string{"password": "changed"}
+	return tx.record(ctx, scope, aims.ActionUpdate, "user", u.ID, u.Email, nil, change)
+}
+
+// TouchLogin stamps a user's last sign-in. It is bookkeeping, not a change to
+// a governance record, so it is not audited.
+func TouchLogin(ctx context.Context, tx *Tx, userID string) error {
+	_, err := tx.tx.ExecContext(ctx, `UPDATE users SET last_login_at = $1 WHERE id = $2`, tx.now, userID)
+	if err != nil {
+		return fmt.Errorf("touch login: %w", mapError(err))
+	}
+	return nil
+}
+
+// FindMembershipsOfUser lists the organizations a user belongs to.
+func FindMembershipsOfUser(ctx context.Context, q Querier, userID string) ([]Membership, error) {
+	rows, err := q.queryer().QueryContext(ctx, `
+		SELECT o.id, o.slug, o.name, o.created_at, m.role, m.disabled
+		FROM memberships m JOIN organizations o ON o.id = m.org_id
+		WHERE m.user_id = $1 ORDER BY o.slug`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("memberships of user: %w", mapError(err))
+	}
+	defer rows.Close()
+	var out []Membership
+	for rows.Next() {
+		var m Membership
+		var role string
+		if err := rows.Scan(&m.Org.ID, &m.Org.Slug, &m.Org.Name, &m.Org.CreatedAt, &role, &m.Disabled); err != nil {
+			return nil, fmt.Errorf("memberships of user: %w", err)
+		}
+		m.Role = aims.Role(role)
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// AddMember gives a user a role in the organization in scope.
+func AddMember(ctx context.Context, tx *Tx, scope aims.Scope, u *aims.User, role aims.Role) (*aims.Member, error) {
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO memberships (org_id, user_id, role, disabled, created_at) VALUES ($1, $2, $3, $4, $5)`,
+		scope.OrgID(), u.ID, string(role), false, tx.now)
+	if isUniqueViolation(err) {
+		return nil, &aims.Error{Kind: aims.KindConflict, Message: u.Email + " is already a member of this organization", Fields: []aims.FieldError{{Field: "email", Detail: "is already a member"}}}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("add member: %w", mapError(err))
+	}
+	m := &aims.Member{User: *u, Role: role, JoinedAt: tx.now}
+	return m, tx.recordCreate(ctx, scope, aims.EntityMember, u.ID, m)
+}
+
+const memberColumns = `u.id, u.email, u.name, u.created_at, u.last_login_at, m.role, m.disabled, m.created_at`
+
+func scanMember(sc interface{ Scan(...any) error }, extra ...any) (*aims.Member, error) {
+	var m aims.Member
+	var last sql.NullTime
+	var role string
+	dest := append([]any{&m.ID, &m.Email, &m.Name, &m.CreatedAt, &last, &role, &m.Disabled, &m.JoinedAt}, extra...)
+	if err := sc.Scan(dest...); err != nil {
+		return nil, err
+	}
+	m.CreatedAt = m.CreatedAt.UTC()
+	m.JoinedAt = m.JoinedAt.UTC()
+	m.LastLogin = scanTime(last)
+	m.Role = aims.Role(role)
+	return &m, nil
+}
+
+// FindMemberByID returns a member of the organization in scope; a user of
+// another organization is not found.
+func FindMemberByID(ctx context.Context, q Querier, scope aims.Scope, userID string) (*aims.Member, error) {
+	m, err := scanMember(q.queryer().QueryRowContext(ctx, `
+		SELECT `+memberColumns+` FROM memberships m JOIN users u ON u.id = m.user_id
+		WHERE m.org_id = $1 AND m.user_id = $2`, scope.OrgID(), userID))
+	if err != nil {
+		return nil, notFound(err, "user")
+	}
+	return m, nil
+}
+
+// FindMemberByEmail returns a member of the organization in scope by email.
+func FindMemberByEmail(ctx context.Context, q Querier, scope aims.Scope, email string) (*aims.Member, error) {
+	m, err := scanMember(q.queryer().QueryRowContext(ctx, `
+		SELECT `+memberColumns+` FROM memberships m JOIN users u ON u.id = m.user_id
+		WHERE m.org_id = $1 AND u.email = $2`, scope.OrgID(), email))
+	if err != nil {
+		return nil, notFound(err, "user "+email)
+	}
+	return m, nil
+}
+
+// FindMembers lists the members of the organization in scope.
+func FindMembers(ctx context.Context, q Querier, scope aims.Scope, f aims.MemberFilter) ([]*aims.Member, int, error) {
+	limit, offset := limitOffset(f.Page)
+	rows, err := q.queryer().QueryContext(ctx, `
+		SELECT `+memberColumns+`, COUNT(*) OVER ()
+		FROM memberships m JOIN users u ON u.id = m.user_id
+		WHERE m.org_id = $1
+			AND (CAST($2 AS TEXT) IS NULL OR LOWER(u.name) LIKE $2 ESCAPE '\' OR u.email LIKE $2 ESCAPE '\')
+			AND (CAST($3 AS TEXT) IS NULL OR m.role = $3)
+		ORDER BY u.name, u.email
+		LIMIT $4 OFFSET $5`, scope.OrgID(), likePattern(f.Search), opt(f.Role), limit, offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("find members: %w", mapError(err))
+	}
+	defer rows.Close()
+	var out []*aims.Member
+	total := 0
+	for rows.Next() {
+		m, err := scanMember(rows, &total)
+		if err != nil {
+			return nil, 0, fmt.Errorf("find members: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, total, rows.Err()
+}
+
+// UpdateMember writes a member's name, role and disabled flag.
+func UpdateMember(ctx context.Context, tx *Tx, scope aims.Scope, before, after *aims.Member) error {
+	if _, err := tx.tx.ExecContext(ctx, `UPDATE users SET name = $1 WHERE id = $2`, after.Name, after.ID); err != nil {
+		return fmt.Errorf("update member: %w", mapError(err))
+	}
+	res, err := tx.tx.ExecContext(ctx, `UPDATE memberships SET role = $1, disabled = $2 WHERE org_id = $3 AND user_id = $4`,
+		string(after.Role), after.Disabled, scope.OrgID(), after.ID)
+	if err != nil {
+		return fmt.Errorf("update member: %w", mapError(err))
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return aims.ErrNotFound("user")
+	}
+	return tx.recordUpdate(ctx, scope, aims.EntityMember, after.ID, before, after)
+}
+
+// CountAdmins counts the enabled admins of the organization in scope, so that
+// the last one cannot be demoted or disabled.
+func CountAdmins(ctx context.Context, q Querier, scope aims.Scope) (int, error) {
+	var n int
+	err := q.queryer().QueryRowContext(ctx, `SELECT COUNT(*) FROM memberships WHERE org_id = $1 AND role = 'admin' AND NOT disabled`, scope.OrgID()).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count admins: %w", mapError(err))
+	}
+	return n, nil
+}
