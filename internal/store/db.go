@@ -22,6 +22,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -245,4 +247,13 @@ func (db *DB) transactOnce(ctx context.Context, fn func(tx *Tx) error) (err erro
 		f()
 	}
 	return nil
+}
+
+// Collectors returns Prometheus collectors of the connection pools.
+func (db *DB) Collectors() []prometheus.Collector {
+	cs := []prometheus.Collector{collectors.NewDBStatsCollector(db.writer, "writer")}
+	if db.reader != db.writer {
+		cs = append(cs, collectors.NewDBStatsCollector(db.reader, "reader"))
+	}
+	return cs
 }

@@ -55,7 +55,11 @@ func (db *DB) migrator(ctx context.Context) (*goose.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts = append(opts, goose.WithDisableGlobalRegistry(true))
+	// Capabilities are developed side by side, each in its own range of
+	// migration numbers (foundation 1-9, catalogs 10-19, risk 20-29, ledger
+	// 30-39, decisions 40-49); their tables are independent, so a lower
+	// number landing after a higher one is applied rather than refused.
+	opts = append(opts, goose.WithDisableGlobalRegistry(true), goose.WithAllowOutofOrder(true))
 	return goose.NewProvider(dialect, db.writer, sub, opts...)
 }
 

@@ -1,0 +1,48 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/authz"
+)
+
+// Me is the caller as the API sees it.
+type Me struct {
+	ID           string          `json:"id" doc:"The caller's user id"`
+	Email        string          `json:"email"`
+	Name         string          `json:"name"`
+	Role         aims.Role       `json:"role" doc:"The caller's role in this organization"`
+	Permissions  []string        `json:"permissions" doc:"What the role allows"`
+	Organization OrganizationRef `json:"organization"`
+	TokenID      string          `json:"token_id,omitempty" doc:"Set when the caller used an API token"`
+}
+
+// OrganizationRef names an organization.
+type OrganizationRef struct {
+	ID   string `json:"id"`
+	Slug string `json:"slug"`
+	Name string `json:"name"`
+}
+
+func (h *Handlers) registerMe(api huma.API) {
+	huma.Register(api, operation(http.MethodGet, "/me", "get-me", "Accounts", "Who am I", authz.Read),
+		func(ctx context.Context, _ *struct{}) (*Body[Me], error) {
+			p := authz.PrincipalFrom(ctx)
+			org, err := h.svc.FindOrganization(ctx)
+			if err != nil {
+				return nil, fail(ctx, err)
+			}
+			var perms []string
+			for _, q := range authz.Permissions() {
+				if authz.Can(p.Role, q) {
+					perms = append(perms, string(q))
+				}
+			}
+			return &Body[Me]{Body: Me{ID: p.UserID, Email: p.Email, Name: p.Name, Role: p.Role, Permissions: perms,
+				Organization: OrganizationRef{ID: org.ID, Slug: org.Slug, Name: org.Name}, TokenID: p.TokenID}}, nil
+		})
+}

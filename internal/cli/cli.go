@@ -1,0 +1,157 @@
+// Package cli is the aims command: serve, migrate, user, token, import,
+// config and version. Commands stay thin: they resolve configuration, open
+// the database and call the services.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/user"
+
+	"github.com/spf13/cobra"
+
+	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/config"
+	"github.com/aimsproject/aims/internal/service"
+	"github.com/aimsproject/aims/internal/store"
+)
+
+// Program is the aims command with its inputs and outputs, so that tests can
+// run it in-process.
+type Program struct {
+	Stdin   io.Reader
+	Stdout  io.Writer
+	Stderr  io.Writer
+	Version string
+	// Ready, when set, is called with the server's base URL once it
+	// listens (tests start it on port 0).
+	Ready func(baseURL string)
+}
+
+// Run runs the command line args and returns the error to report.
+func (p *Program) Run(ctx context.Context, args []string) error {
+	root := p.rootCommand()
+	root.SetArgs(args)
+	root.SetIn(p.Stdin)
+	root.SetOut(p.Stdout)
+	root.SetErr(p.Stderr)
+	return root.ExecuteContext(ctx)
+}
+
+// Main runs the program on the process's standard streams and returns the
+// exit status: 0 on success, 2 for bad usage or input, 1 otherwise.
+func Main(ctx context.Context, version string, args []string) int {
+	p := &Program{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Version: version}
+	err := p.Run(ctx, args)
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintln(os.Stderr, "aims:", describe(err))
+	var ue usageError
+	if errors.As(err, &ue) || aims.IsKind(err, aims.KindInvalid) || aims.IsKind(err, aims.KindBadRequest) {
+		return 2
+	}
+	return 1
+}
+
+// usageError marks a mistake in how the command was called.
+type usageError struct{ error }
+
+// describe prints a domain error with its field problems, one per line.
+func describe(err error) string {
+	var ae *aims.Error
+	if !errors.As(err, &ae) || len(ae.Fields) == 0 {
+		return err.Error()
+	}
+	s := ae.Message
+	for _, f := range ae.Fields {
+		s += fmt.Sprintf("\n  %s: %s", f.Field, f.Detail)
+	}
+	return s
+}
+
+func (p *Program) rootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "aims",
+		Short: "aims, an AI management system for ISO/IEC 42001:2023",
+		Long: "aims keeps the inventory of AI systems and the records an organization needs to meet\n" +
+			"ISO/IEC 42001:2023, with EU AI Act and NIST AI RMF views on the same records.\n\n" +
+			"Start it with demo data:  aims serve --demo\n" +
+			"Settings come from flags or AIMS_* environment variables (see 'aims config dump').",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(p.serveCommand(), p.migrateCommand(), p.userCommand(), p.tokenCommand(),
+		p.importCommand(), p.exportCommand(), p.configCommand(), p.versionCommand())
+	return root
+}
+
+// env is what a data command works with.
+type env struct {
+	cfg config.Values
+	log *slog.Logger
+	db  *store.DB
+	svc *service.Service
+}
+
+// dataFlags adds the flags every data command takes.
+func dataFlags(c *cobra.Command) {
+	config.Bind(c.Flags(), false)
+}
+
+// open resolves configuration, sets up logging, opens the database and
+// brings its schema up to date.
+func (p *Program) open(c *cobra.Command, migrate bool) (*env, error) {
+	cfg, err := config.Resolve(c.Flags())
+	if err != nil {
+		return nil, usageError{err}
+	}
+	log := newLogger(p.Stderr, cfg)
+	slog.SetDefault(log)
+	db, err := store.Open(c.Context(), store.Options{DatabaseURL: cfg.Get("database-url"), DataDir: cfg.Get("data-dir")})
+	if err != nil {
+		return nil, err
+	}
+	if migrate {
+		if _, err := db.Migrate(c.Context()); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return &env{cfg: cfg, log: log, db: db, svc: service.New(db, log)}, nil
+}
+
+func (e *env) Close() { e.db.Close() }
+
+func newLogger(w io.Writer, cfg config.Values) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel()}
+	if cfg.Get("log-format") == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// operatorLabel names who runs the command, for the audit trail.
+func operatorLabel() string {
+	name := "operator"
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		name = u.Username
+	}
+	host, _ := os.Hostname()
+	return "cli:" + name + "@" + host
+}
+
+// operator resolves --org and returns a context acting as the host's
+// operator in that organization.
+func (e *env) operator(ctx context.Context) (context.Context, *aims.Organization, error) {
+	org, err := e.svc.ResolveOrganization(ctx, e.cfg.Get("org"))
+	if err != nil {
+		return nil, nil, err
+	}
+	return service.OperatorContext(ctx, org, operatorLabel()), org, nil
+}

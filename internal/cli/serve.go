@@ -1,0 +1,79 @@
+package cli
+
+import (
+	"fmt"
+	"net"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/aimsproject/aims/internal/config"
+	"github.com/aimsproject/aims/internal/demo"
+	"github.com/aimsproject/aims/internal/server"
+)
+
+func (p *Program) serveCommand() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the web UI and the JSON API",
+		Long: "Run the HTTP server: the web UI, the JSON API under /api/v1, health checks and metrics.\n" +
+			"Migrations run at start (locked on PostgreSQL, so replicas starting together are safe).\n" +
+			"SIGINT or SIGTERM shuts it down gracefully.",
+		Args: cobra.NoArgs,
+		RunE: p.serve,
+	}
+	config.Bind(c.Flags(), true)
+	return c
+}
+
+func (p *Program) serve(c *cobra.Command, _ []string) error {
+	ctx, stop := signal.NotifyContext(c.Context(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	e, err := p.open(c, true)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	log := e.log
+	log.Info("database ready", "database", e.db.String())
+
+	demoMode := e.cfg.Bool("demo")
+	if demoMode {
+		accounts, err := demo.Ensure(ctx, e.svc)
+		if err != nil {
+			return fmt.Errorf("load demo data: %w", err)
+		}
+		for _, a := range accounts {
+			log.Warn("demo account (demo mode only; never expose a demo instance)", "email", a.Email, "role", a.Role, "password", a.Password)
+		}
+	}
+
+	ln, err := net.Listen("tcp", e.cfg.Get("listen"))
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (set another address with --listen or AIMS_LISTEN)", e.cfg.Get("listen"), err)
+	}
+	tls := e.cfg.Get("tls-cert") != ""
+	base := server.BaseURLFor(e.cfg.Get("base-url"), ln.Addr(), tls)
+	srv := server.New(server.Config{
+		BaseURL: base, SessionLifetime: e.cfg.Duration("session-lifetime"), Version: p.Version, Demo: demoMode,
+		TLSCert: e.cfg.Get("tls-cert"), TLSKey: e.cfg.Get("tls-key"),
+	}, e.svc, log)
+
+	hasUsers, err := e.svc.HasUsers(ctx)
+	if err != nil {
+		return err
+	}
+	if !hasUsers {
+		token := srv.Setup().Activate()
+		log.Warn("no users yet: open the one-time setup link to create the first admin, or run 'aims user create --org SLUG --email E --name N --role admin' (password on stdin)",
+			"setup_url", base+"/setup?token="+token)
+	}
+	log.Info("aims is ready", "url", base, "version", p.Version)
+	if p.Ready != nil {
+		p.Ready(base)
+	}
+	err = srv.Serve(ctx, ln)
+	log.Info("aims stopped")
+	return err
+}

@@ -1,0 +1,61 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/aimsproject/aims/internal/aims"
+)
+
+func (p *Program) tokenCommand() *cobra.Command {
+	c := &cobra.Command{Use: "token", Short: "Manage API tokens"}
+	var email, name string
+	create := &cobra.Command{
+		Use:   "create",
+		Short: "Create an API token for a user and print it once",
+		Long: "Create an API token that acts as the user, with the user's role in the organization.\n" +
+			"The token is printed once, alone on its line on stdout; aims keeps only its hash:\n\n" +
+			"  TOKEN=$(aims token create --email ci@example.com --name 'CI pipeline')\n" +
+			"  curl -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:8080/api/v1/me",
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			e, err := p.open(c, true)
+			if err != nil {
+				return err
+			}
+			defer e.Close()
+			ctx, org, err := e.operator(c.Context())
+			if err != nil {
+				return err
+			}
+			members, _, err := e.svc.FindMembers(ctx, aims.MemberFilter{Search: aims.NormalizeEmail(email), Page: aims.Page{Limit: aims.MaxLimit}})
+			if err != nil {
+				return err
+			}
+			var userID string
+			for _, m := range members {
+				if m.Email == aims.NormalizeEmail(email) {
+					userID = m.ID
+				}
+			}
+			if userID == "" {
+				return usageError{fmt.Errorf("%s is not a member of organization %s (create it with 'aims user create')", email, org.Slug)}
+			}
+			secret, t, err := e.svc.CreateToken(ctx, aims.NewToken{UserID: userID, Name: name})
+			if err != nil {
+				return err
+			}
+			e.log.Info("API token created", "token_id", t.ID, "user", email, "org", org.Slug)
+			fmt.Fprintln(p.Stdout, secret)
+			return nil
+		},
+	}
+	create.Flags().StringVar(&email, "email", "", "the user the token acts as (required)")
+	create.Flags().StringVar(&name, "name", "", "what the token is for, e.g. 'CI pipeline' (required)")
+	_ = create.MarkFlagRequired("email")
+	_ = create.MarkFlagRequired("name")
+	dataFlags(create)
+	c.AddCommand(create)
+	return c
+}

@@ -1,0 +1,216 @@
+// Package config is the one table of aims' settings: each option has a
+// flag, an AIMS_* environment variable, a default, a check and a secret
+// mark. A flag beats the environment, which beats the default. `aims config
+// dump` prints the result with secrets redacted.
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+)
+
+// Option is one setting.
+type Option struct {
+	Name    string // the flag, e.g. "data-dir"
+	Env     string // the environment variable, e.g. "AIMS_DATA_DIR"
+	Default string
+	Usage   string
+	Secret  bool // redacted by `aims config dump`
+	Serve   bool // only `aims serve` takes it; the rest are on every data command
+	Check   func(string) error
+}
+
+// Options is the table. The README's configuration section lists the same
+// rows; a test keeps them in step.
+var Options = []Option{
+	{Name: "data-dir", Env: "AIMS_DATA_DIR", Default: "./aims-data", Usage: "directory holding the embedded SQLite database (aims.db) and files"},
+	{Name: "database-url", Env: "AIMS_DATABASE_URL", Secret: true, Check: checkDatabaseURL,
+		Usage: "a postgres:// URL switches storage to PostgreSQL; empty means the embedded SQLite database in --data-dir"},
+	{Name: "org", Env: "AIMS_ORG", Usage: "organization slug a command acts on (default: the only one)"},
+	{Name: "log-level", Env: "AIMS_LOG_LEVEL", Default: "info", Check: checkLogLevel, Usage: "debug, info, warn or error"},
+	{Name: "log-format", Env: "AIMS_LOG_FORMAT", Default: "json", Check: oneOf("json", "text"), Usage: "json (structured) or text"},
+	{Name: "listen", Env: "AIMS_LISTEN", Default: "127.0.0.1:8080", Serve: true, Check: checkListen, Usage: "address the HTTP server listens on"},
+	{Name: "base-url", Env: "AIMS_BASE_URL", Serve: true, Check: checkBaseURL,
+		Usage: "the URL people use to reach aims (e.g. https://aims.example.com); https makes session cookies Secure. Default: http://LISTEN"},
+	{Name: "tls-cert", Env: "AIMS_TLS_CERT", Serve: true, Usage: "PEM certificate file: serve HTTPS directly (with --tls-key)"},
+	{Name: "tls-key", Env: "AIMS_TLS_KEY", Serve: true, Secret: true, Usage: "PEM private key file for --tls-cert"},
+	{Name: "session-lifetime", Env: "AIMS_SESSION_LIFETIME", Default: "12h", Serve: true, Check: checkDuration, Usage: "how long a web sign-in lasts"},
+	{Name: "demo", Env: "AIMS_DEMO", Default: "false", Serve: true, Check: checkBool, Usage: "load the demo organization when the database is empty, and print its accounts"},
+}
+
+// Values holds the resolved settings.
+type Values map[string]string
+
+// Bind adds the options to a flag set: the data options always, the serve
+// options when serve is true. Defaults shown in --help come from the
+// environment when set there.
+func Bind(fs *pflag.FlagSet, serve bool) {
+	for _, o := range Options {
+		if o.Serve && !serve {
+			continue
+		}
+		def := o.Default
+		if v, ok := os.LookupEnv(o.Env); ok {
+			def = v
+		}
+		usage := fmt.Sprintf("%s (env %s)", o.Usage, o.Env)
+		if o.Name == "demo" {
+			b, _ := strconv.ParseBool(def)
+			fs.Bool(o.Name, b, usage)
+			continue
+		}
+		if o.Secret && def != "" {
+			// Keep secrets out of --help: the flag's default is shown there.
+			fs.String(o.Name, "", usage+" [set]")
+			continue
+		}
+		fs.String(o.Name, def, usage)
+	}
+}
+
+// Resolve reads the bound flags (and, for secrets hidden from --help, the
+// environment) and checks every value.
+func Resolve(fs *pflag.FlagSet) (Values, error) {
+	v := Values{}
+	var problems []string
+	for _, o := range Options {
+		f := fs.Lookup(o.Name)
+		if f == nil {
+			continue
+		}
+		val := f.Value.String()
+		if !f.Changed {
+			if env, ok := os.LookupEnv(o.Env); ok {
+				val = env
+			} else {
+				val = o.Default
+			}
+		}
+		if o.Check != nil && val != "" {
+			if err := o.Check(val); err != nil {
+				problems = append(problems, fmt.Sprintf("--%s / %s: %v", o.Name, o.Env, err))
+			}
+		}
+		v[o.Name] = val
+	}
+	if (v["tls-cert"] == "") != (v["tls-key"] == "") {
+		problems = append(problems, "--tls-cert and --tls-key go together: give both or neither")
+	}
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("invalid configuration:\n  %s", strings.Join(problems, "\n  "))
+	}
+	return v, nil
+}
+
+// Get returns a value.
+func (v Values) Get(name string) string { return v[name] }
+
+// Bool returns a boolean value.
+func (v Values) Bool(name string) bool { b, _ := strconv.ParseBool(v[name]); return b }
+
+// Duration returns a duration value.
+func (v Values) Duration(name string) time.Duration { d, _ := time.ParseDuration(v[name]); return d }
+
+// LogLevel returns the configured slog level.
+func (v Values) LogLevel() slog.Level {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(v["log-level"]))
+	return l
+}
+
+// Dump lists the settings as NAME=value lines, secrets redacted.
+func (v Values) Dump() []string {
+	var out []string
+	for _, o := range Options {
+		val, ok := v[o.Name]
+		if !ok {
+			continue
+		}
+		if o.Secret && val != "" {
+			val = Redact(o.Name, val)
+		}
+		out = append(out, fmt.Sprintf("%s=%s", o.Env, val))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Redact hides a secret; a database URL keeps its host and database so that
+// an operator can still see where data goes.
+func Redact(name, val string) string {
+	if name == "database-url" {
+		if u, err := url.Parse(val); err == nil {
+			if _, has := u.User.Password(); has {
+				u.User = url.UserPassword(u.User.Username(), "REDACTED")
+			}
+			return u.String()
+		}
+	}
+	return "REDACTED"
+}
+
+func checkDatabaseURL(s string) error {
+	if !strings.HasPrefix(s, "postgres://") && !strings.HasPrefix(s, "postgresql://") {
+		return fmt.Errorf("must start with postgres:// or postgresql:// (leave it empty for the embedded database)")
+	}
+	_, err := url.Parse(s)
+	return err
+}
+
+func checkLogLevel(s string) error {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(s)); err != nil {
+		return fmt.Errorf("%q is not one of debug, info, warn, error", s)
+	}
+	return nil
+}
+
+func checkListen(s string) error {
+	if _, _, err := net.SplitHostPort(s); err != nil {
+		return fmt.Errorf("%q is not host:port (e.g. 127.0.0.1:8080, or :8080 for every interface)", s)
+	}
+	return nil
+}
+
+func checkBaseURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an http:// or https:// URL", s)
+	}
+	return nil
+}
+
+func checkDuration(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return fmt.Errorf("%q is not a positive duration like 12h or 30m", s)
+	}
+	return nil
+}
+
+func checkBool(s string) error {
+	if _, err := strconv.ParseBool(s); err != nil {
+		return fmt.Errorf("%q is not true or false", s)
+	}
+	return nil
+}
+
+func oneOf(vals ...string) func(string) error {
+	return func(s string) error {
+		for _, v := range vals {
+			if s == v {
+				return nil
+			}
+		}
+		return fmt.Errorf("%q is not one of %s", s, strings.Join(vals, ", "))
+	}
+}

@@ -1,0 +1,360 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/authz"
+	"github.com/aimsproject/aims/internal/store"
+)
+
+// ErrBadCredentials is the one answer to a wrong password and to an unknown
+// email alike, so that sign-in does not reveal who has an account.
+var ErrBadCredentials = &aims.Error{Kind: aims.KindUnauthenticated, Message: "the email or password is not right"}
+
+// LoginResult is a person who proved their password, with the organizations
+// they may enter.
+type LoginResult struct {
+	User        *aims.User
+	Memberships []store.Membership
+}
+
+// Login checks an email and password. client names the caller's address for
+// rate limiting.
+func (s *Service) Login(ctx context.Context, email, password, client string) (*LoginResult, error) {
+	email = aims.NormalizeEmail(email)
+	emailKey, clientKey := "email:"+email, "client:"+client
+	if b, wait := s.limiter.blocked(emailKey, maxFailuresPerEmail); b {
+		return nil, tooManyAttempts(wait)
+	}
+	if b, wait := s.limiter.blocked(clientKey, maxAttemptsPerClient); b {
+		return nil, tooManyAttempts(wait)
+	}
+	s.limiter.add(clientKey)
+	u, hash, err := store.FindUserByEmail(ctx, s.db, email)
+	if err != nil && !aims.IsKind(err, aims.KindNotFound) {
+		return nil, err
+	}
+	ok, err := s.checkPassword(ctx, hash, password) // hash is "" for an unknown user: same cost, no match
+	if err != nil {
+		return nil, err
+	}
+	if u == nil || !ok {
+		s.limiter.add(emailKey)
+		s.log.InfoContext(ctx, "sign-in failed", "email", email, "client", client)
+		return nil, ErrBadCredentials
+	}
+	ms, err := store.FindMembershipsOfUser(ctx, s.db, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	var active []store.Membership
+	for _, m := range ms {
+		if !m.Disabled {
+			active = append(active, m)
+		}
+	}
+	if len(active) == 0 {
+		s.limiter.add(emailKey)
+		return nil, ErrBadCredentials
+	}
+	s.limiter.reset(emailKey)
+	if err := s.transact(ctx, func(tx *store.Tx) error { return store.TouchLogin(ctx, tx, u.ID) }); err != nil {
+		return nil, err
+	}
+	return &LoginResult{User: u, Memberships: active}, nil
+}
+
+func tooManyAttempts(wait time.Duration) error {
+	return aims.Errorf(aims.KindRateLimited, "too many sign-in attempts: try again in %d minutes", int(wait.Minutes())+1)
+}
+
+// PrincipalForSession rebuilds the caller of a web session from the
+// database on every request, so that a changed role or a disabled account
+// takes effect at once.
+func (s *Service) PrincipalForSession(ctx context.Context, userID, orgID string) (*authz.Principal, error) {
+	u, _, err := store.FindUserByID(ctx, s.db, userID)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := store.FindMembershipsOfUser(ctx, s.db, userID)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		if m.Org.ID == orgID && !m.Disabled {
+			return &authz.Principal{UserID: u.ID, Email: u.Email, Name: u.Name, OrgID: m.Org.ID, OrgSlug: m.Org.Slug, OrgName: m.Org.Name, Role: m.Role}, nil
+		}
+	}
+	return nil, &aims.Error{Kind: aims.KindUnauthenticated, Message: "your session has ended: sign in again"}
+}
+
+// tokenTouchEvery throttles last-used stamps, so that a pipeline calling
+// many times a second does not write on every call.
+const tokenTouchEvery = time.Minute
+
+// AuthenticateToken returns the caller of an API token, or an
+// unauthenticated error for an unknown, revoked or expired one.
+func (s *Service) AuthenticateToken(ctx context.Context, secret string) (*authz.Principal, error) {
+	bad := &aims.Error{Kind: aims.KindUnauthenticated, Message: "the API token is not valid: it may be revoked or expired"}
+	o, err := store.FindTokenByHash(ctx, s.db, hashToken(secret))
+	if aims.IsKind(err, aims.KindNotFound) {
+		return nil, bad
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !o.Token.Active(s.db.Now()) || o.Disabled {
+		return nil, bad
+	}
+	s.touchToken(ctx, o.Token.ID)
+	return &authz.Principal{UserID: o.User.ID, Email: o.User.Email, Name: o.User.Name, OrgID: o.OrgID, OrgSlug: o.OrgSlug,
+		Role: o.Role, TokenID: o.Token.ID, TokenName: o.Token.Name}, nil
+}
+
+func (s *Service) touchToken(ctx context.Context, id string) {
+	s.touchMu.Lock()
+	last, seen := s.lastTouch[id]
+	now := time.Now()
+	if seen && now.Sub(last) < tokenTouchEvery {
+		s.touchMu.Unlock()
+		return
+	}
+	s.lastTouch[id] = now
+	s.touchMu.Unlock()
+	if err := s.transact(ctx, func(tx *store.Tx) error { return store.TouchToken(ctx, tx, id) }); err != nil {
+		s.log.WarnContext(ctx, "could not record token use", "token", id, "err", err)
+	}
+}
+
+// FindOrganization returns the caller's organization.
+func (s *Service) FindOrganization(ctx context.Context) (*aims.Organization, error) {
+	_, p, err := authz.Authorize(ctx, authz.Read, "read this organization")
+	if err != nil {
+		return nil, err
+	}
+	return store.FindOrganizationByID(ctx, s.db, p.OrgID)
+}
+
+// FindMembers lists the members of the caller's organization. Every role
+// may list them: owners are picked from this list.
+func (s *Service) FindMembers(ctx context.Context, f aims.MemberFilter) ([]*aims.Member, int, error) {
+	scope, _, err := authz.Authorize(ctx, authz.Read, "list members")
+	if err != nil {
+		return nil, 0, err
+	}
+	return store.FindMembers(ctx, s.db, scope, f)
+}
+
+// FindMemberByID returns one member of the caller's organization.
+func (s *Service) FindMemberByID(ctx context.Context, id string) (*aims.Member, error) {
+	scope, _, err := authz.Authorize(ctx, authz.Read, "read members")
+	if err != nil {
+		return nil, err
+	}
+	return store.FindMemberByID(ctx, s.db, scope, id)
+}
+
+// AddMember adds a person to the caller's organization: a new account with
+// the given password, or an existing account (from another organization)
+// given a role here.
+func (s *Service) AddMember(ctx context.Context, in aims.NewMember) (*aims.Member, error) {
+	scope, _, err := authz.Authorize(ctx, authz.ManageUsers, "add users")
+	if err != nil {
+		return nil, err
+	}
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	var hash string
+	if in.Password != "" {
+		if hash, err = s.hashPassword(ctx, in.Password); err != nil {
+			return nil, err
+		}
+	}
+	var m *aims.Member
+	err = s.transact(ctx, func(tx *store.Tx) error {
+		u, _, err := store.FindUserByEmail(ctx, tx, in.Email)
+		switch {
+		case aims.IsKind(err, aims.KindNotFound):
+			if hash == "" {
+				return &aims.Error{Kind: aims.KindInvalid, Message: "a new account needs a password",
+					Fields: []aims.FieldError{{Field: "password", Detail: fmt.Sprintf("is required for a new account (at least %d characters)", aims.MinPasswordLength)}}}
+			}
+			u = &aims.User{Email: in.Email, Name: in.Name}
+			if err := store.CreateUser(ctx, tx, scope, u, hash); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		}
+		m, err = store.AddMember(ctx, tx, scope, u, in.Role)
+		return err
+	})
+	return m, err
+}
+
+// UpdateMember changes a member's name, role or disabled flag. The last
+// enabled admin cannot be demoted or disabled: someone must be able to
+// manage the organization.
+func (s *Service) UpdateMember(ctx context.Context, id string, upd aims.MemberUpdate) (*aims.Member, error) {
+	scope, p, err := authz.Authorize(ctx, authz.ManageUsers, "change users")
+	if err != nil {
+		return nil, err
+	}
+	var after aims.Member
+	err = s.transact(ctx, func(tx *store.Tx) error {
+		before, err := store.FindMemberByID(ctx, tx, scope, id)
+		if err != nil {
+			return err
+		}
+		after = *before
+		var v aims.Validation
+		if upd.Name != nil {
+			after.Name = *upd.Name
+			v.Required("name", after.Name)
+			v.MaxLen("name", after.Name, 200)
+		}
+		if upd.Role != nil {
+			after.Role = *upd.Role
+			if !after.Role.IsValid() {
+				v.Add("role", "is not a known role")
+			}
+		}
+		if upd.Disabled != nil {
+			after.Disabled = *upd.Disabled
+			if after.Disabled && id == p.UserID {
+				v.Add("disabled", "you cannot disable your own account")
+			}
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if before.Role == aims.RoleAdmin && !before.Disabled && (after.Role != aims.RoleAdmin || after.Disabled) {
+			n, err := store.CountAdmins(ctx, tx, scope)
+			if err != nil {
+				return err
+			}
+			if n <= 1 {
+				return aims.Errorf(aims.KindConflict, "%s is the last admin: make someone else admin first", before.Email)
+			}
+		}
+		return store.UpdateMember(ctx, tx, scope, before, &after)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &after, nil
+}
+
+// ChangePassword sets a new password for the caller, who proves the old one.
+func (s *Service) ChangePassword(ctx context.Context, current, next string) error {
+	scope, p, err := authz.Authorize(ctx, authz.Read, "change your password")
+	if err != nil {
+		return err
+	}
+	if p.Operator || p.TokenID != "" {
+		return aims.Errorf(aims.KindForbidden, "sign in to the web UI to change your password")
+	}
+	u, hash, err := store.FindUserByID(ctx, s.db, p.UserID)
+	if err != nil {
+		return err
+	}
+	ok, err := s.checkPassword(ctx, hash, current)
+	if err != nil {
+		return err
+	}
+	var v aims.Validation
+	if !ok {
+		v.Add("current_password", "is not right")
+	}
+	aims.ValidatePassword(&v, "new_password", next)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	newHash, err := s.hashPassword(ctx, next)
+	if err != nil {
+		return err
+	}
+	return s.transact(ctx, func(tx *store.Tx) error { return store.SetPassword(ctx, tx, scope, u, newHash) })
+}
+
+// CreateToken makes an API token for a member and returns its secret, which
+// is shown once and never stored. Only admins make tokens (the token acts
+// with its member's role, so this is how a pipeline gets a contributor's
+// rights and an edge gateway a narrow one).
+func (s *Service) CreateToken(ctx context.Context, in aims.NewToken) (string, *aims.Token, error) {
+	scope, p, err := authz.Authorize(ctx, authz.ManageTokens, "create API tokens")
+	if err != nil {
+		return "", nil, err
+	}
+	if in.UserID == "" {
+		in.UserID = p.UserID
+	}
+	var v aims.Validation
+	v.Required("name", in.Name)
+	v.MaxLen("name", in.Name, 100)
+	if in.UserID == "" {
+		v.Add("user_id", "is required")
+	}
+	if in.ExpiresAt != nil && !in.ExpiresAt.After(s.db.Now()) {
+		v.Add("expires_at", "must be in the future")
+	}
+	if err := v.Err(); err != nil {
+		return "", nil, err
+	}
+	secret, hash := newTokenSecret()
+	t := &aims.Token{UserID: in.UserID, Name: in.Name, Prefix: secret[:len(tokenPrefix)+6], ExpiresAt: in.ExpiresAt}
+	err = s.transact(ctx, func(tx *store.Tx) error {
+		m, err := store.FindMemberByID(ctx, tx, scope, in.UserID)
+		if aims.IsKind(err, aims.KindNotFound) {
+			return &aims.Error{Kind: aims.KindInvalid, Message: "no such member", Fields: []aims.FieldError{{Field: "user_id", Detail: "is not a member of this organization"}}}
+		}
+		if err != nil {
+			return err
+		}
+		if m.Disabled {
+			return &aims.Error{Kind: aims.KindInvalid, Message: "the member is disabled", Fields: []aims.FieldError{{Field: "user_id", Detail: "is disabled"}}}
+		}
+		t.UserEmail = m.Email
+		return store.CreateToken(ctx, tx, scope, t, hash)
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	return secret, t, nil
+}
+
+// FindTokens lists API tokens: all of the organization's for those who
+// manage tokens, otherwise the caller's own.
+func (s *Service) FindTokens(ctx context.Context, f aims.TokenFilter) ([]*aims.Token, int, error) {
+	scope, p, err := authz.Authorize(ctx, authz.Read, "list API tokens")
+	if err != nil {
+		return nil, 0, err
+	}
+	if !authz.Can(p.Role, authz.ManageTokens) {
+		f.UserID = p.UserID
+	}
+	return store.FindTokens(ctx, s.db, scope, f)
+}
+
+// RevokeToken stops a token at once.
+func (s *Service) RevokeToken(ctx context.Context, id string) (*aims.Token, error) {
+	scope, _, err := authz.Authorize(ctx, authz.ManageTokens, "revoke API tokens")
+	if err != nil {
+		return nil, err
+	}
+	var out *aims.Token
+	err = s.transact(ctx, func(tx *store.Tx) error {
+		t, err := store.FindTokenByID(ctx, tx, scope, id)
+		if err != nil {
+			return err
+		}
+		out, err = store.RevokeToken(ctx, tx, scope, t)
+		return err
+	})
+	return out, err
+}

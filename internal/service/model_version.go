@@ -1,0 +1,135 @@
+package service
+
+import (
+	"context"
+
+	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/authz"
+	"github.com/aimsproject/aims/internal/store"
+)
+
+// FindModelVersions lists the model versions of one AI system.
+func (s *Service) FindModelVersions(ctx context.Context, systemID string, f aims.ModelVersionFilter) ([]*aims.ModelVersion, int, error) {
+	scope, _, err := authz.Authorize(ctx, authz.Read, "read model versions")
+	if err != nil {
+		return nil, 0, err
+	}
+	if f.Status != "" && !f.Status.IsValid() {
+		return nil, 0, &aims.Error{Kind: aims.KindInvalid, Message: "unknown status", Fields: []aims.FieldError{{Field: "status", Detail: "is not a known model version status"}}}
+	}
+	if _, err := store.FindSystemByID(ctx, s.db, scope, systemID); err != nil {
+		return nil, 0, err
+	}
+	return store.FindModelVersions(ctx, s.db, scope, systemID, f)
+}
+
+// FindModelVersionByID returns one model version of one AI system.
+func (s *Service) FindModelVersionByID(ctx context.Context, systemID, id string) (*aims.ModelVersion, error) {
+	scope, _, err := authz.Authorize(ctx, authz.Read, "read model versions")
+	if err != nil {
+		return nil, err
+	}
+	return store.FindModelVersionByID(ctx, s.db, scope, systemID, id)
+}
+
+// CreateModelVersion registers a model version of a system. The system's
+// owner, contributors and managers may.
+func (s *Service) CreateModelVersion(ctx context.Context, in *aims.ModelVersion) error {
+	readScope, _, err := authz.AuthorizeSystemWrite(ctx, "register model versions")
+	if err != nil {
+		return err
+	}
+	in.Normalize()
+	if in.Status == "" {
+		in.Status = aims.ModelCandidate
+	}
+	return s.transact(ctx, func(tx *store.Tx) error {
+		sys, err := store.FindSystemByID(ctx, tx, readScope, in.SystemID)
+		if err != nil {
+			return err
+		}
+		scope, _, err := authz.AuthorizeSystemEdit(ctx, sys.OwnerID, "register model versions of this system")
+		if err != nil {
+			return err
+		}
+		if err := in.Validate(); err != nil {
+			return err
+		}
+		if err := checkDatasetRefs(ctx, tx, scope, in.Datasets); err != nil {
+			return err
+		}
+		return store.CreateModelVersion(ctx, tx, scope, in)
+	})
+}
+
+func checkDatasetRefs(ctx context.Context, q store.Querier, scope aims.Scope, uses []aims.DatasetUse) error {
+	var v aims.Validation
+	for i, u := range uses {
+		if _, err := store.FindDatasetByID(ctx, q, scope, u.DatasetID); aims.IsKind(err, aims.KindNotFound) {
+			v.Add("datasets/"+itoa(i)+"/dataset_id", "no such dataset")
+		} else if err != nil {
+			return err
+		}
+	}
+	return v.Err()
+}
+
+// UpdateModelVersion changes a model version.
+func (s *Service) UpdateModelVersion(ctx context.Context, systemID, id string, upd aims.ModelVersionUpdate) (*aims.ModelVersion, error) {
+	readScope, _, err := authz.AuthorizeSystemWrite(ctx, "change model versions")
+	if err != nil {
+		return nil, err
+	}
+	var out *aims.ModelVersion
+	err = s.transact(ctx, func(tx *store.Tx) error {
+		sys, err := store.FindSystemByID(ctx, tx, readScope, systemID)
+		if err != nil {
+			return err
+		}
+		scope, _, err := authz.AuthorizeSystemEdit(ctx, sys.OwnerID, "change model versions of this system")
+		if err != nil {
+			return err
+		}
+		before, err := store.FindModelVersionByID(ctx, tx, scope, systemID, id)
+		if err != nil {
+			return err
+		}
+		after := upd.Apply(*before)
+		after.Normalize()
+		if err := after.Validate(); err != nil {
+			return err
+		}
+		if err := checkDatasetRefs(ctx, tx, scope, after.Datasets); err != nil {
+			return err
+		}
+		if err := store.UpdateModelVersion(ctx, tx, scope, before, &after); err != nil {
+			return err
+		}
+		out, err = store.FindModelVersionByID(ctx, tx, scope, systemID, id)
+		return err
+	})
+	return out, err
+}
+
+// DeleteModelVersion removes a model version registered by mistake.
+func (s *Service) DeleteModelVersion(ctx context.Context, systemID, id string) error {
+	readScope, _, err := authz.AuthorizeSystemWrite(ctx, "delete model versions")
+	if err != nil {
+		return err
+	}
+	return s.transact(ctx, func(tx *store.Tx) error {
+		sys, err := store.FindSystemByID(ctx, tx, readScope, systemID)
+		if err != nil {
+			return err
+		}
+		scope, _, err := authz.AuthorizeSystemEdit(ctx, sys.OwnerID, "delete model versions of this system")
+		if err != nil {
+			return err
+		}
+		before, err := store.FindModelVersionByID(ctx, tx, scope, systemID, id)
+		if err != nil {
+			return err
+		}
+		return store.DeleteModelVersion(ctx, tx, scope, before)
+	})
+}

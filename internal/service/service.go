@@ -1,0 +1,47 @@
+// Package service holds the operations of aims that the API, the web pages
+// and the CLI share. Each operation authorizes the caller (getting the scope
+// of the caller's organization), validates the input, and runs the store
+// calls in one transaction.
+package service
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/aimsproject/aims/internal/store"
+)
+
+// Service is the set of operations over one database.
+type Service struct {
+	db      *store.DB
+	log     *slog.Logger
+	limiter *loginLimiter
+	hashSem chan struct{}
+
+	touchMu   sync.Mutex
+	lastTouch map[string]time.Time
+}
+
+// New returns the service over db.
+func New(db *store.DB, log *slog.Logger) *Service {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Service{
+		db:        db,
+		log:       log,
+		limiter:   newLoginLimiter(),
+		hashSem:   make(chan struct{}, 2), // argon2id takes 19 MiB an attempt: at most two at once
+		lastTouch: map[string]time.Time{},
+	}
+}
+
+// DB returns the database, for the health check and the CLI.
+func (s *Service) DB() *store.DB { return s.db }
+
+// transact runs fn in one transaction.
+func (s *Service) transact(ctx context.Context, fn func(tx *store.Tx) error) error {
+	return s.db.Transact(ctx, fn)
+}

@@ -1,0 +1,137 @@
+package web
+
+import (
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/service"
+	"github.com/aimsproject/aims/internal/store"
+)
+
+const sessionPendingUser = "pending_user_id"
+
+func (ui *UI) loginPage(w http.ResponseWriter, r *http.Request) error {
+	return render(w, r, http.StatusOK, LoginPage(ui.page(r, "Sign in", ""), LoginForm{Next: safeNext(r.URL.Query().Get("next"))}))
+}
+
+// safeNext keeps a post-login redirect on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+func (ui *UI) login(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return aims.Errorf(aims.KindBadRequest, "the form could not be read")
+	}
+	email, next := r.PostForm.Get("email"), safeNext(r.PostForm.Get("next"))
+	res, err := ui.Svc.Login(r.Context(), email, r.PostForm.Get("password"), clientIP(r))
+	var ae *aims.Error
+	if errors.As(err, &ae) && (ae.Kind == aims.KindUnauthenticated || ae.Kind == aims.KindRateLimited) {
+		return render(w, r, errorStatus(err), LoginPage(ui.page(r, "Sign in", ""), LoginForm{Email: email, Next: next, Error: ae.Message}))
+	}
+	if err != nil {
+		return err
+	}
+	// A new session token at sign-in defeats session fixation.
+	if err := ui.Sessions.RenewToken(r.Context()); err != nil {
+		return err
+	}
+	if len(res.Memberships) > 1 {
+		ui.Sessions.Put(r.Context(), sessionPendingUser, res.User.ID)
+		return render(w, r, http.StatusOK, ChooseOrgPage(ui.page(r, "Choose an organization", ""), res.Memberships))
+	}
+	ui.startSession(r, res.User.ID, res.Memberships[0])
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+func (ui *UI) startSession(r *http.Request, userID string, m store.Membership) {
+	ui.Sessions.Remove(r.Context(), sessionPendingUser)
+	ui.Sessions.Put(r.Context(), sessionUserID, userID)
+	ui.Sessions.Put(r.Context(), sessionOrgID, m.Org.ID)
+}
+
+func (ui *UI) chooseOrg(w http.ResponseWriter, r *http.Request) error {
+	userID := ui.Sessions.GetString(r.Context(), sessionPendingUser)
+	if userID == "" {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return nil
+	}
+	orgID := r.FormValue("org_id")
+	p, err := ui.Svc.PrincipalForSession(r.Context(), userID, orgID)
+	if err != nil {
+		return err
+	}
+	ui.startSession(r, userID, store.Membership{Org: aims.Organization{ID: p.OrgID}})
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+	return nil
+}
+
+// logout ends the session: its row is deleted, so the cookie is worthless
+// even if it was copied.
+func (ui *UI) logout(w http.ResponseWriter, r *http.Request) error {
+	if err := ui.Sessions.Destroy(r.Context()); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	return nil
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (ui *UI) setupPage(w http.ResponseWriter, r *http.Request) error {
+	token := r.URL.Query().Get("token")
+	if !ui.Setup.Valid(token) {
+		return aims.ErrNotFound("setup link (it works once, and only while aims has no users; run 'aims user create' instead)")
+	}
+	return render(w, r, http.StatusOK, SetupPage(ui.page(r, "Set up aims", ""), SetupForm{Token: token}))
+}
+
+func (ui *UI) setup(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return aims.Errorf(aims.KindBadRequest, "the form could not be read")
+	}
+	f := SetupForm{Token: r.PostForm.Get("token"), OrgName: strings.TrimSpace(r.PostForm.Get("org_name")),
+		OrgSlug: strings.TrimSpace(r.PostForm.Get("org")), Name: strings.TrimSpace(r.PostForm.Get("name")), Email: r.PostForm.Get("email")}
+	if !ui.Setup.Valid(f.Token) {
+		return aims.ErrNotFound("setup link")
+	}
+	has, err := ui.Svc.HasUsers(r.Context())
+	if err != nil {
+		return err
+	}
+	if has {
+		ui.Setup.Consume()
+		return aims.ErrNotFound("setup link")
+	}
+	org, m, err := ui.Svc.BootstrapUser(r.Context(), service.Bootstrap{OrgSlug: f.OrgSlug, OrgName: f.OrgName, Email: f.Email,
+		Name: f.Name, Role: aims.RoleAdmin, Password: r.PostForm.Get("password"),
+		Actor: aims.Actor{Kind: aims.ActorSystem, Label: "setup link"}})
+	if fe, ok := fieldErrors(err); ok {
+		f.Errors = fe
+		return render(w, r, http.StatusUnprocessableEntity, SetupPage(ui.page(r, "Set up aims", ""), f))
+	}
+	if err != nil {
+		return err
+	}
+	ui.Setup.Consume()
+	if err := ui.Sessions.RenewToken(r.Context()); err != nil {
+		return err
+	}
+	ui.startSession(r, m.ID, store.Membership{Org: *org})
+	ui.flash(r, "Welcome. Start by registering your AI systems.")
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+	return nil
+}

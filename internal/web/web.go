@@ -1,0 +1,241 @@
+// Package web is the server-rendered UI: templ components, htmx where it
+// helps, Pico CSS, every asset embedded so that aims works with no internet.
+// Handlers call the same services as the API; authorization happens there.
+package web
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/alexedwards/scs/v2"
+	"github.com/go-chi/chi/v5"
+
+	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/authz"
+	"github.com/aimsproject/aims/internal/service"
+)
+
+//go:embed static
+var staticFS embed.FS
+
+// Deps is what the pages need.
+type Deps struct {
+	Svc      *service.Service
+	Sessions *scs.SessionManager
+	Setup    *Setup
+	Demo     bool
+	Version  string
+}
+
+// UI serves the pages.
+type UI struct {
+	Deps
+}
+
+// Session keys.
+const (
+	sessionUserID = "user_id"
+	sessionOrgID  = "org_id"
+	sessionFlash  = "flash"
+)
+
+// SessionUser returns the user and organization of the web session in ctx.
+func SessionUser(ctx context.Context, sm *scs.SessionManager) (userID, orgID string) {
+	return sm.GetString(ctx, sessionUserID), sm.GetString(ctx, sessionOrgID)
+}
+
+// Register mounts the pages on r.
+func Register(r chi.Router, d Deps) {
+	ui := &UI{Deps: d}
+	static, _ := fs.Sub(staticFS, "static")
+	r.Handle("/static/*", http.StripPrefix("/static/", cacheForever(http.FileServerFS(static))))
+
+	r.Get("/login", ui.handle(ui.loginPage))
+	r.Post("/login", ui.handle(ui.login))
+	r.Post("/login/org", ui.handle(ui.chooseOrg))
+	r.Post("/logout", ui.handle(ui.logout))
+	r.Get("/setup", ui.handle(ui.setupPage))
+	r.Post("/setup", ui.handle(ui.setup))
+
+	r.Group(func(r chi.Router) {
+		r.Use(ui.requireLogin)
+		r.Get("/", ui.handle(ui.home))
+		ui.registerSystems(r)
+		ui.registerDatasets(r)
+		ui.registerSuppliers(r)
+		ui.registerAdmin(r)
+		ui.registerAudit(r)
+		r.Get("/account", ui.handle(ui.accountPage))
+		r.Post("/account/password", ui.handle(ui.changePassword))
+	})
+	r.NotFound(ui.handle(func(w http.ResponseWriter, r *http.Request) error {
+		return aims.ErrNotFound("page")
+	}))
+}
+
+func cacheForever(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		h.ServeHTTP(w, r)
+	})
+}
+
+// requireLogin sends a visitor without a session to the sign-in page.
+func (ui *UI) requireLogin(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if authz.PrincipalFrom(r.Context()) == nil {
+			dest := "/login"
+			if r.URL.Path != "/" {
+				dest += "?next=" + url.QueryEscape(r.URL.RequestURI())
+			}
+			if isHTMX(r) {
+				w.Header().Set("HX-Redirect", dest)
+				w.WriteHeader(http.StatusUnauthorized)
+				return
+			}
+			http.Redirect(w, r, dest, http.StatusSeeOther)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func isHTMX(r *http.Request) bool { return r.Header.Get("HX-Request") == "true" }
+
+// handle turns a handler that returns an error into an http.HandlerFunc:
+// the one place page errors are written.
+func (ui *UI) handle(fn func(http.ResponseWriter, *http.Request) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(w, r); err != nil {
+			ui.renderError(w, r, err)
+		}
+	}
+}
+
+// page collects what the layout needs.
+func (ui *UI) page(r *http.Request, title, active string) Page {
+	p := Page{Title: title, Active: active, Principal: authz.PrincipalFrom(r.Context()), Demo: ui.Demo, Version: ui.Version}
+	if ui.Sessions != nil {
+		p.Flash = ui.Sessions.PopString(r.Context(), sessionFlash)
+	}
+	return p
+}
+
+// flash leaves a message for the next page.
+func (ui *UI) flash(r *http.Request, msg string) {
+	ui.Sessions.Put(r.Context(), sessionFlash, msg)
+}
+
+// render writes a component with status.
+func render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) error {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	return c.Render(r.Context(), w)
+}
+
+// errorStatus maps error kinds to statuses for pages.
+func errorStatus(err error) int {
+	switch aims.KindOf(err) {
+	case aims.KindInvalid:
+		return http.StatusUnprocessableEntity
+	case aims.KindBadRequest:
+		return http.StatusBadRequest
+	case aims.KindUnauthenticated:
+		return http.StatusUnauthorized
+	case aims.KindForbidden:
+		return http.StatusForbidden
+	case aims.KindNotFound:
+		return http.StatusNotFound
+	case aims.KindConflict:
+		return http.StatusConflict
+	case aims.KindTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case aims.KindRateLimited:
+		return http.StatusTooManyRequests
+	case aims.KindUnavailable:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+func (ui *UI) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	status := errorStatus(err)
+	msg := "Something went wrong on our side. It has been logged"
+	var ae *aims.Error
+	if errors.As(err, &ae) && status != http.StatusInternalServerError {
+		msg = ae.Message
+	} else {
+		slog.ErrorContext(r.Context(), "page failed", "err", err, "path", r.URL.Path, "request_id", aims.RequestIDFrom(r.Context()))
+		msg += " (request " + aims.RequestIDFrom(r.Context()) + ")."
+	}
+	if status == http.StatusUnauthorized && !isHTMX(r) {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	}
+	_ = render(w, r, status, ErrorPage(ui.page(r, http.StatusText(status), ""), status, msg))
+}
+
+// formErrors indexes field errors by field for the forms, which show each
+// message next to its field.
+type formErrors map[string]string
+
+func fieldErrors(err error) (formErrors, bool) {
+	var ae *aims.Error
+	if !errors.As(err, &ae) || (ae.Kind != aims.KindInvalid && ae.Kind != aims.KindConflict) {
+		return nil, false
+	}
+	fe := formErrors{}
+	for _, f := range ae.Fields {
+		key := f.Field
+		if i := strings.IndexByte(key, '/'); i > 0 {
+			key = key[:i] // impact_domains/2 -> impact_domains
+		}
+		if fe[key] == "" {
+			fe[key] = f.Detail
+		} else {
+			fe[key] += "; " + f.Detail
+		}
+	}
+	fe["_"] = ae.Message
+	return fe, true
+}
+
+// Has reports whether field has an error.
+func (fe formErrors) Has(field string) bool { return fe[field] != "" }
+
+// pageParams reads ?page= (1-based) into a domain page of size per.
+func pageParams(r *http.Request, per int) aims.Page {
+	n, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	if n < 1 {
+		n = 1
+	}
+	return aims.Page{Limit: per, Offset: (n - 1) * per}
+}
+
+// Pager describes the pages of a list for the pagination links.
+type Pager struct {
+	Page, Pages, Total, Per int
+	URL                     func(page int) string
+}
+
+func newPager(r *http.Request, p aims.Page, total int) Pager {
+	per := p.Normalize().Limit
+	pages := (total + per - 1) / per
+	if pages < 1 {
+		pages = 1
+	}
+	cur := p.Offset/per + 1
+	q := r.URL.Query()
+	return Pager{Page: cur, Pages: pages, Total: total, Per: per, URL: func(n int) string {
+		q.Set("page", strconv.Itoa(n))
+		return r.URL.Path + "?" + q.Encode()
+	}}
+}
