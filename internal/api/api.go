@@ -85,7 +85,7 @@ func operation(method, path, id, tag, summary string, perms ...authz.Permission)
 		// The service validates bodies, naming every bad field at once;
 		// the schema stays in the OpenAPI document for readers.
 		SkipValidateBody: true,
-		Metadata:     map[string]any{metaPermissions: perms},
+		Metadata:         map[string]any{metaPermissions: perms},
 	}
 	if len(perms) > 0 {
 		names := make([]string, len(perms))

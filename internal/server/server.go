@@ -75,13 +75,13 @@ func (s *Server) Setup() *web.Setup { return s.setup }
 func (s *Server) routes() http.Handler {
 	r := chi.NewRouter()
 	// Middleware, in order:
-	r.Use(requestID)                  // every request gets an id, echoed in X-Request-ID and in logs
-	r.Use(s.recoverer)                // a panic becomes a logged 500, not a dropped connection
-	r.Use(s.logAndMeasure)            // one structured log line and metrics per request
-	r.Use(securityHeaders)            // CSP without inline script, no framing, no sniffing
-	r.Use(crossOriginProtection)      // CSRF: refuse cross-origin unsafe requests (Sec-Fetch-Site / Origin)
-	r.Use(s.sessions.LoadAndSave)     // the web session cookie
-	r.Use(s.authenticate)             // a bearer token or the session becomes the caller (authz.Principal)
+	r.Use(requestID)              // every request gets an id, echoed in X-Request-ID and in logs
+	r.Use(s.recoverer)            // a panic becomes a logged 500, not a dropped connection
+	r.Use(s.logAndMeasure)        // one structured log line and metrics per request
+	r.Use(securityHeaders)        // CSP without inline script, no framing, no sniffing
+	r.Use(crossOriginProtection)  // CSRF: refuse cross-origin unsafe requests (Sec-Fetch-Site / Origin)
+	r.Use(s.sessions.LoadAndSave) // the web session cookie
+	r.Use(s.authenticate)         // a bearer token or the session becomes the caller (authz.Principal)
 
 	r.Get("/healthz", s.healthz)
 	r.Get("/readyz", s.readyz)
