@@ -70,16 +70,23 @@ type Principal struct {
 	Role      aims.Role
 	TokenID   string // set when the caller used an API token
 	TokenName string
-	// Operator marks the host's operator running the aims command: trusted
-	// as an admin of the organization it names.
+	// Operator marks the host's operator running the aims command (or aims
+	// itself, at setup and demo loading): trusted as an admin of the
+	// organization it names.
 	Operator bool
+	// Kind overrides how the audit trail names an operator (cli or system).
+	Kind aims.ActorKind
 }
 
 // Actor is how the audit trail names the principal.
 func (p *Principal) Actor() aims.Actor {
 	switch {
 	case p.Operator:
-		return aims.Actor{Kind: aims.ActorCLI, UserID: p.UserID, Label: p.Email}
+		kind := p.Kind
+		if kind == "" {
+			kind = aims.ActorCLI
+		}
+		return aims.Actor{Kind: kind, UserID: p.UserID, Label: p.Email}
 	case p.TokenID != "":
 		return aims.Actor{Kind: aims.ActorToken, UserID: p.UserID, TokenID: p.TokenID, Label: p.Email + " (token " + p.TokenName + ")"}
 	default:

@@ -98,8 +98,8 @@ func (s *Service) BootstrapUser(ctx context.Context, in Bootstrap) (*aims.Organi
 		var err error
 		org, err = store.FindOrganizationBySlug(ctx, tx, in.OrgSlug)
 		if aims.IsKind(err, aims.KindNotFound) {
-			org = &aims.Organization{Slug: in.OrgSlug, Name: in.OrgName}
-			err = store.CreateOrganization(ctx, tx, in.Actor, org)
+			org = &aims.Organization{ID: store.NewID(), Slug: in.OrgSlug, Name: in.OrgName}
+			err = store.CreateOrganization(ctx, tx, operatorScope(org, in.Actor), org)
 		}
 		if err != nil {
 			return err
@@ -140,6 +140,7 @@ func (s *Service) BootstrapUser(ctx context.Context, in Bootstrap) (*aims.Organi
 // goes through authz like every other scope.
 func operatorScope(org *aims.Organization, actor aims.Actor) aims.Scope {
 	p := authz.Operator(org, actor.Label)
+	p.Kind = actor.Kind
 	scope, _, err := authz.Authorize(authz.WithPrincipal(context.Background(), p), authz.ManageUsers, "bootstrap")
 	if err != nil {
 		panic(err) // an operator is an admin: this cannot fail

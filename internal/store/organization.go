@@ -7,11 +7,13 @@ import (
 	"github.com/aimsproject/aims/internal/aims"
 )
 
-// CreateOrganization adds a tenant. It is the one write that no tenant scope
-// can make, since the organization does not exist yet; its audit event is
+// CreateOrganization adds a tenant. The caller picks org.ID (NewID) and gets
+// the new organization's scope from authz first, so that its audit event is
 // recorded in the new organization's own trail.
-func CreateOrganization(ctx context.Context, tx *Tx, actor aims.Actor, org *aims.Organization) error {
-	org.ID = newID()
+func CreateOrganization(ctx context.Context, tx *Tx, scope aims.Scope, org *aims.Organization) error {
+	if org.ID == "" || scope.OrgID() != org.ID {
+		return fmt.Errorf("create organization %s: the scope must be the new organization's", org.Slug)
+	}
 	org.CreatedAt = tx.now
 	_, err := tx.tx.ExecContext(ctx, `INSERT INTO organizations (id, slug, name, created_at) VALUES ($1, $2, $3, $4)`,
 		org.ID, org.Slug, org.Name, org.CreatedAt)
@@ -21,7 +23,6 @@ func CreateOrganization(ctx context.Context, tx *Tx, actor aims.Actor, org *aims
 	if err != nil {
 		return fmt.Errorf("create organization %s: %w", org.Slug, mapError(err))
 	}
-	scope := aims.NewTenantScope(org.ID, actor)
 	return tx.record(ctx, scope, aims.ActionCreate, aims.EntityOrganization, org.ID, org.Slug, nil, org)
 }
 

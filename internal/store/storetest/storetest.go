@@ -125,13 +125,12 @@ type Fixture struct {
 func NewOrg(t testing.TB, db *store.DB, slug string) *Fixture {
 	t.Helper()
 	ctx := context.Background()
-	f := &Fixture{Org: &aims.Organization{Slug: slug, Name: "Org " + slug}}
+	f := &Fixture{Org: &aims.Organization{ID: store.NewID(), Slug: slug, Name: "Org " + slug}}
 	err := db.Transact(ctx, func(tx *store.Tx) error {
-		actor := aims.Actor{Kind: aims.ActorSystem, Label: "test"}
-		if err := store.CreateOrganization(ctx, tx, actor, f.Org); err != nil {
+		scope := aims.NewTenantScope(f.Org.ID, aims.Actor{Kind: aims.ActorSystem, Label: "test"})
+		if err := store.CreateOrganization(ctx, tx, scope, f.Org); err != nil {
 			return err
 		}
-		scope := aims.NewTenantScope(f.Org.ID, actor)
 		u := &aims.User{Email: "admin@" + slug + ".test", Name: "Admin " + slug}
 		if err := store.CreateUser(ctx, tx, scope, u, ""); err != nil {
 			return err
