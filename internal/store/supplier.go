@@ -92,6 +92,25 @@ func FindSuppliers(ctx context.Context, q Querier, scope aims.Scope, f aims.Supp
 	return out, total, rows.Err()
 }
 
+// ListSuppliers returns every supplier of the organization in scope by
+// name, for bulk work that looks suppliers up by name.
+func ListSuppliers(ctx context.Context, q Querier, scope aims.Scope) ([]*aims.Supplier, error) {
+	rows, err := q.queryer().QueryContext(ctx, supplierSelect+` WHERE sp.org_id = $1 ORDER BY sp.name_key, sp.id`, scope.OrgID())
+	if err != nil {
+		return nil, fmt.Errorf("list suppliers: %w", mapError(err))
+	}
+	defer rows.Close()
+	var out []*aims.Supplier
+	for rows.Next() {
+		s, err := scanSupplier(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list suppliers: %w", err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
 // UpdateSupplier writes after over before.
 func UpdateSupplier(ctx context.Context, tx *Tx, scope aims.Scope, before, after *aims.Supplier) error {
 	after.UpdatedAt = tx.now
