@@ -122,13 +122,25 @@ var systemColumns = []csvColumn{
 	{"business_unit", func(s *aims.AISystem) string { return s.BusinessUnit }, text(func(s *aims.AISystem) *string { return &s.BusinessUnit })},
 	{"site", func(s *aims.AISystem) string { return s.Site }, text(func(s *aims.AISystem) *string { return &s.Site })},
 	{"operator_roles", func(s *aims.AISystem) string { return joinList(s.OperatorRoles) },
-		func(_ *importRefs, s *aims.AISystem, v string) string { s.OperatorRoles = enumList[aims.OperatorRole](v); return "" }},
+		func(_ *importRefs, s *aims.AISystem, v string) string {
+			s.OperatorRoles = enumList[aims.OperatorRole](v)
+			return ""
+		}},
 	{"lifecycle_stage", func(s *aims.AISystem) string { return string(s.LifecycleStage) },
-		func(_ *importRefs, s *aims.AISystem, v string) string { s.LifecycleStage = aims.LifecycleStage(enumToken(v)); return "" }},
+		func(_ *importRefs, s *aims.AISystem, v string) string {
+			s.LifecycleStage = aims.LifecycleStage(enumToken(v))
+			return ""
+		}},
 	{"autonomy", func(s *aims.AISystem) string { return string(s.Autonomy) },
-		func(_ *importRefs, s *aims.AISystem, v string) string { s.Autonomy = aims.Autonomy(enumToken(v)); return "" }},
+		func(_ *importRefs, s *aims.AISystem, v string) string {
+			s.Autonomy = aims.Autonomy(enumToken(v))
+			return ""
+		}},
 	{"impact_domains", func(s *aims.AISystem) string { return joinList(s.ImpactDomains) },
-		func(_ *importRefs, s *aims.AISystem, v string) string { s.ImpactDomains = enumList[aims.ImpactDomain](v); return "" }},
+		func(_ *importRefs, s *aims.AISystem, v string) string {
+			s.ImpactDomains = enumList[aims.ImpactDomain](v)
+			return ""
+		}},
 	{"techniques", func(s *aims.AISystem) string { return joinList(s.Techniques) },
 		func(_ *importRefs, s *aims.AISystem, v string) string { s.Techniques = splitList(v); return "" }},
 	{"supplier", func(s *aims.AISystem) string { return s.SupplierName }, setSupplier},
@@ -392,7 +404,9 @@ func cloneSystem(s *aims.AISystem) *aims.AISystem {
 // spreadsheet holds. Line ends are compared loosely: CSV readers turn CRLF
 // inside a cell into LF.
 func sameSystem(a, b *aims.AISystem) bool {
-	sameText := func(x, y string) bool { return strings.ReplaceAll(x, "\r\n", "\n") == strings.ReplaceAll(y, "\r\n", "\n") }
+	sameText := func(x, y string) bool {
+		return strings.ReplaceAll(x, "\r\n", "\n") == strings.ReplaceAll(y, "\r\n", "\n")
+	}
 	return a.Name == b.Name && sameText(a.Purpose, b.Purpose) && sameText(a.Description, b.Description) &&
 		a.OwnerID == b.OwnerID && a.BusinessUnit == b.BusinessUnit && a.Site == b.Site &&
 		slices.Equal(a.OperatorRoles, b.OperatorRoles) && a.LifecycleStage == b.LifecycleStage && a.Autonomy == b.Autonomy &&
