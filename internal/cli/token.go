@@ -29,20 +29,11 @@ func (p *Program) tokenCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			members, _, err := e.svc.FindMembers(ctx, aims.MemberFilter{Search: aims.NormalizeEmail(email), Page: aims.Page{Limit: aims.MaxLimit}})
+			m, err := e.memberByEmail(ctx, email)
 			if err != nil {
 				return err
 			}
-			var userID string
-			for _, m := range members {
-				if m.Email == aims.NormalizeEmail(email) {
-					userID = m.ID
-				}
-			}
-			if userID == "" {
-				return usageError{fmt.Errorf("%s is not a member of organization %s (create it with 'aims user create')", email, org.Slug)}
-			}
-			secret, t, err := e.svc.CreateToken(ctx, aims.NewToken{UserID: userID, Name: name})
+			secret, t, err := e.svc.CreateToken(ctx, aims.NewToken{UserID: m.ID, Name: name})
 			if err != nil {
 				return err
 			}
