@@ -211,6 +211,21 @@ func (e *env) operator(ctx context.Context) (context.Context, *aims.Organization
 	return service.OperatorContext(ctx, org, operatorLabel()), org, nil
 }
 
+// asOperator opens the data (migrating it) and runs fn as the host's
+// operator in the organization --org names.
+func (p *Program) asOperator(c *cobra.Command, fn func(ctx context.Context, e *env, org *aims.Organization) error) error {
+	e, err := p.open(c, true)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	ctx, org, err := e.operator(c.Context())
+	if err != nil {
+		return err
+	}
+	return fn(ctx, e, org)
+}
+
 // memberByEmail finds a member of the operator's organization by email.
 func (e *env) memberByEmail(ctx context.Context, email string) (*aims.Member, error) {
 	email = aims.NormalizeEmail(email)

@@ -33,32 +33,25 @@ func (p *Program) exportCommand() *cobra.Command {
 			csvColumnList() + ".\nThe filters narrow which systems are written.",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			e, err := p.open(c, true)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			ctx, org, err := e.operator(c.Context())
-			if err != nil {
-				return err
-			}
-			f, err := ff.filter(ctx, e)
-			if err != nil {
-				return err
-			}
-			if out == "" || out == "-" {
-				return e.svc.ExportSystemsCSV(ctx, p.Stdout, f)
-			}
-			if err := writeFileAtomic(out, func(w *os.File) error { return e.svc.ExportSystemsCSV(ctx, w, f) }); err != nil {
-				return err
-			}
-			_, total, err := e.svc.FindSystems(ctx, aims.SystemFilter{Search: f.Search, LifecycleStage: f.LifecycleStage, OwnerID: f.OwnerID,
-				Autonomy: f.Autonomy, ImpactDomain: f.ImpactDomain, InScope: f.InScope, SupplierID: f.SupplierID, Tag: f.Tag, Page: aims.Page{Limit: 1}})
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(p.Stderr, "wrote %d AI system(s) of %s to %s\n", total, org.Slug, out)
-			return nil
+			return p.asOperator(c, func(ctx context.Context, e *env, org *aims.Organization) error {
+				f, err := ff.filter(ctx, e)
+				if err != nil {
+					return err
+				}
+				if out == "" || out == "-" {
+					return e.svc.ExportSystemsCSV(ctx, p.Stdout, f)
+				}
+				if err := writeFileAtomic(out, func(w *os.File) error { return e.svc.ExportSystemsCSV(ctx, w, f) }); err != nil {
+					return err
+				}
+				f.Page = aims.Page{Limit: 1}
+				_, total, err := e.svc.FindSystems(ctx, f)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(p.Stderr, "wrote %d AI system(s) of %s to %s\n", total, org.Slug, out)
+				return nil
+			})
 		},
 	}
 	fl := systems.Flags()

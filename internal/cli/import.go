@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/aimsproject/aims/internal/aims"
 )
 
 func (p *Program) importCommand() *cobra.Command {
@@ -23,15 +26,6 @@ func (p *Program) importCommand() *cobra.Command {
 			"and the command exits with status 2. 'aims export systems' writes a file in the same columns.",
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			e, err := p.open(c, true)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			ctx, org, err := e.operator(c.Context())
-			if err != nil {
-				return err
-			}
 			var in io.Reader = p.Stdin
 			if args[0] != "-" {
 				f, err := os.Open(args[0])
@@ -41,17 +35,19 @@ func (p *Program) importCommand() *cobra.Command {
 				defer f.Close()
 				in = f
 			}
-			res, err := e.svc.ImportSystemsCSV(ctx, in, dryRun)
-			if err != nil {
-				return err
-			}
-			what := "imported into"
-			if dryRun {
-				what = "checked (dry run: nothing written) for"
-			}
-			fmt.Fprintf(p.Stdout, "%s %s %s: %d created, %d updated, %d unchanged\n",
-				args[0], what, org.Slug, res.Created, res.Updated, res.Unchanged)
-			return nil
+			return p.asOperator(c, func(ctx context.Context, e *env, org *aims.Organization) error {
+				res, err := e.svc.ImportSystemsCSV(ctx, in, dryRun)
+				if err != nil {
+					return err
+				}
+				what := "imported into"
+				if dryRun {
+					what = "checked (dry run: nothing written) for"
+				}
+				fmt.Fprintf(p.Stdout, "%s %s %s: %d created, %d updated, %d unchanged\n",
+					args[0], what, org.Slug, res.Created, res.Updated, res.Unchanged)
+				return nil
+			})
 		},
 	}
 	systems.Flags().BoolVar(&dryRun, "dry-run", false, "check every row and count what would change, writing nothing")

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -20,26 +21,19 @@ func (p *Program) tokenCommand() *cobra.Command {
 			"  curl -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:8080/api/v1/me",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			e, err := p.open(c, true)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			ctx, org, err := e.operator(c.Context())
-			if err != nil {
-				return err
-			}
-			m, err := e.memberByEmail(ctx, email)
-			if err != nil {
-				return err
-			}
-			secret, t, err := e.svc.CreateToken(ctx, aims.NewToken{UserID: m.ID, Name: name})
-			if err != nil {
-				return err
-			}
-			e.log.Info("API token created", "token_id", t.ID, "user", email, "org", org.Slug)
-			fmt.Fprintln(p.Stdout, secret)
-			return nil
+			return p.asOperator(c, func(ctx context.Context, e *env, org *aims.Organization) error {
+				m, err := e.memberByEmail(ctx, email)
+				if err != nil {
+					return err
+				}
+				secret, t, err := e.svc.CreateToken(ctx, aims.NewToken{UserID: m.ID, Name: name})
+				if err != nil {
+					return err
+				}
+				e.log.Info("API token created", "token_id", t.ID, "user", email, "org", org.Slug)
+				fmt.Fprintln(p.Stdout, secret)
+				return nil
+			})
 		},
 	}
 	create.Flags().StringVar(&email, "email", "", "the user the token acts as (required)")
