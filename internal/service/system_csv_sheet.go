@@ -25,10 +25,11 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // sheet is an inventory spreadsheet as read from CSV: where each known
 // column is, the data rows, and what is wrong with its shape.
 type sheet struct {
-	index    map[string]int // column name -> position in a row
-	width    int            // how many columns the header has
-	rows     []sheetRow
-	problems *lineProblems
+	index      map[string]int // column name -> position in a row
+	width      int            // how many columns the header has
+	headerLine int            // the line of the header row
+	rows       []sheetRow
+	problems   *lineProblems
 }
 
 // sheetRow is one data row and the line of the file it starts on.
@@ -73,7 +74,8 @@ func readSheet(r io.Reader) (*sheet, error) {
 	if err != nil {
 		return nil, csvSyntaxError(err)
 	}
-	sh := &sheet{index: map[string]int{}, width: len(header), problems: newLineProblems()}
+	headerLine, _ := cr.FieldPos(0) // 1 unless the file starts with empty lines
+	sh := &sheet{index: map[string]int{}, width: len(header), headerLine: headerLine, problems: newLineProblems()}
 	blank := sh.readHeader(header)
 	for {
 		rec, err := cr.Read()
@@ -105,19 +107,19 @@ func (sh *sheet) readHeader(header []string) (blank []int) {
 		_, dup := sh.index[name]
 		switch {
 		case !utf8.ValidString(h):
-			p.add(1, fmt.Sprintf("column %d", i+1), "is not valid UTF-8: save the spreadsheet as \"CSV UTF-8\"")
+			p.add(sh.headerLine, fmt.Sprintf("column %d", i+1), "is not valid UTF-8: save the spreadsheet as \"CSV UTF-8\"")
 		case name == "":
 			blank = append(blank, i)
 		case !slices.Contains(SystemCSVColumns(), name):
-			p.add(1, name, "is not a known column; the columns are %s", strings.Join(SystemCSVColumns(), ", "))
+			p.add(sh.headerLine, name, "is not a known column; the columns are %s", strings.Join(SystemCSVColumns(), ", "))
 		case dup:
-			p.add(1, name, "appears twice in the header")
+			p.add(sh.headerLine, name, "appears twice in the header")
 		default:
 			sh.index[name] = i
 		}
 	}
-	if _, ok := sh.index[colName]; !ok && !p.has(1, colName) {
-		p.add(1, colName, "is missing: every row needs a name, which matches it to an AI system of the inventory")
+	if _, ok := sh.index[colName]; !ok && !p.has(sh.headerLine, colName) {
+		p.add(sh.headerLine, colName, "is missing: every row needs a name, which matches it to an AI system of the inventory")
 	}
 	return blank
 }
@@ -225,7 +227,7 @@ func (sh *sheet) err() error {
 		return nil
 	}
 	pos := func(f lineProblem) int {
-		if f.line == 1 {
+		if f.line == sh.headerLine {
 			return 0
 		}
 		if f.col == "" {

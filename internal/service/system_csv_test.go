@@ -230,6 +230,7 @@ func TestImportSystemsCSVFileProblems(t *testing.T) {
 			"X,p,admin@acme.test,deployer,idea,advisory,red,X,1\n", aims.KindInvalid,
 			[]string{"rows/1/colour", "rows/1/name", "rows/1/a~1b"}},
 		{"no name column", "purpose\nsomething\n", aims.KindInvalid, []string{"rows/1/name"}},
+		{"header after empty lines", "\n\npurpose\nsomething\n", aims.KindInvalid, []string{"rows/3/name"}},
 		{"stray quote", "name,purpose\nX,\"unclosed\n", aims.KindInvalid, []string{"rows/2"}},
 		{"not UTF-8", "name,purpose,owner_email,operator_roles,lifecycle_stage,autonomy\n" +
 			"X,caf\xe9,admin@acme.test,deployer,idea,advisory\n", aims.KindInvalid, []string{"rows/2/purpose"}},
@@ -374,39 +375,4 @@ func TestImportExportPermissionsAndTenancy(t *testing.T) {
 			t.Errorf("B's export of deployed systems:\n%s", buf.String())
 		}
 	})
-}
-
-// BenchmarkImportSystemsCSV imports 10,000 new AI systems in one file, into
-// a fresh organization each time, on each database.
-func BenchmarkImportSystemsCSV(b *testing.B) {
-	var file strings.Builder
-	file.WriteString("name,purpose,owner_email,business_unit,site,operator_roles,lifecycle_stage,autonomy,impact_domains,techniques,supplier,tags\n")
-	for i := range 10_000 {
-		fmt.Fprintf(&file, "System %05d,Predicts wear of line %d,owner@bench%%d.test,Operations,Plant %d,deployer;developer,deployed,advisory,quality;safety,gradient boosting,Dewatering Controls GmbH,plant;line-%d\n",
-			i, i, i%7, i%50)
-	}
-	for _, dialect := range []string{"sqlite", "postgres"} {
-		b.Run(dialect, func(b *testing.B) {
-			var db *store.DB
-			if dialect == "sqlite" {
-				db = storetest.OpenSQLite(b)
-			} else {
-				db = storetest.OpenPostgres(b)
-			}
-			for i := 0; b.Loop(); i++ {
-				b.StopTimer()
-				slug := fmt.Sprintf("bench%d", i)
-				o := newInventoryOrg(b, db, slug)
-				data := strings.ReplaceAll(file.String(), "%d", fmt.Sprint(i))
-				b.StartTimer()
-				res, err := o.svc.ImportSystemsCSV(o.as(aims.RoleContributor), strings.NewReader(data), false)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if res.Created != 10_000 {
-					b.Fatalf("created %d", res.Created)
-				}
-			}
-		})
-	}
 }
