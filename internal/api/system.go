@@ -39,9 +39,21 @@ func (in SystemInput) system() *aims.AISystem {
 	}
 }
 
-// SystemListParams filter the inventory.
+// SystemListParams filter the inventory, one page at a time.
 type SystemListParams struct {
 	PageParams
+	SystemFilterParams
+}
+
+// Filter returns the domain filter.
+func (p SystemListParams) Filter() aims.SystemFilter {
+	f := p.SystemFilterParams.Filter()
+	f.Page = p.page()
+	return f
+}
+
+// SystemFilterParams filter the inventory (the list and the export).
+type SystemFilterParams struct {
 	Q              string `query:"q" doc:"Part of the name, any case"`
 	LifecycleStage string `query:"lifecycle_stage" enum:"idea,design,development,verification_and_validation,deployed,suspended,retired"`
 	OwnerID        string `query:"owner_id"`
@@ -53,11 +65,11 @@ type SystemListParams struct {
 	Sort           string `query:"sort" enum:"name,-name,updated_at,-updated_at" default:"name"`
 }
 
-// Filter returns the domain filter.
-func (p SystemListParams) Filter() aims.SystemFilter {
+// Filter returns the domain filter, without a page.
+func (p SystemFilterParams) Filter() aims.SystemFilter {
 	f := aims.SystemFilter{Search: p.Q, LifecycleStage: aims.LifecycleStage(p.LifecycleStage), OwnerID: p.OwnerID,
 		Autonomy: aims.Autonomy(p.Autonomy), ImpactDomain: aims.ImpactDomain(p.ImpactDomain), SupplierID: p.SupplierID,
-		Tag: p.Tag, Sort: p.Sort, Page: p.page()}
+		Tag: p.Tag, Sort: p.Sort}
 	if p.InScope != "" {
 		b := p.InScope == "true"
 		f.InScope = &b

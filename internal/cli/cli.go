@@ -11,10 +11,12 @@ import (
 	"log/slog"
 	"os"
 	"os/user"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/authz"
 	"github.com/aimsproject/aims/internal/config"
 	"github.com/aimsproject/aims/internal/service"
 	"github.com/aimsproject/aims/internal/store"
@@ -39,20 +41,56 @@ func (p *Program) Run(ctx context.Context, args []string) error {
 	root.SetIn(p.Stdin)
 	root.SetOut(p.Stdout)
 	root.SetErr(p.Stderr)
-	return root.ExecuteContext(ctx)
+	// cobra checks the command, its arguments and its flags before it runs
+	// the command: an error before that is a mistake in the command line.
+	started := false
+	markStart(root, &started)
+	err := root.ExecuteContext(ctx)
+	if err != nil && !started {
+		return usageError{err}
+	}
+	return err
+}
+
+// markStart makes every command of the tree set *started when it runs.
+func markStart(c *cobra.Command, started *bool) {
+	if run := c.RunE; run != nil {
+		c.RunE = func(c *cobra.Command, args []string) error { *started = true; return run(c, args) }
+	}
+	if run := c.Run; run != nil {
+		c.Run = func(c *cobra.Command, args []string) { *started = true; run(c, args) }
+	}
+	for _, sub := range c.Commands() {
+		markStart(sub, started)
+	}
 }
 
 // Main runs the program on the process's standard streams and returns the
 // exit status: 0 on success, 2 for bad usage or input, 1 otherwise.
 func Main(ctx context.Context, version string, args []string) int {
 	p := &Program{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Version: version}
+	return p.Exit(ctx, args)
+}
+
+// Exit runs the command line args like Run, reports an error on p.Stderr,
+// and returns the exit status.
+func (p *Program) Exit(ctx context.Context, args []string) int {
 	err := p.Run(ctx, args)
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintln(os.Stderr, "aims:", describe(err))
+	fmt.Fprintln(p.Stderr, "aims:", describe(err))
+	return exitCode(err)
+}
+
+// exitCode is the exit status for an error: 2 for bad usage or bad input
+// (a file with bad rows, one too large), 1 for anything else.
+func exitCode(err error) int {
 	var ue usageError
-	if errors.As(err, &ue) || aims.IsKind(err, aims.KindInvalid) || aims.IsKind(err, aims.KindBadRequest) {
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ue), aims.IsKind(err, aims.KindInvalid), aims.IsKind(err, aims.KindBadRequest), aims.IsKind(err, aims.KindTooLarge):
 		return 2
 	}
 	return 1
@@ -69,9 +107,23 @@ func describe(err error) string {
 	}
 	s := ae.Message
 	for _, f := range ae.Fields {
-		s += fmt.Sprintf("\n  %s: %s", f.Field, f.Detail)
+		s += fmt.Sprintf("\n  %s: %s", fieldLabel(f.Field), f.Detail)
 	}
 	return s
+}
+
+// fieldLabel names a field for people: an import's "rows/14/owner_email"
+// is "line 14, owner_email".
+func fieldLabel(field string) string {
+	rest, ok := strings.CutPrefix(field, "rows/")
+	if !ok {
+		return field
+	}
+	line, col, _ := strings.Cut(rest, "/")
+	if col == "" {
+		return "line " + line
+	}
+	return "line " + line + ", " + col
 }
 
 func (p *Program) rootCommand() *cobra.Command {
@@ -150,8 +202,42 @@ func operatorLabel() string {
 // operator in that organization.
 func (e *env) operator(ctx context.Context) (context.Context, *aims.Organization, error) {
 	org, err := e.svc.ResolveOrganization(ctx, e.cfg.Get("org"))
+	if k := aims.KindOf(err); k == aims.KindNotFound || k == aims.KindInvalid {
+		return nil, nil, usageError{err}
+	}
 	if err != nil {
 		return nil, nil, err
 	}
 	return service.OperatorContext(ctx, org, operatorLabel()), org, nil
+}
+
+// asOperator opens the data (migrating it) and runs fn as the host's
+// operator in the organization --org names.
+func (p *Program) asOperator(c *cobra.Command, fn func(ctx context.Context, e *env, org *aims.Organization) error) error {
+	e, err := p.open(c, true)
+	if err != nil {
+		return err
+	}
+	defer e.Close()
+	ctx, org, err := e.operator(c.Context())
+	if err != nil {
+		return err
+	}
+	return fn(ctx, e, org)
+}
+
+// memberByEmail finds a member of the operator's organization by email.
+func (e *env) memberByEmail(ctx context.Context, email string) (*aims.Member, error) {
+	email = aims.NormalizeEmail(email)
+	members, _, err := e.svc.FindMembers(ctx, aims.MemberFilter{Search: email, Page: aims.Page{Limit: aims.MaxLimit}})
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range members {
+		if m.Email == email {
+			return m, nil
+		}
+	}
+	p := authz.PrincipalFrom(ctx)
+	return nil, usageError{fmt.Errorf("%s is not a member of organization %s (add it with 'aims user create')", email, p.OrgSlug)}
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -20,35 +21,19 @@ func (p *Program) tokenCommand() *cobra.Command {
 			"  curl -H \"Authorization: Bearer $TOKEN\" http://127.0.0.1:8080/api/v1/me",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			e, err := p.open(c, true)
-			if err != nil {
-				return err
-			}
-			defer e.Close()
-			ctx, org, err := e.operator(c.Context())
-			if err != nil {
-				return err
-			}
-			members, _, err := e.svc.FindMembers(ctx, aims.MemberFilter{Search: aims.NormalizeEmail(email), Page: aims.Page{Limit: aims.MaxLimit}})
-			if err != nil {
-				return err
-			}
-			var userID string
-			for _, m := range members {
-				if m.Email == aims.NormalizeEmail(email) {
-					userID = m.ID
+			return p.asOperator(c, func(ctx context.Context, e *env, org *aims.Organization) error {
+				m, err := e.memberByEmail(ctx, email)
+				if err != nil {
+					return err
 				}
-			}
-			if userID == "" {
-				return usageError{fmt.Errorf("%s is not a member of organization %s (create it with 'aims user create')", email, org.Slug)}
-			}
-			secret, t, err := e.svc.CreateToken(ctx, aims.NewToken{UserID: userID, Name: name})
-			if err != nil {
-				return err
-			}
-			e.log.Info("API token created", "token_id", t.ID, "user", email, "org", org.Slug)
-			fmt.Fprintln(p.Stdout, secret)
-			return nil
+				secret, t, err := e.svc.CreateToken(ctx, aims.NewToken{UserID: m.ID, Name: name})
+				if err != nil {
+					return err
+				}
+				e.log.Info("API token created", "token_id", t.ID, "user", email, "org", org.Slug)
+				fmt.Fprintln(p.Stdout, secret)
+				return nil
+			})
 		},
 	}
 	create.Flags().StringVar(&email, "email", "", "the user the token acts as (required)")

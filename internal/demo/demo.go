@@ -1,12 +1,24 @@
 // Package demo loads the demo organization (slug "demo"): a small, realistic
 // portfolio of AI systems with owners, model versions, datasets and
 // suppliers, and one account per role.
+//
+// Everything is created through the services, so that the demo data passes
+// the same validation as a person's and appears in the audit trail, made by
+// aims itself (actor kind "system").
 package demo
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"time"
 
+	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/authz"
 	"github.com/aimsproject/aims/internal/service"
+	"github.com/aimsproject/aims/internal/store"
 )
 
 // Slug is the demo organization's slug.
@@ -19,8 +31,214 @@ type Account struct {
 	Password string
 }
 
+// loaderLabel names the demo loader in the audit trail.
+const loaderLabel = "aims demo loader"
+
 // Ensure loads the demo organization when the database has no organization
 // yet, and returns the demo accounts when the demo organization exists.
+// When other organizations exist and the demo one does not, it loads
+// nothing, says so in the log, and returns no accounts: demo data never
+// mixes with real records.
+//
+// A load that stopped half-way (the process was killed) is completed on the
+// next start: records that exist are kept, and the accounts get new
+// passwords, which are recorded last.
 func Ensure(ctx context.Context, svc *service.Service) ([]Account, error) {
-	return nil, nil
+	orgs, err := svc.ListOrganizations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var demoOrg *aims.Organization
+	for _, o := range orgs {
+		if o.Slug == Slug {
+			demoOrg = o
+		}
+	}
+	if demoOrg == nil && len(orgs) > 0 {
+		slog.InfoContext(ctx, "demo data not loaded: the database already holds other organizations (--demo loads it only into an empty database)",
+			"organizations", len(orgs))
+		return nil, nil
+	}
+	if demoOrg != nil {
+		accounts, err := recordedAccounts(ctx, svc)
+		if err != nil || len(accounts) == loginCount() {
+			return accounts, err
+		}
+		slog.WarnContext(ctx, "the demo organization is incomplete (an earlier load stopped): completing it")
+	}
+	start := time.Now()
+	accounts, err := load(ctx, svc)
+	if aims.IsKind(err, aims.KindConflict) && demoOrg == nil {
+		// Another aims process, started in demo mode at the same moment,
+		// created the organization first and is loading it.
+		slog.WarnContext(ctx, "another aims process is loading the demo organization", "err", err)
+		return recordedAccounts(ctx, svc)
+	}
+	if err != nil {
+		return nil, err
+	}
+	slog.InfoContext(ctx, "demo organization loaded", "slug", Slug, "systems", len(systems), "duration", time.Since(start).Round(time.Millisecond))
+	return accounts, nil
+}
+
+func loginCount() int {
+	n := 0
+	for _, p := range people {
+		if p.login {
+			n++
+		}
+	}
+	return n
+}
+
+func recordedAccounts(ctx context.Context, svc *service.Service) ([]Account, error) {
+	creds, err := store.FindDemoCredentials(ctx, svc.DB())
+	if err != nil {
+		return nil, err
+	}
+	byEmail := map[string]store.DemoCredential{}
+	for _, c := range creds {
+		byEmail[c.Email] = c
+	}
+	var out []Account
+	for _, p := range people { // in the order of the roles
+		if c, ok := byEmail[p.email]; ok && p.login {
+			out = append(out, Account{Email: c.Email, Role: c.Role, Password: c.Password})
+		}
+	}
+	return out, nil
+}
+
+// load creates (or completes) the demo organization and returns its
+// accounts.
+func load(ctx context.Context, svc *service.Service) ([]Account, error) {
+	var org *aims.Organization
+	var accounts []Account
+	userIDs := map[string]string{}
+	for _, p := range people {
+		password := service.RandomPassword(20)
+		o, m, err := svc.BootstrapUser(ctx, service.Bootstrap{OrgSlug: Slug, OrgName: OrgName, Email: p.email, Name: p.name,
+			Role: p.role, Password: password, Actor: aims.Actor{Kind: aims.ActorSystem, Label: loaderLabel}})
+		if err != nil {
+			return nil, fmt.Errorf("demo account %s: %w", p.email, err)
+		}
+		org, userIDs[p.email] = o, m.ID
+		if p.login {
+			accounts = append(accounts, Account{Email: p.email, Role: string(p.role), Password: password})
+		}
+	}
+	loader := authz.Operator(org, loaderLabel)
+	loader.Kind = aims.ActorSystem
+	ctx = authz.WithPrincipal(ctx, loader)
+
+	supplierIDs, err := loadSuppliers(ctx, svc)
+	if err != nil {
+		return nil, err
+	}
+	datasetIDs, err := loadDatasets(ctx, svc, supplierIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, spec := range systems {
+		if err := loadSystem(ctx, svc, spec, userIDs, supplierIDs, datasetIDs); err != nil {
+			return nil, err
+		}
+	}
+	creds := make([]store.DemoCredential, len(accounts))
+	for i, a := range accounts {
+		creds[i] = store.DemoCredential{Email: a.Email, Role: a.Role, Password: a.Password}
+	}
+	err = svc.DB().Transact(ctx, func(tx *store.Tx) error { return store.SaveDemoCredentials(ctx, tx, creds) })
+	return accounts, err
+}
+
+// createOrFind runs create; when an earlier, interrupted load made the
+// record already (its name is taken), find returns that record's id.
+func createOrFind(create func() (string, error), find func() (string, error)) (string, error) {
+	id, err := create()
+	if aims.IsKind(err, aims.KindConflict) {
+		return find()
+	}
+	return id, err
+}
+
+func loadSuppliers(ctx context.Context, svc *service.Service) (map[string]string, error) {
+	ids := map[string]string{}
+	for _, spec := range suppliers {
+		sp := spec
+		id, err := createOrFind(func() (string, error) { err := svc.CreateSupplier(ctx, &sp); return sp.ID, err },
+			func() (string, error) {
+				list, _, err := svc.FindSuppliers(ctx, aims.SupplierFilter{Search: sp.Name})
+				return idByName(list, sp.Name, func(s *aims.Supplier) (string, string) { return s.Name, s.ID }, err)
+			})
+		if err != nil {
+			return nil, fmt.Errorf("demo supplier %s: %w", sp.Name, err)
+		}
+		ids[sp.Name] = id
+	}
+	return ids, nil
+}
+
+func loadDatasets(ctx context.Context, svc *service.Service, supplierIDs map[string]string) (map[string]string, error) {
+	ids := map[string]string{}
+	for _, spec := range datasets {
+		d := spec.Dataset
+		d.SupplierID = supplierIDs[spec.supplier]
+		id, err := createOrFind(func() (string, error) { err := svc.CreateDataset(ctx, &d); return d.ID, err },
+			func() (string, error) {
+				list, _, err := svc.FindDatasets(ctx, aims.DatasetFilter{Search: d.Name})
+				return idByName(list, d.Name, func(x *aims.Dataset) (string, string) { return x.Name, x.ID }, err)
+			})
+		if err != nil {
+			return nil, fmt.Errorf("demo dataset %s: %w", d.Name, err)
+		}
+		ids[d.Name] = id
+	}
+	return ids, nil
+}
+
+func loadSystem(ctx context.Context, svc *service.Service, spec systemSpec, userIDs, supplierIDs, datasetIDs map[string]string) error {
+	sys := spec.AISystem
+	sys.OwnerID, sys.SupplierID = userIDs[spec.owner], supplierIDs[spec.supplier]
+	systemID, err := createOrFind(func() (string, error) { err := svc.CreateSystem(ctx, &sys); return sys.ID, err },
+		func() (string, error) {
+			list, _, err := svc.FindSystems(ctx, aims.SystemFilter{Search: sys.Name})
+			return idByName(list, sys.Name, func(x *aims.AISystem) (string, string) { return x.Name, x.ID }, err)
+		})
+	if err != nil {
+		return fmt.Errorf("demo system %s: %w", sys.Name, err)
+	}
+	for _, v := range spec.versions {
+		mv := &aims.ModelVersion{SystemID: systemID, Version: v.version, Digest: digest(sys.Name, v.version), SourceURI: v.source,
+			TrainingDataSummary: v.summary, Status: v.status, Notes: v.notes, Datasets: []aims.DatasetUse{}}
+		for _, u := range v.uses {
+			mv.Datasets = append(mv.Datasets, aims.DatasetUse{DatasetID: datasetIDs[u.dataset], Purpose: u.purpose})
+		}
+		_, err := createOrFind(func() (string, error) { err := svc.CreateModelVersion(ctx, mv); return mv.ID, err },
+			func() (string, error) { return "", nil }) // the version exists: nothing to link to it
+		if err != nil {
+			return fmt.Errorf("demo model version %s %s: %w", sys.Name, v.version, err)
+		}
+	}
+	return nil
+}
+
+// idByName returns the id of the record in list named name (any case).
+func idByName[T any](list []T, name string, nameID func(T) (string, string), err error) (string, error) {
+	if err != nil {
+		return "", err
+	}
+	for _, x := range list {
+		if n, id := nameID(x); store.NameKey(n) == store.NameKey(name) {
+			return id, nil
+		}
+	}
+	return "", fmt.Errorf("%q is taken but cannot be found", name)
+}
+
+// digest stands in for the SHA-256 of a model artifact: derived from the
+// system and version, so that every load gives the same digest.
+func digest(system, version string) string {
+	sum := sha256.Sum256([]byte("aims demo artifact: " + system + " " + version))
+	return hex.EncodeToString(sum[:])
 }

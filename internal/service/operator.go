@@ -2,8 +2,6 @@ package service
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/aimsproject/aims/internal/aims"
@@ -16,29 +14,38 @@ import (
 // they do not ask authz; the caller has access to the database already.
 
 // ErrNoOrganization says that no organization exists yet.
-var ErrNoOrganization = errors.New("no organization exists yet: create the first user with 'aims user create --org SLUG ...'")
+var ErrNoOrganization = &aims.Error{Kind: aims.KindNotFound, Message: "no organization exists yet: create the first user with 'aims user create --org SLUG ...'"}
 
 // ResolveOrganization finds the organization a CLI command acts on: the one
-// named by slug, or the only one when slug is empty.
+// named by slug, or the only one when slug is empty. An unknown slug is not
+// found, and no slug with several organizations is invalid; both errors
+// list the organizations there are.
 func (s *Service) ResolveOrganization(ctx context.Context, slug string) (*aims.Organization, error) {
 	if slug != "" {
-		return store.FindOrganizationBySlug(ctx, s.db, slug)
+		org, err := store.FindOrganizationBySlug(ctx, s.db, slug)
+		if !aims.IsKind(err, aims.KindNotFound) {
+			return org, err
+		}
 	}
 	orgs, err := store.ListOrganizations(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}
-	switch len(orgs) {
-	case 0:
-		return nil, ErrNoOrganization
-	case 1:
-		return orgs[0], nil
-	}
 	slugs := make([]string, len(orgs))
 	for i, o := range orgs {
 		slugs[i] = o.Slug
 	}
-	return nil, fmt.Errorf("there are %d organizations (%s): name one with --org", len(orgs), strings.Join(slugs, ", "))
+	switch {
+	case slug != "" && len(orgs) == 0:
+		return nil, aims.Errorf(aims.KindNotFound, "organization %q not found: there is none yet (create it with 'aims user create --org %s ...')", slug, slug)
+	case slug != "":
+		return nil, aims.Errorf(aims.KindNotFound, "organization %q not found: there are %s", slug, strings.Join(slugs, ", "))
+	case len(orgs) == 0:
+		return nil, ErrNoOrganization
+	case len(orgs) == 1:
+		return orgs[0], nil
+	}
+	return nil, aims.Errorf(aims.KindInvalid, "there are %d organizations (%s): name one with --org", len(orgs), strings.Join(slugs, ", "))
 }
 
 // ListOrganizations lists every organization, for the operator.

@@ -125,3 +125,7 @@ func timeOrZero(t *time.Time) time.Time {
 	}
 	return t.UTC().Truncate(time.Microsecond)
 }
+
+// NameKey is the form in which names are unique: trimmed and lowercased.
+// Bulk work outside the store matches names with it.
+func NameKey(name string) string { return nameKey(name) }

@@ -128,8 +128,7 @@ func FindSystems(ctx context.Context, q Querier, scope aims.Scope, f aims.System
 	if !ok {
 		order = systemOrder["name"]
 	}
-	args := []any{scope.OrgID(), likePattern(f.Search), opt(f.LifecycleStage), opt(f.OwnerID), opt(f.Autonomy),
-		memberOf(f.ImpactDomain), f.InScope != nil, f.InScope != nil && *f.InScope, opt(f.SupplierID), tagPattern(f.Tag)}
+	args := systemArgs(scope, f)
 	var total int
 	if err := q.queryer().QueryRowContext(ctx, `SELECT COUNT(*) FROM ai_systems s`+systemWhere, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count AI systems: %w", mapError(err))
@@ -151,6 +150,38 @@ func FindSystems(ctx context.Context, q Querier, scope aims.Scope, f aims.System
 		out = append(out, s)
 	}
 	return out, total, rows.Err()
+}
+
+// systemArgs binds the parameters of systemWhere.
+func systemArgs(scope aims.Scope, f aims.SystemFilter) []any {
+	return []any{scope.OrgID(), likePattern(f.Search), opt(f.LifecycleStage), opt(f.OwnerID), opt(f.Autonomy),
+		memberOf(f.ImpactDomain), f.InScope != nil, f.InScope != nil && *f.InScope, opt(f.SupplierID), tagPattern(f.Tag)}
+}
+
+// EachSystem calls fn with every AI system of the organization in scope
+// that matches f, in f's order, ignoring f's page: exports and imports need
+// the whole inventory, not a page of it. fn must not use q (the rows are
+// still open on its connection).
+func EachSystem(ctx context.Context, q Querier, scope aims.Scope, f aims.SystemFilter, fn func(*aims.AISystem) error) error {
+	order, ok := systemOrder[f.Sort]
+	if !ok {
+		order = systemOrder["name"]
+	}
+	rows, err := q.queryer().QueryContext(ctx, systemSelect+systemWhere+order, systemArgs(scope, f)...)
+	if err != nil {
+		return fmt.Errorf("read AI systems: %w", mapError(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		s, err := scanSystem(rows)
+		if err != nil {
+			return fmt.Errorf("read AI systems: %w", err)
+		}
+		if err := fn(s); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // tagPattern matches one tag, exactly, in the JSON list of tags.

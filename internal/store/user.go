@@ -193,6 +193,28 @@ func FindMembers(ctx context.Context, q Querier, scope aims.Scope, f aims.Member
 	return out, total, rows.Err()
 }
 
+// ListMembers returns every member of the organization in scope, enabled or
+// not, by email; bulk work (an inventory import) looks owners up in it
+// instead of asking once per row.
+func ListMembers(ctx context.Context, q Querier, scope aims.Scope) ([]*aims.Member, error) {
+	rows, err := q.queryer().QueryContext(ctx, `
+		SELECT `+memberColumns+` FROM memberships m JOIN users u ON u.id = m.user_id
+		WHERE m.org_id = $1 ORDER BY u.email`, scope.OrgID())
+	if err != nil {
+		return nil, fmt.Errorf("list members: %w", mapError(err))
+	}
+	defer rows.Close()
+	var out []*aims.Member
+	for rows.Next() {
+		m, err := scanMember(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list members: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
 // UpdateMember writes a member's name, role and disabled flag.
 func UpdateMember(ctx context.Context, tx *Tx, scope aims.Scope, before, after *aims.Member) error {
 	if _, err := tx.tx.ExecContext(ctx, `UPDATE users SET name = $1 WHERE id = $2`, after.Name, after.ID); err != nil {

@@ -1,0 +1,185 @@
+package demo_test
+
+import (
+	"context"
+	"log/slog"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/demo"
+	"github.com/aimsproject/aims/internal/service"
+	"github.com/aimsproject/aims/internal/store"
+	"github.com/aimsproject/aims/internal/store/storetest"
+)
+
+// inventory counts what the demo organization holds.
+type inventory struct {
+	Systems, Suppliers, Datasets, ModelVersions, Deployed, Members, AuditEvents int
+}
+
+func countDemo(t *testing.T, svc *service.Service) inventory {
+	t.Helper()
+	ctx := context.Background()
+	org, err := svc.ResolveOrganization(ctx, demo.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx = service.OperatorContext(ctx, org, "test")
+	all := aims.Page{Limit: aims.MaxLimit}
+	var n inventory
+	list, total, err := svc.FindSystems(ctx, aims.SystemFilter{Page: all})
+	must(t, err)
+	n.Systems = total
+	for _, s := range list {
+		n.ModelVersions += s.ModelVersionCount
+		if s.Deployed != nil {
+			n.Deployed++
+		}
+	}
+	_, n.Suppliers, err = svc.FindSuppliers(ctx, aims.SupplierFilter{Page: all})
+	must(t, err)
+	_, n.Datasets, err = svc.FindDatasets(ctx, aims.DatasetFilter{Page: all})
+	must(t, err)
+	_, n.Members, err = svc.FindMembers(ctx, aims.MemberFilter{Page: all})
+	must(t, err)
+	_, n.AuditEvents, err = svc.FindAuditEvents(ctx, aims.AuditFilter{Page: aims.Page{Limit: 1}})
+	must(t, err)
+	return n
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestEnsureLoadsTheDemoOrganizationOnce(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc := service.New(db, slog.New(slog.DiscardHandler))
+		accounts, err := demo.Ensure(ctx, svc)
+		must(t, err)
+		var roles []string
+		for _, a := range accounts {
+			roles = append(roles, a.Role)
+			if len(a.Password) < aims.MinPasswordLength {
+				t.Errorf("%s has a short password %q", a.Email, a.Password)
+			}
+		}
+		if diff := cmp.Diff([]string{"admin", "aims_manager", "system_owner", "contributor", "auditor", "viewer"}, roles); diff != "" {
+			t.Errorf("account roles (-want +got):\n%s", diff)
+		}
+
+		got := countDemo(t, svc)
+		want := inventory{Systems: 5, Suppliers: 4, Datasets: 10, ModelVersions: 14, Deployed: 5, Members: 10, AuditEvents: got.AuditEvents}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("demo inventory (-want +got):\n%s", diff)
+		}
+
+		// Each account signs in with its printed password, in the demo
+		// organization, with its role.
+		for _, a := range accounts {
+			res, err := svc.Login(ctx, a.Email, a.Password, "demo-test")
+			if err != nil {
+				t.Errorf("%s cannot sign in: %v", a.Email, err)
+				continue
+			}
+			if m := res.Memberships; len(m) != 1 || m[0].Org.Slug != demo.Slug || string(m[0].Role) != a.Role {
+				t.Errorf("%s memberships = %+v", a.Email, m)
+			}
+		}
+
+		// The optimizer is owned by the system owner, acts autonomously and
+		// runs the vendor's model 2.3.0.
+		org, err := svc.ResolveOrganization(ctx, demo.Slug)
+		must(t, err)
+		opCtx := service.OperatorContext(ctx, org, "test")
+		list, _, err := svc.FindSystems(opCtx, aims.SystemFilter{Search: "setpoint optimizer"})
+		must(t, err)
+		if len(list) != 1 {
+			t.Fatalf("setpoint optimizer: %d found", len(list))
+		}
+		opt := list[0]
+		if opt.OwnerEmail != "owner@demo.example" || opt.Autonomy != aims.AutonomyAutonomous || opt.SupplierName != "Aquametrics Process AI GmbH" ||
+			opt.Deployed == nil || opt.Deployed.Version != "2.3.0" {
+			t.Errorf("optimizer = owner %s, autonomy %s, supplier %q, deployed %+v", opt.OwnerEmail, opt.Autonomy, opt.SupplierName, opt.Deployed)
+		}
+		versions, _, err := svc.FindModelVersions(opCtx, opt.ID, aims.ModelVersionFilter{})
+		must(t, err)
+		for _, v := range versions {
+			if v.Version == "2.3.0" && len(v.Datasets) != 4 {
+				t.Errorf("2.3.0 uses %d datasets, want 4", len(v.Datasets))
+			}
+		}
+		// Every change is recorded, made by aims itself.
+		evs, _, err := svc.FindAuditEvents(opCtx, aims.AuditFilter{Page: aims.Page{Limit: aims.MaxLimit}})
+		must(t, err)
+		for _, ev := range evs {
+			if ev.Actor.Kind != aims.ActorSystem {
+				t.Errorf("audit event %s %s by %+v, want the system", ev.Action, ev.EntityType, ev.Actor)
+				break
+			}
+		}
+
+		// A second start finds the organization and returns the same
+		// accounts, adding nothing.
+		again, err := demo.Ensure(ctx, svc)
+		must(t, err)
+		if diff := cmp.Diff(accounts, again); diff != "" {
+			t.Errorf("second start's accounts (-first +second):\n%s", diff)
+		}
+		if diff := cmp.Diff(got, countDemo(t, svc)); diff != "" {
+			t.Errorf("second start changed the inventory (-first +second):\n%s", diff)
+		}
+	})
+}
+
+func TestEnsureCompletesAnInterruptedLoad(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc := service.New(db, slog.New(slog.DiscardHandler))
+		// A load killed after the first account, a supplier and a system.
+		org, m, err := svc.BootstrapUser(ctx, service.Bootstrap{OrgSlug: demo.Slug, Email: "owner@demo.example", Name: "Lena",
+			Role: aims.RoleSystemOwner, Password: "forgotten password", Actor: aims.Actor{Kind: aims.ActorSystem, Label: "test"}})
+		must(t, err)
+		opCtx := service.OperatorContext(ctx, org, "test")
+		must(t, svc.CreateSupplier(opCtx, &aims.Supplier{Name: "Aquametrics Process AI GmbH", Supplies: []aims.SupplyCategory{aims.SupplyModel}}))
+		s := storetest.System("Dewatering setpoint optimizer", m.ID)
+		must(t, svc.CreateSystem(opCtx, s))
+
+		accounts, err := demo.Ensure(ctx, svc)
+		must(t, err)
+		if len(accounts) != 6 {
+			t.Fatalf("accounts = %d, want 6", len(accounts))
+		}
+		got := countDemo(t, svc)
+		if got.Systems != 5 || got.Suppliers != 4 || got.ModelVersions != 14 || got.Members != 10 {
+			t.Errorf("completed demo = %+v", got)
+		}
+		for _, a := range accounts {
+			if _, err := svc.Login(ctx, a.Email, a.Password, "demo-test"); err != nil {
+				t.Errorf("%s cannot sign in: %v", a.Email, err)
+			}
+		}
+	})
+}
+
+func TestEnsureLeavesOtherOrganizationsAlone(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc := service.New(db, slog.New(slog.DiscardHandler))
+		_, _, err := svc.BootstrapUser(ctx, service.Bootstrap{OrgSlug: "acme", Email: "ada@acme.test", Name: "Ada",
+			Role: aims.RoleAdmin, Password: "a long password", Actor: aims.Actor{Kind: aims.ActorCLI, Label: "test"}})
+		must(t, err)
+		accounts, err := demo.Ensure(ctx, svc)
+		if err != nil || accounts != nil {
+			t.Fatalf("Ensure beside another organization = %v, %v; want nothing", accounts, err)
+		}
+		if _, err := svc.ResolveOrganization(ctx, demo.Slug); !aims.IsKind(err, aims.KindNotFound) {
+			t.Errorf("the demo organization was created: err = %v", err)
+		}
+	})
+}
