@@ -126,10 +126,9 @@ var opCases = map[string]opCase{
 		return map[string]string{"id": o.mustTokenRecord(t, e.svc)}, nil
 	}},
 	// The CSV import changes systems of any owner in bulk: a system owner
-	// may not. Its body's columns are the import's to define, so an allowed
-	// call only has to pass the permission check.
-	"import-systems": {allowed: editors, contentType: "text/csv", prepare: func(*testing.T, *apiEnv, *orgEnv, *aims.Member) (map[string]string, any) {
-		return nil, "name,purpose,lifecycle_stage,autonomy,operator_roles\n" + unique("Imported") + ",Test,idea,advisory,deployer\n"
+	// may not.
+	"import-systems": {allowed: editors, contentType: "text/csv", success: 200, prepare: func(_ *testing.T, _ *apiEnv, _ *orgEnv, caller *aims.Member) (map[string]string, any) {
+		return nil, "name,purpose,owner_email,lifecycle_stage,autonomy,operator_roles\n" + unique("Imported") + ",Test," + caller.Email + ",idea,advisory,deployer\n"
 	}},
 	"export-systems": {allowed: exporters, prepare: noParams, success: 200},
 }

@@ -33,17 +33,6 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// runAIMS runs one command in-process and returns its standard output.
-func runAIMS(t *testing.T, stdin string, args ...string) string {
-	t.Helper()
-	var stdout, stderr syncBuffer
-	p := &cli.Program{Stdin: strings.NewReader(stdin), Stdout: &stdout, Stderr: &stderr, Version: "test"}
-	if err := p.Run(context.Background(), args); err != nil {
-		t.Fatalf("aims %s: %v\nstderr:\n%s", strings.Join(args, " "), err, stderr.String())
-	}
-	return stdout.String()
-}
-
 // server is an in-process 'aims serve'.
 type server struct {
 	url  string

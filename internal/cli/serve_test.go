@@ -16,18 +16,18 @@ import (
 // the system is still there, and the audit trail has its create and update
 // with before and after.
 func TestServeKeepsRecordsAcrossRestart(t *testing.T) {
-	dir := t.TempDir()
-	out := runAIMS(t, "a long enough password\n", "user", "create", "--org", "acme", "--email", "admin@acme.test", "--name", "Admin", "--role", "admin", "--data-dir", dir)
-	if !strings.Contains(out, "admin@acme.test") || !strings.Contains(out, "admin in organization acme") {
-		t.Errorf("user create printed %q", out)
-	}
-	out = runAIMS(t, "", "token", "create", "--email", "admin@acme.test", "--name", "e2e", "--data-dir", dir)
+	dir := isolate(t)
+	r := runAIMS(t, dir, "a long enough password\n", "user", "create", "--org", "acme", "--email", "admin@acme.test", "--name", "Admin", "--role", "admin")
+	wantCode(t, r, 0, "user create")
+	r = runAIMS(t, dir, "", "token", "create", "--email", "admin@acme.test", "--name", "e2e")
+	wantCode(t, r, 0, "token create")
+	out := r.stdout
 	token := strings.TrimSpace(out)
 	if strings.Count(out, "\n") != 1 || !strings.HasPrefix(token, "aims_") {
 		t.Fatalf("token create printed %q, want the token alone on its line", out)
 	}
 
-	s := serve(t, "--data-dir", dir)
+	s := serve(t, "--data-dir", dir, "--log-level", "info")
 	var sys aims.AISystem
 	if st := call(t, http.MethodPost, s.url+"/api/v1/systems", token, map[string]any{"name": "Setpoint optimizer", "purpose": "Keeps the dewatering line's setpoint",
 		"operator_roles": []string{"deployer"}, "lifecycle_stage": "development", "autonomy": "autonomous"}, &sys); st != http.StatusCreated {
@@ -41,7 +41,7 @@ func TestServeKeepsRecordsAcrossRestart(t *testing.T) {
 		t.Errorf("the log does not say the server stopped:\n%s", s.logs)
 	}
 
-	s = serve(t, "--data-dir", dir)
+	s = serve(t, "--data-dir", dir, "--log-level", "info")
 	var got aims.AISystem
 	if st := call(t, http.MethodGet, s.url+"/api/v1/systems/"+sys.ID, token, nil, &got); st != http.StatusOK {
 		t.Fatalf("get system after restart: status %d", st)
@@ -94,7 +94,7 @@ func TestServeKeepsRecordsAcrossRestart(t *testing.T) {
 // to create the first admin: a one-time setup link that opens, and the CLI
 // command.
 func TestFirstStartOffersSetup(t *testing.T) {
-	s := serve(t, "--data-dir", t.TempDir())
+	s := serve(t, "--data-dir", isolate(t))
 	var setupURL string
 	sc := bufio.NewScanner(strings.NewReader(s.logs.String()))
 	for sc.Scan() {
