@@ -38,9 +38,12 @@ type modelVersionPath struct {
 	VersionID string `path:"version_id" doc:"The model version's id"`
 }
 
+// modelVersionPatch repeats the path fields: huma does not read parameters
+// from an unexported embedded struct.
 type modelVersionPatch struct {
-	modelVersionPath
-	Body aims.ModelVersionUpdate
+	ID        string `path:"id" doc:"The AI system's id"`
+	VersionID string `path:"version_id" doc:"The model version's id"`
+	Body      aims.ModelVersionUpdate
 }
 
 func (h *Handlers) registerModelVersions(api huma.API) {

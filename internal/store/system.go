@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/aimsproject/aims/internal/aims"
@@ -108,17 +109,31 @@ var systemOrder = map[string]string{
 	"-updated_at": ` ORDER BY s.updated_at DESC, s.id DESC`,
 }
 
-// systemWhere is the filter of FindSystems.
-const systemWhere = `
-	WHERE s.org_id = $1
-		AND (CAST($2 AS TEXT) IS NULL OR s.name_key LIKE $2 ESCAPE '\')
-		AND (CAST($3 AS TEXT) IS NULL OR s.lifecycle_stage = $3)
-		AND (CAST($4 AS TEXT) IS NULL OR s.owner_id = $4)
-		AND (CAST($5 AS TEXT) IS NULL OR s.autonomy = $5)
-		AND (CAST($6 AS TEXT) IS NULL OR s.impact_domains LIKE $6 ESCAPE '\')
-		AND (NOT $7 OR s.in_scope = $8)
-		AND (CAST($9 AS TEXT) IS NULL OR s.supplier_id = $9)
-		AND (CAST($10 AS TEXT) IS NULL OR s.tags LIKE $10 ESCAPE '\')`
+// systemWhere builds the filter of FindSystems from fixed conditions, taking
+// only those whose value is set; every value is a bound parameter. Unlike
+// "(CAST($3 AS TEXT) IS NULL OR col = $3)", a plain condition lets the
+// planner use the indexes on stage, owner and supplier: with 10,000 systems
+// on SQLite, counting the deployed ones read every row (7.5 ms) before.
+func systemWhere(scope aims.Scope, f aims.SystemFilter) (string, []any) {
+	where := ` WHERE s.org_id = $1`
+	args := []any{scope.OrgID()}
+	add := func(cond string, v any) {
+		if v == nil {
+			return
+		}
+		args = append(args, v)
+		where += " AND " + strings.ReplaceAll(cond, "$?", "$"+strconv.Itoa(len(args)))
+	}
+	add(`s.name_key LIKE $? ESCAPE '\'`, likePattern(f.Search))
+	add(`s.lifecycle_stage = $?`, opt(f.LifecycleStage))
+	add(`s.owner_id = $?`, opt(f.OwnerID))
+	add(`s.autonomy = $?`, opt(f.Autonomy))
+	add(`s.impact_domains LIKE $? ESCAPE '\'`, memberOf(f.ImpactDomain))
+	add(`s.in_scope = $?`, optBool(f.InScope))
+	add(`s.supplier_id = $?`, opt(f.SupplierID))
+	add(`s.tags LIKE $? ESCAPE '\'`, tagPattern(f.Tag))
+	return where, args
+}
 
 // FindSystems lists the AI systems of the organization in scope that match
 // f, one page at a time, with the total that match.
@@ -128,15 +143,16 @@ func FindSystems(ctx context.Context, q Querier, scope aims.Scope, f aims.System
 	if !ok {
 		order = systemOrder["name"]
 	}
-	args := systemArgs(scope, f)
+	where, args := systemWhere(scope, f)
 	var total int
-	if err := q.queryer().QueryRowContext(ctx, `SELECT COUNT(*) FROM ai_systems s`+systemWhere, args...).Scan(&total); err != nil {
+	if err := q.queryer().QueryRowContext(ctx, `SELECT COUNT(*) FROM ai_systems s`+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count AI systems: %w", mapError(err))
 	}
 	if total == 0 || offset >= total {
 		return []*aims.AISystem{}, total, nil
 	}
-	rows, err := q.queryer().QueryContext(ctx, systemSelect+systemWhere+order+` LIMIT $11 OFFSET $12`, append(args, limit, offset)...)
+	n := len(args)
+	rows, err := q.queryer().QueryContext(ctx, systemSelect+where+order+fmt.Sprintf(` LIMIT $%d OFFSET $%d`, n+1, n+2), append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find AI systems: %w", mapError(err))
 	}
@@ -152,12 +168,6 @@ func FindSystems(ctx context.Context, q Querier, scope aims.Scope, f aims.System
 	return out, total, rows.Err()
 }
 
-// systemArgs binds the parameters of systemWhere.
-func systemArgs(scope aims.Scope, f aims.SystemFilter) []any {
-	return []any{scope.OrgID(), likePattern(f.Search), opt(f.LifecycleStage), opt(f.OwnerID), opt(f.Autonomy),
-		memberOf(f.ImpactDomain), f.InScope != nil, f.InScope != nil && *f.InScope, opt(f.SupplierID), tagPattern(f.Tag)}
-}
-
 // EachSystem calls fn with every AI system of the organization in scope
 // that matches f, in f's order, ignoring f's page: exports and imports need
 // the whole inventory, not a page of it. fn must not use q (the rows are
@@ -167,7 +177,8 @@ func EachSystem(ctx context.Context, q Querier, scope aims.Scope, f aims.SystemF
 	if !ok {
 		order = systemOrder["name"]
 	}
-	rows, err := q.queryer().QueryContext(ctx, systemSelect+systemWhere+order, systemArgs(scope, f)...)
+	where, args := systemWhere(scope, f)
+	rows, err := q.queryer().QueryContext(ctx, systemSelect+where+order, args...)
 	if err != nil {
 		return fmt.Errorf("read AI systems: %w", mapError(err))
 	}

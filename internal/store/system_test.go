@@ -123,6 +123,9 @@ func TestSystemFilters(t *testing.T) {
 			{"tag, any case", aims.SystemFilter{Tag: "finance"}, []string{"Credit scoring"}},
 			{"newest first", aims.SystemFilter{Sort: "-updated_at", Page: aims.Page{Limit: 2}}, []string{"100%_match", "Chatbot"}},
 			{"second page", aims.SystemFilter{Page: aims.Page{Limit: 2, Offset: 2}}, []string{"Credit scoring", "CV screener"}},
+			{"every filter at once", aims.SystemFilter{Search: "c", LifecycleStage: aims.StageDeployed, OwnerID: owner.ID, Autonomy: aims.AutonomyAdvisory,
+				ImpactDomain: aims.DomainCreditFinance, InScope: &yes, Tag: "finance"}, []string{"Credit scoring"}},
+			{"filtered second page", aims.SystemFilter{Search: "cr", Page: aims.Page{Limit: 1, Offset: 1}}, []string{"CV screener"}},
 		}
 		for _, tc := range tests {
 			got, total, err := store.FindSystems(ctx, db, f.Scope, tc.filter)

@@ -10,6 +10,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -190,4 +191,56 @@ func (f *Fixture) MustCreateSystem(t testing.TB, db *store.DB, s *aims.AISystem)
 		t.Fatalf("create system %s: %v", s.Name, err)
 	}
 	return s
+}
+
+// seedNames are the kinds of system SeedInventory names, so that a search by
+// part of the name matches a realistic share of the inventory.
+var seedNames = []string{"credit scoring model", "setpoint optimizer", "customer chatbot", "CV screening assistant",
+	"predictive maintenance model", "demand forecaster", "anomaly detector"}
+
+// SeedInventory adds systems AI systems owned by ownerID to the fixture's
+// organization, each with versionsPerSystem model versions, in a few large
+// transactions through the ordinary store functions (so each write has its
+// audit event). Names, stages and autonomy vary independently; a deployed
+// system's newest model version is deployed. It returns the systems' ids.
+func (f *Fixture) SeedInventory(tb testing.TB, db *store.DB, ownerID string, systems, versionsPerSystem int) []string {
+	tb.Helper()
+	ctx := context.Background()
+	stages, autonomy, domains := aims.LifecycleStageValues(), aims.AutonomyValues(), aims.ImpactDomainValues()
+	ids := make([]string, 0, systems)
+	const batch = 1000
+	for start := 0; start < systems; start += batch {
+		var made []string // a retried transaction starts again
+		err := db.Transact(ctx, func(tx *store.Tx) error {
+			made = made[:0]
+			for i := start; i < min(start+batch, systems); i++ {
+				s := System(fmt.Sprintf("%s %05d", seedNames[i%len(seedNames)], i), ownerID)
+				s.LifecycleStage = stages[(i/len(seedNames))%len(stages)]
+				s.Autonomy = autonomy[(i/3)%len(autonomy)]
+				s.ImpactDomains = []aims.ImpactDomain{domains[i%len(domains)], domains[(i+4)%len(domains)]}
+				s.Tags = []string{fmt.Sprintf("site-%d", i%20)}
+				if err := store.CreateSystem(ctx, tx, f.Scope, s); err != nil {
+					return err
+				}
+				made = append(made, s.ID)
+				for v := range versionsPerSystem {
+					m := &aims.ModelVersion{SystemID: s.ID, Version: fmt.Sprintf("1.%d", v), Status: aims.ModelValidated,
+						Digest: fmt.Sprintf("%064x", i*versionsPerSystem+v), SourceURI: "s3://models/" + s.ID}
+					if v == versionsPerSystem-1 && s.LifecycleStage == aims.StageDeployed {
+						m.Status = aims.ModelDeployed
+					}
+					m.Normalize()
+					if err := store.CreateModelVersion(ctx, tx, f.Scope, m); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			tb.Fatalf("seed inventory: %v", err)
+		}
+		ids = append(ids, made...)
+	}
+	return ids
 }
