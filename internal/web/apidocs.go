@@ -297,3 +297,21 @@ func problemDocs() []problemDoc {
 
 // methodClass styles a method badge.
 func methodClass(m string) string { return "method method-" + strings.ToLower(m) }
+
+// textPart is a run of a description: plain text or `code`.
+type textPart struct {
+	Text string
+	Code bool
+}
+
+// inlineCode splits a description at its backticks, the one piece of
+// Markdown the API's descriptions use.
+func inlineCode(s string) []textPart {
+	var out []textPart
+	for i, p := range strings.Split(s, "`") {
+		if p != "" {
+			out = append(out, textPart{Text: p, Code: i%2 == 1})
+		}
+	}
+	return out
+}

@@ -25,6 +25,7 @@ var auditEntityTypes = []option{
 	{Value: aims.EntitySupplier, Label: "Supplier"},
 	{Value: aims.EntityMember, Label: "Member"},
 	{Value: aims.EntityToken, Label: "API token"},
+	{Value: "user", Label: "Account"}, // the store records accounts (and password changes) as "user"
 	{Value: aims.EntityOrganization, Label: "Organization"},
 }
 
