@@ -41,7 +41,5 @@ func (ui *UI) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err := ui.Sessions.RenewToken(r.Context()); err != nil {
 		return err
 	}
-	ui.flash(r, "Your password is changed.")
-	http.Redirect(w, r, "/account", http.StatusSeeOther)
-	return nil
+	return ui.done(w, r, "Your password is changed.", "/account")
 }

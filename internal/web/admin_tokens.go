@@ -89,13 +89,11 @@ func (ui *UI) tokenCreate(w http.ResponseWriter, r *http.Request) error {
 
 func (ui *UI) tokenRevoke(w http.ResponseWriter, r *http.Request) error {
 	t, err := ui.Svc.RevokeToken(r.Context(), chi.URLParam(r, "id"))
-	if aims.IsKind(err, aims.KindConflict) {
-		ui.flash(r, "That token was already revoked.")
-	} else if err != nil {
+	switch {
+	case aims.IsKind(err, aims.KindConflict):
+		return ui.done(w, r, "That token was already revoked.", "/admin/tokens")
+	case err != nil:
 		return err
-	} else {
-		ui.flash(r, "Revoked the token “"+t.Name+"” of "+t.UserEmail+". It stopped working at once.")
 	}
-	http.Redirect(w, r, "/admin/tokens", http.StatusSeeOther)
-	return nil
+	return ui.done(w, r, "Revoked the token “"+t.Name+"” of "+t.UserEmail+". It stopped working at once.", "/admin/tokens")
 }

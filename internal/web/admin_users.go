@@ -78,9 +78,8 @@ func (ui *UI) userCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ui.flash(r, "Added "+m.Email+" as "+m.Role.Title()+". Give them their initial password by a separate channel; they can change it under Account.")
-	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
-	return nil
+	return ui.done(w, r, "Added "+m.Email+" as "+m.Role.Title()+". Give them their initial password by a separate channel; they can change it under Account.",
+		"/admin/users")
 }
 
 func (ui *UI) userChangeRole(w http.ResponseWriter, r *http.Request) error {
@@ -113,16 +112,14 @@ func (ui *UI) updateMember(w http.ResponseWriter, r *http.Request, upd aims.Memb
 	if err != nil {
 		return err
 	}
+	msg := m.Email + " is enabled again."
 	switch {
 	case upd.Role != nil:
-		ui.flash(r, m.Email+" is now "+m.Role.Title()+".")
+		msg = m.Email + " is now " + m.Role.Title() + "."
 	case m.Disabled:
-		ui.flash(r, m.Email+" is disabled: they can no longer sign in, and their API tokens stop working.")
-	default:
-		ui.flash(r, m.Email+" is enabled again.")
+		msg = m.Email + " is disabled: they can no longer sign in, and their API tokens stop working."
 	}
-	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
-	return nil
+	return ui.done(w, r, msg, "/admin/users")
 }
 
 // roleOptions lists the roles for a select.

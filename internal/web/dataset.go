@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -13,10 +14,10 @@ import (
 func (ui *UI) registerDatasets(r chi.Router) {
 	r.Get("/datasets", ui.handle(ui.datasetList))
 	r.Get("/datasets/new", ui.handle(ui.datasetNew))
-	r.Post("/datasets/new", ui.handle(ui.datasetCreate))
+	r.Post("/datasets/new", ui.handle(ui.datasetSave))
 	r.Get("/datasets/{id}", ui.handle(ui.datasetDetail))
 	r.Get("/datasets/{id}/edit", ui.handle(ui.datasetEdit))
-	r.Post("/datasets/{id}/edit", ui.handle(ui.datasetUpdate))
+	r.Post("/datasets/{id}/edit", ui.handle(ui.datasetSave))
 	r.Get("/datasets/{id}/delete", ui.handle(ui.datasetDeleteConfirm))
 	r.Post("/datasets/{id}/delete", ui.handle(ui.datasetDelete))
 }
@@ -132,24 +133,29 @@ func (ui *UI) datasetNew(w http.ResponseWriter, r *http.Request) error {
 	return ui.renderDatasetForm(w, r, http.StatusOK, datasetForm{Dataset: &aims.Dataset{PersonalData: aims.PersonalDataUnknown}, New: true})
 }
 
-func (ui *UI) datasetCreate(w http.ResponseWriter, r *http.Request) error {
+// datasetSave registers a dataset or saves an edit.
+func (ui *UI) datasetSave(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r); err != nil {
 		return err
 	}
 	d, err := datasetFromForm(r.PostForm)
-	if err == nil {
+	d.ID = chi.URLParam(r, "id")
+	isNew := d.ID == ""
+	switch {
+	case err != nil:
+	case isNew:
 		err = ui.Svc.CreateDataset(r.Context(), d)
+	default:
+		_, err = ui.Svc.UpdateDataset(r.Context(), d.ID, datasetUpdate(d))
 	}
 	if fe, ok := fieldErrors(err); ok {
-		return ui.renderDatasetForm(w, r, errorStatus(err), datasetForm{Dataset: d, New: true, Errors: fe,
+		return ui.renderDatasetForm(w, r, errorStatus(err), datasetForm{Dataset: d, New: isNew, Errors: fe,
 			WindowStart: r.PostForm.Get("window_start"), WindowEnd: r.PostForm.Get("window_end")})
 	}
 	if err != nil {
 		return err
 	}
-	ui.flash(r, "Registered dataset “"+d.Name+"”.")
-	http.Redirect(w, r, "/datasets/"+d.ID, http.StatusSeeOther)
-	return nil
+	return ui.done(w, r, "Saved dataset “"+strings.TrimSpace(d.Name)+"”.", "/datasets/"+d.ID)
 }
 
 func (ui *UI) datasetEdit(w http.ResponseWriter, r *http.Request) error {
@@ -161,29 +167,6 @@ func (ui *UI) datasetEdit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return ui.renderDatasetForm(w, r, http.StatusOK, datasetForm{Dataset: d})
-}
-
-func (ui *UI) datasetUpdate(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
-		return err
-	}
-	id := chi.URLParam(r, "id")
-	d, err := datasetFromForm(r.PostForm)
-	d.ID = id
-	var out *aims.Dataset
-	if err == nil {
-		out, err = ui.Svc.UpdateDataset(r.Context(), id, datasetUpdate(d))
-	}
-	if fe, ok := fieldErrors(err); ok {
-		return ui.renderDatasetForm(w, r, errorStatus(err), datasetForm{Dataset: d, Errors: fe,
-			WindowStart: r.PostForm.Get("window_start"), WindowEnd: r.PostForm.Get("window_end")})
-	}
-	if err != nil {
-		return err
-	}
-	ui.flash(r, "Saved dataset “"+out.Name+"”.")
-	http.Redirect(w, r, "/datasets/"+id, http.StatusSeeOther)
-	return nil
 }
 
 func datasetDeletion(d *aims.Dataset) deletion {

@@ -179,7 +179,13 @@ func (ui *UI) deleteAndRedirect(w http.ResponseWriter, r *http.Request, d deleti
 	if err != nil {
 		return err
 	}
-	ui.flash(r, "Deleted "+d.What+" “"+d.Name+"”.")
+	return ui.done(w, r, "Deleted "+d.What+" “"+d.Name+"”.", next)
+}
+
+// done ends a successful post: it leaves msg for the next page and sends
+// the browser there with 303, so that reloading does not post again.
+func (ui *UI) done(w http.ResponseWriter, r *http.Request, msg, next string) error {
+	ui.flash(r, msg)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -12,9 +13,9 @@ import (
 
 func (ui *UI) registerModelVersions(r chi.Router) {
 	r.Get("/systems/{id}/versions/new", ui.handle(ui.modelVersionNew))
-	r.Post("/systems/{id}/versions/new", ui.handle(ui.modelVersionCreate))
+	r.Post("/systems/{id}/versions/new", ui.handle(ui.modelVersionSave))
 	r.Get("/systems/{id}/versions/{vid}/edit", ui.handle(ui.modelVersionEdit))
-	r.Post("/systems/{id}/versions/{vid}/edit", ui.handle(ui.modelVersionUpdate))
+	r.Post("/systems/{id}/versions/{vid}/edit", ui.handle(ui.modelVersionSave))
 	r.Get("/systems/{id}/versions/{vid}/delete", ui.handle(ui.modelVersionDeleteConfirm))
 	r.Post("/systems/{id}/versions/{vid}/delete", ui.handle(ui.modelVersionDelete))
 }
@@ -109,7 +110,8 @@ func (ui *UI) modelVersionNew(w http.ResponseWriter, r *http.Request) error {
 	return ui.renderModelVersionForm(w, r, http.StatusOK, modelVersionForm{System: s, Version: m, New: true})
 }
 
-func (ui *UI) modelVersionCreate(w http.ResponseWriter, r *http.Request) error {
+// modelVersionSave registers a model version or saves an edit.
+func (ui *UI) modelVersionSave(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r); err != nil {
 		return err
 	}
@@ -118,17 +120,20 @@ func (ui *UI) modelVersionCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	m := modelVersionFromForm(r.PostForm)
-	m.SystemID = s.ID
-	err = ui.Svc.CreateModelVersion(r.Context(), m)
+	m.ID, m.SystemID = chi.URLParam(r, "vid"), s.ID
+	isNew := m.ID == ""
+	if isNew {
+		err = ui.Svc.CreateModelVersion(r.Context(), m)
+	} else {
+		_, err = ui.Svc.UpdateModelVersion(r.Context(), s.ID, m.ID, modelVersionUpdate(m))
+	}
 	if fe, ok := fieldErrors(err); ok {
-		return ui.renderModelVersionForm(w, r, errorStatus(err), modelVersionForm{System: s, Version: m, New: true, Errors: fe})
+		return ui.renderModelVersionForm(w, r, errorStatus(err), modelVersionForm{System: s, Version: m, New: isNew, Errors: fe})
 	}
 	if err != nil {
 		return err
 	}
-	ui.flash(r, "Registered model version “"+m.Version+"”.")
-	http.Redirect(w, r, "/systems/"+s.ID+"#versions", http.StatusSeeOther)
-	return nil
+	return ui.done(w, r, "Saved model version “"+strings.TrimSpace(m.Version)+"”.", "/systems/"+s.ID+"#versions")
 }
 
 func (ui *UI) modelVersionEdit(w http.ResponseWriter, r *http.Request) error {
@@ -141,28 +146,6 @@ func (ui *UI) modelVersionEdit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return ui.renderModelVersionForm(w, r, http.StatusOK, modelVersionForm{System: s, Version: m})
-}
-
-func (ui *UI) modelVersionUpdate(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
-		return err
-	}
-	s, err := ui.Svc.FindSystemByID(r.Context(), chi.URLParam(r, "id"))
-	if err != nil {
-		return err
-	}
-	m := modelVersionFromForm(r.PostForm)
-	m.ID, m.SystemID = chi.URLParam(r, "vid"), s.ID
-	out, err := ui.Svc.UpdateModelVersion(r.Context(), s.ID, m.ID, modelVersionUpdate(m))
-	if fe, ok := fieldErrors(err); ok {
-		return ui.renderModelVersionForm(w, r, errorStatus(err), modelVersionForm{System: s, Version: m, Errors: fe})
-	}
-	if err != nil {
-		return err
-	}
-	ui.flash(r, "Saved model version “"+out.Version+"”.")
-	http.Redirect(w, r, "/systems/"+s.ID+"#versions", http.StatusSeeOther)
-	return nil
 }
 
 func (ui *UI) modelVersionDeleteConfirm(w http.ResponseWriter, r *http.Request) error {

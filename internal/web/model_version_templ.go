@@ -219,10 +219,6 @@ func datasetRows(f modelVersionForm) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = fieldError(f.Errors, "datasets").Render(ctx, templ_7745c5c3_Buffer)
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
 		if len(f.Datasets) == 0 {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "<p class=\"muted\">No datasets registered yet. <a href=\"/datasets/new\">Register a dataset</a> first, then link it here.</p>")
 			if templ_7745c5c3_Err != nil {

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -13,10 +14,10 @@ import (
 func (ui *UI) registerSuppliers(r chi.Router) {
 	r.Get("/suppliers", ui.handle(ui.supplierList))
 	r.Get("/suppliers/new", ui.handle(ui.supplierNew))
-	r.Post("/suppliers/new", ui.handle(ui.supplierCreate))
+	r.Post("/suppliers/new", ui.handle(ui.supplierSave))
 	r.Get("/suppliers/{id}", ui.handle(ui.supplierDetail))
 	r.Get("/suppliers/{id}/edit", ui.handle(ui.supplierEdit))
-	r.Post("/suppliers/{id}/edit", ui.handle(ui.supplierUpdate))
+	r.Post("/suppliers/{id}/edit", ui.handle(ui.supplierSave))
 	r.Get("/suppliers/{id}/delete", ui.handle(ui.supplierDeleteConfirm))
 	r.Post("/suppliers/{id}/delete", ui.handle(ui.supplierDelete))
 }
@@ -106,21 +107,28 @@ func (ui *UI) supplierNew(w http.ResponseWriter, r *http.Request) error {
 	return ui.renderSupplierForm(w, r, http.StatusOK, supplierForm{Supplier: &aims.Supplier{}, New: true})
 }
 
-func (ui *UI) supplierCreate(w http.ResponseWriter, r *http.Request) error {
+// supplierSave registers a supplier or saves an edit.
+func (ui *UI) supplierSave(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r); err != nil {
 		return err
 	}
 	s := supplierFromForm(r.PostForm)
-	err := ui.Svc.CreateSupplier(r.Context(), s)
+	s.ID = chi.URLParam(r, "id")
+	isNew := s.ID == ""
+	var err error
+	if isNew {
+		err = ui.Svc.CreateSupplier(r.Context(), s)
+	} else {
+		_, err = ui.Svc.UpdateSupplier(r.Context(), s.ID, aims.SupplierUpdate{Name: &s.Name, Supplies: &s.Supplies,
+			Contact: &s.Contact, Website: &s.Website, AssessmentNotes: &s.AssessmentNotes})
+	}
 	if fe, ok := fieldErrors(err); ok {
-		return ui.renderSupplierForm(w, r, errorStatus(err), supplierForm{Supplier: s, New: true, Errors: fe})
+		return ui.renderSupplierForm(w, r, errorStatus(err), supplierForm{Supplier: s, New: isNew, Errors: fe})
 	}
 	if err != nil {
 		return err
 	}
-	ui.flash(r, "Registered supplier “"+s.Name+"”.")
-	http.Redirect(w, r, "/suppliers/"+s.ID, http.StatusSeeOther)
-	return nil
+	return ui.done(w, r, "Saved supplier “"+strings.TrimSpace(s.Name)+"”.", "/suppliers/"+s.ID)
 }
 
 func (ui *UI) supplierEdit(w http.ResponseWriter, r *http.Request) error {
@@ -132,26 +140,6 @@ func (ui *UI) supplierEdit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return ui.renderSupplierForm(w, r, http.StatusOK, supplierForm{Supplier: s})
-}
-
-func (ui *UI) supplierUpdate(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
-		return err
-	}
-	id := chi.URLParam(r, "id")
-	s := supplierFromForm(r.PostForm)
-	s.ID = id
-	out, err := ui.Svc.UpdateSupplier(r.Context(), id, aims.SupplierUpdate{Name: &s.Name, Supplies: &s.Supplies,
-		Contact: &s.Contact, Website: &s.Website, AssessmentNotes: &s.AssessmentNotes})
-	if fe, ok := fieldErrors(err); ok {
-		return ui.renderSupplierForm(w, r, errorStatus(err), supplierForm{Supplier: s, Errors: fe})
-	}
-	if err != nil {
-		return err
-	}
-	ui.flash(r, "Saved supplier “"+out.Name+"”.")
-	http.Redirect(w, r, "/suppliers/"+id, http.StatusSeeOther)
-	return nil
 }
 
 func supplierDeletion(s *aims.Supplier) deletion {

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -89,21 +90,28 @@ func (ui *UI) systemNew(w http.ResponseWriter, r *http.Request) error {
 	return ui.renderSystemForm(w, r, http.StatusOK, systemForm{System: s, New: true})
 }
 
-func (ui *UI) systemCreate(w http.ResponseWriter, r *http.Request) error {
+// systemSave registers a system (/systems/new) or saves an edit
+// (/systems/{id}/edit).
+func (ui *UI) systemSave(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r); err != nil {
 		return err
 	}
 	s := systemFromForm(r.PostForm)
-	err := ui.Svc.CreateSystem(r.Context(), s)
+	s.ID = chi.URLParam(r, "id")
+	isNew := s.ID == ""
+	var err error
+	if isNew {
+		err = ui.Svc.CreateSystem(r.Context(), s)
+	} else {
+		_, err = ui.Svc.UpdateSystem(r.Context(), s.ID, systemUpdate(s))
+	}
 	if fe, ok := fieldErrors(err); ok {
-		return ui.renderSystemForm(w, r, errorStatus(err), systemForm{System: s, New: true, Errors: fe})
+		return ui.renderSystemForm(w, r, errorStatus(err), systemForm{System: s, New: isNew, Errors: fe})
 	}
 	if err != nil {
 		return err
 	}
-	ui.flash(r, "Registered “"+s.Name+"”.")
-	http.Redirect(w, r, "/systems/"+s.ID, http.StatusSeeOther)
-	return nil
+	return ui.done(w, r, "Saved AI system “"+strings.TrimSpace(s.Name)+"”.", "/systems/"+s.ID)
 }
 
 func (ui *UI) systemEdit(w http.ResponseWriter, r *http.Request) error {
@@ -115,23 +123,4 @@ func (ui *UI) systemEdit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return ui.renderSystemForm(w, r, http.StatusOK, systemForm{System: s})
-}
-
-func (ui *UI) systemUpdate(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
-		return err
-	}
-	id := chi.URLParam(r, "id")
-	s := systemFromForm(r.PostForm)
-	s.ID = id
-	out, err := ui.Svc.UpdateSystem(r.Context(), id, systemUpdate(s))
-	if fe, ok := fieldErrors(err); ok {
-		return ui.renderSystemForm(w, r, errorStatus(err), systemForm{System: s, Errors: fe})
-	}
-	if err != nil {
-		return err
-	}
-	ui.flash(r, "Saved “"+out.Name+"”.")
-	http.Redirect(w, r, "/systems/"+id, http.StatusSeeOther)
-	return nil
 }

@@ -91,10 +91,8 @@ func (ui *UI) systemImport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !res.DryRun {
-		ui.flash(r, "Imported "+hdr.Filename+": "+plural(res.Created, "AI system created", "AI systems created")+", "+
-			strconv.Itoa(res.Updated)+" updated.")
-		http.Redirect(w, r, "/systems", http.StatusSeeOther)
-		return nil
+		return ui.done(w, r, "Imported "+hdr.Filename+": "+plural(res.Created, "AI system created", "AI systems created")+", "+
+			strconv.Itoa(res.Updated)+" updated.", "/systems")
 	}
 	v.Result = res
 	return render(w, r, http.StatusOK, SystemImportPage(page, v))
