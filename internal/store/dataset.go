@@ -86,31 +86,25 @@ func FindDatasetByID(ctx context.Context, q Querier, scope aims.Scope, id string
 // FindDatasets lists the datasets of the organization in scope by name.
 func FindDatasets(ctx context.Context, q Querier, scope aims.Scope, f aims.DatasetFilter) ([]*aims.Dataset, int, error) {
 	limit, offset := limitOffset(f.Page)
-	// The total is counted apart, as for AI systems: a count appended to
-	// datasetSelect would land after FROM, not in the select list.
-	const where = `
+	rows, err := q.queryer().QueryContext(ctx, datasetSelect+`
+		, (SELECT COUNT(*) FROM datasets c WHERE c.org_id = $1
+			AND (CAST($2 AS TEXT) IS NULL OR c.name_key LIKE $2 ESCAPE '\')
+			AND (CAST($3 AS TEXT) IS NULL OR c.personal_data = $3)
+			AND (CAST($4 AS TEXT) IS NULL OR c.supplier_id = $4))
 		WHERE d.org_id = $1
 			AND (CAST($2 AS TEXT) IS NULL OR d.name_key LIKE $2 ESCAPE '\')
 			AND (CAST($3 AS TEXT) IS NULL OR d.personal_data = $3)
-			AND (CAST($4 AS TEXT) IS NULL OR d.supplier_id = $4)`
-	args := []any{scope.OrgID(), likePattern(f.Search), opt(f.PersonalData), opt(f.SupplierID)}
-	var total int
-	if err := q.queryer().QueryRowContext(ctx, `SELECT COUNT(*) FROM datasets d`+where, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count datasets: %w", mapError(err))
-	}
-	out := []*aims.Dataset{}
-	if total == 0 || offset >= total {
-		return out, total, nil
-	}
-	rows, err := q.queryer().QueryContext(ctx, datasetSelect+where+`
+			AND (CAST($4 AS TEXT) IS NULL OR d.supplier_id = $4)
 		ORDER BY d.name_key, d.id
-		LIMIT $5 OFFSET $6`, append(args, limit, offset)...)
+		LIMIT $5 OFFSET $6`, scope.OrgID(), likePattern(f.Search), opt(f.PersonalData), opt(f.SupplierID), limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find datasets: %w", mapError(err))
 	}
 	defer rows.Close()
+	out := []*aims.Dataset{}
+	total := 0
 	for rows.Next() {
-		d, err := scanDataset(rows)
+		d, err := scanDataset(rows, &total)
 		if err != nil {
 			return nil, 0, fmt.Errorf("find datasets: %w", err)
 		}

@@ -109,29 +109,21 @@ func FindModelVersionByID(ctx context.Context, q Querier, scope aims.Scope, syst
 // FindModelVersions lists the model versions of a system, newest first.
 func FindModelVersions(ctx context.Context, q Querier, scope aims.Scope, systemID string, f aims.ModelVersionFilter) ([]*aims.ModelVersion, int, error) {
 	limit, offset := limitOffset(f.Page)
-	// The total is counted apart, as for AI systems: a count appended to
-	// modelVersionSelect would land after FROM, not in the select list.
-	const where = `
-		WHERE mv.org_id = $1 AND mv.system_id = $2 AND (CAST($3 AS TEXT) IS NULL OR mv.status = $3)`
-	args := []any{scope.OrgID(), systemID, opt(f.Status)}
-	var total int
-	if err := q.queryer().QueryRowContext(ctx, `SELECT COUNT(*) FROM model_versions mv`+where, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count model versions: %w", mapError(err))
-	}
-	out := []*aims.ModelVersion{}
-	if total == 0 || offset >= total {
-		return out, total, nil
-	}
-	rows, err := q.queryer().QueryContext(ctx, modelVersionSelect+where+`
+	rows, err := q.queryer().QueryContext(ctx, modelVersionSelect+`
+		, (SELECT COUNT(*) FROM model_versions c WHERE c.org_id = $1 AND c.system_id = $2
+			AND (CAST($3 AS TEXT) IS NULL OR c.status = $3))
+		WHERE mv.org_id = $1 AND mv.system_id = $2 AND (CAST($3 AS TEXT) IS NULL OR mv.status = $3)
 		ORDER BY mv.created_at DESC, mv.id DESC
-		LIMIT $4 OFFSET $5`, append(args, limit, offset)...)
+		LIMIT $4 OFFSET $5`, scope.OrgID(), systemID, opt(f.Status), limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find model versions: %w", mapError(err))
 	}
 	defer rows.Close()
+	out := []*aims.ModelVersion{}
 	byID := map[string]*aims.ModelVersion{}
+	total := 0
 	for rows.Next() {
-		m, err := scanModelVersion(rows)
+		m, err := scanModelVersion(rows, &total)
 		if err != nil {
 			return nil, 0, fmt.Errorf("find model versions: %w", err)
 		}

@@ -67,30 +67,23 @@ func FindSupplierByName(ctx context.Context, q Querier, scope aims.Scope, name s
 // FindSuppliers lists the suppliers of the organization in scope by name.
 func FindSuppliers(ctx context.Context, q Querier, scope aims.Scope, f aims.SupplierFilter) ([]*aims.Supplier, int, error) {
 	limit, offset := limitOffset(f.Page)
-	// The total is counted apart, as for AI systems: a count appended to
-	// supplierSelect would land after FROM, not in the select list.
-	const where = `
+	rows, err := q.queryer().QueryContext(ctx, supplierSelect+`
+		, (SELECT COUNT(*) FROM suppliers c WHERE c.org_id = $1
+			AND (CAST($2 AS TEXT) IS NULL OR c.name_key LIKE $2 ESCAPE '\')
+			AND (CAST($3 AS TEXT) IS NULL OR c.supplies LIKE $3 ESCAPE '\'))
 		WHERE sp.org_id = $1
 			AND (CAST($2 AS TEXT) IS NULL OR sp.name_key LIKE $2 ESCAPE '\')
-			AND (CAST($3 AS TEXT) IS NULL OR sp.supplies LIKE $3 ESCAPE '\')`
-	args := []any{scope.OrgID(), likePattern(f.Search), memberOf(f.Supplies)}
-	var total int
-	if err := q.queryer().QueryRowContext(ctx, `SELECT COUNT(*) FROM suppliers sp`+where, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count suppliers: %w", mapError(err))
-	}
-	out := []*aims.Supplier{}
-	if total == 0 || offset >= total {
-		return out, total, nil
-	}
-	rows, err := q.queryer().QueryContext(ctx, supplierSelect+where+`
+			AND (CAST($3 AS TEXT) IS NULL OR sp.supplies LIKE $3 ESCAPE '\')
 		ORDER BY sp.name_key, sp.id
-		LIMIT $4 OFFSET $5`, append(args, limit, offset)...)
+		LIMIT $4 OFFSET $5`, scope.OrgID(), likePattern(f.Search), memberOf(f.Supplies), limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find suppliers: %w", mapError(err))
 	}
 	defer rows.Close()
+	out := []*aims.Supplier{}
+	total := 0
 	for rows.Next() {
-		s, err := scanSupplier(rows)
+		s, err := scanSupplier(rows, &total)
 		if err != nil {
 			return nil, 0, fmt.Errorf("find suppliers: %w", err)
 		}
