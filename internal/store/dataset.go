@@ -32,11 +32,16 @@ func datasetWriteError(err error, d *aims.Dataset) error {
 	return fmt.Errorf("write dataset %q: %w", d.Name, mapError(err))
 }
 
-const datasetSelect = `
+// datasetColumns and datasetFrom make datasetSelect; a list puts its count between them.
+const datasetColumns = `
 	SELECT d.id, d.name, d.description, d.origin, d.collection_method, d.personal_data, d.licence, d.quality_notes,
-		d.window_start, d.window_end, COALESCE(d.supplier_id, ''), COALESCE(sp.name, ''), d.created_at, d.updated_at
+		d.window_start, d.window_end, COALESCE(d.supplier_id, ''), COALESCE(sp.name, ''), d.created_at, d.updated_at`
+
+const datasetFrom = `
 	FROM datasets d
 	LEFT JOIN suppliers sp ON sp.id = d.supplier_id`
+
+const datasetSelect = datasetColumns + datasetFrom
 
 func scanDataset(sc interface{ Scan(...any) error }, extra ...any) (*aims.Dataset, error) {
 	var d aims.Dataset
@@ -86,11 +91,11 @@ func FindDatasetByID(ctx context.Context, q Querier, scope aims.Scope, id string
 // FindDatasets lists the datasets of the organization in scope by name.
 func FindDatasets(ctx context.Context, q Querier, scope aims.Scope, f aims.DatasetFilter) ([]*aims.Dataset, int, error) {
 	limit, offset := limitOffset(f.Page)
-	rows, err := q.queryer().QueryContext(ctx, datasetSelect+`
+	rows, err := q.queryer().QueryContext(ctx, datasetColumns+`
 		, (SELECT COUNT(*) FROM datasets c WHERE c.org_id = $1
 			AND (CAST($2 AS TEXT) IS NULL OR c.name_key LIKE $2 ESCAPE '\')
 			AND (CAST($3 AS TEXT) IS NULL OR c.personal_data = $3)
-			AND (CAST($4 AS TEXT) IS NULL OR c.supplier_id = $4))
+			AND (CAST($4 AS TEXT) IS NULL OR c.supplier_id = $4))`+datasetFrom+`
 		WHERE d.org_id = $1
 			AND (CAST($2 AS TEXT) IS NULL OR d.name_key LIKE $2 ESCAPE '\')
 			AND (CAST($3 AS TEXT) IS NULL OR d.personal_data = $3)

@@ -70,12 +70,17 @@ func writeDatasetUses(ctx context.Context, tx *Tx, scope aims.Scope, m *aims.Mod
 	return nil
 }
 
-const modelVersionSelect = `
+// modelVersionColumns and modelVersionFrom make modelVersionSelect; a list puts its count between them.
+const modelVersionColumns = `
 	SELECT mv.id, mv.system_id, mv.version, mv.digest, mv.source_uri, mv.training_data_summary, mv.status, mv.notes,
 		COALESCE(mv.registered_by, ''), COALESCE(u.name, ''), mv.created_at, mv.updated_at, mv.status_changed_at,
-		mv.deployed_at, mv.retired_at
+		mv.deployed_at, mv.retired_at`
+
+const modelVersionFrom = `
 	FROM model_versions mv
 	LEFT JOIN users u ON u.id = mv.registered_by`
+
+const modelVersionSelect = modelVersionColumns + modelVersionFrom
 
 func scanModelVersion(sc interface{ Scan(...any) error }, extra ...any) (*aims.ModelVersion, error) {
 	var m aims.ModelVersion
@@ -109,9 +114,9 @@ func FindModelVersionByID(ctx context.Context, q Querier, scope aims.Scope, syst
 // FindModelVersions lists the model versions of a system, newest first.
 func FindModelVersions(ctx context.Context, q Querier, scope aims.Scope, systemID string, f aims.ModelVersionFilter) ([]*aims.ModelVersion, int, error) {
 	limit, offset := limitOffset(f.Page)
-	rows, err := q.queryer().QueryContext(ctx, modelVersionSelect+`
+	rows, err := q.queryer().QueryContext(ctx, modelVersionColumns+`
 		, (SELECT COUNT(*) FROM model_versions c WHERE c.org_id = $1 AND c.system_id = $2
-			AND (CAST($3 AS TEXT) IS NULL OR c.status = $3))
+			AND (CAST($3 AS TEXT) IS NULL OR c.status = $3))`+modelVersionFrom+`
 		WHERE mv.org_id = $1 AND mv.system_id = $2 AND (CAST($3 AS TEXT) IS NULL OR mv.status = $3)
 		ORDER BY mv.created_at DESC, mv.id DESC
 		LIMIT $4 OFFSET $5`, scope.OrgID(), systemID, opt(f.Status), limit, offset)

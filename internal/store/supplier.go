@@ -30,10 +30,15 @@ func supplierWriteError(err error, s *aims.Supplier) error {
 	return fmt.Errorf("write supplier %q: %w", s.Name, mapError(err))
 }
 
-const supplierSelect = `
+// supplierColumns and supplierFrom make supplierSelect; a list puts its count between them.
+const supplierColumns = `
 	SELECT sp.id, sp.name, sp.supplies, sp.contact, sp.website, sp.assessment_notes, sp.created_at, sp.updated_at,
-		(SELECT COUNT(*) FROM ai_systems s WHERE s.supplier_id = sp.id)
+		(SELECT COUNT(*) FROM ai_systems s WHERE s.supplier_id = sp.id)`
+
+const supplierFrom = `
 	FROM suppliers sp`
+
+const supplierSelect = supplierColumns + supplierFrom
 
 func scanSupplier(sc interface{ Scan(...any) error }, extra ...any) (*aims.Supplier, error) {
 	var s aims.Supplier
@@ -67,10 +72,10 @@ func FindSupplierByName(ctx context.Context, q Querier, scope aims.Scope, name s
 // FindSuppliers lists the suppliers of the organization in scope by name.
 func FindSuppliers(ctx context.Context, q Querier, scope aims.Scope, f aims.SupplierFilter) ([]*aims.Supplier, int, error) {
 	limit, offset := limitOffset(f.Page)
-	rows, err := q.queryer().QueryContext(ctx, supplierSelect+`
+	rows, err := q.queryer().QueryContext(ctx, supplierColumns+`
 		, (SELECT COUNT(*) FROM suppliers c WHERE c.org_id = $1
 			AND (CAST($2 AS TEXT) IS NULL OR c.name_key LIKE $2 ESCAPE '\')
-			AND (CAST($3 AS TEXT) IS NULL OR c.supplies LIKE $3 ESCAPE '\'))
+			AND (CAST($3 AS TEXT) IS NULL OR c.supplies LIKE $3 ESCAPE '\'))`+supplierFrom+`
 		WHERE sp.org_id = $1
 			AND (CAST($2 AS TEXT) IS NULL OR sp.name_key LIKE $2 ESCAPE '\')
 			AND (CAST($3 AS TEXT) IS NULL OR sp.supplies LIKE $3 ESCAPE '\')
