@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"mime/multipart"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
@@ -83,29 +81,4 @@ func TestImportProblemsListEveryBadCell(t *testing.T) {
 	}
 	query(t, doc, "ul.problems-general li")
 	query(t, doc, "[role=alert]")
-}
-
-func TestImportPageAsksForAFile(t *testing.T) {
-	storetest.Run(t, func(t *testing.T, db *store.DB) {
-		e := newTestEnv(t, db)
-		page := e.get(aims.RoleContributor, "/systems/import").want(t, http.StatusOK)
-		form := query(t, page.doc, `form[action="/systems/import"][enctype="multipart/form-data"]`)
-		query(t, form, "input#file[type=file]")
-		query(t, form, "input#dry_run[checked]")
-		e.get(aims.RoleViewer, "/systems/import").want(t, http.StatusForbidden)
-
-		// Posted without a file: the message is next to the file input.
-		var body bytes.Buffer
-		mw := multipart.NewWriter(&body)
-		_ = mw.WriteField("dry_run", "true")
-		mw.Close()
-		req := httptest.NewRequest(http.MethodPost, "/systems/import", &body)
-		req.Header.Set("Content-Type", mw.FormDataContentType())
-		req.Header.Set(testMemberHeader, e.members[aims.RoleContributor].ID)
-		rec := httptest.NewRecorder()
-		e.handler.ServeHTTP(rec, req)
-		p := e.parse(rec.Result()).want(t, http.StatusUnprocessableEntity)
-		query(t, p.doc, "input#file[aria-invalid=true]")
-		query(t, p.doc, "#file-error")
-	})
 }

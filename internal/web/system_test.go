@@ -137,6 +137,10 @@ func TestSystemOwnerRegistersOnlyOwnSystems(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		e := newTestEnv(t, db)
 		owner := e.members[aims.RoleSystemOwner]
+		list := e.get(aims.RoleSystemOwner, "/systems").want(t, http.StatusOK)
+		query(t, list.doc, `a[href="/systems/new"]`)
+		noMatch(t, list.doc, `a[href="/systems/import"]`) // a spreadsheet may name anyone's system
+		e.get(aims.RoleSystemOwner, "/systems/import").want(t, http.StatusForbidden)
 		p := e.get(aims.RoleSystemOwner, "/systems/new").want(t, http.StatusOK)
 		if opts := queryAll(p.doc, "select#owner_id option"); len(opts) != 1 || attr(opts[0], "value") != owner.ID {
 			t.Errorf("a system owner is offered %d owners, want only themselves", len(opts))
