@@ -58,7 +58,7 @@ func TestImportPageAsksForAFile(t *testing.T) {
 func TestImportThroughThePage(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		e := newTestEnv(t, db)
-		if _, err := e.svc.ImportSystemsCSV(e.ctx(aims.RoleContributor), strings.NewReader("name\n"), true); aims.KindOf(err) == aims.KindInternal {
+		if _, err := e.svc.ImportSystemsCSV(e.ctx(aims.RoleContributor), strings.NewReader("name\n"), true); err != nil && aims.KindOf(err) == aims.KindInternal {
 			t.Skipf("ImportSystemsCSV is not implemented on this branch yet (%v)", err)
 		}
 		owner := e.members[aims.RoleSystemOwner].Email
