@@ -60,10 +60,11 @@ type apiField struct {
 	Enum                         []string
 }
 
-// apiSchema is a named body type with its fields.
+// apiSchema is a named body type with its fields. A body that is a file
+// (CSV) has a content type and no fields.
 type apiSchema struct {
-	Name, Anchor, Doc string
-	Fields            []apiField
+	Name, Anchor, Doc, ContentType string
+	Fields                         []apiField
 }
 
 // apiResponse is one possible answer of an operation.
@@ -142,14 +143,22 @@ func buildOp(reg huma.Registry, op *huma.Operation) apiOp {
 		}
 		out.Params = append(out.Params, f)
 	}
-	if op.RequestBody != nil {
-		for _, mt := range op.RequestBody.Content {
-			if mt.Schema != nil && mt.Schema.Ref != "" {
-				name := refName(mt.Schema.Ref)
-				s := schemaOf(reg, name, reg.SchemaFromRef(mt.Schema.Ref))
-				out.Body = &s
-			}
+	if op.RequestBody != nil && len(op.RequestBody.Content) > 0 {
+		cts := make([]string, 0, len(op.RequestBody.Content))
+		for ct := range op.RequestBody.Content {
+			cts = append(cts, ct)
 		}
+		slices.Sort(cts) // one body type is the rule; the first, sorted, when not
+		mt := op.RequestBody.Content[cts[0]]
+		body := apiSchema{ContentType: cts[0]}
+		switch {
+		case mt.Schema != nil && mt.Schema.Ref != "":
+			body = schemaOf(reg, refName(mt.Schema.Ref), reg.SchemaFromRef(mt.Schema.Ref))
+			body.ContentType = cts[0]
+		case mt.Schema != nil:
+			body.Name, _ = typeOf(mt.Schema) // a file, e.g. CSV: no fields to list
+		}
+		out.Body = &body
 	}
 	codes := make([]string, 0, len(op.Responses))
 	for c := range op.Responses {
