@@ -732,7 +732,7 @@ func checkbox(f field, on bool) templ.Component {
 	})
 }
 
-// confirmDelete asks before a delete; without JavaScript there is no
+// ConfirmDeletePage asks before a delete; without JavaScript there is no
 // dialog, so the question is a page of its own with the one button that
 // posts.
 func ConfirmDeletePage(p Page, what, name, action, cancel, problem string) templ.Component {
