@@ -1,6 +1,8 @@
 package web
 
 import (
+	"net/http"
+
 	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/authz"
 )
@@ -33,4 +35,11 @@ func (p Page) RoleTitle() string {
 		return ""
 	}
 	return aims.Role(p.Principal.Role).Title()
+}
+
+// viewer is the signed-in person as a Page, for the checks that hide what
+// the server would refuse; unlike UI.page it leaves the flash message for
+// the page that is drawn.
+func viewer(r *http.Request) Page {
+	return Page{Principal: authz.PrincipalFrom(r.Context())}
 }

@@ -193,16 +193,20 @@ func fieldErrors(err error) (formErrors, bool) {
 		return nil, false
 	}
 	fe := formErrors{}
+	add := func(key, detail string) {
+		if fe[key] == "" {
+			fe[key] = detail
+		} else {
+			fe[key] += "; " + detail
+		}
+	}
 	for _, f := range ae.Fields {
 		key := f.Field
 		if i := strings.IndexByte(key, '/'); i > 0 {
-			key = key[:i] // impact_domains/2 -> impact_domains
+			add(key, f.Detail) // datasets/1/purpose, for the row's own message
+			key = key[:i]      // impact_domains/2 -> impact_domains
 		}
-		if fe[key] == "" {
-			fe[key] = f.Detail
-		} else {
-			fe[key] += "; " + f.Detail
-		}
+		add(key, f.Detail)
 	}
 	fe["_"] = ae.Message
 	return fe, true

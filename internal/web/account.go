@@ -1,0 +1,45 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/aimsproject/aims/internal/aims"
+)
+
+// accountView is the account page: who the person is here, and the
+// password form.
+type accountView struct {
+	Org    *aims.Organization
+	Errors formErrors
+}
+
+func (ui *UI) accountPage(w http.ResponseWriter, r *http.Request) error {
+	return ui.renderAccount(w, r, http.StatusOK, nil)
+}
+
+func (ui *UI) renderAccount(w http.ResponseWriter, r *http.Request, status int, fe formErrors) error {
+	org, err := ui.Svc.FindOrganization(r.Context())
+	if err != nil {
+		return err
+	}
+	return render(w, r, status, AccountPage(ui.page(r, "Account", ""), accountView{Org: org, Errors: fe}))
+}
+
+func (ui *UI) changePassword(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	err := ui.Svc.ChangePassword(r.Context(), r.PostForm.Get("current_password"), r.PostForm.Get("new_password"))
+	if fe, ok := fieldErrors(err); ok {
+		return ui.renderAccount(w, r, errorStatus(err), fe)
+	}
+	if err != nil {
+		return err
+	}
+	// Other sessions of this person keep working until they expire; this
+	// one gets a new token, as at sign-in.
+	if err := ui.Sessions.RenewToken(r.Context()); err != nil {
+		return err
+	}
+	return ui.done(w, r, "Your password is changed.", "/account")
+}

@@ -1,0 +1,224 @@
+package web
+
+import (
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+// A tiny selector engine, so that tests assert on the page's structure
+// rather than on strings: "tag#id.class[attr][attr=value]" compounds,
+// separated by spaces for descendants. Attribute values may be quoted.
+
+type compound struct {
+	tag, id string
+	classes []string
+	attrs   [][2]string // name, value ("" value with has=true means presence)
+	has     []bool
+}
+
+func parseSelector(sel string) []compound {
+	var out []compound
+	for _, part := range splitSelector(sel) {
+		var c compound
+		i := 0
+		readIdent := func() string {
+			j := i
+			for j < len(part) && !strings.ContainsRune("#.[", rune(part[j])) {
+				j++
+			}
+			s := part[i:j]
+			i = j
+			return s
+		}
+		c.tag = readIdent()
+		for i < len(part) {
+			switch part[i] {
+			case '#':
+				i++
+				c.id = readIdent()
+			case '.':
+				i++
+				c.classes = append(c.classes, readIdent())
+			case '[':
+				end := strings.IndexByte(part[i:], ']') + i
+				body := part[i+1 : end]
+				i = end + 1
+				name, val, hasVal := strings.Cut(body, "=")
+				c.attrs = append(c.attrs, [2]string{name, strings.Trim(val, `"'`)})
+				c.has = append(c.has, !hasVal)
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// splitSelector splits on spaces outside brackets.
+func splitSelector(sel string) []string {
+	var parts []string
+	depth, start := 0, 0
+	for i, r := range sel {
+		switch {
+		case r == '[':
+			depth++
+		case r == ']':
+			depth--
+		case r == ' ' && depth == 0:
+			if i > start {
+				parts = append(parts, sel[start:i])
+			}
+			start = i + 1
+		}
+	}
+	if start < len(sel) {
+		parts = append(parts, sel[start:])
+	}
+	return parts
+}
+
+func (c compound) matches(n *html.Node) bool {
+	if n.Type != html.ElementNode || (c.tag != "" && n.Data != c.tag) {
+		return false
+	}
+	if c.id != "" && attr(n, "id") != c.id {
+		return false
+	}
+	for _, cl := range c.classes {
+		if !hasWord(attr(n, "class"), cl) {
+			return false
+		}
+	}
+	for i, a := range c.attrs {
+		v, ok := attrOK(n, a[0])
+		if !ok || (!c.has[i] && v != a[1]) {
+			return false
+		}
+	}
+	return true
+}
+
+func hasWord(list, w string) bool {
+	for _, f := range strings.Fields(list) {
+		if f == w {
+			return true
+		}
+	}
+	return false
+}
+
+// queryAll returns the elements under root matching sel, in document order.
+func queryAll(root *html.Node, sel string) []*html.Node {
+	cs := parseSelector(sel)
+	var out []*html.Node
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if cs[len(cs)-1].matches(n) && ancestorsMatch(n.Parent, cs[:len(cs)-1]) {
+			out = append(out, n)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(root)
+	return out
+}
+
+func ancestorsMatch(n *html.Node, cs []compound) bool {
+	if len(cs) == 0 {
+		return true
+	}
+	for ; n != nil; n = n.Parent {
+		if cs[len(cs)-1].matches(n) {
+			return ancestorsMatch(n.Parent, cs[:len(cs)-1])
+		}
+	}
+	return false
+}
+
+// query returns the first match, or fails the test.
+func query(t *testing.T, root *html.Node, sel string) *html.Node {
+	t.Helper()
+	ns := queryAll(root, sel)
+	if len(ns) == 0 {
+		t.Fatalf("no element matches %q", sel)
+	}
+	return ns[0]
+}
+
+// noMatch fails the test when sel matches anything.
+func noMatch(t *testing.T, root *html.Node, sel string) {
+	t.Helper()
+	if ns := queryAll(root, sel); len(ns) > 0 {
+		t.Fatalf("%q matches %d element(s), want none; first: %s", sel, len(ns), text(ns[0]))
+	}
+}
+
+func attrOK(n *html.Node, key string) (string, bool) {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val, true
+		}
+	}
+	return "", false
+}
+
+func attr(n *html.Node, key string) string {
+	v, _ := attrOK(n, key)
+	return v
+}
+
+// text is the node's text content with runs of white space collapsed.
+func text(n *html.Node) string {
+	var b strings.Builder
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// texts are the text contents of every match.
+func texts(root *html.Node, sel string) []string {
+	var out []string
+	for _, n := range queryAll(root, sel) {
+		out = append(out, text(n))
+	}
+	return out
+}
+
+func TestSelector(t *testing.T) {
+	doc, err := html.Parse(strings.NewReader(`<div id="a" class="x y"><form><input id="name" aria-invalid="true" name="name">` +
+		`<small id="name-error">is required</small></form><p class="x">p</p></div><input id="other">`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for sel, want := range map[string]int{
+		"input":                          2,
+		"div#a.x.y input":                1,
+		"input[aria-invalid=true]":       1,
+		`input[aria-invalid="true"]`:     1,
+		"input[aria-invalid]":            1,
+		"form p":                         0,
+		"div .x":                         1, // the div itself is not its own descendant
+		"#name-error":                    1,
+		"input[aria-invalid=false]":      0,
+		"div#a form small#name-error":    1,
+		"div.z":                          0,
+		"input#other[aria-invalid=true]": 0,
+	} {
+		if got := len(queryAll(doc, sel)); got != want {
+			t.Errorf("%q: %d matches, want %d", sel, got, want)
+		}
+	}
+	if got := text(query(t, doc, "#name-error")); got != "is required" {
+		t.Errorf("text = %q", got)
+	}
+}

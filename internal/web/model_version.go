@@ -1,0 +1,180 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/aimsproject/aims/internal/aims"
+)
+
+func (ui *UI) registerModelVersions(r chi.Router) {
+	r.Get("/systems/{id}/versions/new", ui.handle(ui.modelVersionNew))
+	r.Post("/systems/{id}/versions/new", ui.handle(ui.modelVersionSave))
+	r.Get("/systems/{id}/versions/{vid}/edit", ui.handle(ui.modelVersionEdit))
+	r.Post("/systems/{id}/versions/{vid}/edit", ui.handle(ui.modelVersionSave))
+	r.Get("/systems/{id}/versions/{vid}/delete", ui.handle(ui.modelVersionDeleteConfirm))
+	r.Post("/systems/{id}/versions/{vid}/delete", ui.handle(ui.modelVersionDelete))
+}
+
+// blankDatasetRows is how many empty dataset rows the form offers; more can
+// be added after saving. No JavaScript is needed to add links.
+const blankDatasetRows = 3
+
+// maxDatasetRows bounds how many rows a posted form is read for.
+const maxDatasetRows = 200
+
+// modelVersionForm registers or edits a model version of a system.
+type modelVersionForm struct {
+	System   *aims.AISystem
+	Version  *aims.ModelVersion
+	New      bool
+	Datasets []option // every dataset of the organization
+	Errors   formErrors
+}
+
+// Action is where the form posts.
+func (f modelVersionForm) Action() string {
+	if f.New {
+		return "/systems/" + f.System.ID + "/versions/new"
+	}
+	return "/systems/" + f.System.ID + "/versions/" + f.Version.ID + "/edit"
+}
+
+// Rows are the dataset links followed by blank rows.
+func (f modelVersionForm) Rows() []aims.DatasetUse {
+	return append(append([]aims.DatasetUse{}, f.Version.Datasets...), make([]aims.DatasetUse, blankDatasetRows)...)
+}
+
+// modelVersionFromForm reads the form. Dataset rows are posted as
+// datasets/N/dataset_id and datasets/N/purpose; blank rows are dropped and
+// the rest renumbered, so that the service's field errors
+// (datasets/N/purpose) name the rows as the form shows them again.
+func modelVersionFromForm(f url.Values) *aims.ModelVersion {
+	m := &aims.ModelVersion{Version: f.Get("version"), Digest: f.Get("digest"), SourceURI: f.Get("source_uri"),
+		TrainingDataSummary: f.Get("training_data_summary"), Status: aims.ModelVersionStatus(f.Get("status")), Notes: f.Get("notes"),
+		Datasets: []aims.DatasetUse{}}
+	for i := 0; i < maxDatasetRows; i++ {
+		prefix := "datasets/" + strconv.Itoa(i) + "/"
+		id, purpose := f.Get(prefix+"dataset_id"), f.Get(prefix+"purpose")
+		if _, posted := f[prefix+"dataset_id"]; !posted {
+			break
+		}
+		if id == "" && purpose == "" {
+			continue
+		}
+		m.Datasets = append(m.Datasets, aims.DatasetUse{DatasetID: id, Purpose: aims.DatasetPurpose(purpose)})
+	}
+	return m
+}
+
+func modelVersionUpdate(m *aims.ModelVersion) aims.ModelVersionUpdate {
+	return aims.ModelVersionUpdate{Version: &m.Version, Digest: &m.Digest, SourceURI: &m.SourceURI,
+		TrainingDataSummary: &m.TrainingDataSummary, Status: &m.Status, Notes: &m.Notes, Datasets: &m.Datasets}
+}
+
+func (ui *UI) renderModelVersionForm(w http.ResponseWriter, r *http.Request, status int, f modelVersionForm) error {
+	datasets, _, err := ui.Svc.FindDatasets(r.Context(), aims.DatasetFilter{Page: aims.Page{Limit: aims.MaxLimit}})
+	if err != nil {
+		return err
+	}
+	for _, d := range datasets {
+		f.Datasets = append(f.Datasets, option{Value: d.ID, Label: d.Name})
+	}
+	title := "Register a model version of " + f.System.Name
+	if !f.New {
+		title = "Edit model version " + f.Version.Version
+	}
+	return render(w, r, status, ModelVersionFormPage(ui.page(r, title, "systems"), f))
+}
+
+// systemForVersions loads the system of the URL and checks that the
+// person may change its model versions, before a form is shown.
+func (ui *UI) systemForVersions(r *http.Request) (*aims.AISystem, error) {
+	s, err := ui.Svc.FindSystemByID(r.Context(), chi.URLParam(r, "id"))
+	if err != nil {
+		return nil, err
+	}
+	return s, ui.allowed(r, viewer(r).CanEditSystem(s.OwnerID), "change the model versions of this system")
+}
+
+func (ui *UI) modelVersionNew(w http.ResponseWriter, r *http.Request) error {
+	s, err := ui.systemForVersions(r)
+	if err != nil {
+		return err
+	}
+	m := &aims.ModelVersion{SystemID: s.ID, Status: aims.ModelCandidate}
+	return ui.renderModelVersionForm(w, r, http.StatusOK, modelVersionForm{System: s, Version: m, New: true})
+}
+
+// modelVersionSave registers a model version or saves an edit.
+func (ui *UI) modelVersionSave(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	s, err := ui.Svc.FindSystemByID(r.Context(), chi.URLParam(r, "id"))
+	if err != nil {
+		return err
+	}
+	m := modelVersionFromForm(r.PostForm)
+	m.ID, m.SystemID = chi.URLParam(r, "vid"), s.ID
+	isNew := m.ID == ""
+	if isNew {
+		err = ui.Svc.CreateModelVersion(r.Context(), m)
+	} else {
+		_, err = ui.Svc.UpdateModelVersion(r.Context(), s.ID, m.ID, modelVersionUpdate(m))
+	}
+	if fe, ok := fieldErrors(err); ok {
+		return ui.renderModelVersionForm(w, r, errorStatus(err), modelVersionForm{System: s, Version: m, New: isNew, Errors: fe})
+	}
+	if err != nil {
+		return err
+	}
+	return ui.done(w, r, "Saved model version “"+strings.TrimSpace(m.Version)+"”.", "/systems/"+s.ID+"#versions")
+}
+
+func (ui *UI) modelVersionEdit(w http.ResponseWriter, r *http.Request) error {
+	s, err := ui.systemForVersions(r)
+	if err != nil {
+		return err
+	}
+	m, err := ui.Svc.FindModelVersionByID(r.Context(), s.ID, chi.URLParam(r, "vid"))
+	if err != nil {
+		return err
+	}
+	return ui.renderModelVersionForm(w, r, http.StatusOK, modelVersionForm{System: s, Version: m})
+}
+
+func (ui *UI) modelVersionDeleteConfirm(w http.ResponseWriter, r *http.Request) error {
+	s, err := ui.systemForVersions(r)
+	if err != nil {
+		return err
+	}
+	m, err := ui.Svc.FindModelVersionByID(r.Context(), s.ID, chi.URLParam(r, "vid"))
+	if err != nil {
+		return err
+	}
+	return ui.confirmDelete(w, r, modelVersionDeletion(s, m))
+}
+
+func modelVersionDeletion(s *aims.AISystem, m *aims.ModelVersion) deletion {
+	return deletion{What: "model version", Name: m.Version, Action: "/systems/" + s.ID + "/versions/" + m.ID + "/delete",
+		Cancel: "/systems/" + s.ID}
+}
+
+func (ui *UI) modelVersionDelete(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	s, err := ui.Svc.FindSystemByID(ctx, chi.URLParam(r, "id"))
+	if err != nil {
+		return err
+	}
+	m, err := ui.Svc.FindModelVersionByID(ctx, s.ID, chi.URLParam(r, "vid"))
+	if err != nil {
+		return err
+	}
+	return ui.deleteAndRedirect(w, r, modelVersionDeletion(s, m), func() error { return ui.Svc.DeleteModelVersion(ctx, s.ID, m.ID) },
+		"/systems/"+s.ID+"#versions")
+}

@@ -1,0 +1,68 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/authz"
+)
+
+// systemView is what the system page shows.
+type systemView struct {
+	System   *aims.AISystem
+	Versions []*aims.ModelVersion
+	Total    int // model versions, over all pages
+}
+
+func (ui *UI) systemDetail(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	s, err := ui.Svc.FindSystemByID(ctx, chi.URLParam(r, "id"))
+	if err != nil {
+		return err // unknown ids and other organizations' alike: 404
+	}
+	versions, total, err := ui.Svc.FindModelVersions(ctx, s.ID, aims.ModelVersionFilter{Page: aims.Page{Limit: aims.MaxLimit}})
+	if err != nil {
+		return err
+	}
+	v := systemView{System: s, Versions: versions, Total: total}
+	return render(w, r, http.StatusOK, SystemPage(ui.page(r, s.Name, "systems"), v))
+}
+
+func (ui *UI) systemDeleteConfirm(w http.ResponseWriter, r *http.Request) error {
+	s, err := ui.Svc.FindSystemByID(r.Context(), chi.URLParam(r, "id"))
+	if err != nil {
+		return err
+	}
+	if err := ui.allowed(r, viewer(r).CanEditSystem(s.OwnerID), "delete this AI system"); err != nil {
+		return err
+	}
+	return ui.confirmDelete(w, r, systemDeletion(s))
+}
+
+func systemDeletion(s *aims.AISystem) deletion {
+	return deletion{What: "AI system", Name: s.Name, Action: "/systems/" + s.ID + "/delete", Cancel: "/systems/" + s.ID}
+}
+
+func (ui *UI) systemDelete(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	s, err := ui.Svc.FindSystemByID(ctx, chi.URLParam(r, "id"))
+	if err != nil {
+		return err
+	}
+	return ui.deleteAndRedirect(w, r, systemDeletion(s), func() error { return ui.Svc.DeleteSystem(ctx, s.ID) }, "/systems")
+}
+
+// allowed spares a person a form that the service would refuse anyway:
+// ok comes from Page.Can or Page.CanEditSystem. It decides nothing the
+// service does not decide again when the form is posted.
+func (ui *UI) allowed(r *http.Request, ok bool, what string) error {
+	if ok {
+		return nil
+	}
+	if authz.PrincipalFrom(r.Context()) == nil {
+		return &aims.Error{Kind: aims.KindUnauthenticated, Message: "sign in first"}
+	}
+	return aims.ErrForbidden(what)
+}
