@@ -51,6 +51,7 @@ const (
 	EntityDataset      = "dataset"
 	EntitySupplier     = "supplier"
 	EntityMember       = "member"
+	EntityUser         = "user" // an account; its password changes are recorded without the hash
 	EntityToken        = "api_token"
 	EntityOrganization = "organization"
 )

@@ -70,8 +70,12 @@ func ErrForbidden(action string) *Error {
 	return &Error{Kind: KindForbidden, Message: "your role does not allow you to " + action}
 }
 
-// KindOf returns the kind of err, or KindInternal when err is not an *Error.
+// KindOf returns the kind of err: "" for nil, KindInternal when err is not
+// an *Error.
 func KindOf(err error) ErrorKind {
+	if err == nil {
+		return ""
+	}
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Kind

@@ -90,8 +90,7 @@ func FindDatasetByID(ctx context.Context, q Querier, scope aims.Scope, id string
 
 // FindDatasets lists the datasets of the organization in scope by name.
 func FindDatasets(ctx context.Context, q Querier, scope aims.Scope, f aims.DatasetFilter) ([]*aims.Dataset, int, error) {
-	limit, offset := limitOffset(f.Page)
-	rows, err := q.queryer().QueryContext(ctx, datasetColumns+`
+	return findPage(ctx, q, "datasets", datasetColumns+`
 		, (SELECT COUNT(*) FROM datasets c WHERE c.org_id = $1
 			AND (CAST($2 AS TEXT) IS NULL OR c.name_key LIKE $2 ESCAPE '\')
 			AND (CAST($3 AS TEXT) IS NULL OR c.personal_data = $3)
@@ -101,21 +100,9 @@ func FindDatasets(ctx context.Context, q Querier, scope aims.Scope, f aims.Datas
 			AND (CAST($3 AS TEXT) IS NULL OR d.personal_data = $3)
 			AND (CAST($4 AS TEXT) IS NULL OR d.supplier_id = $4)
 		ORDER BY d.name_key, d.id
-		LIMIT $5 OFFSET $6`, scope.OrgID(), likePattern(f.Search), opt(f.PersonalData), opt(f.SupplierID), limit, offset)
-	if err != nil {
-		return nil, 0, fmt.Errorf("find datasets: %w", mapError(err))
-	}
-	defer rows.Close()
-	out := []*aims.Dataset{}
-	total := 0
-	for rows.Next() {
-		d, err := scanDataset(rows, &total)
-		if err != nil {
-			return nil, 0, fmt.Errorf("find datasets: %w", err)
-		}
-		out = append(out, d)
-	}
-	return out, total, rows.Err()
+		LIMIT $5 OFFSET $6`,
+		[]any{scope.OrgID(), likePattern(f.Search), opt(f.PersonalData), opt(f.SupplierID)}, f.Page,
+		func(sc scanner, total *int) (*aims.Dataset, error) { return scanDataset(sc, total) })
 }
 
 // UpdateDataset writes after over before.

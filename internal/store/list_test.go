@@ -53,6 +53,24 @@ func TestListsCountEveryMatch(t *testing.T) {
 		if n != 3 || len(mvs) != 2 || len(mvs[0].Datasets) != 1 {
 			t.Errorf("model versions: %d of %d", len(mvs), n)
 		}
+		// A page past the end is empty but still says how many match, so a
+		// pager can offer the way back.
+		past := aims.Page{Limit: 2, Offset: 10}
+		if sps, n, err := store.FindSuppliers(ctx, db, f.Scope, aims.SupplierFilter{Page: past}); err != nil || n != 3 || len(sps) != 0 {
+			t.Errorf("suppliers past the end: %d of %d (%v), want 0 of 3", len(sps), n, err)
+		}
+		if ds, n, err := store.FindDatasets(ctx, db, f.Scope, aims.DatasetFilter{Page: past}); err != nil || n != 3 || len(ds) != 0 {
+			t.Errorf("datasets past the end: %d of %d (%v), want 0 of 3", len(ds), n, err)
+		}
+		if mvs, n, err := store.FindModelVersions(ctx, db, f.Scope, sys.ID, aims.ModelVersionFilter{Page: past}); err != nil || n != 3 || len(mvs) != 0 {
+			t.Errorf("model versions past the end: %d of %d (%v), want 0 of 3", len(mvs), n, err)
+		}
+		if ms, n, err := store.FindMembers(ctx, db, f.Scope, aims.MemberFilter{Page: past}); err != nil || n != 1 || len(ms) != 0 {
+			t.Errorf("members past the end: %d of %d (%v), want 0 of 1", len(ms), n, err)
+		}
+		if ts, n, err := store.FindTokens(ctx, db, f.Scope, aims.TokenFilter{Page: past}); err != nil || n != 0 || len(ts) != 0 {
+			t.Errorf("tokens past the end: %d of %d (%v), want 0 of 0", len(ts), n, err)
+		}
 		all, err := store.ListSuppliers(ctx, db, f.Scope)
 		must(t, err)
 		members, err := store.ListMembers(ctx, db, f.Scope)

@@ -113,30 +113,20 @@ func FindModelVersionByID(ctx context.Context, q Querier, scope aims.Scope, syst
 
 // FindModelVersions lists the model versions of a system, newest first.
 func FindModelVersions(ctx context.Context, q Querier, scope aims.Scope, systemID string, f aims.ModelVersionFilter) ([]*aims.ModelVersion, int, error) {
-	limit, offset := limitOffset(f.Page)
-	rows, err := q.queryer().QueryContext(ctx, modelVersionColumns+`
+	out, total, err := findPage(ctx, q, "model versions", modelVersionColumns+`
 		, (SELECT COUNT(*) FROM model_versions c WHERE c.org_id = $1 AND c.system_id = $2
 			AND (CAST($3 AS TEXT) IS NULL OR c.status = $3))`+modelVersionFrom+`
 		WHERE mv.org_id = $1 AND mv.system_id = $2 AND (CAST($3 AS TEXT) IS NULL OR mv.status = $3)
 		ORDER BY mv.created_at DESC, mv.id DESC
-		LIMIT $4 OFFSET $5`, scope.OrgID(), systemID, opt(f.Status), limit, offset)
+		LIMIT $4 OFFSET $5`,
+		[]any{scope.OrgID(), systemID, opt(f.Status)}, f.Page,
+		func(sc scanner, total *int) (*aims.ModelVersion, error) { return scanModelVersion(sc, total) })
 	if err != nil {
-		return nil, 0, fmt.Errorf("find model versions: %w", mapError(err))
-	}
-	defer rows.Close()
-	out := []*aims.ModelVersion{}
-	byID := map[string]*aims.ModelVersion{}
-	total := 0
-	for rows.Next() {
-		m, err := scanModelVersion(rows, &total)
-		if err != nil {
-			return nil, 0, fmt.Errorf("find model versions: %w", err)
-		}
-		out = append(out, m)
-		byID[m.ID] = m
-	}
-	if err := rows.Err(); err != nil {
 		return nil, 0, err
+	}
+	byID := map[string]*aims.ModelVersion{}
+	for _, m := range out {
+		byID[m.ID] = m
 	}
 	return out, total, loadDatasetUses(ctx, q, scope, systemID, byID)
 }

@@ -71,8 +71,7 @@ func FindSupplierByName(ctx context.Context, q Querier, scope aims.Scope, name s
 
 // FindSuppliers lists the suppliers of the organization in scope by name.
 func FindSuppliers(ctx context.Context, q Querier, scope aims.Scope, f aims.SupplierFilter) ([]*aims.Supplier, int, error) {
-	limit, offset := limitOffset(f.Page)
-	rows, err := q.queryer().QueryContext(ctx, supplierColumns+`
+	return findPage(ctx, q, "suppliers", supplierColumns+`
 		, (SELECT COUNT(*) FROM suppliers c WHERE c.org_id = $1
 			AND (CAST($2 AS TEXT) IS NULL OR c.name_key LIKE $2 ESCAPE '\')
 			AND (CAST($3 AS TEXT) IS NULL OR c.supplies LIKE $3 ESCAPE '\'))`+supplierFrom+`
@@ -80,21 +79,9 @@ func FindSuppliers(ctx context.Context, q Querier, scope aims.Scope, f aims.Supp
 			AND (CAST($2 AS TEXT) IS NULL OR sp.name_key LIKE $2 ESCAPE '\')
 			AND (CAST($3 AS TEXT) IS NULL OR sp.supplies LIKE $3 ESCAPE '\')
 		ORDER BY sp.name_key, sp.id
-		LIMIT $4 OFFSET $5`, scope.OrgID(), likePattern(f.Search), memberOf(f.Supplies), limit, offset)
-	if err != nil {
-		return nil, 0, fmt.Errorf("find suppliers: %w", mapError(err))
-	}
-	defer rows.Close()
-	out := []*aims.Supplier{}
-	total := 0
-	for rows.Next() {
-		s, err := scanSupplier(rows, &total)
-		if err != nil {
-			return nil, 0, fmt.Errorf("find suppliers: %w", err)
-		}
-		out = append(out, s)
-	}
-	return out, total, rows.Err()
+		LIMIT $4 OFFSET $5`,
+		[]any{scope.OrgID(), likePattern(f.Search), memberOf(f.Supplies)}, f.Page,
+		func(sc scanner, total *int) (*aims.Supplier, error) { return scanSupplier(sc, total) })
 }
 
 // ListSuppliers returns every supplier of the organization in scope by

@@ -96,29 +96,16 @@ func FindTokenByID(ctx context.Context, q Querier, scope aims.Scope, id string) 
 
 // FindTokens lists the tokens of the organization in scope, newest first.
 func FindTokens(ctx context.Context, q Querier, scope aims.Scope, f aims.TokenFilter) ([]*aims.Token, int, error) {
-	limit, offset := limitOffset(f.Page)
-	rows, err := q.queryer().QueryContext(ctx, `
+	return findPage(ctx, q, "tokens", `
 		SELECT `+tokenColumns+`, COUNT(*) OVER ()
 		FROM api_tokens t JOIN users u ON u.id = t.user_id
 		WHERE t.org_id = $1
 			AND (CAST($2 AS TEXT) IS NULL OR t.user_id = $2)
 			AND ($3 OR t.revoked_at IS NULL)
 		ORDER BY t.created_at DESC, t.id DESC
-		LIMIT $4 OFFSET $5`, scope.OrgID(), opt(f.UserID), f.IncludeRevoked, limit, offset)
-	if err != nil {
-		return nil, 0, fmt.Errorf("find tokens: %w", mapError(err))
-	}
-	defer rows.Close()
-	var out []*aims.Token
-	total := 0
-	for rows.Next() {
-		t, err := scanToken(rows, &total)
-		if err != nil {
-			return nil, 0, fmt.Errorf("find tokens: %w", err)
-		}
-		out = append(out, t)
-	}
-	return out, total, rows.Err()
+		LIMIT $4 OFFSET $5`,
+		[]any{scope.OrgID(), opt(f.UserID), f.IncludeRevoked}, f.Page,
+		func(sc scanner, total *int) (*aims.Token, error) { return scanToken(sc, total) })
 }
 
 // RevokeToken marks a token revoked; it stops working at once.

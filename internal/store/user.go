@@ -30,7 +30,7 @@ func CreateUser(ctx context.Context, tx *Tx, scope aims.Scope, u *aims.User, pas
 	if err != nil {
 		return fmt.Errorf("create user: %w", mapError(err))
 	}
-	return tx.record(ctx, scope, aims.ActionCreate, "user", u.ID, u.Email, nil, u)
+	return tx.record(ctx, scope, aims.ActionCreate, aims.EntityUser, u.ID, u.Email, nil, u)
 }
 
 // FindUserByEmail returns an account and its password hash. It reads across
@@ -76,7 +76,7 @@ func SetPassword(ctx context.Context, tx *Tx, scope aims.Scope, u *aims.User, pa
 		return aims.ErrNotFound("user")
 	}
 	change := map[string]string{"password": "changed"}
-	return tx.record(ctx, scope, aims.ActionUpdate, "user", u.ID, u.Email, nil, change)
+	return tx.record(ctx, scope, aims.ActionUpdate, aims.EntityUser, u.ID, u.Email, nil, change)
 }
 
 // TouchLogin stamps a user's last sign-in. It is bookkeeping, not a change to
@@ -168,29 +168,16 @@ func FindMemberByEmail(ctx context.Context, q Querier, scope aims.Scope, email s
 
 // FindMembers lists the members of the organization in scope.
 func FindMembers(ctx context.Context, q Querier, scope aims.Scope, f aims.MemberFilter) ([]*aims.Member, int, error) {
-	limit, offset := limitOffset(f.Page)
-	rows, err := q.queryer().QueryContext(ctx, `
+	return findPage(ctx, q, "members", `
 		SELECT `+memberColumns+`, COUNT(*) OVER ()
 		FROM memberships m JOIN users u ON u.id = m.user_id
 		WHERE m.org_id = $1
 			AND (CAST($2 AS TEXT) IS NULL OR LOWER(u.name) LIKE $2 ESCAPE '\' OR u.email LIKE $2 ESCAPE '\')
 			AND (CAST($3 AS TEXT) IS NULL OR m.role = $3)
 		ORDER BY u.name, u.email
-		LIMIT $4 OFFSET $5`, scope.OrgID(), likePattern(f.Search), opt(f.Role), limit, offset)
-	if err != nil {
-		return nil, 0, fmt.Errorf("find members: %w", mapError(err))
-	}
-	defer rows.Close()
-	var out []*aims.Member
-	total := 0
-	for rows.Next() {
-		m, err := scanMember(rows, &total)
-		if err != nil {
-			return nil, 0, fmt.Errorf("find members: %w", err)
-		}
-		out = append(out, m)
-	}
-	return out, total, rows.Err()
+		LIMIT $4 OFFSET $5`,
+		[]any{scope.OrgID(), likePattern(f.Search), opt(f.Role)}, f.Page,
+		func(sc scanner, total *int) (*aims.Member, error) { return scanMember(sc, total) })
 }
 
 // ListMembers returns every member of the organization in scope, enabled or

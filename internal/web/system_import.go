@@ -94,7 +94,7 @@ func (ui *UI) systemImport(w http.ResponseWriter, r *http.Request) error {
 	}
 	if !res.DryRun {
 		return ui.done(w, r, "Imported "+hdr.Filename+": "+plural(res.Created, "AI system created", "AI systems created")+", "+
-			strconv.Itoa(res.Updated)+" updated.", "/systems")
+			strconv.Itoa(res.Updated)+" updated, "+strconv.Itoa(res.Unchanged)+" unchanged.", "/systems")
 	}
 	v.Result = res
 	return render(w, r, http.StatusOK, SystemImportPage(page, v))
