@@ -135,10 +135,18 @@ func orDash(s string) string {
 
 func (c *Catalog) exportGroup(fw *aims.Framework, r *aims.Requirement, ids, ownerText map[string]string) oscal.Group {
 	g := oscal.Group{ID: ids[r.ID], Title: r.Title, Props: reqProps(r), Parts: reqParts(r, ids[r.ID], ownerText)}
+	// An OSCAL group holds groups or controls, not both: when the
+	// children mix, the grouping ones go out as controls with nested
+	// controls (their kind prop keeps what they are).
+	kids := c.Children(fw.ID, r.ID)
+	mixed := false
+	for _, ch := range kids {
+		mixed = mixed || !groupKinds[ch.Kind]
+	}
 	var groups []oscal.Group
 	var controls []oscal.Control
-	for _, ch := range c.Children(fw.ID, r.ID) {
-		if groupKinds[ch.Kind] {
+	for _, ch := range kids {
+		if groupKinds[ch.Kind] && !mixed {
 			groups = append(groups, c.exportGroup(fw, ch, ids, ownerText))
 		} else {
 			controls = append(controls, c.exportControl(fw, ch, ids, ownerText))
