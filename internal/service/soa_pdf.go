@@ -59,7 +59,7 @@ func writeSoAPDF(w io.Writer, v *aims.SoAVersion, org string) error {
 		WithLeftMargin(10).WithRightMargin(10).WithTopMargin(10).
 		WithCustomFonts(fonts).WithDefaultFont(&props.Font{Family: pdfFont, Size: 8}).
 		WithTitle("Statement of Applicability — "+org, true).WithCreator("aims", true).
-		WithCreationDate(time.Now().UTC()).
+		WithCreationDate(time.Now().UTC()).WithCompression(true).
 		WithPageNumber(props.PageNumber{Pattern: "Page {current} of {total}", Place: props.RightBottom, Family: pdfFont, Size: 7}).
 		Build()
 	m := maroto.New(cfg)
