@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
@@ -18,6 +19,7 @@ func (ui *UI) registerCatalog(r chi.Router) {
 	r.Get("/catalog", ui.handle(ui.catalogIndex))
 	r.Post("/catalog/import", ui.handle(ui.catalogImport))
 	r.Get("/catalog/{framework}", ui.handle(ui.frameworkPage))
+	r.Post("/catalog/{framework}/texts", ui.handle(ui.textImport))
 	r.Get("/catalog/{framework}/{id}", ui.handle(ui.requirementPage))
 	r.Get("/crosswalks/{id}", ui.handle(ui.crosswalkPage))
 }
@@ -110,6 +112,7 @@ type FrameworkView struct {
 	Query     string
 	Hits      int
 	Keep      map[string]bool
+	Errors    formErrors
 }
 
 func (ui *UI) frameworkPage(w http.ResponseWriter, r *http.Request) error {
@@ -124,6 +127,41 @@ func (ui *UI) frameworkPage(w http.ResponseWriter, r *http.Request) error {
 		return render(w, r, http.StatusOK, frameworkTree(v, ""))
 	}
 	return render(w, r, http.StatusOK, FrameworkPage(ui.page(r, fw.ShortTitle, "catalog"), v))
+}
+
+// textImport stores the organization's own requirement texts (CSV or
+// XLSX); refused rows are listed on the framework page.
+func (ui *UI) textImport(w http.ResponseWriter, r *http.Request) error {
+	fwID := urlParam(r, "framework")
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		return aims.Errorf(aims.KindBadRequest, "the upload could not be read (at most 8 MiB)")
+	}
+	file, _, err := r.FormFile("file")
+	if err != nil {
+		return aims.Errorf(aims.KindInvalid, "choose a CSV or XLSX file")
+	}
+	defer file.Close()
+	data, err := io.ReadAll(file)
+	if err != nil {
+		return err
+	}
+	res, err := ui.Svc.ImportRequirementTexts(r.Context(), fwID, data)
+	if fe, ok := fieldErrors(err); ok {
+		c, fw, ferr := ui.Svc.FindFramework(r.Context(), fwID)
+		if ferr != nil {
+			return ferr
+		}
+		_, keep := c.Search(fw, "")
+		v := FrameworkView{Catalog: c, Framework: fw, Hits: len(fw.Requirements), Keep: keep,
+			Errors: formErrors{"_": fe["_"], "file": importProblems(err)}}
+		return render(w, r, errorStatus(err), FrameworkPage(ui.page(r, fw.ShortTitle, "catalog"), v))
+	}
+	if err != nil {
+		return err
+	}
+	ui.flash(r, "Imported "+strconv.Itoa(res.Imported)+" texts.")
+	http.Redirect(w, r, "/catalog/"+url.PathEscape(fwID), http.StatusSeeOther)
+	return nil
 }
 
 func (ui *UI) requirementPage(w http.ResponseWriter, r *http.Request) error {
