@@ -121,6 +121,15 @@ func TestSoAPagesForAuditor(t *testing.T) {
 	if code != 403 {
 		t.Errorf("auditor approves through the page: %d, want 403", code)
 	}
+	// A control of another catalog joins the draft from its page.
+	code, _ = s.page(t, aims.RoleAIMSManager, "POST", "/soa/controls", "application/x-www-form-urlencoded",
+		strings.NewReader(url.Values{"framework": {"nist-ai-rmf"}, "requirement_id": {"MEASURE 2.7"}}.Encode()))
+	if code != 303 {
+		t.Errorf("add MEASURE 2.7 to the draft: %d, want 303", code)
+	}
+	if v, err := s.svc.FindSoAVersion(s.op, 2, aims.SoAFilter{Search: "MEASURE 2.7"}); err != nil || len(v.Rows) != 1 {
+		t.Errorf("MEASURE 2.7 in draft 2: %v", err)
+	}
 	// A manager's refused exclusion comes back with the message by the field.
 	form := url.Values{"framework": {"iso42001"}, "requirement_id": {"A.2.2"}, "applicability": {"excluded"}, "justification": {""},
 		"implementation_status": {"planned"}}

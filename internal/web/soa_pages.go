@@ -22,6 +22,7 @@ func (ui *UI) registerSoA(r chi.Router) {
 	r.Post("/soa/versions/{number}/row", ui.handle(ui.soaRowUpdate))
 	r.Post("/soa/versions/{number}/bulk", ui.handle(ui.soaBulk))
 	r.Post("/soa/versions/{number}/approve", ui.handle(ui.soaApprove))
+	r.Post("/soa/controls", ui.handle(ui.soaAddControl))
 	r.Get("/soa/diff", ui.handle(ui.soaDiff))
 	r.Get("/coverage", ui.handle(ui.coverage))
 }
@@ -266,6 +267,25 @@ func (ui *UI) soaApprove(w http.ResponseWriter, r *http.Request) error {
 	}
 	ui.flash(r, "Version "+strconv.Itoa(n)+" is approved and frozen.")
 	http.Redirect(w, r, soaURL(n), http.StatusSeeOther)
+	return nil
+}
+
+// soaAddControl adds a control of another catalog (a NIST subcategory, an
+// EU AI Act obligation, an imported control) to the current draft.
+func (ui *UI) soaAddControl(w http.ResponseWriter, r *http.Request) error {
+	ref := aims.Ref{Framework: r.FormValue("framework"), ID: r.FormValue("requirement_id")}
+	vs, err := ui.Svc.FindSoAVersions(r.Context())
+	if err != nil {
+		return err
+	}
+	if !hasDraft(vs) {
+		return aims.Errorf(aims.KindConflict, "there is no draft of the Statement of Applicability: start one first")
+	}
+	if _, err := ui.Svc.AddSoAControl(r.Context(), vs[0].Number, ref); err != nil {
+		return err
+	}
+	ui.flash(r, ref.ID+" is in the draft; decide whether it applies.")
+	http.Redirect(w, r, soaURL(vs[0].Number)+"#"+rowID(ref), http.StatusSeeOther)
 	return nil
 }
 
