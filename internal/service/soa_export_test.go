@@ -227,3 +227,25 @@ func TestISOTextImport(t *testing.T) {
 		}
 	})
 }
+
+// Exports run concurrently on a server; PDFs must not share mutable state.
+func TestConcurrentPDFExports(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	w := newSoAWorld(t, db, "acme")
+	if err := w.svc.SeedDemoSoA(w.as(aims.RoleAdmin)); err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			var buf bytes.Buffer
+			_, err := w.svc.ExportSoA(w.as(aims.RoleAuditor), &buf, 1, "pdf")
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

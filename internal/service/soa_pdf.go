@@ -4,7 +4,7 @@ import (
 	"embed"
 	"fmt"
 	"io"
-	"sync"
+	"slices"
 	"time"
 
 	"github.com/johnfercher/maroto/v2"
@@ -31,7 +31,10 @@ var fontFS embed.FS
 
 const pdfFont = "dejavu"
 
-var pdfFonts = sync.OnceValues(func() ([]*entity.CustomFont, error) {
+// pdfFonts loads the fonts for one document. gofpdf writes into the font
+// bytes while it subsets them, so each document gets its own copy
+// (embed.FS.ReadFile copies); sharing one copy races between exports.
+func pdfFonts() ([]*entity.CustomFont, error) {
 	regular, err := fontFS.ReadFile("fonts/DejaVuSans.ttf")
 	if err != nil {
 		return nil, err
@@ -43,10 +46,10 @@ var pdfFonts = sync.OnceValues(func() ([]*entity.CustomFont, error) {
 	return repository.New().
 		AddUTF8FontFromBytes(pdfFont, fontstyle.Normal, regular).
 		AddUTF8FontFromBytes(pdfFont, fontstyle.Bold, bold).
-		AddUTF8FontFromBytes(pdfFont, fontstyle.Italic, regular).
-		AddUTF8FontFromBytes(pdfFont, fontstyle.BoldItalic, bold).
+		AddUTF8FontFromBytes(pdfFont, fontstyle.Italic, slices.Clone(regular)).
+		AddUTF8FontFromBytes(pdfFont, fontstyle.BoldItalic, slices.Clone(bold)).
 		Load()
-})
+}
 
 // writeSoAPDF renders the SoA as a landscape A4 table, one row per control.
 func writeSoAPDF(w io.Writer, v *aims.SoAVersion, org string) error {
