@@ -63,6 +63,8 @@ func Register(r chi.Router, svc *service.Service, version string) huma.API {
 	h.registerAudit(api)
 	h.registerMembers(api)
 	h.registerTokens(api)
+	h.registerCatalog(api)
+	h.registerSoA(api)
 	return api
 }
 

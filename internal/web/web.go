@@ -73,6 +73,8 @@ func Register(r chi.Router, d Deps) {
 		ui.registerSuppliers(r)
 		ui.registerAdmin(r)
 		ui.registerAudit(r)
+		ui.registerCatalog(r)
+		ui.registerSoA(r)
 		r.Get("/account", ui.handle(ui.accountPage))
 		r.Post("/account/password", ui.handle(ui.changePassword))
 	})

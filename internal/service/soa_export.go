@@ -1,0 +1,176 @@
+package service
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/authz"
+)
+
+// SoAExportFormats lists the formats of ExportSoA.
+var SoAExportFormats = []string{"xlsx", "csv", "json", "pdf", "oscal"}
+
+// ExportContentType returns the media type and file extension of an export
+// format.
+func ExportContentType(format string) (mediaType, ext string) {
+	switch format {
+	case "xlsx":
+		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
+	case "csv":
+		return "text/csv; charset=utf-8", "csv"
+	case "pdf":
+		return "application/pdf", "pdf"
+	case "oscal":
+		return "application/json", "oscal.json"
+	}
+	return "application/json", "json"
+}
+
+// soaColumns are the SoA's columns in the spreadsheet exports, one row per
+// control (ISO/IEC 42001 6.1.3 d and e).
+var soaColumns = []string{"Framework", "Control", "Title", "Applicability", "Justification", "Implementation status", "Owner", "Target date", "Notes"}
+
+func soaCells(r *aims.SoARow) []string {
+	status := r.Status.Title()
+	if r.Applicability != aims.Applicable {
+		status = ""
+	}
+	owner := r.OwnerName
+	if r.OwnerEmail != "" {
+		owner = r.OwnerName + " <" + r.OwnerEmail + ">"
+	}
+	date := ""
+	if r.TargetDate != nil {
+		date = r.TargetDate.String()
+	}
+	return []string{r.Framework, r.RequirementID, r.Title, r.Applicability.Title(), r.Justification, status, owner, date, r.Notes}
+}
+
+// ExportSoA writes SoA version number (0: the newest) in format: xlsx (what
+// auditors open first), csv, json, pdf, or oscal (an OSCAL profile). Every
+// version can be exported, approved or not; an auditor may export all.
+func (s *Service) ExportSoA(ctx context.Context, w io.Writer, number int, format string) (*aims.SoAVersion, error) {
+	scope, p, err := authz.Authorize(ctx, authz.Export, "export the Statement of Applicability")
+	if err != nil {
+		return nil, err
+	}
+	v, c, err := loadSoA(ctx, s.db, scope, number)
+	if err != nil {
+		return nil, err
+	}
+	switch format {
+	case "xlsx":
+		return v, writeSoAXLSX(w, v, p.OrgName)
+	case "csv":
+		cw := csv.NewWriter(w)
+		_ = cw.Write(soaColumns)
+		for _, r := range v.Rows {
+			_ = cw.Write(soaCells(r))
+		}
+		cw.Flush()
+		return v, cw.Error()
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return v, enc.Encode(v)
+	case "pdf":
+		return v, writeSoAPDF(w, v, p.OrgName)
+	case "oscal":
+		b, err := c.ExportProfile(v, p.OrgName, time.Now())
+		if err != nil {
+			return nil, err
+		}
+		_, err = w.Write(b)
+		return v, err
+	}
+	return nil, &aims.Error{Kind: aims.KindInvalid, Message: "unknown export format",
+		Fields: []aims.FieldError{{Field: "format", Detail: "must be one of xlsx, csv, json, pdf, oscal"}}}
+}
+
+func versionLine(v *aims.SoAVersion) string {
+	s := fmt.Sprintf("Version %d, %s", v.Number, v.Status)
+	if v.ApprovedAt != nil {
+		s += fmt.Sprintf(", approved by %s on %s", v.ApprovedBy, v.ApprovedAt.UTC().Format("2006-01-02 15:04 UTC"))
+	}
+	if v.BasedOn > 0 {
+		s += fmt.Sprintf(", based on version %d", v.BasedOn)
+	}
+	return s
+}
+
+func writeSoAXLSX(w io.Writer, v *aims.SoAVersion, org string) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	const sheet = "Statement of Applicability"
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Color: []string{"DDEBF7"}, Pattern: 1}})
+	if err != nil {
+		return err
+	}
+	wrap, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	if err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return err
+	}
+	for i, width := range []float64{12, 10, 40, 13, 50, 20, 28, 12, 40} {
+		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	header := make([]any, len(soaColumns))
+	for i, h := range soaColumns {
+		header[i] = excelize.Cell{StyleID: bold, Value: h}
+	}
+	if err := sw.SetRow("A1", header, excelize.RowOpts{}); err != nil {
+		return err
+	}
+	for i, r := range v.Rows {
+		cells := soaCells(r)
+		row := make([]any, len(cells))
+		for j, c := range cells {
+			row[j] = excelize.Cell{StyleID: wrap, Value: c}
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		if err := sw.SetRow(cell, row); err != nil {
+			return err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	if err := f.AutoFilter(sheet, fmt.Sprintf("A1:I%d", len(v.Rows)+1), nil); err != nil {
+		return err
+	}
+	about := "About"
+	if _, err := f.NewSheet(about); err != nil {
+		return err
+	}
+	for i, kv := range [][2]string{
+		{"Organization", org},
+		{"Document", "Statement of Applicability (ISO/IEC 42001:2023, 6.1.3 d and e)"},
+		{"Version", versionLine(v)},
+		{"Created", v.CreatedAt.UTC().Format(time.RFC3339) + " by " + v.CreatedBy},
+		{"Note", v.Note},
+		{"Exported", time.Now().UTC().Format(time.RFC3339)},
+	} {
+		_ = f.SetCellValue(about, fmt.Sprintf("A%d", i+1), kv[0])
+		_ = f.SetCellValue(about, fmt.Sprintf("B%d", i+1), kv[1])
+	}
+	_ = f.SetColWidth(about, "B", "B", 80)
+	return f.Write(w)
+}

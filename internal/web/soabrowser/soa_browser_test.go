@@ -1,0 +1,159 @@
+package soabrowser_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/catalog"
+	"github.com/aimsproject/aims/internal/server"
+	"github.com/aimsproject/aims/internal/service"
+	"github.com/aimsproject/aims/internal/store/storetest"
+)
+
+// RequireBrowserEnv, when "1", turns a missing chromium into a failure.
+const RequireBrowserEnv = "AIMS_TEST_REQUIRE_BROWSER"
+
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv(RequireBrowserEnv) == "1" {
+		t.Fatalf("no chromium found but %s=1: the browser test must run", RequireBrowserEnv)
+	}
+	t.Skip("browser test skipped: install chromium (apt-get install chromium)")
+	return ""
+}
+
+// TestSoAEditorInBrowser walks the SoA editor as an AIMS manager: change a
+// control's status inline, approve the version, start a new draft.
+func TestSoAEditorInBrowser(t *testing.T) {
+	chrome := chromiumPath(t)
+	db := storetest.OpenSQLite(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc := service.New(db, log)
+	ctx := context.Background()
+	const email, password = "manager@acme.test", "correct horse battery"
+	org, _, err := svc.BootstrapUser(ctx, service.Bootstrap{OrgSlug: "acme", OrgName: "Acme", Email: email, Name: "Maria Manager",
+		Role: aims.RoleAIMSManager, Password: password, Actor: aims.Actor{Kind: aims.ActorSystem, Label: "test"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := service.OperatorContext(ctx, org, "test")
+	draft, err := svc.StartSoADraft(op, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refs := make([]aims.Ref, len(draft.Rows))
+	for i, r := range draft.Rows {
+		refs[i] = r.Ref()
+	}
+	app, just := aims.Applicable, "Needed for our AI systems"
+	if _, err := svc.UpdateSoARows(op, 1, refs, aims.SoARowUpdate{Applicability: &app, Justification: &just}); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(server.New(server.Config{Version: "test"}, svc, log).Handler())
+	defer srv.Close()
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("no-first-run", true), chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()))
+	actx, cancel := chromedp.NewExecAllocator(ctx, opts...)
+	defer cancel()
+	bctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	bctx, cancel = context.WithTimeout(bctx, 60*time.Second)
+	defer cancel()
+
+	row := "#row-iso42001-A-6-2-8"
+	err = chromedp.Do(bctx,
+		chromedp.Navigate(srv.URL+"/soa"),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), email),
+		chromedp.SendKeys(chromedp.CSS("#password"), password),
+		chromedp.Submit(chromedp.CSS("#password")),
+		chromedp.WaitVisible(chromedp.CSS(row)),
+	)
+	if err != nil {
+		t.Fatalf("sign in and open the SoA: %v", err)
+	}
+	title, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS("#soa-title")))
+	if err != nil || !strings.Contains(title, "version 1") {
+		t.Fatalf("SoA page title = %q (%v), want version 1", title, err)
+	}
+
+	// Change a status inline: htmx posts the row when the select changes.
+	_, err = chromedp.Run(bctx, chromedp.Evaluate[any](`(() => {
+		const s = document.querySelector('`+row+` select[name=implementation_status]');
+		s.value = 'implemented';
+		s.dispatchEvent(new Event('change', {bubbles: true}));
+		return true;
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		v, err := svc.FindSoAVersion(op, 1, aims.SoAFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got aims.ImplementationStatus
+		for _, r := range v.Rows {
+			if r.Ref() == (aims.Ref{Framework: catalog.ISO42001, ID: "A.6.2.8"}) {
+				got = r.Status
+			}
+		}
+		if got == aims.Implemented {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("A.6.2.8 status = %s after the inline edit, want implemented", got)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	selected, err := chromedp.Run(bctx, chromedp.Value(chromedp.CSS(row+" select[name=implementation_status]")))
+	if err != nil || selected != "implemented" {
+		t.Fatalf("row after the swap shows %q (%v), want implemented", selected, err)
+	}
+
+	// Approve, then see the new version.
+	err = chromedp.Do(bctx, chromedp.Click(chromedp.CSS("#approve")), chromedp.WaitVisible(chromedp.CSS("#new-draft")))
+	if err != nil {
+		t.Fatalf("approve: %v", err)
+	}
+	status, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS("#soa-status")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Do(bctx, chromedp.Click(chromedp.CSS("#new-draft")), chromedp.WaitVisible(chromedp.CSS("#approve")))
+	if err != nil {
+		t.Fatalf("start a new draft: %v", err)
+	}
+	title2, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS("#soa-title")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(status, "approved") || !strings.Contains(status, email) {
+		t.Errorf("status after approval = %q, want approved by %s", status, email)
+	}
+	if !strings.Contains(title2, "version 2") {
+		t.Errorf("title after starting a draft = %q, want version 2", title2)
+	}
+	v2, err := svc.FindSoAVersion(op, 2, aims.SoAFilter{})
+	if err != nil || v2.Status != aims.SoADraft || v2.BasedOn != 1 {
+		t.Fatalf("version 2 = %+v (%v), want a draft based on 1", v2, err)
+	}
+}
