@@ -12,23 +12,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/service"
 )
-
-// withOperator opens the database and runs fn as the host's operator in
-// the organization --org names.
-func (p *Program) withOperator(c *cobra.Command, fn func(ctx context.Context, e *env) error) error {
-	e, err := p.open(c, true)
-	if err != nil {
-		return err
-	}
-	defer e.Close()
-	ctx, _, err := e.operator(c.Context())
-	if err != nil {
-		return err
-	}
-	return fn(ctx, e)
-}
 
 // writeOut writes b to path, or to stdout when path is "" or "-".
 func (p *Program) writeOut(path string, b []byte) error {
@@ -48,7 +34,7 @@ func (p *Program) catalogCommand() *cobra.Command {
 	list := &cobra.Command{
 		Use: "list", Short: "List frameworks and crosswalks", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return p.withOperator(cmd, func(ctx context.Context, e *env) error {
+			return p.asOperator(cmd, func(ctx context.Context, e *env, _ *aims.Organization) error {
 				fws, err := e.svc.FindFrameworks(ctx)
 				if err != nil {
 					return err
@@ -81,7 +67,7 @@ func (p *Program) catalogCommand() *cobra.Command {
 			"FRAMEWORK:ID (iso42001:A.6.2.8, 'nist-ai-rmf:GOVERN 1.1'), or a requirement id that only one framework has.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return p.withOperator(cmd, func(ctx context.Context, e *env) error { return p.showCatalog(ctx, e, args[0]) })
+			return p.asOperator(cmd, func(ctx context.Context, e *env, _ *aims.Organization) error { return p.showCatalog(ctx, e, args[0]) })
 		},
 	}
 	var importID string
@@ -94,7 +80,7 @@ func (p *Program) catalogCommand() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			return p.withOperator(cmd, func(ctx context.Context, e *env) error {
+			return p.asOperator(cmd, func(ctx context.Context, e *env, _ *aims.Organization) error {
 				fw, err := e.svc.ImportOSCALCatalog(ctx, data, importID)
 				if err != nil {
 					return err
@@ -114,7 +100,7 @@ func (p *Program) catalogCommand() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			return p.withOperator(cmd, func(ctx context.Context, e *env) error {
+			return p.asOperator(cmd, func(ctx context.Context, e *env, _ *aims.Organization) error {
 				res, err := e.svc.ImportRequirementTexts(ctx, args[0], data)
 				if err != nil {
 					return err
@@ -134,7 +120,7 @@ func (p *Program) catalogCommand() *cobra.Command {
 			if !slices.Contains(service.CatalogExportFormats, format) {
 				return usageError{fmt.Errorf("--format must be one of %s", strings.Join(service.CatalogExportFormats, ", "))}
 			}
-			return p.withOperator(cmd, func(ctx context.Context, e *env) error {
+			return p.asOperator(cmd, func(ctx context.Context, e *env, _ *aims.Organization) error {
 				cat, err := e.svc.Catalog(ctx)
 				if err != nil {
 					return err
@@ -248,7 +234,7 @@ func (p *Program) soaCommand() *cobra.Command {
 			if version < 0 {
 				return usageError{fmt.Errorf("--version must be a version number")}
 			}
-			return p.withOperator(cmd, func(ctx context.Context, e *env) error {
+			return p.asOperator(cmd, func(ctx context.Context, e *env, _ *aims.Organization) error {
 				var buf bytes.Buffer
 				v, err := e.svc.ExportSoA(ctx, &buf, version, format)
 				if err != nil {

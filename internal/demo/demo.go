@@ -144,6 +144,11 @@ func load(ctx context.Context, svc *service.Service) ([]Account, error) {
 			return nil, err
 		}
 	}
+	// An approved Statement of Applicability with exclusions and a newer
+	// draft, so that a new user sees versions and a diff (issue 3).
+	if err := svc.SeedDemoSoA(ctx); err != nil {
+		return nil, fmt.Errorf("demo Statement of Applicability: %w", err)
+	}
 	creds := make([]store.DemoCredential, len(accounts))
 	for i, a := range accounts {
 		creds[i] = store.DemoCredential{Email: a.Email, Role: a.Role, Password: a.Password}
