@@ -3,8 +3,10 @@ package api_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -12,6 +14,7 @@ import (
 
 	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/api"
+	"github.com/aimsproject/aims/internal/catalog"
 )
 
 // Who may call what, written by hand from the issue's role descriptions, so
@@ -25,13 +28,17 @@ var (
 	exporters = []aims.Role{aims.RoleAdmin, aims.RoleAIMSManager, aims.RoleSystemOwner, aims.RoleContributor, aims.RoleAuditor}
 	trail     = []aims.Role{aims.RoleAdmin, aims.RoleAIMSManager, aims.RoleAuditor}
 	admins    = []aims.Role{aims.RoleAdmin}
+	// approvers approve the Statement of Applicability (the issue: "a
+	// draft is approved by an aims_manager"; an admin may do everything).
+	approvers = []aims.Role{aims.RoleAdmin, aims.RoleAIMSManager}
 )
 
 // opCase is how to call one operation validly, and who may.
 type opCase struct {
 	allowed []aims.Role
 	// prepare makes the records the call needs for caller (in organization
-	// o) and returns the path parameters and a valid body.
+	// o) and returns the path parameters (and the query string under the
+	// key "?") and a valid body.
 	prepare     func(t *testing.T, e *apiEnv, o *orgEnv, caller *aims.Member) (params map[string]string, body any)
 	contentType string
 	success     int // the status of an allowed call; 0 means any status but 403 and 5xx
@@ -131,6 +138,99 @@ var opCases = map[string]opCase{
 		return nil, "name,purpose,owner_email,lifecycle_stage,autonomy,operator_roles\n" + unique("Imported") + ",Test," + caller.Email + ",idea,advisory,deployer\n"
 	}},
 	"export-systems": {allowed: exporters, prepare: noParams, success: 200},
+
+	// Catalogs and crosswalks: everyone reads them; downloading one is an
+	// export. Importing catalogs and your own requirement texts, and adding
+	// mappings, change the organization's records: edit, as for any record.
+	"list-frameworks":     {allowed: everyone, prepare: noParams, success: 200},
+	"get-framework":       {allowed: everyone, prepare: params(map[string]string{"framework": catalog.EUAIAct}), success: 200},
+	"search-requirements": {allowed: everyone, prepare: params(map[string]string{"framework": catalog.NISTAIRMF, query: "q=govern"}), success: 200},
+	"get-requirement": {allowed: everyone, success: 200,
+		prepare: params(map[string]string{"framework": catalog.NISTAIRMF, "id": url.PathEscape("GOVERN 1.1")})},
+	"export-framework": {allowed: exporters, prepare: params(map[string]string{"framework": catalog.ISO42001, query: "format=oscal"}), success: 200},
+	"import-framework": {allowed: editors, contentType: "application/octet-stream", success: 201,
+		prepare: func(*testing.T, *apiEnv, *orgEnv, *aims.Member) (map[string]string, any) {
+			return map[string]string{query: "id=" + newFrameworkID()}, oscalCatalog(unique("Imported controls"))
+		}},
+	"delete-framework": {allowed: editors, success: 204, prepare: func(t *testing.T, e *apiEnv, o *orgEnv, _ *aims.Member) (map[string]string, any) {
+		return map[string]string{"framework": o.mustFramework(t, e.svc).ID}, nil
+	}},
+	"import-requirement-texts": {allowed: editors, contentType: "text/csv", success: 200,
+		prepare: func(*testing.T, *apiEnv, *orgEnv, *aims.Member) (map[string]string, any) {
+			return map[string]string{"framework": catalog.ISO42001}, "id,text\nA.2.2," + unique("Our licensed text") + "\n"
+		}},
+	"delete-requirement-texts": {allowed: editors, success: 200, prepare: func(t *testing.T, e *apiEnv, o *orgEnv, _ *aims.Member) (map[string]string, any) {
+		o.mustOwnerText(t, e.svc, "A.2.2", unique("Our licensed text"))
+		return map[string]string{"framework": catalog.ISO42001}, nil
+	}},
+	"list-crosswalks":  {allowed: everyone, prepare: noParams, success: 200},
+	"get-crosswalk":    {allowed: everyone, prepare: params(map[string]string{"id": "nist-ai-rmf_iso42001"}), success: 200},
+	"export-crosswalk": {allowed: exporters, prepare: params(map[string]string{"id": "iso42001_eu-ai-act", query: "format=oscal"}), success: 200},
+	"list-mappings":    {allowed: everyone, prepare: noParams, success: 200},
+	"create-mapping": {allowed: editors, success: 201, prepare: func(t *testing.T, e *apiEnv, o *orgEnv, _ *aims.Member) (map[string]string, any) {
+		m := o.newMapping(t, e.svc)
+		return nil, map[string]any{"from": m.From, "source": m.Source, "to": m.To, "target": m.Target, "relationship": m.Relationship, "rationale": m.Rationale}
+	}},
+	"delete-mapping": {allowed: editors, success: 204, prepare: func(t *testing.T, e *apiEnv, o *orgEnv, _ *aims.Member) (map[string]string, any) {
+		return map[string]string{"id": o.mustMapping(t, e.svc, o.newMapping(t, e.svc)).ID}, nil
+	}},
+
+	// The Statement of Applicability: contributors edit the draft (they
+	// edit records and approve nothing), a system owner edits only their own
+	// systems; only an AIMS manager or an admin approves; an auditor reads
+	// and exports every version, a viewer reads.
+	"list-soa-versions": {allowed: everyone, prepare: noParams, success: 200},
+	"get-soa-version":   {allowed: everyone, prepare: soaVersion(false), success: 200},
+	"start-soa-draft": {allowed: editors, success: 201, prepare: func(t *testing.T, e *apiEnv, o *orgEnv, _ *aims.Member) (map[string]string, any) {
+		o.noSoADraft(t, e.svc)
+		return nil, map[string]any{"note": "Yearly review"}
+	}},
+	"update-soa-control": {allowed: editors, success: 200, prepare: func(t *testing.T, e *apiEnv, o *orgEnv, _ *aims.Member) (map[string]string, any) {
+		d := o.soaDraft(t, e.svc)
+		return controlParams(d.Number, aims.Ref{Framework: catalog.ISO42001, ID: "A.6.2.8"}),
+			map[string]any{"applicability": "applicable", "justification": "We log every AI decision", "notes": unique("note")}
+	}},
+	"bulk-update-soa": {allowed: editors, success: 200, prepare: func(t *testing.T, e *apiEnv, o *orgEnv, _ *aims.Member) (map[string]string, any) {
+		d := o.soaDraft(t, e.svc)
+		return map[string]string{"number": strconv.Itoa(d.Number)}, map[string]any{
+			"controls": []map[string]string{{"framework": catalog.ISO42001, "requirement_id": "A.2.2"}, {"framework": catalog.ISO42001, "requirement_id": "A.2.3"}},
+			"set":      map[string]any{"implementation_status": "planned", "notes": unique("note")}}
+	}},
+	"add-soa-control": {allowed: editors, success: 201, prepare: func(t *testing.T, e *apiEnv, o *orgEnv, _ *aims.Member) (map[string]string, any) {
+		d := o.soaDraft(t, e.svc)
+		ref := absentControl(t, d)
+		return map[string]string{"number": strconv.Itoa(d.Number)}, map[string]any{"framework": ref.Framework, "requirement_id": ref.ID}
+	}},
+	"remove-soa-control": {allowed: editors, success: 204, prepare: func(t *testing.T, e *apiEnv, o *orgEnv, _ *aims.Member) (map[string]string, any) {
+		return controlParams(o.addedControl(t, e.svc)), nil
+	}},
+	"approve-soa-version": {allowed: approvers, success: 200, prepare: func(t *testing.T, e *apiEnv, o *orgEnv, _ *aims.Member) (map[string]string, any) {
+		return map[string]string{"number": strconv.Itoa(o.decidedSoADraft(t, e.svc).Number)}, map[string]any{"note": "Reviewed"}
+	}},
+	"export-soa-version": {allowed: exporters, prepare: soaVersion(true), success: 200},
+	"diff-soa-versions": {allowed: everyone, success: 200, prepare: func(t *testing.T, e *apiEnv, o *orgEnv, _ *aims.Member) (map[string]string, any) {
+		from := o.soaApproved(t, e.svc)
+		return map[string]string{query: fmt.Sprintf("from=%d&to=%d", from, o.soaDraft(t, e.svc).Number)}, nil
+	}},
+	"soa-coverage": {allowed: everyone, success: 200, prepare: func(t *testing.T, e *apiEnv, o *orgEnv, _ *aims.Member) (map[string]string, any) {
+		return map[string]string{query: "version=" + strconv.Itoa(o.soaApproved(t, e.svc))}, nil
+	}},
+}
+
+// params returns a prepare function that gives fixed parameters.
+func params(p map[string]string) func(*testing.T, *apiEnv, *orgEnv, *aims.Member) (map[string]string, any) {
+	return func(*testing.T, *apiEnv, *orgEnv, *aims.Member) (map[string]string, any) { return p, nil }
+}
+
+// soaVersion names an SoA version: the newest approved one, or the draft.
+func soaVersion(approved bool) func(*testing.T, *apiEnv, *orgEnv, *aims.Member) (map[string]string, any) {
+	return func(t *testing.T, e *apiEnv, o *orgEnv, _ *aims.Member) (map[string]string, any) {
+		n := o.soaDraft(t, e.svc).Number
+		if approved {
+			n = o.soaApproved(t, e.svc)
+		}
+		return map[string]string{"number": strconv.Itoa(n)}, nil
+	}
 }
 
 // operations lists every operation of the API's OpenAPI document.
@@ -156,6 +256,9 @@ func isWrite(method string) bool {
 	return method != http.MethodGet && method != http.MethodHead && method != http.MethodOptions
 }
 
+// query is the key of opCase parameters that holds the query string.
+const query = "?"
+
 // fillPath puts params into an OpenAPI path template.
 func fillPath(t *testing.T, tmpl string, params map[string]string) string {
 	t.Helper()
@@ -164,6 +267,9 @@ func fillPath(t *testing.T, tmpl string, params map[string]string) string {
 	}
 	if strings.Contains(tmpl, "{") {
 		t.Fatalf("path %s: the test case gives no value for a parameter", tmpl)
+	}
+	if q := params[query]; q != "" {
+		tmpl += "?" + q
 	}
 	return tmpl
 }

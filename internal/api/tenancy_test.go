@@ -24,6 +24,42 @@ func TestTenancy(t *testing.T) {
 	})
 }
 
+// notFoundAs is a call by an admin of organization me that must get the
+// answer of an unknown id.
+func notFoundAs(me, name, method, url string, body any) scenario {
+	return scenario{name: name, org: me, role: aims.RoleAdmin, method: method, url: url, body: body, wantStatus: http.StatusNotFound,
+		check: func(t *testing.T, res *httptest.ResponseRecorder) {
+			if p := decodeProblem(t, res); !strings.HasSuffix(p.Detail, "not found") {
+				t.Errorf("detail %q, want the answer of an unknown id", p.Detail)
+			}
+		}}
+}
+
+// leaves checks that an answer names none of the other organization's ids
+// (or texts).
+func leaves(ids ...string) func(t *testing.T, res *httptest.ResponseRecorder) {
+	return func(t *testing.T, res *httptest.ResponseRecorder) {
+		for _, id := range ids {
+			if strings.Contains(res.Body.String(), id) {
+				t.Errorf("the answer shows %s of the other organization: %s", id, res.Body)
+			}
+		}
+	}
+}
+
+// listAs is a read by an admin of organization me that must succeed and
+// leave out ids.
+func listAs(me, name, url string, ids ...string) scenario {
+	return scenario{name: name, org: me, role: aims.RoleAdmin, method: http.MethodGet, url: url, wantStatus: http.StatusOK, check: leaves(ids...)}
+}
+
+// unprocessableAs is a write by an admin of organization me that names
+// another organization's record, refused as invalid in field.
+func unprocessableAs(me, name, method, url string, body any, field string) scenario {
+	return scenario{name: name, org: me, role: aims.RoleAdmin, method: method, url: url, body: body,
+		wantStatus: http.StatusUnprocessableEntity, check: wantPointers(field)}
+}
+
 func tenancyScenarios(t *testing.T, e *apiEnv, me, other string) {
 	o := e.orgs[other]
 	sys := o.mustSystem(t, e.db, o.Admin.ID)
@@ -34,33 +70,12 @@ func tenancyScenarios(t *testing.T, e *apiEnv, me, other string) {
 	tokenID := o.mustTokenRecord(t, e.svc)
 	mine := e.orgs[me].mustSystem(t, e.db, e.orgs[me].Admin.ID)
 
-	notFound := func(name, method, url string, body any) scenario {
-		return scenario{name: name, org: me, role: aims.RoleAdmin, method: method, url: url, body: body, wantStatus: http.StatusNotFound,
-			check: func(t *testing.T, res *httptest.ResponseRecorder) {
-				if p := decodeProblem(t, res); !strings.HasSuffix(p.Detail, "not found") {
-					t.Errorf("detail %q, want the answer of an unknown id", p.Detail)
-				}
-			}}
-	}
-	// leaves checks that a list answer names none of the other
-	// organization's ids.
-	leaves := func(ids ...string) func(t *testing.T, res *httptest.ResponseRecorder) {
-		return func(t *testing.T, res *httptest.ResponseRecorder) {
-			for _, id := range ids {
-				if strings.Contains(res.Body.String(), id) {
-					t.Errorf("the list shows %s of the other organization: %s", id, res.Body)
-				}
-			}
-		}
-	}
-	list := func(name, url string, ids ...string) scenario {
-		return scenario{name: name, org: me, role: aims.RoleAdmin, method: http.MethodGet, url: url, wantStatus: http.StatusOK, check: leaves(ids...)}
-	}
+	notFound := func(name, method, url string, body any) scenario { return notFoundAs(me, name, method, url, body) }
+	list := func(name, url string, ids ...string) scenario { return listAs(me, name, url, ids...) }
 	systemURL := "/api/v1/systems/" + sys.ID
 	mvURL := systemURL + "/model-versions/" + mv.ID
 	unprocessable := func(name, url string, body any, field string) scenario {
-		return scenario{name: name, org: me, role: aims.RoleAdmin, method: http.MethodPost, url: url, body: body,
-			wantStatus: http.StatusUnprocessableEntity, check: wantPointers(field)}
+		return unprocessableAs(me, name, http.MethodPost, url, body, field)
 	}
 	newSystem := func(field, value string) map[string]any {
 		b := map[string]any{"name": unique("Cross"), "purpose": "Test", "operator_roles": []string{"deployer"},

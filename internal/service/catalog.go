@@ -137,8 +137,12 @@ func (s *Service) ImportOSCALCatalog(ctx context.Context, data []byte, id string
 		if err != nil {
 			return err
 		}
-		if _, err := c.With([]*aims.Framework{fw}, nil); err != nil {
-			return &aims.Error{Kind: aims.KindInvalid, Message: "the catalog cannot be indexed: " + err.Error()}
+		// An id in use is the store's conflict (409 naming the id), not a
+		// catalog that cannot be indexed.
+		if _, taken := c.Framework(fw.ID); !taken {
+			if _, err := c.With([]*aims.Framework{fw}, nil); err != nil {
+				return &aims.Error{Kind: aims.KindInvalid, Message: "the catalog cannot be indexed: " + err.Error()}
+			}
 		}
 		return store.CreateOrgFramework(ctx, tx, scope, fw)
 	})
