@@ -48,8 +48,9 @@ func Register(r chi.Router, svc *service.Service, version string) huma.API {
 	cfg.Security = []map[string][]string{{"bearer": {}}, {"session": {}}}
 	cfg.Formats = map[string]huma.Format{"application/json": strictJSON, "json": strictJSON}
 	var api huma.API
+	limits := bodyLimits{}
 	r.Group(func(r chi.Router) {
-		r.Use(instancePath, jsonGate)
+		r.Use(instancePath, limits.jsonGate)
 		api = humachi.New(r, cfg)
 	})
 	api.UseMiddleware(permissionMiddleware(api))
@@ -65,6 +66,7 @@ func Register(r chi.Router, svc *service.Service, version string) huma.API {
 	h.registerTokens(api)
 	h.registerCatalog(api)
 	h.registerSoA(api)
+	limits.learn(api)
 	return api
 }
 

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
+	"github.com/go-chi/chi/v5"
 
 	"github.com/aimsproject/aims/internal/aims"
 )
@@ -72,8 +73,33 @@ func jsonTypeName(goType string) string {
 	return "a string"
 }
 
-// jsonGate checks JSON request bodies before huma reads them.
-func jsonGate(next http.Handler) http.Handler {
+// bodyLimits holds each operation's body limit ("METHOD /pattern" ->
+// bytes), read from the registered operations, so that the gate applies an
+// import's larger limit and not the 1 MiB of ordinary JSON bodies.
+type bodyLimits map[string]int64
+
+func (l bodyLimits) learn(api huma.API) {
+	for _, item := range api.OpenAPI().Paths {
+		for _, op := range []*huma.Operation{item.Post, item.Put, item.Patch, item.Delete} {
+			if op != nil && op.MaxBodyBytes > 0 {
+				l[op.Method+" "+op.Path] = op.MaxBodyBytes
+			}
+		}
+	}
+}
+
+func (l bodyLimits) of(r *http.Request) int64 {
+	if rc := chi.RouteContext(r.Context()); rc != nil {
+		if n, ok := l[r.Method+" "+rc.RoutePattern()]; ok {
+			return n
+		}
+	}
+	return MaxJSONBody
+}
+
+// jsonGate checks JSON request bodies before huma reads them. It runs after
+// routing (chi group middleware), so it knows the operation's limit.
+func (l bodyLimits) jsonGate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body == nil || r.Method == http.MethodGet || r.Method == http.MethodHead || !strings.HasPrefix(r.URL.Path, Prefix+"/") {
 			next.ServeHTTP(w, r)
@@ -84,11 +110,12 @@ func jsonGate(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r) // CSV, NDJSON: their handlers check them
 			return
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxJSONBody))
+		limit := l.of(r)
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
 		var mbe *http.MaxBytesError
 		switch {
 		case errors.As(err, &mbe):
-			WriteProblem(w, r, aims.Errorf(aims.KindTooLarge, "the request body is over %d bytes (1 MiB): send less, or split it", MaxJSONBody))
+			WriteProblem(w, r, aims.Errorf(aims.KindTooLarge, "the request body is over %d bytes (%s): send less, or split it", limit, humanBytes(limit)))
 			return
 		case err != nil:
 			WriteProblem(w, r, aims.Errorf(aims.KindBadRequest, "the request body could not be read"))
@@ -123,4 +150,11 @@ func instancePath(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		next.ServeHTTP(w, r.WithContext(withPath(r.Context(), r.URL.Path)))
 	})
+}
+
+func humanBytes(n int64) string {
+	if n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
 }
