@@ -25,18 +25,18 @@ const Unclassified aims.Tier = "unclassified"
 
 // ImpactClassInput is what an AI system's impact class is derived from.
 type ImpactClassInput struct {
-	Autonomy aims.Autonomy
-	Domains  []aims.ImpactDomain
+	Autonomy aims.Autonomy       `json:"autonomy"`
+	Domains  []aims.ImpactDomain `json:"impact_domains"`
 	// Tier is the current EU AI Act classification's tier; empty (or
 	// Unclassified) when the system is not classified.
-	Tier aims.Tier
+	Tier aims.Tier `json:"tier"`
 	// Residual is the highest residual impact of the latest signed-off
 	// impact assessment; empty means AssessedUnknown.
-	Residual AssessedImpact
+	Residual AssessedImpact `json:"assessment_residual_impact"`
 	// AssessmentOutOfDate is true when the system changed significantly
 	// since that assessment (a new model version deployed, autonomy, impact
 	// domains or scope changed).
-	AssessmentOutOfDate bool
+	AssessmentOutOfDate bool `json:"assessment_out_of_date"`
 }
 
 // ImpactCondition is one row's condition: every field that is set must
