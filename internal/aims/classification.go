@@ -207,18 +207,25 @@ type AnswerChange struct {
 // DiffClassificationAnswers lists the answers that differ from one version
 // to the next, in questionnaire order.
 func DiffClassificationAnswers(from, to ClassificationAnswers) []AnswerChange {
-	a, b := from.fields(), to.fields()
+	a, b := from.Fields(), to.Fields()
 	out := []AnswerChange{}
 	for i := range a {
-		if a[i][1] != b[i][1] {
-			out = append(out, AnswerChange{Field: a[i][0], From: a[i][1], To: b[i][1]})
+		if a[i].Value != b[i].Value {
+			out = append(out, AnswerChange{Field: a[i].Field, From: a[i].Value, To: b[i].Value})
 		}
 	}
 	return out
 }
 
-// fields writes each answer as text, in questionnaire order.
-func (a ClassificationAnswers) fields() [][2]string {
+// AnswerField is one answer written as text.
+type AnswerField struct {
+	Field string // the answer's JSON name
+	Value string
+}
+
+// Fields writes each answer as text, in questionnaire order: yes or no,
+// lists joined with commas.
+func (a ClassificationAnswers) Fields() []AnswerField {
 	yes := func(b bool) string {
 		if b {
 			return "yes"
@@ -238,7 +245,7 @@ func (a ClassificationAnswers) fields() [][2]string {
 		gpai = string(GPAINone)
 	}
 	list := func(l []string) string { return strings.Join(l, ", ") }
-	return [][2]string{
+	return []AnswerField{
 		{"ai_system", ai},
 		{"roles", list(roles)},
 		{"public_body", yes(a.PublicBody)},
