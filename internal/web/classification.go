@@ -386,3 +386,14 @@ func statusClass(status string) string {
 func (q questionnaire) AreaTicked(a areaView) bool {
 	return slices.ContainsFunc(a.Points, func(c choiceView) bool { return q.Has("annex_iii_points", c.ID) })
 }
+
+// firstTrigger is when htmx asks for the questions after the first one
+// changes. On a fresh page it also asks at once, to leave out the
+// follow-ups that cannot matter yet; a page that shows refused answers
+// keeps every question, so that each message stays next to its own.
+func (q questionnaire) firstTrigger() string {
+	if q.All && len(q.Errors) == 0 {
+		return "load, change consume"
+	}
+	return "change consume"
+}
