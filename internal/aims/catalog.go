@@ -78,13 +78,24 @@ type Guidance struct {
 // data with its legal basis and status because amendments may move it (EU AI
 // Act Art. 113; the proposed Digital Omnibus on AI).
 type ApplicationDate struct {
-	Date         Date     `json:"date"`
-	Applies      string   `json:"applies"`
+	Date    Date   `json:"date"`
+	Applies string `json:"applies"`
+	// Scope narrows the date to one route to high risk, where the Act sets
+	// different dates for the same articles: DateScopeAnnexIII (Art. 6(2))
+	// or DateScopeAnnexI (Art. 6(1)). Empty means any system the listed
+	// requirements apply to.
+	Scope        string   `json:"scope,omitempty"`
 	Requirements []string `json:"requirements,omitempty"`
 	LegalBasis   string   `json:"legal_basis"`
 	// Status is "adopted" (in the Official Journal) or "proposed".
 	Status string `json:"status"`
 }
+
+// The scopes of an application date.
+const (
+	DateScopeAnnexIII = "annex-iii" // high-risk under Art. 6(2) and Annex III
+	DateScopeAnnexI   = "annex-i"   // high-risk under Art. 6(1) and Annex I
+)
 
 // Relationship says how a crosswalk's source requirement relates to its
 // target, in the sense of OSCAL mapping relationships.

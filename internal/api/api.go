@@ -66,6 +66,7 @@ func Register(r chi.Router, svc *service.Service, version string) huma.API {
 	h.registerTokens(api)
 	h.registerCatalog(api)
 	h.registerSoA(api)
+	h.registerClassification(api)
 	limits.learn(api)
 	return api
 }

@@ -149,6 +149,10 @@ func load(ctx context.Context, svc *service.Service) ([]Account, error) {
 	if err := svc.SeedDemoSoA(ctx); err != nil {
 		return nil, fmt.Errorf("demo Statement of Applicability: %w", err)
 	}
+	// An EU AI Act classification for every demo system (issue 4).
+	if err := svc.SeedDemoClassification(ctx); err != nil {
+		return nil, fmt.Errorf("demo classifications: %w", err)
+	}
 	creds := make([]store.DemoCredential, len(accounts))
 	for i, a := range accounts {
 		creds[i] = store.DemoCredential{Email: a.Email, Role: a.Role, Password: a.Password}

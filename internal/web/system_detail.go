@@ -14,6 +14,7 @@ type systemView struct {
 	System   *aims.AISystem
 	Versions []*aims.ModelVersion
 	Total    int // model versions, over all pages
+	EUAIAct  classificationView
 }
 
 func (ui *UI) systemDetail(w http.ResponseWriter, r *http.Request) error {
@@ -27,6 +28,9 @@ func (ui *UI) systemDetail(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := systemView{System: s, Versions: versions, Total: total}
+	if v.EUAIAct, err = ui.classificationPanel(r, s); err != nil {
+		return err
+	}
 	return render(w, r, http.StatusOK, SystemPage(ui.page(r, s.Name, "systems"), v))
 }
 

@@ -75,6 +75,7 @@ func Register(r chi.Router, d Deps) {
 		ui.registerAudit(r)
 		ui.registerCatalog(r)
 		ui.registerSoA(r)
+		ui.registerClassification(r)
 		r.Get("/account", ui.handle(ui.accountPage))
 		r.Post("/account/password", ui.handle(ui.changePassword))
 	})
