@@ -240,7 +240,7 @@ func DeleteSystem(ctx context.Context, tx *Tx, scope aims.Scope, before *aims.AI
 	}
 	_, err := tx.tx.ExecContext(ctx, `DELETE FROM ai_systems WHERE org_id = $1 AND id = $2`, scope.OrgID(), before.ID)
 	if classify(err) == classForeignKey {
-		return aims.Errorf(aims.KindConflict, "other records link to %q: remove those links first, or retire the system", before.Name)
+		return aims.Errorf(aims.KindConflict, "records that must be kept (such as its EU AI Act classifications) refer to %q: set its stage to retired instead, which keeps its history", before.Name)
 	}
 	if err != nil {
 		return fmt.Errorf("delete AI system: %w", mapError(err))
