@@ -62,6 +62,7 @@ func Register(r chi.Router, svc *service.Service, version string) huma.API {
 	h.registerAudit(api)
 	h.registerMembers(api)
 	h.registerTokens(api)
+	h.registerLog(api)
 	return api
 }
 

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"errors"
@@ -196,17 +197,18 @@ func (tx *Tx) appendLeaves(ctx context.Context, lg *openLog, leaves []Leaf) (uin
 	if len(leaves) == 0 {
 		return first, nil
 	}
+	hashes := make([][]byte, len(leaves)) // this call's leaf hashes, from index first
 	args := make([]any, 0, min(len(leaves), leafBatch)*5)
-	flush := func(n int) error {
-		if n == 0 {
+	flush := func() error {
+		if len(args) == 0 {
 			return nil
 		}
-		_, err := tx.tx.ExecContext(ctx, insertSQL("log_leaves", "log_id, idx, hash, entry, ref", 5, n), args...)
+		_, err := tx.tx.ExecContext(ctx, tx.insertSQL("log_leaves", "log_id, idx, hash, entry, ref", 5, len(args)/5), args...)
 		args = args[:0]
+		if isUniqueViolation(err) {
+			return fmt.Errorf("append to the log: a record is already sealed: %w", err)
+		}
 		if err != nil {
-			if isUniqueViolation(err) {
-				return fmt.Errorf("append to the log: a record is already sealed: %w", err)
-			}
 			return fmt.Errorf("append to the log: %w", mapError(err))
 		}
 		return nil
@@ -216,42 +218,68 @@ func (tx *Tx) appendLeaves(ctx context.Context, lg *openLog, leaves []Leaf) (uin
 			return 0, fmt.Errorf("log entry of %d bytes is over %d", len(l.Entry), ledger.MaxEntrySize)
 		}
 		h := ledger.LeafHash(l.Entry)
+		hashes[i] = h
 		idx := lg.app.Size()
 		if err := lg.app.Append(h); err != nil {
 			return 0, err
 		}
 		args = append(args, lg.head.LogID, int64(idx), h, l.Entry, l.Ref)
-		if (i+1)%leafBatch == 0 {
-			if err := flush(leafBatch); err != nil {
+		if len(args) == leafBatch*5 {
+			if err := flush(); err != nil {
 				return 0, err
 			}
 		}
 	}
-	if err := flush(len(args) / 5); err != nil {
+	if err := flush(); err != nil {
 		return 0, err
 	}
 	nodes := lg.app.TakeNodes()
-	for len(nodes) > 0 {
-		n := min(len(nodes), leafBatch)
+	for rest := nodes; len(rest) > 0; {
+		n := min(len(rest), leafBatch)
 		args := make([]any, 0, n*4)
-		for _, nd := range nodes[:n] {
+		for _, nd := range rest[:n] {
 			args = append(args, lg.head.LogID, nd.Level, int64(nd.Index), nd.Hash)
 		}
-		if _, err := tx.tx.ExecContext(ctx, insertSQL("log_nodes", "log_id, level, idx, hash", 4, n), args...); err != nil {
+		if _, err := tx.tx.ExecContext(ctx, tx.insertSQL("log_nodes", "log_id, level, idx, hash", 4, n), args...); err != nil {
 			return 0, fmt.Errorf("append to the log: %w", mapError(err))
 		}
-		nodes = nodes[n:]
+		rest = rest[n:]
+	}
+	// A hash at tile level l+1 completes tile l of the same index: store
+	// that tile whole, once.
+	for _, nd := range nodes {
+		level, n := nd.Level-1, nd.Index
+		from := n * ledger.TileWidth
+		var tile [][]byte
+		if level == 0 && from >= first && from+ledger.TileWidth <= first+uint64(len(hashes)) {
+			tile = hashes[from-first : from-first+ledger.TileWidth]
+		} else {
+			var err error
+			if tile, err = readHashRows(ctx, tx, lg.head, level, from, from+ledger.TileWidth); err != nil {
+				return 0, err
+			}
+		}
+		if len(tile) != ledger.TileWidth {
+			return 0, fmt.Errorf("append to the log: tile %d/%d has %d hashes", level, n, len(tile))
+		}
+		_, err := tx.tx.ExecContext(ctx, `INSERT INTO log_tiles (log_id, level, idx, hashes) VALUES ($1, $2, $3, $4)`,
+			lg.head.LogID, level, int64(n), bytes.Join(tile, nil))
+		if err != nil {
+			return 0, fmt.Errorf("append to the log: store tile %d/%d: %w", level, n, mapError(err))
+		}
 	}
 	lg.dirty = true
 	return first, nil
 }
 
-var insertCache sync.Map // "table/cols/rows" -> SQL
+var insertCache sync.Map // "dialect/table/rows" -> SQL
 
-// insertSQL builds a multi-row INSERT of rows rows of cols columns, with $N
-// placeholders (both dialects), and remembers it.
-func insertSQL(table, columns string, cols, rows int) string {
-	key := fmt.Sprintf("%s/%d", table, rows)
+// insertSQL builds a multi-row INSERT of rows rows of cols columns, and
+// remembers it. PostgreSQL gets $N placeholders; SQLite gets plain ?
+// (numbered in order), because it looks $N names up in a list, which costs
+// quadratic time in a statement of a thousand parameters.
+func (tx *Tx) insertSQL(table, columns string, cols, rows int) string {
+	key := fmt.Sprintf("%s/%s/%d", tx.db.dialect, table, rows)
 	if s, ok := insertCache.Load(key); ok {
 		return s.(string)
 	}
@@ -266,7 +294,11 @@ func insertSQL(table, columns string, cols, rows int) string {
 			if c > 0 {
 				b.WriteByte(',')
 			}
-			fmt.Fprintf(&b, "$%d", r*cols+c+1)
+			if tx.db.dialect == SQLite {
+				b.WriteByte('?')
+			} else {
+				fmt.Fprintf(&b, "$%d", r*cols+c+1)
+			}
 		}
 		b.WriteByte(')')
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/ledger"
 )
 
 // FindLogHead returns the log of the organization in scope; not found when
@@ -67,8 +68,32 @@ func OpenLog(ctx context.Context, tx *Tx, scope aims.Scope) error {
 }
 
 // ReadLogHashes returns the stored hashes of a log at tile level level
-// (0: leaf hashes) with indexes [from, to).
+// (0: leaf hashes) with indexes [from, to). A full tile is one row.
 func ReadLogHashes(ctx context.Context, q Querier, head *LogHead, level int, from, to uint64) ([][]byte, error) {
+	if from%ledger.TileWidth == 0 && to-from == ledger.TileWidth {
+		var blob []byte
+		err := q.queryer().QueryRowContext(ctx, `SELECT hashes FROM log_tiles WHERE log_id = $1 AND level = $2 AND idx = $3`,
+			head.LogID, level, int64(from/ledger.TileWidth)).Scan(&blob)
+		if err == nil {
+			if len(blob) != ledger.TileWidth*ledger.HashSize {
+				return nil, fmt.Errorf("stored tile %d/%d has %d bytes", level, from/ledger.TileWidth, len(blob))
+			}
+			out := make([][]byte, ledger.TileWidth)
+			for i := range out {
+				out[i] = blob[i*ledger.HashSize : (i+1)*ledger.HashSize : (i+1)*ledger.HashSize]
+			}
+			return out, nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("read log tile: %w", mapError(err))
+		}
+	}
+	return readHashRows(ctx, q, head, level, from, to)
+}
+
+// readHashRows reads hashes one row each: leaf hashes at level 0, tile-level
+// node hashes above.
+func readHashRows(ctx context.Context, q Querier, head *LogHead, level int, from, to uint64) ([][]byte, error) {
 	var rows *sql.Rows
 	var err error
 	if level == 0 {

@@ -9,6 +9,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/transparency-dev/merkle/rfc6962"
+	"github.com/transparency-dev/merkle/testonly"
+
 	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/ledger"
 	"github.com/aimsproject/aims/internal/store"
@@ -236,4 +239,64 @@ func TestReplicasAppendToOneLog(t *testing.T) {
 	if want := uint64(3 + 2*writers*perWriter); head.Size != want {
 		t.Fatalf("log size = %d, want %d", head.Size, want)
 	}
+}
+
+// TestLogTilesAreStoredWhole appends enough leaves to fill level-0 and
+// level-1 tiles, in batches that do not line up with tiles, and checks
+// tiles and proofs read back against a reference tree.
+func TestLogTilesAreStoredWhole(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := storetest.NewOrg(t, db, "tiles")
+		ref := testonly.New(rfc6962.DefaultHasher)
+		head := checkLog(t, db, f.Scope)
+		entries, _ := store.ReadLogEntries(ctx, db, head, 0, head.Size)
+		ref.AppendData(entries...)
+		const total = 66000
+		for n := int(head.Size); n < total; {
+			batch := min(1+n%1777, total-n)
+			leaves := make([]store.Leaf, batch)
+			for i := range leaves {
+				leaves[i].Entry = []byte(fmt.Sprintf(`{"type":"test","v":1,"n":%d}`, n+i))
+				ref.AppendData(leaves[i].Entry)
+			}
+			if err := db.Transact(ctx, func(tx *store.Tx) error {
+				_, err := store.AppendLeaves(ctx, tx, f.Scope, leaves)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			n += batch
+		}
+		head = checkLog(t, db, f.Scope)
+		if head.Size != total || !bytes.Equal(head.Root, ref.Hash()) {
+			t.Fatalf("size %d; root matches the reference: %v", head.Size, bytes.Equal(head.Root, ref.Hash()))
+		}
+		// A full tile read whole equals its hashes read one by one.
+		for _, tl := range []struct {
+			level int
+			n     uint64
+		}{{0, 0}, {0, 100}, {0, 256}, {1, 0}} {
+			whole, err := store.ReadLogHashes(ctx, db, head, tl.level, tl.n*256, tl.n*256+256)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, h := range whole {
+				one, err := store.ReadLogHashes(ctx, db, head, tl.level, tl.n*256+uint64(i), tl.n*256+uint64(i)+1)
+				if err != nil || !bytes.Equal(one[0], h) {
+					t.Fatalf("tile %d/%d hash %d differs from its row (%v)", tl.level, tl.n, i, err)
+				}
+			}
+		}
+		r := ledger.NewReader("t", head.Size, logSource{db, head}, nil)
+		for _, idx := range []uint64{0, 255, 256, 65535, 65536, total - 1} {
+			p, err := r.InclusionProof(ctx, idx, total)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := ledger.VerifyInclusion(idx, total, ref.LeafHash(idx), p, ref.Hash()); err != nil {
+				t.Fatalf("inclusion of %d: %v", idx, err)
+			}
+		}
+	})
 }

@@ -41,6 +41,17 @@ CREATE TABLE log_nodes (
     PRIMARY KEY (log_id, level, idx)
 );
 
+-- Full tiles (c2sp.org/tlog-tiles), each written once when it fills: 256
+-- hashes of level l, concatenated. A tile or a proof then reads one row;
+-- the partial tile at the right edge is read from log_leaves or log_nodes.
+CREATE TABLE log_tiles (
+    log_id BIGINT NOT NULL,
+    level  INTEGER NOT NULL,
+    idx    BIGINT NOT NULL,
+    hashes BYTEA NOT NULL,
+    PRIMARY KEY (log_id, level, idx)
+);
+
 -- Every checkpoint signed, as the signed note.
 CREATE TABLE log_checkpoints (
     log_id    BIGINT NOT NULL,
@@ -79,6 +90,8 @@ $$;
 CREATE TRIGGER log_leaves_append_only BEFORE UPDATE OR DELETE ON log_leaves
     FOR EACH ROW EXECUTE FUNCTION log_append_only();
 CREATE TRIGGER log_nodes_append_only BEFORE UPDATE OR DELETE ON log_nodes
+    FOR EACH ROW EXECUTE FUNCTION log_append_only();
+CREATE TRIGGER log_tiles_append_only BEFORE UPDATE OR DELETE ON log_tiles
     FOR EACH ROW EXECUTE FUNCTION log_append_only();
 CREATE TRIGGER log_checkpoints_append_only BEFORE UPDATE OR DELETE ON log_checkpoints
     FOR EACH ROW EXECUTE FUNCTION log_append_only();

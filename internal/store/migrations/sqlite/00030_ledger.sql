@@ -20,7 +20,9 @@ CREATE TABLE log_heads (
 );
 
 -- Leaves: the entry, its leaf hash (the level-0 tile hashes), and the id of
--- the record it seals, if any (an audit event's id).
+-- the record it seals, if any (an audit event's id). A rowid table, not
+-- WITHOUT ROWID: appends then fill pages in order (SQLite's quick balance),
+-- half again faster for rows of this size.
 CREATE TABLE log_leaves (
     log_id INTEGER NOT NULL,
     idx    INTEGER NOT NULL,
@@ -28,7 +30,7 @@ CREATE TABLE log_leaves (
     entry  BLOB NOT NULL,
     ref    TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (log_id, idx)
-) WITHOUT ROWID;
+);
 CREATE UNIQUE INDEX log_leaves_ref ON log_leaves (log_id, ref) WHERE ref <> '';
 
 -- Tile-level hashes above the leaves: at level l >= 1, the root of each
@@ -40,6 +42,17 @@ CREATE TABLE log_nodes (
     hash   BLOB NOT NULL,
     PRIMARY KEY (log_id, level, idx)
 ) WITHOUT ROWID;
+
+-- Full tiles (c2sp.org/tlog-tiles), each written once when it fills: 256
+-- hashes of level l, concatenated. A tile or a proof then reads one row;
+-- the partial tile at the right edge is read from log_leaves or log_nodes.
+CREATE TABLE log_tiles (
+    log_id INTEGER NOT NULL,
+    level  INTEGER NOT NULL,
+    idx    INTEGER NOT NULL,
+    hashes BLOB NOT NULL,
+    PRIMARY KEY (log_id, level, idx)
+);
 
 -- Every checkpoint signed, as the signed note.
 CREATE TABLE log_checkpoints (
@@ -88,6 +101,18 @@ END;
 -- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER log_nodes_no_delete BEFORE DELETE ON log_nodes
+BEGIN
+    SELECT RAISE(ABORT, 'the log is append-only');
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER log_tiles_no_update BEFORE UPDATE ON log_tiles
+BEGIN
+    SELECT RAISE(ABORT, 'the log is append-only');
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER log_tiles_no_delete BEFORE DELETE ON log_tiles
 BEGIN
     SELECT RAISE(ABORT, 'the log is append-only');
 END;
