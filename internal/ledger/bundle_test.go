@@ -100,7 +100,7 @@ func TestBundleFaults(t *testing.T) {
 		{"tampered entry", flip("tile/entries/001", 2+10), false, []string{"entry 256", "tile/entries/001", "altered"}},
 		{"tampered entry, full", flip("tile/entries/003.p/232", 500), true, []string{"entry 7", "tile/entries/003.p/232"}},
 		{"tampered full tile", flip("tile/0/002", 100), false, []string{"tile/0/002", "altered"}},
-		{"tampered partial tile", flip("tile/0/003.p/232", 40), false, []string{"checkpoint", "partial tiles"}},
+		{"tampered partial tile", flip("tile/0/003.p/232", 40), false, []string{"tile/0/003.p/232", "partial tiles"}},
 		{"tampered checkpoint signature", flip("checkpoints/500", -5), false, []string{"checkpoints/500", "signature"}},
 		{"tampered latest checkpoint", flip("checkpoint", -5), false, []string{"checkpoint:", "signature"}},
 		{"inconsistent checkpoint", func(t *testing.T, dir string) {

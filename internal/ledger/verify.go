@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 
 	"golang.org/x/mod/sumdb/note"
 )
@@ -174,7 +175,14 @@ func authenticateTiles(ctx context.Context, tree *Reader, latest signedCheckpoin
 		return err
 	}
 	if !bytes.Equal(root, latest.cp.Root) {
-		return fileErr(BundleCheckpoint, "the hash tiles at the right edge of the tree (the partial tiles) do not hash to its root: a tile was altered")
+		var partial []string
+		for level := 0; tree.TileWidth(level, 0) > 0; level++ {
+			count := latest.cp.Size >> (uint(level) * TileHeight)
+			if w := tree.TileWidth(level, count/TileWidth); w > 0 && w < TileWidth {
+				partial = append(partial, TilePath(level, count/TileWidth, w))
+			}
+		}
+		return fileErr(strings.Join(partial, ", "), "these partial tiles at the right edge of the tree do not hash to the root of %s: one was altered", BundleCheckpoint)
 	}
 	top := 0
 	for tree.TileWidth(top+1, 0) > 0 {
