@@ -199,11 +199,26 @@ func (tx *Tx) appendLeaves(ctx context.Context, lg *openLog, leaves []Leaf) (uin
 	}
 	hashes := make([][]byte, len(leaves)) // this call's leaf hashes, from index first
 	args := make([]any, 0, min(len(leaves), leafBatch)*5)
+	// Full batches reuse one prepared statement: parsing a statement of a
+	// thousand parameters costs as much as running it.
+	var full *sql.Stmt
+	if len(leaves) >= 2*leafBatch {
+		var err error
+		if full, err = tx.tx.PrepareContext(ctx, tx.insertSQL("log_leaves", "log_id, idx, hash, entry, ref", 5, leafBatch)); err != nil {
+			return 0, fmt.Errorf("append to the log: %w", mapError(err))
+		}
+		defer full.Close()
+	}
 	flush := func() error {
 		if len(args) == 0 {
 			return nil
 		}
-		_, err := tx.tx.ExecContext(ctx, tx.insertSQL("log_leaves", "log_id, idx, hash, entry, ref", 5, len(args)/5), args...)
+		var err error
+		if full != nil && len(args) == leafBatch*5 {
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.tx.ExecContext(ctx, tx.insertSQL("log_leaves", "log_id, idx, hash, entry, ref", 5, len(args)/5), args...)
+		}
 		args = args[:0]
 		if isUniqueViolation(err) {
 			return fmt.Errorf("append to the log: a record is already sealed: %w", err)
