@@ -40,6 +40,23 @@ func (s *Service) signLog(ctx context.Context, orgID string) (*store.LogCheckpoi
 	if prev != nil && prev.Size == head.Size && bytes.Equal(prev.Root, head.Root) {
 		return prev, nil
 	}
+	// At most one checkpoint a second: a proof that needs a newer one
+	// waits for the second to pass, then gets every leaf sealed by then.
+	if prev != nil {
+		if wait := time.Until(prev.SignedAt.Add(signInterval)); wait > 0 {
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-time.After(wait):
+			}
+			if head, err = store.FindLogHead(ctx, s.db, scope); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if prev != nil && prev.Size == head.Size && bytes.Equal(prev.Root, head.Root) {
+		return prev, nil
+	}
 	next := ledger.Checkpoint{Origin: key.Signer.Name(), Size: head.Size, Root: head.Root}
 	if err := s.checkBeforeSigning(ctx, head, key, prev, next); err != nil {
 		s.tlog.signRefused.Inc()
