@@ -151,6 +151,11 @@ func (s *Service) checkLog(ctx context.Context, head *store.LogHead, recent uint
 			}
 		}
 	}
+	if from > 0 && since.IsZero() {
+		// No audit event among the recent leaves: leave the search for
+		// unsealed rows to a full check rather than scan the whole trail.
+		return out, head.Size - from, nil
+	}
 	unsealed, err := store.FindUnsealedAuditEvents(ctx, s.db, head, since)
 	if err != nil {
 		return nil, 0, err
