@@ -79,32 +79,59 @@ func VerifyBundle(ctx context.Context, dir string, v note.Verifier, opts VerifyO
 	src := &dirSource{dir: dir}
 	tree := NewReader("bundle", latest.cp.Size, src, NewCache(1<<30))
 	src.tree = tree
-	if err := authenticateTiles(ctx, tree, latest); err != nil {
-		return nil, err
+	if opts.Full {
+		if err := fullPass(ctx, dir, tree, cps, opts.Progress); err != nil {
+			// The tile-by-tile checks name the culprit (an entry or a
+			// tile) where the recomputed root can only say that one is
+			// wrong.
+			if terr := tileChecks(ctx, dir, tree, cps, nil); terr != nil {
+				return nil, terr
+			}
+			return nil, err
+		}
+		return rep, checkConsistency(ctx, tree, cps)
 	}
+	return rep, tileChecks(ctx, dir, tree, cps, opts.Progress)
+}
+
+// tileChecks authenticates every hash tile against the latest checkpoint,
+// checks the consistency of the checkpoints, and checks every entry
+// against its tile.
+func tileChecks(ctx context.Context, dir string, tree *Reader, cps []signedCheckpoint, progress func(done, total uint64)) error {
+	if err := authenticateTiles(ctx, tree, cps[len(cps)-1]); err != nil {
+		return err
+	}
+	if err := checkConsistency(ctx, tree, cps); err != nil {
+		return err
+	}
+	return checkEntries(ctx, dir, tree, progress)
+}
+
+// checkConsistency checks each checkpoint against the latest tree (its root
+// must be that of the tree's first entries) and against the next one, with
+// a consistency proof checked by transparency-dev/merkle.
+func checkConsistency(ctx context.Context, tree *Reader, cps []signedCheckpoint) error {
+	latest := cps[len(cps)-1]
 	for _, c := range cps[:len(cps)-1] {
 		root, err := tree.Root(ctx, c.cp.Size)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if !bytes.Equal(root, c.cp.Root) {
-			return nil, fileErr(c.file, "is not consistent with %s: its root is not that of the first %d entries of the later tree (the log signed two different histories)", latest.file, c.cp.Size)
+			return fileErr(c.file, "is not consistent with %s: its root is not that of the first %d entries of the later tree (the log signed two different histories)", latest.file, c.cp.Size)
 		}
 	}
 	for i := 1; i < len(cps); i++ {
 		prev, next := cps[i-1], cps[i]
 		p, err := tree.ConsistencyProof(ctx, prev.cp.Size, next.cp.Size)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if err := CheckExtends(prev.cp, next.cp, p); err != nil {
-			return nil, fileErr(prev.file, "checkpoint of size %d is not consistent with %s: %v", prev.cp.Size, next.file, err)
+			return fileErr(prev.file, "checkpoint of size %d is not consistent with %s: %v", prev.cp.Size, next.file, err)
 		}
 	}
-	if err := checkEntries(ctx, dir, tree, cps, opts); err != nil {
-		return nil, err
-	}
-	return rep, nil
+	return nil
 }
 
 // readCheckpoints opens every checkpoint of the bundle, smallest first.
@@ -209,54 +236,27 @@ func authenticateTiles(ctx context.Context, tree *Reader, latest signedCheckpoin
 }
 
 // checkEntries reads every entry bundle and checks each entry against the
-// authenticated level-0 tile; with Full it also folds the entries into a
-// tree of its own and compares its root with every checkpoint.
-func checkEntries(ctx context.Context, dir string, tree *Reader, cps []signedCheckpoint, opts VerifyOptions) error {
+// authenticated level-0 tile.
+func checkEntries(ctx context.Context, dir string, tree *Reader, progress func(done, total uint64)) error {
 	size := tree.Size()
-	var app *Appender
-	next := 0 // the next checkpoint to compare, with Full
-	if opts.Full {
-		app, _ = NewAppender(Edge{})
-		for next < len(cps) && cps[next].cp.Size == 0 {
-			next++
+	bundles, stop := hashBundles(ctx, dir, tree)
+	defer stop()
+	for b := range bundles {
+		if b.err != nil {
+			return b.err
 		}
-	}
-	for n := uint64(0); n*TileWidth < size; n++ {
-		w := tree.TileWidth(0, n)
-		name := TilePath(EntriesLevel, n, w)
-		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
-		if err != nil {
-			return fileErr(name, "cannot read it: %v (the bundle is truncated)", err)
-		}
-		entries, err := ParseBundle(b, w)
-		if err != nil {
-			return fileErr(name, "%v (the bundle is truncated or altered)", err)
-		}
-		t, err := tree.tile(ctx, 0, n, w)
+		t, err := tree.tile(ctx, 0, b.n, len(b.hashes))
 		if err != nil {
 			return err
 		}
-		for i, e := range entries {
-			index := n*TileWidth + uint64(i)
-			h := LeafHash(e)
+		for i, h := range b.hashes {
 			if !bytes.Equal(h, t.nodes[0][i]) {
-				return &BundleError{File: name, Entry: int64(index), Err: fmt.Errorf("its hash differs from the one in %s: the entry was altered", TilePath(0, n, w))}
-			}
-			if app == nil {
-				continue
-			}
-			if err := app.Append(h); err != nil {
-				return err
-			}
-			for next < len(cps) && cps[next].cp.Size == app.Size() {
-				if !bytes.Equal(app.Root(), cps[next].cp.Root) {
-					return fileErr(cps[next].file, "the root recomputed from the first %d entries differs from the checkpoint's", app.Size())
-				}
-				next++
+				return &BundleError{File: b.file, Entry: int64(b.n*TileWidth) + int64(i),
+					Err: fmt.Errorf("its hash differs from the one in %s: the entry was altered", TilePath(0, b.n, len(b.hashes)))}
 			}
 		}
-		if opts.Progress != nil {
-			opts.Progress(n*TileWidth+uint64(w), size)
+		if progress != nil {
+			progress(b.n*TileWidth+uint64(len(b.hashes)), size)
 		}
 	}
 	return nil
