@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humachi"
@@ -33,7 +32,7 @@ type Handlers struct {
 // Register mounts the API on r and returns it, so that callers (the docs
 // page, the golden-file test) can read its OpenAPI document.
 func Register(r chi.Router, svc *service.Service, version string) huma.API {
-	hookOnce.Do(hookHumaErrors) // huma's error hooks are globals: set them once, not per server
+	hookHumaErrors()
 	cfg := huma.DefaultConfig("aims API", version)
 	cfg.Info.Description = "The JSON API of aims, an AI management system for ISO/IEC 42001:2023. " +
 		"Authenticate with an API token (`Authorization: Bearer TOKEN`) or a web session. " +
@@ -66,8 +65,6 @@ func Register(r chi.Router, svc *service.Service, version string) huma.API {
 	h.registerLog(api)
 	return api
 }
-
-var hookOnce sync.Once
 
 // sessionCookieName is the web session's cookie (set by the server).
 const sessionCookieName = "aims_session"
