@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -125,7 +126,14 @@ var requiredProperty = regexp.MustCompile(`^expected required property (\S+) to 
 
 // hookHumaErrors makes huma's own errors (bad JSON, schema validation, body
 // too large) problems of the same shape, with each field as a JSON pointer.
-func hookHumaErrors() {
+// The hooks are huma's package variables: they are set once, so that a
+// second server in the process (tests, in-process replicas) does not write
+// them while the first reads them.
+func hookHumaErrors() { hookOnce.Do(setHumaErrors) }
+
+var hookOnce sync.Once
+
+func setHumaErrors() {
 	huma.NewErrorWithContext = func(hctx huma.Context, status int, msg string, errs ...error) huma.StatusError {
 		ctx := context.Background()
 		path := ""
