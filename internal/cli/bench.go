@@ -2,16 +2,12 @@ package cli
 
 import (
 	"context"
-	crand "crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -19,7 +15,6 @@ import (
 	"strings"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // the pgx driver, to make the benchmark's own schema
 	"github.com/spf13/cobra"
 
 	"github.com/aimsproject/aims/internal/aims"
@@ -185,26 +180,12 @@ func (b *logBench) appendRate(ctx context.Context, opts store.Options) (float64,
 
 // postgresRate measures appends in a schema of its own, dropped afterwards.
 func (b *logBench) postgresRate(ctx context.Context) (float64, error) {
-	admin, err := sql.Open("pgx", b.pgURL)
+	u, drop, err := store.ScratchPostgres(ctx, b.pgURL, "aims_bench_")
 	if err != nil {
 		return 0, err
 	}
-	defer admin.Close()
-	var r [6]byte
-	_, _ = crand.Read(r[:])
-	schema := "aims_bench_" + hex.EncodeToString(r[:])
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		return 0, err
-	}
-	defer admin.ExecContext(context.WithoutCancel(ctx), "DROP SCHEMA "+schema+" CASCADE")
-	u, err := url.Parse(b.pgURL)
-	if err != nil {
-		return 0, err
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return b.appendRate(ctx, store.Options{DatabaseURL: u.String()})
+	defer drop()
+	return b.appendRate(ctx, store.Options{DatabaseURL: u})
 }
 
 // readSide measures proofs, restart and offline verification on the log
