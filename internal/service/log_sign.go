@@ -146,9 +146,18 @@ func (s *Service) RunLogSigner(ctx context.Context) {
 	}
 	t := time.NewTicker(signInterval)
 	defer t.Stop()
+	var lastErr string
+	var lastLogged time.Time
 	for {
+		// The same failure (a replica holding another key, say) is logged
+		// once a minute, not every second.
 		if err := s.SignGrownLogs(ctx); err != nil && ctx.Err() == nil {
-			s.log.ErrorContext(ctx, "signing checkpoints failed", "err", err)
+			if err.Error() != lastErr || time.Since(lastLogged) > time.Minute {
+				s.log.ErrorContext(ctx, "signing checkpoints failed", "err", err)
+				lastErr, lastLogged = err.Error(), time.Now()
+			}
+		} else {
+			lastErr = ""
 		}
 		select {
 		case <-ctx.Done():
