@@ -60,8 +60,7 @@ func (s *Service) signLog(ctx context.Context, orgID string) (*store.LogCheckpoi
 	next := ledger.Checkpoint{Origin: key.Signer.Name(), Size: head.Size, Root: head.Root}
 	if err := s.checkBeforeSigning(ctx, head, key, prev, next); err != nil {
 		s.tlog.signRefused.Inc()
-		s.log.ErrorContext(ctx, "refused to sign a checkpoint of the tamper-evident log", "org", orgID, "size", head.Size, "err", err)
-		return nil, fmt.Errorf("refused to sign a checkpoint of size %d: %w", head.Size, err)
+		return nil, fmt.Errorf("refused to sign a checkpoint of size %d of the log of organization %s: %w", head.Size, orgID, err)
 	}
 	note, err := next.Sign(key.Signer)
 	if err != nil {
