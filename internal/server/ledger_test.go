@@ -393,3 +393,56 @@ func TestTamperedAuditRowIsDetected(t *testing.T) {
 		}
 	})
 }
+
+// TestSignerRefusesWhatItCannotVouchFor changes the log's storage behind
+// aims' back and checks that no checkpoint is signed over it.
+func TestSignerRefusesWhatItCannotVouchFor(t *testing.T) {
+	forEachDatabase(t, func(t *testing.T, opts store.Options) {
+		e := newLogEnv(t, opts)
+		ctx := context.Background()
+		before := e.checkpoint("admin")
+		e.createSystem("admin", "Grows the log")
+		bogus := "x'" + strings.Repeat("ab", 32) + "'"
+		if opts.DatabaseURL != "" {
+			bogus = `'\x` + strings.Repeat("ab", 32) + `'::bytea`
+		}
+		// A head whose root the stored hashes do not give.
+		storetest.RawExec(t, opts, `UPDATE log_heads SET root = `+bogus+` WHERE org_id = '`+e.org.ID+`'`)
+		err := e.svc.SignGrownLogs(ctx)
+		if err == nil || !strings.Contains(err.Error(), "refused") || !strings.Contains(err.Error(), "head's root") {
+			t.Fatalf("signing over a changed head: %v", err)
+		}
+		if got := e.checkpoint("admin"); got.Size != before.Size {
+			t.Fatalf("a checkpoint of size %d was signed over a changed head", got.Size)
+		}
+		_, metrics := e.do("", http.MethodGet, "/metrics", "")
+		if !bytes.Contains(metrics, []byte("aims_log_sign_refused_total 1")) {
+			t.Errorf("/metrics does not count the refusal:\n%s", grepLines(metrics, "aims_log"))
+		}
+	})
+}
+
+// TestSignerRefusesAfterAForgedCheckpoint stores a checkpoint the log's key
+// did not sign; the signer must not extend it.
+func TestSignerRefusesAfterAForgedCheckpoint(t *testing.T) {
+	e := newLogEnv(t, store.Options{SQLitePath: filepath.Join(t.TempDir(), "aims.db")})
+	cp := e.checkpoint("admin")
+	e.createSystem("admin", "Grows the log")
+	e.createSystem("admin", "Grows it again")
+	storetest.RawExec(t, e.opts, fmt.Sprintf(`INSERT INTO log_checkpoints (log_id, size, root, note, signed_at)
+		SELECT log_id, %d, root, 'forged', '2020-01-01 00:00:00' FROM log_heads LIMIT 1`, cp.Size+1))
+	err := e.svc.SignGrownLogs(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "does not verify") {
+		t.Fatalf("signing after a forged checkpoint: %v", err)
+	}
+}
+
+func grepLines(b []byte, substr string) string {
+	var out []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.Contains(l, substr) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
+}
