@@ -16,6 +16,15 @@ type HashSource interface {
 	Hashes(ctx context.Context, level int, from, to uint64) ([][]byte, error)
 }
 
+// TileSource is a HashSource that also keeps each full tile with its inner
+// hashes (TileInner), so that a reader hashes nothing to use it.
+type TileSource interface {
+	HashSource
+	// FullTile returns full tile n of level and its inner hashes, or nil
+	// when it does not keep that tile.
+	FullTile(ctx context.Context, level int, n uint64) (hashes, inner [][]byte, err error)
+}
+
 // Reader answers tiles, roots and proofs of one log at a given tree size
 // from its stored hashes. Full tiles never change, so a Cache shared by
 // every Reader keeps them with their inner nodes; a proof then costs a few
@@ -181,6 +190,20 @@ func (r *Reader) tile(ctx context.Context, level int, n uint64, w int) (*tileNod
 	if t := r.cache.get(key); t != nil {
 		return t, nil
 	}
+	if ts, ok := r.src.(TileSource); ok && w == TileWidth {
+		hashes, inner, err := ts.FullTile(ctx, level, n)
+		if err != nil {
+			return nil, err
+		}
+		if hashes != nil {
+			t, err := storedTile(hashes, inner)
+			if err != nil {
+				return nil, fmt.Errorf("stored tile %d/%d: %w", level, n, err)
+			}
+			r.cache.put(key, t)
+			return t, nil
+		}
+	}
 	from := n * TileWidth
 	hashes, err := r.src.Hashes(ctx, level, from, from+uint64(w))
 	if err != nil {
@@ -194,6 +217,38 @@ func (r *Reader) tile(ctx context.Context, level int, n uint64, w int) (*tileNod
 		return nil, fmt.Errorf("tile %d/%d: %w", level, n, err)
 	}
 	r.cache.put(key, t)
+	return t, nil
+}
+
+// TileInner returns the hashes inside a full tile: its complete subtrees
+// of heights 1 to 8, each height left to right (255 hashes), for a
+// TileSource to keep beside the tile.
+func TileInner(hashes [][]byte) ([][]byte, error) {
+	if len(hashes) != TileWidth {
+		return nil, fmt.Errorf("a full tile has %d hashes, not %d", TileWidth, len(hashes))
+	}
+	t, err := expandTile(hashes)
+	if err != nil {
+		return nil, err
+	}
+	inner := make([][]byte, 0, TileWidth-1)
+	for _, level := range t.nodes[1:] {
+		inner = append(inner, level...)
+	}
+	return inner, nil
+}
+
+// storedTile rebuilds a full tile's nodes from its hashes and inner hashes.
+func storedTile(hashes, inner [][]byte) (*tileNodes, error) {
+	if len(hashes) != TileWidth || len(inner) != TileWidth-1 {
+		return nil, fmt.Errorf("%d hashes and %d inner hashes, want %d and %d", len(hashes), len(inner), TileWidth, TileWidth-1)
+	}
+	t := &tileNodes{nodes: [][][]byte{hashes}}
+	for h := 1; h <= TileHeight; h++ {
+		n := TileWidth >> h
+		t.nodes = append(t.nodes, inner[:n:n])
+		inner = inner[n:]
+	}
 	return t, nil
 }
 

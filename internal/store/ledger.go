@@ -261,7 +261,7 @@ func (tx *Tx) appendLeaves(ctx context.Context, lg *openLog, leaves []Leaf) (uin
 		rest = rest[n:]
 	}
 	// A hash at tile level l+1 completes tile l of the same index: store
-	// that tile whole, once.
+	// that tile whole, once, with its inner hashes.
 	for _, nd := range nodes {
 		level, n := nd.Level-1, nd.Index
 		from := n * ledger.TileWidth
@@ -274,11 +274,12 @@ func (tx *Tx) appendLeaves(ctx context.Context, lg *openLog, leaves []Leaf) (uin
 				return 0, err
 			}
 		}
-		if len(tile) != ledger.TileWidth {
-			return 0, fmt.Errorf("append to the log: tile %d/%d has %d hashes", level, n, len(tile))
+		inner, err := ledger.TileInner(tile)
+		if err != nil {
+			return 0, fmt.Errorf("append to the log: tile %d/%d: %w", level, n, err)
 		}
-		_, err := tx.tx.ExecContext(ctx, `INSERT INTO log_tiles (log_id, level, idx, hashes) VALUES ($1, $2, $3, $4)`,
-			lg.head.LogID, level, int64(n), bytes.Join(tile, nil))
+		_, err = tx.tx.ExecContext(ctx, `INSERT INTO log_tiles (log_id, level, idx, hashes, inner_hashes) VALUES ($1, $2, $3, $4, $5)`,
+			lg.head.LogID, level, int64(n), bytes.Join(tile, nil), bytes.Join(inner, nil))
 		if err != nil {
 			return 0, fmt.Errorf("append to the log: store tile %d/%d: %w", level, n, mapError(err))
 		}

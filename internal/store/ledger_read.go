@@ -75,12 +75,9 @@ func ReadLogHashes(ctx context.Context, q Querier, head *LogHead, level int, fro
 		err := q.queryer().QueryRowContext(ctx, `SELECT hashes FROM log_tiles WHERE log_id = $1 AND level = $2 AND idx = $3`,
 			head.LogID, level, int64(from/ledger.TileWidth)).Scan(&blob)
 		if err == nil {
-			if len(blob) != ledger.TileWidth*ledger.HashSize {
-				return nil, fmt.Errorf("stored tile %d/%d has %d bytes", level, from/ledger.TileWidth, len(blob))
-			}
-			out := make([][]byte, ledger.TileWidth)
-			for i := range out {
-				out[i] = blob[i*ledger.HashSize : (i+1)*ledger.HashSize : (i+1)*ledger.HashSize]
+			out, err := splitHashes(blob, ledger.TileWidth)
+			if err != nil {
+				return nil, fmt.Errorf("stored tile %d/%d: %w", level, from/ledger.TileWidth, err)
 			}
 			return out, nil
 		}
@@ -89,6 +86,38 @@ func ReadLogHashes(ctx context.Context, q Querier, head *LogHead, level int, fro
 		}
 	}
 	return readHashRows(ctx, q, head, level, from, to)
+}
+
+// ReadLogTile returns full tile n of level with its inner hashes (see
+// ledger.TileInner), or nils when the tile is not stored whole.
+func ReadLogTile(ctx context.Context, q Querier, head *LogHead, level int, n uint64) (hashes, inner [][]byte, err error) {
+	var hb, ib []byte
+	err = q.queryer().QueryRowContext(ctx, `SELECT hashes, inner_hashes FROM log_tiles WHERE log_id = $1 AND level = $2 AND idx = $3`,
+		head.LogID, level, int64(n)).Scan(&hb, &ib)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("read log tile: %w", mapError(err))
+	}
+	if hashes, err = splitHashes(hb, ledger.TileWidth); err == nil {
+		inner, err = splitHashes(ib, ledger.TileWidth-1)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("stored tile %d/%d: %w", level, n, err)
+	}
+	return hashes, inner, nil
+}
+
+func splitHashes(b []byte, n int) ([][]byte, error) {
+	if len(b) != n*ledger.HashSize {
+		return nil, fmt.Errorf("%d bytes, want %d hashes", len(b), n)
+	}
+	out := make([][]byte, n)
+	for i := range out {
+		out[i] = b[i*ledger.HashSize : (i+1)*ledger.HashSize : (i+1)*ledger.HashSize]
+	}
+	return out, nil
 }
 
 // readHashRows reads hashes one row each: leaf hashes at level 0, tile-level

@@ -28,6 +28,14 @@ func (s logSource) Hashes(ctx context.Context, level int, from, to uint64) ([][]
 	return store.ReadLogHashes(ctx, s.db, s.head, level, from, to)
 }
 
+// tileSource is a logSource that also reads full tiles with their inner
+// hashes, as the service does.
+type tileSource struct{ logSource }
+
+func (s tileSource) FullTile(ctx context.Context, level int, n uint64) ([][]byte, [][]byte, error) {
+	return store.ReadLogTile(ctx, s.db, s.head, level, n)
+}
+
 // checkLog recomputes the organization's tree from its stored entries and
 // checks it against the head, the stored hashes, and the audit trail.
 func checkLog(t *testing.T, db *store.DB, scope aims.Scope) *store.LogHead {
@@ -288,15 +296,29 @@ func TestLogTilesAreStoredWhole(t *testing.T) {
 				}
 			}
 		}
-		r := ledger.NewReader("t", head.Size, logSource{db, head}, nil)
-		for _, idx := range []uint64{0, 255, 256, 65535, 65536, total - 1} {
-			p, err := r.InclusionProof(ctx, idx, total)
+		// Proofs from hashes alone, and from tiles stored with their inner
+		// hashes, both check against the reference tree.
+		for _, src := range []ledger.HashSource{logSource{db, head}, tileSource{logSource{db, head}}} {
+			r := ledger.NewReader("t", head.Size, src, nil)
+			for _, idx := range []uint64{0, 255, 256, 65535, 65536, total - 1} {
+				p, err := r.InclusionProof(ctx, idx, total)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := ledger.VerifyInclusion(idx, total, ref.LeafHash(idx), p, ref.Hash()); err != nil {
+					t.Fatalf("inclusion of %d (%T): %v", idx, src, err)
+				}
+			}
+			p, err := r.ConsistencyProof(ctx, 1000, total)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := ledger.VerifyInclusion(idx, total, ref.LeafHash(idx), p, ref.Hash()); err != nil {
-				t.Fatalf("inclusion of %d: %v", idx, err)
+			if err := ledger.VerifyConsistency(1000, total, p, ref.HashAt(1000), ref.Hash()); err != nil {
+				t.Fatalf("consistency (%T): %v", src, err)
 			}
+		}
+		if h, inner, err := store.ReadLogTile(ctx, db, head, 0, 3); err != nil || len(h) != 256 || len(inner) != 255 {
+			t.Fatalf("stored tile 0/3: %d hashes, %d inner, %v", len(h), len(inner), err)
 		}
 	})
 }

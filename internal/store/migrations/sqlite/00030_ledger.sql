@@ -44,13 +44,16 @@ CREATE TABLE log_nodes (
 ) WITHOUT ROWID;
 
 -- Full tiles (c2sp.org/tlog-tiles), each written once when it fills: 256
--- hashes of level l, concatenated. A tile or a proof then reads one row;
--- the partial tile at the right edge is read from log_leaves or log_nodes.
+-- hashes of level l, concatenated, and the 255 hashes inside the tile
+-- (heights 1 to 8, left to right). A tile or a proof then reads one row and
+-- hashes nothing; the partial tile at the right edge is read from
+-- log_leaves or log_nodes.
 CREATE TABLE log_tiles (
-    log_id INTEGER NOT NULL,
-    level  INTEGER NOT NULL,
-    idx    INTEGER NOT NULL,
-    hashes BLOB NOT NULL,
+    log_id       INTEGER NOT NULL,
+    level        INTEGER NOT NULL,
+    idx          INTEGER NOT NULL,
+    hashes       BLOB NOT NULL,
+    inner_hashes BLOB NOT NULL,
     PRIMARY KEY (log_id, level, idx)
 );
 
