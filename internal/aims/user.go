@@ -132,6 +132,9 @@ type Token struct {
 	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
 	ExpiresAt  *time.Time `json:"expires_at,omitempty"`
 	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+	// Scopes limit the token (e.g. "log:read"); none means the member's
+	// full role.
+	Scopes []string `json:"scopes,omitempty"`
 }
 
 // AuditLabel names the token in the audit trail.
@@ -147,6 +150,7 @@ type NewToken struct {
 	UserID    string     `json:"user_id"`
 	Name      string     `json:"name"`
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	Scopes    []string   `json:"scopes,omitempty"`
 }
 
 // TokenFilter selects tokens.

@@ -67,6 +67,7 @@ func Register(r chi.Router, svc *service.Service, version string) huma.API {
 	h.registerCatalog(api)
 	h.registerSoA(api)
 	h.registerClassification(api)
+	h.registerLog(api)
 	limits.learn(api)
 	return api
 }
@@ -129,8 +130,12 @@ func permissionMiddleware(api huma.API) func(huma.Context, func(huma.Context)) {
 			_ = huma.WriteErr(api, hctx, http.StatusUnauthorized, "sign in, or send an API token as 'Authorization: Bearer TOKEN'")
 			return
 		}
-		if len(perms) > 0 && !slices.ContainsFunc(perms, func(q authz.Permission) bool { return authz.Can(p.Role, q) }) {
-			_ = huma.WriteErr(api, hctx, http.StatusForbidden, "your role ("+string(p.Role)+") does not allow this")
+		if len(perms) > 0 && !slices.ContainsFunc(perms, p.Can) {
+			msg := "your role (" + string(p.Role) + ") does not allow this"
+			if len(p.Scopes) > 0 {
+				msg = "this API token is limited to " + strings.Join(p.Scopes, " ") + " and may not do this"
+			}
+			_ = huma.WriteErr(api, hctx, http.StatusForbidden, msg)
 			return
 		}
 		next(hctx)

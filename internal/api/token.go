@@ -22,6 +22,7 @@ type TokenInput struct {
 	Name      string     `json:"name" maxLength:"100" doc:"What the token is for, e.g. 'CI pipeline'"`
 	UserID    string     `json:"user_id,omitempty" doc:"The member the token acts as (with their role); defaults to the caller"`
 	ExpiresAt *time.Time `json:"expires_at,omitempty" doc:"When the token stops working; never when empty"`
+	Scopes    []string   `json:"scopes,omitempty" doc:"Limits the token to what these scopes grant (e.g. log:read: read the tamper-evident log and nothing else); empty means the member's full role"`
 }
 
 // NewTokenOutput carries the secret, shown this once.
@@ -47,7 +48,7 @@ func (h *Handlers) registerTokens(api huma.API) {
 	create := operation(http.MethodPost, "/tokens", "create-token", tag, "Create an API token", authz.ManageTokens)
 	create.DefaultStatus = http.StatusCreated
 	huma.Register(api, create, func(ctx context.Context, in *tokenCreate) (*Body[NewTokenOutput], error) {
-		secret, t, err := h.svc.CreateToken(ctx, aims.NewToken{UserID: in.Body.UserID, Name: in.Body.Name, ExpiresAt: in.Body.ExpiresAt})
+		secret, t, err := h.svc.CreateToken(ctx, aims.NewToken{UserID: in.Body.UserID, Name: in.Body.Name, ExpiresAt: in.Body.ExpiresAt, Scopes: in.Body.Scopes})
 		if err != nil {
 			return nil, fail(ctx, err)
 		}

@@ -7,6 +7,7 @@ package authz
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/aimsproject/aims/internal/aims"
 )
@@ -36,22 +37,49 @@ const (
 	ManageTokens Permission = "manage_tokens"
 	// ManageSettings changes the organization's settings.
 	ManageSettings Permission = "manage_settings"
+	// ReadLog reads the organization's tamper-evident log: checkpoints,
+	// tiles, entries and proofs (entries name who changed which record
+	// when, and hold digests, not the records).
+	ReadLog Permission = "read_log"
 )
 
 // Permissions lists every permission, for the role matrix page.
 func Permissions() []Permission {
-	return []Permission{Read, Export, Edit, EditOwned, Approve, ReadAudit, ManageUsers, ManageTokens, ManageSettings}
+	return []Permission{Read, Export, Edit, EditOwned, Approve, ReadAudit, ManageUsers, ManageTokens, ManageSettings, ReadLog}
 }
 
 // rolePermissions is the role table. An auditor reads and exports but
 // writes nothing; a system owner edits only what they own.
 var rolePermissions = map[aims.Role][]Permission{
-	aims.RoleAdmin:       {Read, Export, Edit, EditOwned, Approve, ReadAudit, ManageUsers, ManageTokens, ManageSettings},
-	aims.RoleAIMSManager: {Read, Export, Edit, EditOwned, Approve, ReadAudit},
-	aims.RoleSystemOwner: {Read, Export, EditOwned},
-	aims.RoleContributor: {Read, Export, Edit},
-	aims.RoleAuditor:     {Read, Export, ReadAudit},
-	aims.RoleViewer:      {Read},
+	aims.RoleAdmin:       {Read, Export, Edit, EditOwned, Approve, ReadAudit, ManageUsers, ManageTokens, ManageSettings, ReadLog},
+	aims.RoleAIMSManager: {Read, Export, Edit, EditOwned, Approve, ReadAudit, ReadLog},
+	aims.RoleSystemOwner: {Read, Export, EditOwned, ReadLog},
+	aims.RoleContributor: {Read, Export, Edit, ReadLog},
+	aims.RoleAuditor:     {Read, Export, ReadAudit, ReadLog},
+	aims.RoleViewer:      {Read, ReadLog},
+}
+
+// scopePermissions is the scope table: a token with scopes may do only
+// what one of its scopes grants, and never more than its member's role.
+// Capabilities that give tokens narrower powers add their scopes here.
+var scopePermissions = map[string][]Permission{
+	aims.ScopeLogRead: {ReadLog},
+}
+
+// KnownScope reports whether s is a scope a token may be given.
+func KnownScope(s string) bool {
+	_, ok := scopePermissions[s]
+	return ok
+}
+
+// Scopes lists the scopes a token may be given, sorted.
+func Scopes() []string {
+	out := make([]string, 0, len(scopePermissions))
+	for s := range scopePermissions {
+		out = append(out, s)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Can reports whether role has permission p.
@@ -76,6 +104,34 @@ type Principal struct {
 	Operator bool
 	// Kind overrides how the audit trail names an operator (cli or system).
 	Kind aims.ActorKind
+	// Scopes, when not empty, limit an API token to what they grant.
+	Scopes []string
+}
+
+// Can reports whether the principal holds permission perm: its role has
+// it and, for a scoped token, one of its scopes grants it.
+func (p *Principal) Can(perm Permission) bool {
+	return Can(p.Role, perm) && p.scopeAllows(perm)
+}
+
+func (p *Principal) scopeAllows(perm Permission) bool {
+	if len(p.Scopes) == 0 {
+		return true
+	}
+	for _, s := range p.Scopes {
+		if slices.Contains(scopePermissions[s], perm) {
+			return true
+		}
+	}
+	return false
+}
+
+// refusal explains a missing permission: the token's scopes, or the role.
+func (p *Principal) refusal(what string) error {
+	if Can(p.Role, Read) && len(p.Scopes) > 0 {
+		return aims.Errorf(aims.KindForbidden, "this API token is limited to %s: it may not %s", strings.Join(p.Scopes, " "), what)
+	}
+	return aims.ErrForbidden(what)
 }
 
 // Actor is how the audit trail names the principal.
@@ -121,8 +177,8 @@ func Authorize(ctx context.Context, p Permission, what string) (aims.Scope, *Pri
 	if pr == nil {
 		return aims.Scope{}, nil, &aims.Error{Kind: aims.KindUnauthenticated, Message: "sign in, or send an API token as 'Authorization: Bearer TOKEN'"}
 	}
-	if !Can(pr.Role, p) {
-		return aims.Scope{}, pr, aims.ErrForbidden(what)
+	if !pr.Can(p) {
+		return aims.Scope{}, pr, pr.refusal(what)
 	}
 	return aims.NewTenantScope(pr.OrgID, pr.Actor()), pr, nil
 }
@@ -135,13 +191,13 @@ func AuthorizeSystemEdit(ctx context.Context, ownerID, what string) (aims.Scope,
 	if pr == nil {
 		return Authorize(ctx, Edit, what)
 	}
-	if Can(pr.Role, Edit) || (Can(pr.Role, EditOwned) && ownerID != "" && ownerID == pr.UserID) {
+	if pr.Can(Edit) || (pr.Can(EditOwned) && ownerID != "" && ownerID == pr.UserID) {
 		return aims.NewTenantScope(pr.OrgID, pr.Actor()), pr, nil
 	}
-	if Can(pr.Role, EditOwned) {
+	if pr.Can(EditOwned) {
 		return aims.Scope{}, pr, aims.Errorf(aims.KindForbidden, "only the system's owner, a contributor or an AIMS manager may %s", what)
 	}
-	return aims.Scope{}, pr, aims.ErrForbidden(what)
+	return aims.Scope{}, pr, pr.refusal(what)
 }
 
 // AuthorizeSystemWrite checks that the caller may change some AI systems
@@ -149,7 +205,7 @@ func AuthorizeSystemEdit(ctx context.Context, ownerID, what string) (aims.Scope,
 // may change none is refused at once, whether the id exists or not.
 func AuthorizeSystemWrite(ctx context.Context, what string) (aims.Scope, *Principal, error) {
 	pr := PrincipalFrom(ctx)
-	if pr != nil && !Can(pr.Role, Edit) && Can(pr.Role, EditOwned) {
+	if pr != nil && !pr.Can(Edit) && pr.Can(EditOwned) {
 		return aims.NewTenantScope(pr.OrgID, pr.Actor()), pr, nil
 	}
 	return Authorize(ctx, Edit, what)

@@ -139,7 +139,7 @@ func (p *Program) rootCommand() *cobra.Command {
 	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(p.serveCommand(), p.migrateCommand(), p.userCommand(), p.tokenCommand(),
-		p.importCommand(), p.exportCommand(), p.configCommand(), p.versionCommand())
+		p.importCommand(), p.exportCommand(), p.configCommand(), p.versionCommand(), p.logCommand(), p.benchCommand())
 	root.AddCommand(p.catalogCommand(), p.soaCommand())
 	return root
 }

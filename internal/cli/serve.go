@@ -49,6 +49,17 @@ func (p *Program) serve(c *cobra.Command, _ []string) error {
 		}
 	}
 
+	// The tamper-evident log: the signing key, and the logs of
+	// organizations whose events predate it.
+	logKey, err := e.logKey(e.cfg.Get("base-url"))
+	if err != nil {
+		return fmt.Errorf("log key: %w", err)
+	}
+	e.svc.SetLogKey(logKey)
+	if err := e.svc.SealEarlierEvents(ctx); err != nil {
+		return fmt.Errorf("seal earlier audit events: %w", err)
+	}
+
 	ln, err := net.Listen("tcp", e.cfg.Get("listen"))
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (set another address with --listen or AIMS_LISTEN)", e.cfg.Get("listen"), err)

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+
+	"github.com/aimsproject/aims/internal/ledger"
 )
 
 // Option is one setting.
@@ -36,6 +38,8 @@ var Options = []Option{
 	{Name: "database-url", Env: "AIMS_DATABASE_URL", Secret: true, Check: checkDatabaseURL,
 		Usage: "a postgres:// URL switches storage to PostgreSQL; empty means the embedded SQLite database in --data-dir"},
 	{Name: "org", Env: "AIMS_ORG", Usage: "organization slug a command acts on (default: the only one)"},
+	{Name: "log-key", Env: "AIMS_LOG_KEY", Secret: true, Check: checkLogKey,
+		Usage: "signing key of the tamper-evident log, a signed-note signer key made by 'aims log keygen'; empty means the key file in --data-dir (created on first start). Give every replica on PostgreSQL the same one"},
 	{Name: "log-level", Env: "AIMS_LOG_LEVEL", Default: "info", Check: checkLogLevel, Usage: "debug, info, warn or error"},
 	{Name: "log-format", Env: "AIMS_LOG_FORMAT", Default: "json", Check: oneOf("json", "text"), Usage: "json (structured) or text"},
 	{Name: "listen", Env: "AIMS_LISTEN", Default: "127.0.0.1:8080", Serve: true, Check: checkListen, Usage: "address the HTTP server listens on"},
@@ -163,6 +167,11 @@ func checkDatabaseURL(s string) error {
 		return fmt.Errorf("must start with postgres:// or postgresql:// (leave it empty for the embedded database)")
 	}
 	_, err := url.Parse(s)
+	return err
+}
+
+func checkLogKey(s string) error {
+	_, err := ledger.ParseMasterKey(s)
 	return err
 }
 

@@ -20,7 +20,7 @@ type metrics struct {
 	duration *prometheus.HistogramVec
 }
 
-func newMetrics(db *store.DB) *metrics {
+func newMetrics(db *store.DB, extra ...prometheus.Collector) *metrics {
 	m := &metrics{reg: prometheus.NewRegistry()}
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "aims_http_requests_total", Help: "HTTP requests served, by method, route and status.",
@@ -32,6 +32,7 @@ func newMetrics(db *store.DB) *metrics {
 	m.reg.MustRegister(m.requests, m.duration,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m.reg.MustRegister(db.Collectors()...)
+	m.reg.MustRegister(extra...)
 	return m
 }
 

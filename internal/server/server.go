@@ -49,7 +49,7 @@ func New(cfg Config, svc *service.Service, log *slog.Logger) *Server {
 	if cfg.SessionLifetime == 0 {
 		cfg.SessionLifetime = 12 * time.Hour
 	}
-	s := &Server{cfg: cfg, svc: svc, log: log, setup: web.NewSetup(), metrics: newMetrics(svc.DB())}
+	s := &Server{cfg: cfg, svc: svc, log: log, setup: web.NewSetup(), metrics: newMetrics(svc.DB(), svc.LogCollectors()...)}
 	s.sessions = scs.New()
 	s.sessions.Store = svc.DB().Sessions()
 	s.sessions.Lifetime = cfg.SessionLifetime
@@ -88,6 +88,7 @@ func (s *Server) routes() http.Handler {
 	r.Handle("/metrics", s.metrics.handler())
 
 	s.api = api.Register(r, s.svc, s.cfg.Version)
+	api.RegisterLogTiles(r, s.svc) // /log/{org}/checkpoint and tiles (c2sp.org/tlog-tiles)
 	r.Get("/api/docs", web.APIDocs(s.api))
 	web.Register(r, web.Deps{Svc: s.svc, Sessions: s.sessions, Setup: s.setup, Demo: s.cfg.Demo, Version: s.cfg.Version})
 	return r
@@ -116,6 +117,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go s.sessions.Store.(interface {
 		CleanupLoop(context.Context, time.Duration)
 	}).CleanupLoop(ctx, 10*time.Minute)
+	// The tamper-evident log: sign a checkpoint every second while a log
+	// grows, and check recent leaves against the stored records.
+	go s.svc.RunLogSigner(ctx)
+	go s.svc.RunLogChecker(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -3,6 +3,8 @@ package service
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/aimsproject/aims/internal/aims"
@@ -111,7 +113,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (*authz.
 	}
 	s.touchToken(ctx, o.Token.ID)
 	return &authz.Principal{UserID: o.User.ID, Email: o.User.Email, Name: o.User.Name, OrgID: o.OrgID, OrgSlug: o.OrgSlug,
-		Role: o.Role, TokenID: o.Token.ID, TokenName: o.Token.Name}, nil
+		Role: o.Role, TokenID: o.Token.ID, TokenName: o.Token.Name, Scopes: o.Token.Scopes}, nil
 }
 
 func (s *Service) touchToken(ctx context.Context, id string) {
@@ -303,11 +305,16 @@ func (s *Service) CreateToken(ctx context.Context, in aims.NewToken) (string, *a
 	if in.ExpiresAt != nil && !in.ExpiresAt.After(s.db.Now()) {
 		v.Add("expires_at", "must be in the future")
 	}
+	for i, sc := range in.Scopes {
+		if !authz.KnownScope(sc) {
+			v.Add("scopes/"+itoa(i), "is not a known scope (known: %s)", strings.Join(authz.Scopes(), ", "))
+		}
+	}
 	if err := v.Err(); err != nil {
 		return "", nil, err
 	}
 	secret, hash := newTokenSecret()
-	t := &aims.Token{UserID: in.UserID, Name: in.Name, Prefix: secret[:len(tokenPrefix)+6], ExpiresAt: in.ExpiresAt}
+	t := &aims.Token{UserID: in.UserID, Name: in.Name, Prefix: secret[:len(tokenPrefix)+6], ExpiresAt: in.ExpiresAt, Scopes: slices.Compact(slices.Sorted(slices.Values(in.Scopes)))}
 	err = s.transact(ctx, func(tx *store.Tx) error {
 		m, err := store.FindMemberByID(ctx, tx, scope, in.UserID)
 		if aims.IsKind(err, aims.KindNotFound) {

@@ -22,6 +22,8 @@ type Service struct {
 
 	touchMu   sync.Mutex
 	lastTouch map[string]time.Time
+
+	tlog *logState // the tamper-evident log's key, tile cache and counters
 }
 
 // New returns the service over db.
@@ -35,6 +37,7 @@ func New(db *store.DB, log *slog.Logger) *Service {
 		limiter:   newLoginLimiter(),
 		hashSem:   make(chan struct{}, 2), // argon2id takes 19 MiB an attempt: at most two at once
 		lastTouch: map[string]time.Time{},
+		tlog:      newLogState(),
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/ledger"
 )
 
 // record is the single write path's last step: every create, update and
@@ -44,6 +45,13 @@ func (tx *Tx) record(ctx context.Context, scope aims.Scope, action aims.AuditAct
 	if err != nil {
 		return fmt.Errorf("record audit event for %s %s: %w", entityType, entityID, mapError(err))
 	}
+	// Seal the event: its leaf is appended when the transaction commits,
+	// in the same transaction, so no event is acknowledged unsealed.
+	entry, err := ledger.EncodeAuditEvent(scope.OrgID(), &ev)
+	if err != nil {
+		return fmt.Errorf("audit %s %s: %w", entityType, entityID, err)
+	}
+	tx.queueLeaf(scope.OrgID(), Leaf{Entry: entry, Ref: ev.ID})
 	tx.events++
 	return nil
 }
@@ -102,9 +110,7 @@ const auditWhere = `WHERE org_id = $1
 func FindAuditEvents(ctx context.Context, q Querier, scope aims.Scope, f aims.AuditFilter) ([]*aims.AuditEvent, int, error) {
 	limit, offset := limitOffset(f.Page)
 	rows, err := q.queryer().QueryContext(ctx, `
-		SELECT id, occurred_at, actor_kind, actor_user_id, actor_token_id, actor_label, action,
-			entity_type, entity_id, entity_label, before_json, after_json, request_id,
-			COUNT(*) OVER ()
+		SELECT `+auditColumns+`, COUNT(*) OVER ()
 		FROM audit_events
 		`+auditWhere+`
 		ORDER BY occurred_at DESC, id DESC
@@ -118,23 +124,11 @@ func FindAuditEvents(ctx context.Context, q Querier, scope aims.Scope, f aims.Au
 	var out []*aims.AuditEvent
 	total := 0
 	for rows.Next() {
-		var ev aims.AuditEvent
-		var before, after sql.NullString
-		var kind, action string
-		if err := rows.Scan(&ev.ID, &ev.OccurredAt, &kind, &ev.Actor.UserID, &ev.Actor.TokenID, &ev.Actor.Label, &action,
-			&ev.EntityType, &ev.EntityID, &ev.EntityLabel, &before, &after, &ev.RequestID, &total); err != nil {
+		ev, err := scanAuditEvent(rows, &total)
+		if err != nil {
 			return nil, 0, fmt.Errorf("scan audit event: %w", err)
 		}
-		ev.OccurredAt = ev.OccurredAt.UTC()
-		ev.Actor.Kind = aims.ActorKind(kind)
-		ev.Action = aims.AuditAction(action)
-		if before.Valid {
-			ev.Before = json.RawMessage(before.String)
-		}
-		if after.Valid {
-			ev.After = json.RawMessage(after.String)
-		}
-		out = append(out, &ev)
+		out = append(out, ev)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("find audit events: %w", err)
@@ -143,6 +137,32 @@ func FindAuditEvents(ctx context.Context, q Querier, scope aims.Scope, f aims.Au
 		total, err = countAuditEvents(ctx, q, scope, f)
 	}
 	return out, total, err
+}
+
+// auditColumns are the columns scanAuditEvent reads, in its order.
+const auditColumns = `id, occurred_at, actor_kind, actor_user_id, actor_token_id, actor_label, action,
+			entity_type, entity_id, entity_label, before_json, after_json, request_id`
+
+// scanAuditEvent reads auditColumns, then extra. Before and after keep the
+// exact stored text: the log seals digests of it.
+func scanAuditEvent(sc interface{ Scan(...any) error }, extra ...any) (*aims.AuditEvent, error) {
+	var ev aims.AuditEvent
+	var before, after sql.NullString
+	var kind, action string
+	if err := sc.Scan(append([]any{&ev.ID, &ev.OccurredAt, &kind, &ev.Actor.UserID, &ev.Actor.TokenID, &ev.Actor.Label, &action,
+		&ev.EntityType, &ev.EntityID, &ev.EntityLabel, &before, &after, &ev.RequestID}, extra...)...); err != nil {
+		return nil, err
+	}
+	ev.OccurredAt = ev.OccurredAt.UTC()
+	ev.Actor.Kind = aims.ActorKind(kind)
+	ev.Action = aims.AuditAction(action)
+	if before.Valid {
+		ev.Before = json.RawMessage(before.String)
+	}
+	if after.Valid {
+		ev.After = json.RawMessage(after.String)
+	}
+	return &ev, nil
 }
 
 func countAuditEvents(ctx context.Context, q Querier, scope aims.Scope, f aims.AuditFilter) (int, error) {

@@ -46,6 +46,9 @@ type DB struct {
 	pool    *pgxpool.Pool // PostgreSQL only
 	label   string        // where the data lives, for logs; no secrets
 	now     func() time.Time
+	// unsealed skips the tamper-evident log; only `aims bench log` sets
+	// it, to measure what sealing costs.
+	unsealed bool
 }
 
 // Options says where the data lives.
@@ -57,6 +60,10 @@ type Options struct {
 	DataDir string
 	// SQLitePath overrides the SQLite file (tests use a temp file).
 	SQLitePath string
+	// Unsealed writes audit events without sealing them into the
+	// tamper-evident log. For benchmarks that measure the cost of sealing
+	// only: never for data anyone relies on.
+	Unsealed bool
 }
 
 // Open opens the database named by opts. It does not migrate: call Migrate.
@@ -65,7 +72,11 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		if !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
 			return nil, fmt.Errorf("database URL must start with postgres:// or postgresql:// (leave it empty for the embedded SQLite database)")
 		}
-		return openPostgres(ctx, u)
+		db, err := openPostgres(ctx, u)
+		if db != nil {
+			db.unsealed = opts.Unsealed
+		}
+		return db, err
 	}
 	path := opts.SQLitePath
 	if path == "" {
@@ -77,7 +88,11 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		}
 		path = filepath.Join(opts.DataDir, "aims.db")
 	}
-	return openSQLite(ctx, path)
+	db, err := openSQLite(ctx, path)
+	if db != nil {
+		db.unsealed = opts.Unsealed
+	}
+	return db, err
 }
 
 // sqlitePragmas are set per connection through the DSN: WAL with full sync
@@ -188,6 +203,7 @@ type Tx struct {
 	now     time.Time
 	events  int
 	afterFn []func()
+	seal    sealer
 }
 
 func (tx *Tx) queryer() queryer { return tx.tx }
@@ -238,6 +254,9 @@ func (db *DB) transactOnce(ctx context.Context, fn func(tx *Tx) error) (err erro
 		}
 	}()
 	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.sealLogs(ctx); err != nil {
 		return err
 	}
 	if err := stx.Commit(); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/aimsproject/aims/internal/aims"
 )
@@ -24,9 +25,9 @@ func CreateToken(ctx context.Context, tx *Tx, scope aims.Scope, t *aims.Token, h
 	t.ID = newID()
 	t.CreatedAt = tx.now
 	_, err := tx.tx.ExecContext(ctx, `
-		INSERT INTO api_tokens (id, org_id, user_id, name, prefix, hash, created_at, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		t.ID, scope.OrgID(), t.UserID, t.Name, t.Prefix, hash, t.CreatedAt, optTime(t.ExpiresAt))
+		INSERT INTO api_tokens (id, org_id, user_id, name, prefix, hash, created_at, expires_at, scopes)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		t.ID, scope.OrgID(), t.UserID, t.Name, t.Prefix, hash, t.CreatedAt, optTime(t.ExpiresAt), strings.Join(t.Scopes, " "))
 	if err != nil {
 		return fmt.Errorf("create token: %w", mapError(err))
 	}
@@ -38,16 +39,16 @@ func CreateToken(ctx context.Context, tx *Tx, scope aims.Scope, t *aims.Token, h
 func FindTokenByHash(ctx context.Context, q Querier, hash string) (*TokenOwner, error) {
 	var o TokenOwner
 	var last, exp, rev, ulast sql.NullTime
-	var role string
+	var role, scopes string
 	err := q.queryer().QueryRowContext(ctx, `
-		SELECT t.id, t.user_id, t.name, t.prefix, t.created_at, t.last_used_at, t.expires_at, t.revoked_at,
+		SELECT t.id, t.user_id, t.name, t.prefix, t.created_at, t.last_used_at, t.expires_at, t.revoked_at, t.scopes,
 			o.id, o.slug, u.id, u.email, u.name, u.created_at, u.last_login_at, m.role, m.disabled
 		FROM api_tokens t
 		JOIN organizations o ON o.id = t.org_id
 		JOIN users u ON u.id = t.user_id
 		JOIN memberships m ON m.org_id = t.org_id AND m.user_id = t.user_id
 		WHERE t.hash = $1`, hash).Scan(
-		&o.Token.ID, &o.Token.UserID, &o.Token.Name, &o.Token.Prefix, &o.Token.CreatedAt, &last, &exp, &rev,
+		&o.Token.ID, &o.Token.UserID, &o.Token.Name, &o.Token.Prefix, &o.Token.CreatedAt, &last, &exp, &rev, &scopes,
 		&o.OrgID, &o.OrgSlug, &o.User.ID, &o.User.Email, &o.User.Name, &o.User.CreatedAt, &ulast, &role, &o.Disabled)
 	if err != nil {
 		return nil, notFound(err, "token")
@@ -57,6 +58,7 @@ func FindTokenByHash(ctx context.Context, q Querier, hash string) (*TokenOwner, 
 	o.Token.UserEmail = o.User.Email
 	o.User.LastLogin = scanTime(ulast)
 	o.Role = aims.Role(role)
+	o.Token.Scopes = strings.Fields(scopes)
 	return &o, nil
 }
 
@@ -70,14 +72,16 @@ func TouchToken(ctx context.Context, tx *Tx, id string) error {
 	return nil
 }
 
-const tokenColumns = `t.id, t.user_id, u.email, t.name, t.prefix, t.created_at, t.last_used_at, t.expires_at, t.revoked_at`
+const tokenColumns = `t.id, t.user_id, u.email, t.name, t.prefix, t.created_at, t.last_used_at, t.expires_at, t.revoked_at, t.scopes`
 
 func scanToken(sc interface{ Scan(...any) error }, extra ...any) (*aims.Token, error) {
 	var t aims.Token
 	var last, exp, rev sql.NullTime
-	if err := sc.Scan(append([]any{&t.ID, &t.UserID, &t.UserEmail, &t.Name, &t.Prefix, &t.CreatedAt, &last, &exp, &rev}, extra...)...); err != nil {
+	var scopes string
+	if err := sc.Scan(append([]any{&t.ID, &t.UserID, &t.UserEmail, &t.Name, &t.Prefix, &t.CreatedAt, &last, &exp, &rev, &scopes}, extra...)...); err != nil {
 		return nil, err
 	}
+	t.Scopes = strings.Fields(scopes)
 	t.CreatedAt = t.CreatedAt.UTC()
 	t.LastUsedAt, t.ExpiresAt, t.RevokedAt = scanTime(last), scanTime(exp), scanTime(rev)
 	return &t, nil

@@ -15,6 +15,9 @@ type Page struct {
 	Flash     string
 	Demo      bool
 	Version   string
+	// LogAlerts counts the unacknowledged tamper alerts, shown as a banner
+	// to those who may read the audit trail.
+	LogAlerts int
 }
 
 // Can reports whether the signed-in person holds perm; pages use it only to

@@ -76,6 +76,7 @@ func Register(r chi.Router, d Deps) {
 		ui.registerCatalog(r)
 		ui.registerSoA(r)
 		ui.registerClassification(r)
+		ui.registerLog(r)
 		r.Get("/account", ui.handle(ui.accountPage))
 		r.Post("/account/password", ui.handle(ui.changePassword))
 	})
@@ -128,6 +129,9 @@ func (ui *UI) page(r *http.Request, title, active string) Page {
 	p := Page{Title: title, Active: active, Principal: authz.PrincipalFrom(r.Context()), Demo: ui.Demo, Version: ui.Version}
 	if ui.Sessions != nil {
 		p.Flash = ui.Sessions.PopString(r.Context(), sessionFlash)
+	}
+	if p.Principal != nil && ui.Svc != nil {
+		p.LogAlerts = ui.Svc.OpenLogAlerts(r.Context())
 	}
 	return p
 }

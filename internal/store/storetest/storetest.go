@@ -244,3 +244,22 @@ func (f *Fixture) SeedInventory(tb testing.TB, db *store.DB, ownerID string, sys
 	}
 	return ids
 }
+
+// RawExec runs SQL on the database opts names through a connection of its
+// own, outside aims, as someone with direct access to the database would:
+// tamper-detection tests use it (after dropping a guard trigger, say).
+func RawExec(t testing.TB, opts store.Options, query string) {
+	t.Helper()
+	driver, dsn := "sqlite", "file:"+opts.SQLitePath
+	if opts.DatabaseURL != "" {
+		driver, dsn = "pgx", opts.DatabaseURL
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatalf("open %s: %v", driver, err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(query); err != nil {
+		t.Fatalf("raw SQL %q: %v", query, err)
+	}
+}

@@ -1,0 +1,310 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/aimsproject/aims/internal/ledger"
+	"github.com/aimsproject/aims/internal/service"
+	"github.com/aimsproject/aims/internal/store"
+)
+
+func (p *Program) logCommand() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "log",
+		Short: "The tamper-evident log: keys, export, offline verification, checks",
+		Long: "Every audit event of an organization is sealed in its own RFC 6962 Merkle log, with\n" +
+			"checkpoints signed every second (c2sp.org/tlog-checkpoint). These commands print the\n" +
+			"verifier key, export the log as a c2sp.org/tlog-tiles bundle, verify a bundle or one\n" +
+			"record's proof offline (no network, no database), and check stored records against the log.",
+	}
+	c.AddCommand(p.logKeyCommand(), p.logKeygenCommand(), p.logExportCommand(), p.logVerifyCommand(),
+		p.logVerifyProofCommand(), p.logCheckCommand())
+	return c
+}
+
+// logKey returns the deployment's log key: --log-key / AIMS_LOG_KEY, or
+// the key file in the data directory, created on first use.
+func (e *env) logKey(baseURL string) (*ledger.MasterKey, error) {
+	if s := e.cfg.Get("log-key"); s != "" {
+		return ledger.ParseMasterKey(s)
+	}
+	if e.db.Dialect() == store.Postgres {
+		e.log.Warn("AIMS_LOG_KEY is not set: using the log key of this replica's data directory; on PostgreSQL give every replica the same AIMS_LOG_KEY (make one with 'aims log keygen'), or only the replica holding the key an organization's log is pinned to will sign it")
+	}
+	name, _ := os.Hostname()
+	if u, err := url.Parse(baseURL); err == nil && baseURL != "" && u.Hostname() != "" && u.Hostname() != "127.0.0.1" && u.Hostname() != "localhost" {
+		name = u.Host + strings.TrimSuffix(u.Path, "/")
+	}
+	k, created, err := ledger.LoadOrCreateKeyFile(e.cfg.Get("data-dir"), name)
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		e.log.Info("created the signing key of the tamper-evident log", "file", e.cfg.Get("data-dir")+"/"+ledger.KeyFile, "name", k.Name())
+	}
+	return k, nil
+}
+
+func (p *Program) logKeyCommand() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "key",
+		Short: "Print the verifier key of an organization's log",
+		Long: "Print the key that verifies the organization's checkpoints and proofs, in the signed-note\n" +
+			"form name+hash+base64. Give it to auditors through a channel they trust; they pass it to\n" +
+			"'aims log verify --key' and 'aims log verify-proof --key'.",
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			e, err := p.open(c, true)
+			if err != nil {
+				return err
+			}
+			defer e.Close()
+			k, err := e.logKey("")
+			if err != nil {
+				return err
+			}
+			e.svc.SetLogKey(k)
+			ctx, _, err := e.operator(c.Context())
+			if err != nil {
+				return err
+			}
+			vkey, err := e.svc.LogVerifierKey(ctx)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(p.Stdout, vkey)
+			return nil
+		},
+	}
+	dataFlags(c)
+	return c
+}
+
+func (p *Program) logKeygenCommand() *cobra.Command {
+	var name string
+	c := &cobra.Command{
+		Use:   "keygen",
+		Short: "Make a new log signing key for AIMS_LOG_KEY",
+		Long: "Print a new signer key for the tamper-evident log, to set as AIMS_LOG_KEY on every replica\n" +
+			"(required for several replicas on PostgreSQL to sign one log). --name is the host people\n" +
+			"reach aims at: each organization's log is named <name>/log/<slug>. Keep the key secret;\n" +
+			"a log cannot change its key without auditors noticing.",
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if name == "" {
+				return usageError{errors.New("give --name, the host people reach aims at (e.g. aims.example.com)")}
+			}
+			skey, err := ledger.GenerateMasterKey(name)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(p.Stdout, skey)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&name, "name", "", "the host people reach aims at, e.g. aims.example.com (required)")
+	return c
+}
+
+func (p *Program) logExportCommand() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "export DIR",
+		Short: "Export an organization's log as an offline-verifiable bundle",
+		Long: "Write the log, up to its latest signed checkpoint, into DIR (new or empty) as\n" +
+			"c2sp.org/tlog-tiles lays it out: checkpoint, checkpoints/SIZE, tile/L/N, tile/entries/N\n" +
+			"and the verifier key. Check it anywhere with 'aims log verify DIR --key KEY --full'.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			e, err := p.open(c, true)
+			if err != nil {
+				return err
+			}
+			defer e.Close()
+			k, err := e.logKey("")
+			if err != nil {
+				return err
+			}
+			e.svc.SetLogKey(k)
+			ctx, org, err := e.operator(c.Context())
+			if err != nil {
+				return err
+			}
+			bar := p.progress("exporting")
+			cp, err := e.svc.ExportLog(ctx, args[0], bar.update)
+			bar.finish()
+			if err != nil {
+				return err
+			}
+			vkey, err := e.svc.LogVerifierKey(ctx)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(p.Stdout, "exported the log of %s: %d entries, checkpoint %s\nverify it with:\n  aims log verify %s --key '%s' --full\n",
+				org.Slug, cp.Size, cp.Origin, args[0], vkey)
+			return nil
+		},
+	}
+	dataFlags(c)
+	return c
+}
+
+func (p *Program) logVerifyCommand() *cobra.Command {
+	var key string
+	var full bool
+	c := &cobra.Command{
+		Use:   "verify DIR --key KEY",
+		Short: "Verify an exported log offline",
+		Long: "Check an exported log without network or database: every checkpoint's signature\n" +
+			"against KEY, the consistency of each checkpoint with the next, every hash tile and every\n" +
+			"entry's inclusion; with --full also recompute every checkpoint's root from the entries\n" +
+			"alone. Exit status 0 only when everything verifies; otherwise the first file or entry\n" +
+			"that fails is named.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			v, err := ledger.ParseVerifierKey(key)
+			if err != nil {
+				return usageError{err}
+			}
+			bar := p.progress("verifying")
+			rep, err := ledger.VerifyBundle(c.Context(), args[0], v, ledger.VerifyOptions{Full: full, Progress: bar.update})
+			bar.finish()
+			if err != nil {
+				return fmt.Errorf("verification failed: %w", err)
+			}
+			how := "entries checked against the hash tiles"
+			if full {
+				how = "roots recomputed from the entries"
+			}
+			fmt.Fprintf(p.Stdout, "OK: %s, %d entries, %d checkpoints consistent, %s\n", rep.Origin, rep.Size, rep.Checkpoints, how)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&key, "key", "", "the log's verifier key, name+hash+base64 (required; from 'aims log key')")
+	c.Flags().BoolVar(&full, "full", false, "also recompute every checkpoint's root from the entries alone")
+	_ = c.MarkFlagRequired("key")
+	return c
+}
+
+func (p *Program) logVerifyProofCommand() *cobra.Command {
+	var key, entryFile string
+	c := &cobra.Command{
+		Use:   "verify-proof FILE.tlog-proof --key KEY",
+		Short: "Verify one record's proof offline",
+		Long: "Check a c2sp.org/tlog-proof file (downloaded from an audit event's 'proof' link): the\n" +
+			"checkpoint's signature against KEY and the entry's inclusion in its tree. --entry gives\n" +
+			"the entry to prove; without it, the entry carried in the proof is checked and printed.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			v, err := ledger.ParseVerifierKey(key)
+			if err != nil {
+				return usageError{err}
+			}
+			file, err := os.ReadFile(args[0])
+			if err != nil {
+				return err
+			}
+			var entry []byte
+			if entryFile != "" {
+				if entry, err = os.ReadFile(entryFile); err != nil {
+					return err
+				}
+			}
+			cp, proven, err := ledger.VerifyRecordProof(file, v, entry)
+			if err != nil {
+				return fmt.Errorf("%s does not verify: %w", args[0], err)
+			}
+			fmt.Fprintf(p.Stdout, "OK: the entry is in %s at tree size %d:\n%s\n", cp.Origin, cp.Size, proven)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&key, "key", "", "the log's verifier key, name+hash+base64 (required)")
+	c.Flags().StringVar(&entryFile, "entry", "", "a file holding the entry to prove")
+	_ = c.MarkFlagRequired("key")
+	return c
+}
+
+func (p *Program) logCheckCommand() *cobra.Command {
+	var recent uint64
+	c := &cobra.Command{
+		Use:   "check",
+		Short: "Check stored audit events against the log",
+		Long: "Recompute the leaf of every stored audit event and compare it with the log and its latest\n" +
+			"signed checkpoint: a record changed, deleted or inserted in the database outside aims is\n" +
+			"reported (and raised as an alert in the UI). Exit status 1 when anything does not match.\n" +
+			"Without --org every organization's log is checked.",
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			e, err := p.open(c, true)
+			if err != nil {
+				return err
+			}
+			defer e.Close()
+			if k, err := e.logKey(""); err == nil {
+				e.svc.SetLogKey(k)
+			}
+			opts := service.LogCheckOptions{Recent: recent}
+			if e.cfg.Get("org") != "" {
+				_, org, err := e.operator(c.Context())
+				if err != nil {
+					return err
+				}
+				opts.OrgID = org.ID
+			}
+			rep, err := e.svc.CheckLogs(c.Context(), opts)
+			if err != nil {
+				return err
+			}
+			for _, f := range rep.Findings {
+				fmt.Fprintf(p.Stdout, "MISMATCH org %s: %s\n", f.OrgID, f.Detail)
+			}
+			if len(rep.Findings) > 0 {
+				return fmt.Errorf("%d records do not match the tamper-evident log (%d logs, %d leaves checked)", len(rep.Findings), rep.Logs, rep.Leaves)
+			}
+			fmt.Fprintf(p.Stdout, "OK: %d logs, %d leaves match the stored records\n", rep.Logs, rep.Leaves)
+			return nil
+		},
+	}
+	c.Flags().Uint64Var(&recent, "recent", 0, "check only the last N leaves of each log (0: all)")
+	dataFlags(c)
+	return c
+}
+
+// progressBar shows progress on stderr when it is a terminal, and nothing
+// otherwise (scripts and logs stay clean).
+type progressBar struct {
+	bar *progressbar.ProgressBar
+	out io.Writer
+}
+
+func (p *Program) progress(what string) *progressBar {
+	f, ok := p.Stderr.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return &progressBar{}
+	}
+	return &progressBar{bar: progressbar.NewOptions64(-1, progressbar.OptionSetDescription(what),
+		progressbar.OptionSetWriter(f), progressbar.OptionShowCount(), progressbar.OptionThrottle(100_000_000)), out: f}
+}
+
+func (b *progressBar) update(done, total uint64) {
+	if b.bar == nil {
+		return
+	}
+	b.bar.ChangeMax64(int64(total))
+	_ = b.bar.Set64(int64(done))
+}
+
+func (b *progressBar) finish() {
+	if b.bar != nil {
+		_ = b.bar.Finish()
+		fmt.Fprintln(b.out)
+	}
+}
