@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/aimsproject/aims/internal/ledger"
+
 	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/server"
 	"github.com/aimsproject/aims/internal/service"
@@ -55,6 +57,17 @@ func newAPIEnv(t testing.TB, db *store.DB) *apiEnv {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := service.New(db, log)
+	// As aims serve always has one (a key file or AIMS_LOG_KEY), so that
+	// proofs come with signed checkpoints.
+	skey, err := ledger.GenerateMasterKey("aims.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk, err := ledger.ParseMasterKey(skey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.SetLogKey(mk)
 	e := &apiEnv{db: db, svc: svc, srv: server.New(server.Config{Version: "test"}, svc, log), orgs: map[string]*orgEnv{}}
 	for _, slug := range []string{"a", "b"} {
 		e.orgs[slug] = newOrgEnv(t, db, svc, slug)

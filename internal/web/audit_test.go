@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -44,6 +45,18 @@ func TestAuditTrailShowsWhoChangedWhat(t *testing.T) {
 		}
 		if !strings.Contains(text(query(t, crt, "header small")), e.members[aims.RoleContributor].Email) {
 			t.Errorf("create actor: %q", text(query(t, crt, "header small")))
+		}
+		// Each event links its own proof from the tamper-evident log.
+		proofs := map[string]bool{}
+		for _, ev := range events {
+			href := attr(query(t, ev, "a.proof-link"), "href")
+			if !regexp.MustCompile(`^/api/v1/audit-events/[0-9a-f-]{36}/proof$`).MatchString(href) {
+				t.Errorf("proof link %q", href)
+			}
+			proofs[href] = true
+		}
+		if len(proofs) != len(events) {
+			t.Errorf("%d distinct proof links for %d events", len(proofs), len(events))
 		}
 		// The record still exists: the event links it.
 		query(t, upd, `header a[href="/systems/`+id+`"]`)
