@@ -94,7 +94,9 @@ func operation(method, path, id, tag, summary string, perms ...authz.Permission)
 		SkipValidateBody: true,
 		Metadata:         map[string]any{metaPermissions: perms},
 	}
-	if len(perms) > 0 {
+	if len(perms) == 0 {
+		op.Description = "Requires only authentication."
+	} else {
 		names := make([]string, len(perms))
 		for i, p := range perms {
 			names[i] = string(p)
@@ -108,6 +110,9 @@ func operation(method, path, id, tag, summary string, perms ...authz.Permission)
 // matrix.
 func Roles(op *huma.Operation) []aims.Role {
 	perms, _ := op.Metadata[metaPermissions].([]authz.Permission)
+	if len(perms) == 0 {
+		return aims.RoleValues() // any authenticated caller
+	}
 	var out []aims.Role
 	for _, r := range aims.RoleValues() {
 		if slices.ContainsFunc(perms, func(p authz.Permission) bool { return authz.Can(r, p) }) {

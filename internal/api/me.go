@@ -19,6 +19,7 @@ type Me struct {
 	Permissions  []string        `json:"permissions" doc:"What the role allows"`
 	Organization OrganizationRef `json:"organization"`
 	TokenID      string          `json:"token_id,omitempty" doc:"Set when the caller used an API token"`
+	Scopes       []string        `json:"scopes,omitempty" doc:"The API token's scopes, when it is limited to them"`
 }
 
 // OrganizationRef names an organization.
@@ -29,20 +30,20 @@ type OrganizationRef struct {
 }
 
 func (h *Handlers) registerMe(api huma.API) {
-	huma.Register(api, operation(http.MethodGet, "/me", "get-me", "Accounts", "Who am I", authz.Read),
+	huma.Register(api, operation(http.MethodGet, "/me", "get-me", "Accounts", "Who am I (any authenticated caller, even a narrowly scoped token)"),
 		func(ctx context.Context, _ *struct{}) (*Body[Me], error) {
 			p := authz.PrincipalFrom(ctx)
-			org, err := h.svc.FindOrganization(ctx)
+			org, err := h.svc.OwnOrganization(ctx)
 			if err != nil {
 				return nil, fail(ctx, err)
 			}
 			var perms []string
 			for _, q := range authz.Permissions() {
-				if authz.Can(p.Role, q) {
+				if p.Can(q) { // the role's permissions, narrowed by a token's scopes
 					perms = append(perms, string(q))
 				}
 			}
 			return &Body[Me]{Body: Me{ID: p.UserID, Email: p.Email, Name: p.Name, Role: p.Role, Permissions: perms,
-				Organization: OrganizationRef{ID: org.ID, Slug: org.Slug, Name: org.Name}, TokenID: p.TokenID}}, nil
+				Organization: OrganizationRef{ID: org.ID, Slug: org.Slug, Name: org.Name}, TokenID: p.TokenID, Scopes: p.Scopes}}, nil
 		})
 }

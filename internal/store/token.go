@@ -15,6 +15,7 @@ type TokenOwner struct {
 	Token    aims.Token
 	OrgID    string
 	OrgSlug  string
+	OrgName  string
 	User     aims.User
 	Role     aims.Role
 	Disabled bool
@@ -42,14 +43,14 @@ func FindTokenByHash(ctx context.Context, q Querier, hash string) (*TokenOwner, 
 	var role, scopes string
 	err := q.queryer().QueryRowContext(ctx, `
 		SELECT t.id, t.user_id, t.name, t.prefix, t.created_at, t.last_used_at, t.expires_at, t.revoked_at, t.scopes,
-			o.id, o.slug, u.id, u.email, u.name, u.created_at, u.last_login_at, m.role, m.disabled
+			o.id, o.slug, o.name, u.id, u.email, u.name, u.created_at, u.last_login_at, m.role, m.disabled
 		FROM api_tokens t
 		JOIN organizations o ON o.id = t.org_id
 		JOIN users u ON u.id = t.user_id
 		JOIN memberships m ON m.org_id = t.org_id AND m.user_id = t.user_id
 		WHERE t.hash = $1`, hash).Scan(
 		&o.Token.ID, &o.Token.UserID, &o.Token.Name, &o.Token.Prefix, &o.Token.CreatedAt, &last, &exp, &rev, &scopes,
-		&o.OrgID, &o.OrgSlug, &o.User.ID, &o.User.Email, &o.User.Name, &o.User.CreatedAt, &ulast, &role, &o.Disabled)
+		&o.OrgID, &o.OrgSlug, &o.OrgName, &o.User.ID, &o.User.Email, &o.User.Name, &o.User.CreatedAt, &ulast, &role, &o.Disabled)
 	if err != nil {
 		return nil, notFound(err, "token")
 	}

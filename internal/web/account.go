@@ -18,7 +18,7 @@ func (ui *UI) accountPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (ui *UI) renderAccount(w http.ResponseWriter, r *http.Request, status int, fe formErrors) error {
-	org, err := ui.Svc.FindOrganization(r.Context())
+	org, err := ui.Svc.OwnOrganization(r.Context())
 	if err != nil {
 		return err
 	}
