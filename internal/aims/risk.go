@@ -44,12 +44,12 @@ type Risk struct {
 	CreatedAt    time.Time  `json:"created_at"`
 	UpdatedAt    time.Time  `json:"updated_at"`
 	// Filled on reading, not stored with the risk.
-	Actions         []*TreatmentAction `json:"actions,omitempty"`
-	Issues          []RiskIssue        `json:"inconsistencies,omitempty" doc:"Problems to resolve, e.g. a treating control the SoA excludes"`
-	Overdue         bool               `json:"overdue" doc:"The review date or an open action's due date has passed"`
-	CurrentLevel    string             `json:"level" doc:"The residual level when assessed, else the inherent level"`
-	OverdueActions  int                `json:"overdue_actions,omitempty"`
-	OverdueReview   bool               `json:"overdue_review,omitempty"`
+	Actions        []*TreatmentAction `json:"actions,omitempty"`
+	Issues         []RiskIssue        `json:"inconsistencies,omitempty" doc:"Problems to resolve, e.g. a treating control the SoA excludes"`
+	Overdue        bool               `json:"overdue" doc:"The review date or an open action's due date has passed"`
+	CurrentLevel   string             `json:"level" doc:"The residual level when assessed, else the inherent level"`
+	OverdueActions int                `json:"overdue_actions,omitempty"`
+	OverdueReview  bool               `json:"overdue_review,omitempty"`
 }
 
 // RiskAcceptance records who accepted (retained) a risk, when and why

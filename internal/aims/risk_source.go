@@ -160,7 +160,9 @@ type TreatmentAction struct {
 func (a *TreatmentAction) AuditLabel() string { return a.Title }
 
 // IsOpen reports whether the action still has work to do.
-func (a *TreatmentAction) IsOpen() bool { return a.Status == ActionPlanned || a.Status == ActionInProgress }
+func (a *TreatmentAction) IsOpen() bool {
+	return a.Status == ActionPlanned || a.Status == ActionInProgress
+}
 
 // Normalize trims text fields and defaults the status.
 func (a *TreatmentAction) Normalize() {
