@@ -43,6 +43,10 @@ type Risk struct {
 	ImpactArea   ImpactArea `json:"impact_area,omitempty"`
 	CreatedAt    time.Time  `json:"created_at"`
 	UpdatedAt    time.Time  `json:"updated_at"`
+	// LevelRank and ResidualRank order the levels within the criteria
+	// version they come from, for sorting the register (-1: none).
+	LevelRank    int `json:"-"`
+	ResidualRank int `json:"-"`
 	// Filled on reading, not stored with the risk.
 	Actions        []*TreatmentAction `json:"actions,omitempty"`
 	Issues         []RiskIssue        `json:"inconsistencies,omitempty" doc:"Problems to resolve, e.g. a treating control the SoA excludes"`
