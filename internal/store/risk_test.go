@@ -202,7 +202,9 @@ func TestImpactAssessmentVersions(t *testing.T) {
 		sys := f.MustCreateSystem(t, db, storetest.System("CV screener", f.Admin.ID))
 		draft := &aims.ImpactAssessment{SystemID: sys.ID, SystemName: sys.Name, IntendedUse: "Summarise applications"}
 		draft.Normalize()
-		mustTx(t, db, func(ctx context.Context, tx *store.Tx) error { return store.CreateImpactAssessment(ctx, tx, f.Scope, draft) })
+		mustTx(t, db, func(ctx context.Context, tx *store.Tx) error {
+			return store.CreateImpactAssessment(ctx, tx, f.Scope, draft)
+		})
 		err := db.Transact(ctx, func(tx *store.Tx) error {
 			return store.CreateImpactAssessment(ctx, tx, f.Scope, &aims.ImpactAssessment{SystemID: sys.ID, SystemName: sys.Name})
 		})
@@ -216,7 +218,9 @@ func TestImpactAssessmentVersions(t *testing.T) {
 		after := *got
 		after.Areas = append([]aims.ImpactAreaAssessment(nil), got.Areas...)
 		after.Areas[0].Residual, after.Conclusion = aims.ImpactHigh, "Acceptable with oversight"
-		mustTx(t, db, func(ctx context.Context, tx *store.Tx) error { return store.UpdateImpactAssessment(ctx, tx, f.Scope, got, &after) })
+		mustTx(t, db, func(ctx context.Context, tx *store.Tx) error {
+			return store.UpdateImpactAssessment(ctx, tx, f.Scope, got, &after)
+		})
 		snap := aims.SystemSnapshot{Autonomy: aims.AutonomyAdvisory, DeployedModelVersionID: "mv", DeployedModelVersion: "1.1"}
 		signed := after
 		mustTx(t, db, func(ctx context.Context, tx *store.Tx) error {
@@ -237,7 +241,9 @@ func TestImpactAssessmentVersions(t *testing.T) {
 			t.Error("a signed-off assessment was changed below the store")
 		}
 		v2 := &aims.ImpactAssessment{SystemID: sys.ID, SystemName: sys.Name}
-		mustTx(t, db, func(ctx context.Context, tx *store.Tx) error { return store.CreateImpactAssessment(ctx, tx, f.Scope, v2) })
+		mustTx(t, db, func(ctx context.Context, tx *store.Tx) error {
+			return store.CreateImpactAssessment(ctx, tx, f.Scope, v2)
+		})
 		latest, err := store.FindLatestSignedOffAssessments(ctx, db, f.Scope)
 		if err != nil || len(latest) != 1 || latest[0].Version != 1 {
 			t.Fatalf("latest signed off = %v (%v)", latest, err)
