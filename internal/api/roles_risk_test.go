@@ -59,12 +59,12 @@ func init() {
 			return nil, map[string]any{"system_id": sys.ID, "title": unique("Risk"), "source": map[string]string{"kind": "custom", "text": "Ours"},
 				"inherent_likelihood": 2, "inherent_consequence": 3, "controls": []string{"A.6.2.6"}}
 		}},
-		"export-risks":        {allowed: exporters, prepare: noParams, success: 200},
-		"get-risk":            {allowed: everyone, prepare: ownRisk(nil), success: 200},
-		"update-risk":         {allowed: writers, prepare: ownRisk(map[string]any{"inherent_likelihood": 3}), success: 200},
-		"delete-risk":         {allowed: writers, prepare: ownRisk(nil), success: 204},
-		"accept-risk":         {allowed: writers, prepare: ownRisk(map[string]any{"rationale": "Low and monitored"}), success: 200},
-		"link-risk-control":   {allowed: writers, prepare: ownRisk(map[string]any{"control_id": "A.6.2.4"}), success: 200},
+		"export-risks":      {allowed: exporters, prepare: noParams, success: 200},
+		"get-risk":          {allowed: everyone, prepare: ownRisk(nil), success: 200},
+		"update-risk":       {allowed: writers, prepare: ownRisk(map[string]any{"inherent_likelihood": 3}), success: 200},
+		"delete-risk":       {allowed: writers, prepare: ownRisk(nil), success: 204},
+		"accept-risk":       {allowed: writers, prepare: ownRisk(map[string]any{"rationale": "Low and monitored"}), success: 200},
+		"link-risk-control": {allowed: writers, prepare: ownRisk(map[string]any{"control_id": "A.6.2.4"}), success: 200},
 		"unlink-risk-control": {allowed: writers, success: 204, prepare: func(t *testing.T, e *apiEnv, o *orgEnv, caller *aims.Member) (map[string]string, any) {
 			params, _ := ownRisk(nil, "A.6.2.6")(t, e, o, caller)
 			params["control_id"] = "A.6.2.6"
