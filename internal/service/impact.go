@@ -18,19 +18,26 @@ import (
 // FindImpactAssessments lists the versions of a system's impact
 // assessment, newest first.
 func (s *Service) FindImpactAssessments(ctx context.Context, systemID string) ([]*aims.ImpactAssessment, error) {
-	scope, _, err := authz.Authorize(ctx, authz.Read, "read impact assessments")
-	if err != nil {
-		return nil, err
-	}
-	sys, err := store.FindSystemByID(ctx, s.db, scope, systemID)
-	if err != nil {
-		return nil, err
-	}
-	list, err := store.FindImpactAssessments(ctx, s.db, scope, sys.ID)
+	sys, scope, list, err := s.systemAssessments(ctx, systemID)
 	if err != nil {
 		return nil, err
 	}
 	return list, describeAssessments(ctx, s.db, scope, sys, list...)
+}
+
+// systemAssessments reads a system and the versions of its impact
+// assessment, newest first, for a caller who may read them.
+func (s *Service) systemAssessments(ctx context.Context, systemID string) (*aims.AISystem, aims.Scope, []*aims.ImpactAssessment, error) {
+	scope, _, err := authz.Authorize(ctx, authz.Read, "read impact assessments")
+	if err != nil {
+		return nil, scope, nil, err
+	}
+	sys, err := store.FindSystemByID(ctx, s.db, scope, systemID)
+	if err != nil {
+		return nil, scope, nil, err
+	}
+	list, err := store.FindImpactAssessments(ctx, s.db, scope, sys.ID)
+	return sys, scope, list, err
 }
 
 // FindImpactAssessment returns one version with the risks raised from its
@@ -192,15 +199,7 @@ func (s *Service) SignOffImpactAssessment(ctx context.Context, systemID, id stri
 // assessment, the highest residual impact in it, and whether it is out of
 // date (with the reasons). The impact-class rule reads it.
 func (s *Service) ImpactSummary(ctx context.Context, systemID string) (*aims.ImpactSummary, error) {
-	scope, _, err := authz.Authorize(ctx, authz.Read, "read impact assessments")
-	if err != nil {
-		return nil, err
-	}
-	sys, err := store.FindSystemByID(ctx, s.db, scope, systemID)
-	if err != nil {
-		return nil, err
-	}
-	list, err := store.FindImpactAssessments(ctx, s.db, scope, sys.ID)
+	sys, _, list, err := s.systemAssessments(ctx, systemID)
 	if err != nil {
 		return nil, err
 	}
