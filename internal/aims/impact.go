@@ -53,9 +53,9 @@ func (a *ImpactAssessment) Area(area ImpactArea) *ImpactAreaAssessment {
 }
 
 // HighestResidual is the highest residual impact of any area, and that
-// area; ImpactNone when no area has one.
+// area; ResidualNone when no area has one.
 func (a *ImpactAssessment) HighestResidual() (ImpactLevel, ImpactArea) {
-	best, area := ImpactNone, ImpactArea("")
+	best, area := ResidualNone, ImpactArea("")
 	for _, x := range a.Areas {
 		if !x.NotApplicable && x.Residual.Rank() > best.Rank() {
 			best, area = x.Residual, x.Area

@@ -96,15 +96,15 @@ type ImpactLevel string
 
 // The residual impact levels, lowest first.
 const (
-	ImpactNone   ImpactLevel = "none"
-	ImpactLow    ImpactLevel = "low"
-	ImpactMedium ImpactLevel = "medium"
-	ImpactHigh   ImpactLevel = "high"
+	ResidualNone   ImpactLevel = "none"
+	ResidualLow    ImpactLevel = "low"
+	ResidualMedium ImpactLevel = "medium"
+	ResidualHigh   ImpactLevel = "high"
 )
 
 // ImpactLevelValues lists the levels, lowest first.
 func ImpactLevelValues() []ImpactLevel {
-	return []ImpactLevel{ImpactNone, ImpactLow, ImpactMedium, ImpactHigh}
+	return []ImpactLevel{ResidualNone, ResidualLow, ResidualMedium, ResidualHigh}
 }
 
 // IsValid reports whether l is a known level.

@@ -237,7 +237,7 @@ func TestDeployingMarksImpactAssessmentOutOfDate(t *testing.T) {
 			return got, sum
 		}
 		got, sum := get()
-		if got.Status != aims.AssessmentSignedOff || len(got.OutOfDate) != 0 || sum.OutOfDate || sum.HighestResidual != aims.ImpactHigh {
+		if got.Status != aims.AssessmentSignedOff || len(got.OutOfDate) != 0 || sum.OutOfDate || sum.HighestResidual != aims.ResidualHigh {
 			t.Fatalf("after sign-off: status %s, reasons %q, summary %+v", got.Status, got.OutOfDate, sum)
 		}
 		create("1.1", "candidate") // registered, not deployed: still current

@@ -35,9 +35,9 @@ func (o *orgEnv) mustAction(t testing.TB, e *apiEnv, riskID string) *aims.Treatm
 func assessedAreas() []aims.ImpactAreaAssessment {
 	var out []aims.ImpactAreaAssessment
 	for _, a := range aims.ImpactAreaValues() {
-		out = append(out, aims.ImpactAreaAssessment{Area: a, Severity: 2, Likelihood: 2, People: "Operators", Mitigations: "Manual mode", Residual: aims.ImpactLow})
+		out = append(out, aims.ImpactAreaAssessment{Area: a, Severity: 2, Likelihood: 2, People: "Operators", Mitigations: "Manual mode", Residual: aims.ResidualLow})
 	}
-	out[0].Severity, out[0].Likelihood, out[0].Residual = 4, 3, aims.ImpactHigh
+	out[0].Severity, out[0].Likelihood, out[0].Residual = 4, 3, aims.ResidualHigh
 	return out
 }
 

@@ -13,9 +13,9 @@ import (
 func completeAreas() []aims.ImpactAreaAssessment {
 	var out []aims.ImpactAreaAssessment
 	for _, a := range aims.ImpactAreaValues() {
-		x := aims.ImpactAreaAssessment{Area: a, Severity: 2, Likelihood: 2, People: "Applicants", Mitigations: "Human review", Residual: aims.ImpactLow}
+		x := aims.ImpactAreaAssessment{Area: a, Severity: 2, Likelihood: 2, People: "Applicants", Mitigations: "Human review", Residual: aims.ResidualLow}
 		if a == aims.AreaFairness {
-			x.Severity, x.Likelihood, x.Residual = 4, 3, aims.ImpactHigh
+			x.Severity, x.Likelihood, x.Residual = 4, 3, aims.ResidualHigh
 		}
 		if a == aims.AreaEnvironment {
 			x = aims.ImpactAreaAssessment{Area: a, NotApplicable: true, Notes: "Negligible computing"}
@@ -82,7 +82,7 @@ func TestImpactAssessmentLifecycle(t *testing.T) {
 			t.Errorf("editing a signed-off version: err = %v, want conflict", err)
 		}
 		sum, err := w.svc.ImpactSummary(w.as(aims.RoleViewer), sys.ID)
-		if err != nil || sum.Version != 1 || sum.HighestResidual != aims.ImpactHigh || sum.HighestArea != aims.AreaFairness || sum.OutOfDate {
+		if err != nil || sum.Version != 1 || sum.HighestResidual != aims.ResidualHigh || sum.HighestArea != aims.AreaFairness || sum.OutOfDate {
 			t.Fatalf("summary = %+v (%v)", sum, err)
 		}
 
@@ -117,12 +117,12 @@ func TestImpactAssessmentLifecycle(t *testing.T) {
 		}
 		sum, _ = w.svc.ImpactSummary(ownerCtx, sys.ID)
 		all, _ := w.svc.ImpactSummaries(ownerCtx)
-		if !sum.OutOfDate || !all[sys.ID].OutOfDate || all[sys.ID].HighestResidual != aims.ImpactHigh {
+		if !sum.OutOfDate || !all[sys.ID].OutOfDate || all[sys.ID].HighestResidual != aims.ResidualHigh {
 			t.Errorf("summary after deployment = %+v, all = %+v", sum, all[sys.ID])
 		}
 		// The next version starts from the last and is current once signed.
 		v2, err := w.svc.StartImpactAssessment(ownerCtx, sys.ID)
-		if err != nil || v2.Version != 2 || v2.Conclusion != conclusion || v2.Area(aims.AreaFairness).Residual != aims.ImpactHigh {
+		if err != nil || v2.Version != 2 || v2.Conclusion != conclusion || v2.Area(aims.AreaFairness).Residual != aims.ResidualHigh {
 			t.Fatalf("version 2 = %+v (%v)", v2, err)
 		}
 		if sum, _ := w.svc.ImpactSummary(ownerCtx, sys.ID); sum.Draft != 2 || sum.Version != 1 {

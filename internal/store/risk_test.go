@@ -217,7 +217,7 @@ func TestImpactAssessmentVersions(t *testing.T) {
 		}
 		after := *got
 		after.Areas = append([]aims.ImpactAreaAssessment(nil), got.Areas...)
-		after.Areas[0].Residual, after.Conclusion = aims.ImpactHigh, "Acceptable with oversight"
+		after.Areas[0].Residual, after.Conclusion = aims.ResidualHigh, "Acceptable with oversight"
 		mustTx(t, db, func(ctx context.Context, tx *store.Tx) error {
 			return store.UpdateImpactAssessment(ctx, tx, f.Scope, got, &after)
 		})
@@ -228,7 +228,7 @@ func TestImpactAssessmentVersions(t *testing.T) {
 		})
 		back, _ := store.FindImpactAssessment(ctx, db, f.Scope, sys.ID, draft.ID)
 		if back.Status != aims.AssessmentSignedOff || back.SignedOffByID != f.Admin.ID || back.SignedOffAt == nil ||
-			back.Snapshot == nil || back.Snapshot.DeployedModelVersion != "1.1" || back.Areas[0].Residual != aims.ImpactHigh {
+			back.Snapshot == nil || back.Snapshot.DeployedModelVersion != "1.1" || back.Areas[0].Residual != aims.ResidualHigh {
 			t.Fatalf("signed off = %+v", back)
 		}
 		changed := *back

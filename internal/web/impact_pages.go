@@ -167,13 +167,13 @@ func residualOptions(selected aims.ImpactLevel) []option {
 // residualClass is the badge of a residual impact level.
 func residualClass(l aims.ImpactLevel) string {
 	switch l {
-	case aims.ImpactHigh:
+	case aims.ResidualHigh:
 		return "badge heat-3"
-	case aims.ImpactMedium:
+	case aims.ResidualMedium:
 		return "badge heat-2"
-	case aims.ImpactLow:
+	case aims.ResidualLow:
 		return "badge heat-1"
-	case aims.ImpactNone:
+	case aims.ResidualNone:
 		return "badge heat-0"
 	}
 	return "badge"

@@ -1076,7 +1076,7 @@ func areaRisks(v *impactView, x aims.ImpactAreaAssessment) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		if len(x.LinkedRisks) == 0 && v.CanEdit && !x.NotApplicable && x.Residual.Rank() >= aims.ImpactMedium.Rank() && x.Severity > 0 && x.Likelihood > 0 {
+		if len(x.LinkedRisks) == 0 && v.CanEdit && !x.NotApplicable && x.Residual.Rank() >= aims.ResidualMedium.Rank() && x.Severity > 0 && x.Likelihood > 0 {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 94, "<form method=\"post\" action=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
