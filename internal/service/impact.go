@@ -203,6 +203,21 @@ func (s *Service) ImpactSummary(ctx context.Context, systemID string) (*aims.Imp
 	if err != nil {
 		return nil, err
 	}
+	return summaryOf(sys, list), nil
+}
+
+// impactSummaryOf reads the summary of sys's impact assessment inside a
+// call that has authorized already.
+func impactSummaryOf(ctx context.Context, q store.Querier, scope aims.Scope, sys *aims.AISystem) (*aims.ImpactSummary, error) {
+	list, err := store.FindImpactAssessments(ctx, q, scope, sys.ID)
+	if err != nil {
+		return nil, err
+	}
+	return summaryOf(sys, list), nil
+}
+
+// summaryOf summarizes a system's assessments, newest first.
+func summaryOf(sys *aims.AISystem, list []*aims.ImpactAssessment) *aims.ImpactSummary {
 	sum := &aims.ImpactSummary{SystemID: sys.ID}
 	for _, a := range list { // newest first
 		switch {
@@ -212,7 +227,7 @@ func (s *Service) ImpactSummary(ctx context.Context, systemID string) (*aims.Imp
 			fillSummary(sum, a, sys)
 		}
 	}
-	return sum, nil
+	return sum
 }
 
 // ImpactSummaries returns the summary of every AI system of the

@@ -138,3 +138,32 @@ func TestImpactAssessmentLifecycle(t *testing.T) {
 		}
 	})
 }
+
+// TestImpactClassReadsTheImpactAssessment: the impact class rule takes the
+// latest signed-off assessment's highest residual impact.
+func TestImpactClassReadsTheImpactAssessment(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	w := newSoAWorld(t, db, "acme")
+	owner := w.users[aims.RoleSystemOwner]
+	sys := w.f.MustCreateSystem(t, db, storetest.System("Demand forecaster", owner.ID)) // advisory, quality
+	ctx := w.as(aims.RoleSystemOwner)
+	before, err := w.svc.SystemImpactClass(ctx, sys.ID)
+	if err != nil || before.Rule != "no-assessment" {
+		t.Fatalf("before any assessment: %+v (%v)", before, err)
+	}
+	draft, err := w.svc.StartImpactAssessment(ctx, sys.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	areas, parties, conclusion := completeAreas(), []aims.AffectedParty{aims.PartyGroups}, "High fairness impact remains"
+	if _, err := w.svc.UpdateImpactAssessment(ctx, sys.ID, draft.ID, aims.ImpactAssessmentUpdate{Areas: &areas, AffectedParties: &parties, Conclusion: &conclusion}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.svc.SignOffImpactAssessment(ctx, sys.ID, draft.ID); err != nil {
+		t.Fatal(err)
+	}
+	after, err := w.svc.SystemImpactClass(ctx, sys.ID)
+	if err != nil || after.Class != aims.ImpactHigh || after.Rule != "residual-high" || after.Inputs.AssessmentOutOfDate {
+		t.Errorf("after a signed-off assessment with a high residual impact: %+v (%v)", after, err)
+	}
+}
