@@ -1,8 +1,8 @@
-// Package rules holds the decisions aims makes from records, as pure
-// functions with table tests: the level of a risk from the organization's
-// criteria, who may accept a risk, and when an impact assessment is out of
-// date (and, beside them, the EU AI Act classification).
 package rules
+
+// The risk rules: the level of a risk from the organization's criteria
+// (this file), who may accept a risk (acceptance.go), and when an impact
+// assessment is out of date (impact_outdated.go).
 
 import (
 	"fmt"
