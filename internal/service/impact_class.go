@@ -47,7 +47,7 @@ func (s *Service) SystemImpactClass(ctx context.Context, systemID string) (*Impa
 // impactClassInput gathers what the impact class rule reads about one
 // system; tier is its current classification's ("" when unclassified).
 func impactClassInput(ctx context.Context, q store.Querier, scope aims.Scope, sys *aims.AISystem, tier aims.Tier) (rules.ImpactClassInput, error) {
-	residual, outOfDate, err := impactAssessmentInput(ctx, q, scope, sys.ID)
+	residual, outOfDate, err := impactAssessmentInput(ctx, q, scope, sys)
 	if err != nil {
 		return rules.ImpactClassInput{}, err
 	}
@@ -60,13 +60,21 @@ func impactClassInput(ctx context.Context, q store.Querier, scope aims.Scope, sy
 
 // impactAssessmentInput is what the impact class takes from the system's
 // AI system impact assessments (ISO/IEC 42001 6.1.4, 8.4): the highest
-// residual impact of the latest signed-off assessment, and whether that
-// assessment is out of date.
-//
-// TODO(merge): the impact assessments are built alongside (issue 4, items
-// 3 and 6); wire this to their ImpactSummary, mapping its residual scale
-// onto rules.AssessedLow/Medium/High. Until then every system counts as
-// having no signed-off assessment, which keeps it out of the low class.
-func impactAssessmentInput(_ context.Context, _ store.Querier, _ aims.Scope, _ string) (rules.AssessedImpact, bool, error) {
-	return rules.AssessedUnknown, false, nil
+// residual impact of the latest signed-off assessment (none counting as
+// low), and whether that assessment is out of date.
+func impactAssessmentInput(ctx context.Context, q store.Querier, scope aims.Scope, sys *aims.AISystem) (rules.AssessedImpact, bool, error) {
+	sum, err := impactSummaryOf(ctx, q, scope, sys)
+	if err != nil {
+		return "", false, err
+	}
+	residual := rules.AssessedUnknown
+	switch sum.HighestResidual {
+	case aims.ResidualNone, aims.ResidualLow:
+		residual = rules.AssessedLow
+	case aims.ResidualMedium:
+		residual = rules.AssessedMedium
+	case aims.ResidualHigh:
+		residual = rules.AssessedHigh
+	}
+	return residual, sum.OutOfDate, nil
 }

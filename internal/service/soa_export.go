@@ -112,65 +112,21 @@ func writeSoAXLSX(w io.Writer, v *aims.SoAVersion, org string) error {
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return err
 	}
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Color: []string{"DDEBF7"}, Pattern: 1}})
-	if err != nil {
-		return err
-	}
-	wrap, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
-	if err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(sheet)
-	if err != nil {
-		return err
-	}
-	for i, width := range []float64{12, 10, 40, 13, 50, 20, 28, 12, 40} {
-		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
-			return err
-		}
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	header := make([]any, len(soaColumns))
-	for i, h := range soaColumns {
-		header[i] = excelize.Cell{StyleID: bold, Value: h}
-	}
-	if err := sw.SetRow("A1", header, excelize.RowOpts{}); err != nil {
-		return err
-	}
+	rows := make([][]string, len(v.Rows))
 	for i, r := range v.Rows {
-		cells := soaCells(r)
-		row := make([]any, len(cells))
-		for j, c := range cells {
-			row[j] = excelize.Cell{StyleID: wrap, Value: c}
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		if err := sw.SetRow(cell, row); err != nil {
-			return err
-		}
+		rows[i] = soaCells(r)
 	}
-	if err := sw.Flush(); err != nil {
+	if err := writeTableSheet(f, sheet, soaColumns, []float64{12, 10, 40, 13, 50, 20, 28, 12, 40}, rows); err != nil {
 		return err
 	}
-	if err := f.AutoFilter(sheet, fmt.Sprintf("A1:I%d", len(v.Rows)+1), nil); err != nil {
-		return err
-	}
-	about := "About"
-	if _, err := f.NewSheet(about); err != nil {
-		return err
-	}
-	for i, kv := range [][2]string{
+	if err := writeAboutSheet(f, [][2]string{
 		{"Organization", org},
 		{"Document", "Statement of Applicability (ISO/IEC 42001:2023, 6.1.3 d and e)"},
 		{"Version", versionLine(v)},
 		{"Created", v.CreatedAt.UTC().Format(time.RFC3339) + " by " + v.CreatedBy},
 		{"Note", v.Note},
-		{"Exported", time.Now().UTC().Format(time.RFC3339)},
-	} {
-		_ = f.SetCellValue(about, fmt.Sprintf("A%d", i+1), kv[0])
-		_ = f.SetCellValue(about, fmt.Sprintf("B%d", i+1), kv[1])
+	}); err != nil {
+		return err
 	}
-	_ = f.SetColWidth(about, "B", "B", 80)
 	return f.Write(w)
 }

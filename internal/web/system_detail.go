@@ -15,6 +15,7 @@ type systemView struct {
 	Versions []*aims.ModelVersion
 	Total    int // model versions, over all pages
 	EUAIAct  classificationView
+	Impact   *aims.ImpactSummary
 }
 
 func (ui *UI) systemDetail(w http.ResponseWriter, r *http.Request) error {
@@ -29,6 +30,9 @@ func (ui *UI) systemDetail(w http.ResponseWriter, r *http.Request) error {
 	}
 	v := systemView{System: s, Versions: versions, Total: total}
 	if v.EUAIAct, err = ui.classificationPanel(r, s); err != nil {
+		return err
+	}
+	if v.Impact, err = ui.Svc.ImpactSummary(ctx, s.ID); err != nil {
 		return err
 	}
 	return render(w, r, http.StatusOK, SystemPage(ui.page(r, s.Name, "systems"), v))

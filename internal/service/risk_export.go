@@ -1,0 +1,232 @@
+package service
+
+import (
+	"context"
+	"encoding/csv"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/authz"
+	"github.com/aimsproject/aims/internal/rules"
+	"github.com/aimsproject/aims/internal/store"
+)
+
+// RiskExportFormats lists the formats of ExportRisks.
+var RiskExportFormats = []string{"xlsx", "csv"}
+
+// riskColumns are the register's columns in the spreadsheet exports, one
+// row per risk.
+var riskColumns = []string{"Risk", "Title", "AI system", "Source", "Trustworthiness characteristics", "Lifecycle stage", "Owner",
+	"Inherent likelihood", "Inherent consequence", "Inherent level", "Treatment", "Treatment plan", "Controls",
+	"Residual likelihood", "Residual consequence", "Residual level", "Status", "Accepted by", "Accepted on", "Acceptance rationale",
+	"Next review", "Open actions", "Overdue", "Criteria version", "To resolve"}
+
+var riskWidths = []float64{7, 36, 24, 30, 26, 14, 26, 10, 10, 10, 16, 40, 18, 10, 10, 10, 12, 24, 12, 36, 12, 8, 8, 8, 40}
+
+func riskCells(r *aims.Risk, c *aims.RiskCriteria) []string {
+	level := func(key string) string {
+		if l := c.Level(key); l != nil {
+			return l.Name
+		}
+		return key
+	}
+	num := func(n int) string {
+		if n == 0 {
+			return ""
+		}
+		return itoa(n)
+	}
+	var chars []string
+	for _, ch := range r.Characteristics {
+		chars = append(chars, ch.Title())
+	}
+	owner := r.OwnerName
+	if r.OwnerEmail != "" {
+		owner += " <" + r.OwnerEmail + ">"
+	}
+	var by, on, why string
+	if a := r.Acceptance; a != nil {
+		by, on, why = a.By, a.At.UTC().Format(aims.DateLayout), a.Rationale
+	}
+	open := 0
+	for _, a := range r.Actions {
+		if a.IsOpen() {
+			open++
+		}
+	}
+	var issues []string
+	for _, i := range r.Issues {
+		issues = append(issues, i.Detail)
+	}
+	review := ""
+	if r.NextReview != nil {
+		review = r.NextReview.String()
+	}
+	treatment := ""
+	if r.Treatment != "" {
+		treatment = r.Treatment.Title()
+	}
+	stage := ""
+	if r.LifecycleStage != "" {
+		stage = r.LifecycleStage.Title()
+	}
+	return []string{r.Ref(), r.Title, orOrganization(r.SystemName), r.Source.Label(), strings.Join(chars, "; "), stage, owner,
+		num(r.Likelihood), num(r.Consequence), level(r.Level), treatment, r.TreatmentPlan, strings.Join(r.Controls, "; "),
+		num(r.ResidualLikelihood), num(r.ResidualConsequence), level(r.ResidualLevel), r.Status.Title(), by, on, why,
+		review, itoa(open), yesNo(r.Overdue), itoa(r.CriteriaVersion), strings.Join(issues, " ")}
+}
+
+func orOrganization(system string) string {
+	if system == "" {
+		return "(the organization)"
+	}
+	return system
+}
+
+// eachRisk reads every risk that matches f with its actions and what to
+// resolve, for exports and the heat map.
+func (s *Service) eachRisk(ctx context.Context, scope aims.Scope, f aims.RiskFilter) ([]*aims.Risk, error) {
+	if err := validateRiskFilter(f); err != nil {
+		return nil, err
+	}
+	f.Today = s.today()
+	var list []*aims.Risk
+	if err := store.EachRisk(ctx, s.db, scope, f, func(r *aims.Risk) error { list = append(list, r); return nil }); err != nil {
+		return nil, err
+	}
+	for _, r := range list {
+		actions, err := store.FindRiskActions(ctx, s.db, scope, r.ID, f.Today)
+		if err != nil {
+			return nil, err
+		}
+		r.Actions = actions
+	}
+	return list, s.describeRisks(ctx, s.db, scope, list...)
+}
+
+// ExportRisks writes the register (the risks that match f, every page) as
+// xlsx or csv, one row per risk.
+func (s *Service) ExportRisks(ctx context.Context, w io.Writer, f aims.RiskFilter, format string) error {
+	scope, p, err := authz.Authorize(ctx, authz.Export, "export the risk register")
+	if err != nil {
+		return err
+	}
+	if format != "xlsx" && format != "csv" {
+		return &aims.Error{Kind: aims.KindInvalid, Message: "unknown export format",
+			Fields: []aims.FieldError{{Field: "format", Detail: "must be one of xlsx, csv"}}}
+	}
+	list, err := s.eachRisk(ctx, scope, f)
+	if err != nil {
+		return err
+	}
+	c, err := currentCriteria(ctx, s.db, scope)
+	if err != nil {
+		return err
+	}
+	rows := make([][]string, len(list))
+	for i, r := range list {
+		rows[i] = riskCells(r, c)
+	}
+	if format == "csv" {
+		cw := csv.NewWriter(w)
+		_ = cw.Write(riskColumns)
+		_ = cw.WriteAll(rows)
+		return cw.Error()
+	}
+	x := excelize.NewFile()
+	defer x.Close()
+	const sheet = "Risk register"
+	if err := x.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	if err := writeTableSheet(x, sheet, riskColumns, riskWidths, rows); err != nil {
+		return err
+	}
+	if err := writeAboutSheet(x, [][2]string{
+		{"Organization", p.OrgName},
+		{"Document", "AI risk register (ISO/IEC 42001:2023, 6.1.2, 6.1.3, 8.2, 8.3)"},
+		{"Risk criteria", "Version " + itoa(c.Version) + "; risk appetite: " + c.Appetite},
+		{"Risks", itoa(len(list))},
+		{"As of", time.Now().UTC().Format(aims.DateLayout)},
+	}); err != nil {
+		return err
+	}
+	return x.Write(w)
+}
+
+// HeatMap places the risks of the register on the current criteria's
+// matrix, inherent and residual.
+type HeatMap struct {
+	Criteria *aims.RiskCriteria
+	// Inherent and Residual are indexed [likelihood-1][consequence-1].
+	Inherent, Residual [][]HeatCell
+	Risks              int // risks shown (closed ones are not)
+	NoResidual         int // risks without a residual assessment
+	Outside            int // risks assessed on scales the current criteria no longer have
+}
+
+// HeatCell is one cell of a heat map.
+type HeatCell struct {
+	Likelihood, Consequence int
+	Level                   *aims.RiskLevel
+	Heat                    int // colour band 0 (green) to 3 (red)
+	Risks                   []*aims.Risk
+}
+
+// RiskHeatMap builds the heat maps of the open risks that match f.
+func (s *Service) RiskHeatMap(ctx context.Context, f aims.RiskFilter) (*HeatMap, error) {
+	scope, _, err := authz.Authorize(ctx, authz.Read, "read the risk register")
+	if err != nil {
+		return nil, err
+	}
+	c, err := currentCriteria(ctx, s.db, scope)
+	if err != nil {
+		return nil, err
+	}
+	list, err := s.eachRisk(ctx, scope, f)
+	if err != nil {
+		return nil, err
+	}
+	grid := func() [][]HeatCell {
+		g := make([][]HeatCell, len(c.Likelihood))
+		for l := range g {
+			g[l] = make([]HeatCell, len(c.Consequence))
+			for k := range g[l] {
+				lvl, _ := rules.RiskLevel(c, l+1, k+1)
+				g[l][k] = HeatCell{Likelihood: l + 1, Consequence: k + 1, Level: lvl}
+				if lvl != nil {
+					g[l][k].Heat = rules.HeatClass(c, lvl.Key)
+				}
+			}
+		}
+		return g
+	}
+	hm := &HeatMap{Criteria: c, Inherent: grid(), Residual: grid()}
+	place := func(g [][]HeatCell, l, k int, r *aims.Risk) bool {
+		if l < 1 || l > len(g) || k < 1 || k > len(g[l-1]) {
+			return false
+		}
+		g[l-1][k-1].Risks = append(g[l-1][k-1].Risks, r)
+		return true
+	}
+	for _, r := range list {
+		if r.Status == aims.RiskClosed {
+			continue
+		}
+		hm.Risks++
+		ok := place(hm.Inherent, r.Likelihood, r.Consequence, r)
+		if r.HasResidual() {
+			ok = place(hm.Residual, r.ResidualLikelihood, r.ResidualConsequence, r) && ok
+		} else {
+			hm.NoResidual++
+		}
+		if !ok {
+			hm.Outside++
+		}
+	}
+	return hm, nil
+}

@@ -1,0 +1,178 @@
+package riskbrowser_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/server"
+	"github.com/aimsproject/aims/internal/service"
+	"github.com/aimsproject/aims/internal/store/storetest"
+)
+
+// RequireBrowserEnv, when "1", turns a missing chromium into a failure.
+const RequireBrowserEnv = "AIMS_TEST_REQUIRE_BROWSER"
+
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv(RequireBrowserEnv) == "1" {
+		t.Fatalf("no chromium found but %s=1: the browser test must run", RequireBrowserEnv)
+	}
+	t.Skip("browser test skipped: install chromium (apt-get install chromium)")
+	return ""
+}
+
+// TestRiskRegisterHeatMapAndImpactInBrowser walks the risk pages as a
+// system owner: add a risk with the form and see its computed level, find
+// it on the heat map and in the filtered register, then assess the
+// system's impact, sign it off, and see the system page mark it out of
+// date once a newer model version is deployed.
+func TestRiskRegisterHeatMapAndImpactInBrowser(t *testing.T) {
+	chrome := chromiumPath(t)
+	db := storetest.OpenSQLite(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc := service.New(db, log)
+	ctx := context.Background()
+	const email, password = "owner@acme.test", "correct horse battery"
+	org, owner, err := svc.BootstrapUser(ctx, service.Bootstrap{OrgSlug: "acme", OrgName: "Acme", Email: email, Name: "Lena Owner",
+		Role: aims.RoleSystemOwner, Password: password, Actor: aims.Actor{Kind: aims.ActorSystem, Label: "test"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := service.OperatorContext(ctx, org, "test")
+	sys := storetest.System("Setpoint optimizer", owner.ID)
+	if err := svc.CreateSystem(op, sys); err != nil {
+		t.Fatal(err)
+	}
+	deployed := &aims.ModelVersion{SystemID: sys.ID, Version: "2.3.0", Digest: strings.Repeat("ab", 32), Status: aims.ModelDeployed}
+	if err := svc.CreateModelVersion(op, deployed); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(server.New(server.Config{Version: "test"}, svc, log).Handler())
+	defer srv.Close()
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("no-first-run", true), chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()))
+	actx, cancel := chromedp.NewExecAllocator(ctx, opts...)
+	defer cancel()
+	bctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	bctx, cancel = context.WithTimeout(bctx, 90*time.Second)
+	defer cancel()
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("read %s: %v", sel, err)
+		}
+		return s
+	}
+
+	// Add a risk: likely and severe is critical under the default criteria.
+	err = chromedp.Do(bctx,
+		chromedp.Navigate(srv.URL+"/risks/new"),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), email),
+		chromedp.SendKeys(chromedp.CSS("#password"), password),
+		chromedp.Submit(chromedp.CSS("#password")),
+		chromedp.WaitVisible(chromedp.CSS("#risk-form")),
+		chromedp.SendKeys(chromedp.CSS("#title"), "Polymer dose driven to its limit"),
+		chromedp.SetValue(chromedp.CSS("#system_id"), sys.ID),
+		chromedp.SetValue(chromedp.CSS("#source"), "annex_c:C.3.5"),
+		chromedp.SetValue(chromedp.CSS("#inherent_likelihood"), "4"),
+		chromedp.SetValue(chromedp.CSS("#inherent_consequence"), "5"),
+		chromedp.Click(chromedp.CSS(`input[value="A.6.2.6"]`)),
+		chromedp.Click(chromedp.CSS("#save-risk")),
+		chromedp.WaitVisible(chromedp.CSS("#inherent-level")),
+	)
+	if err != nil {
+		t.Fatalf("add a risk: %v", err)
+	}
+	if got := text("#inherent-level"); got != "Critical" {
+		t.Errorf("computed level = %q, want Critical", got)
+	}
+	if got := text("#risk-controls"); !strings.Contains(got, "A.6.2.6") {
+		t.Errorf("controls = %q", got)
+	}
+
+	// The heat map places it in the likely/severe cell.
+	err = chromedp.Do(bctx, chromedp.Navigate(srv.URL+"/risks/heatmap"), chromedp.WaitVisible(chromedp.CSS("#inherent")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := text(`#inherent [data-likelihood="4"][data-consequence="5"] .heat-risks`); strings.TrimSpace(got) != "R-1" {
+		t.Errorf("likely/severe cell lists %q, want R-1", got)
+	}
+	// The register filtered by level finds it; another level does not.
+	err = chromedp.Do(bctx, chromedp.Navigate(srv.URL+"/risks"), chromedp.WaitVisible(chromedp.CSS("#level")),
+		chromedp.SetValue(chromedp.CSS("#level"), "critical"), chromedp.Submit(chromedp.CSS("#level")),
+		chromedp.WaitVisible(chromedp.CSS("#risk-table")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := text("#risk-table tbody"); !strings.Contains(got, "R-1") {
+		t.Errorf("register filtered by critical = %q", got)
+	}
+
+	// Assess the impact: every area at once, then sign off.
+	err = chromedp.Do(bctx,
+		chromedp.Navigate(srv.URL+"/systems/"+sys.ID+"/impact-assessments"),
+		chromedp.Click(chromedp.CSS("#start-assessment")),
+		chromedp.WaitVisible(chromedp.CSS("#impact-form")),
+	)
+	if err != nil {
+		t.Fatalf("start the assessment: %v", err)
+	}
+	_, err = chromedp.Run(bctx, chromedp.Evaluate[any](`(() => {
+		document.querySelector('#affected_parties-individuals').checked = true;
+		document.querySelector('#conclusion').value = 'Acceptable with the PLC limits';
+		for (const fs of document.querySelectorAll('fieldset.impact-area')) {
+			for (const s of fs.querySelectorAll('select')) { s.value = s.name.endsWith('residual_impact') ? 'low' : '2'; }
+			for (const i of fs.querySelectorAll('input[type=text], textarea')) { i.value = 'Operators of Line 2'; }
+		}
+		return true;
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Do(bctx, chromedp.Click(chromedp.CSS("#sign-off")), chromedp.WaitVisible(chromedp.CSS("#impact-areas")))
+	if err != nil {
+		t.Fatalf("sign off: %v", err)
+	}
+	if got := text("#impact-status"); !strings.Contains(got, "Signed off by "+email) {
+		t.Errorf("status after sign-off = %q", got)
+	}
+	err = chromedp.Do(bctx, chromedp.Navigate(srv.URL+"/systems/"+sys.ID), chromedp.WaitVisible(chromedp.CSS("#impact-current")))
+	if err != nil {
+		t.Fatalf("system page after sign-off: %v", err)
+	}
+
+	// A newer model version goes live: the system page says the
+	// assessment is out of date, and why.
+	newer := &aims.ModelVersion{SystemID: sys.ID, Version: "2.4.0", Digest: strings.Repeat("cd", 32), Status: aims.ModelDeployed}
+	if err := svc.CreateModelVersion(op, newer); err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Do(bctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#impact-out-of-date")))
+	if err != nil {
+		t.Fatalf("out-of-date banner: %v", err)
+	}
+	if got := text("#impact-out-of-date"); !strings.Contains(got, "model version 2.4.0 was deployed after sign-off") {
+		t.Errorf("banner = %q", got)
+	}
+}
