@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aimsproject/aims/internal/ledger"
+
 	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/store/storetest"
 )
@@ -169,11 +171,16 @@ func TestSIGTERMStopsCleanly(t *testing.T) {
 func TestReplicasOnPostgres(t *testing.T) {
 	dbURL := storetest.PostgresURL(t)
 	bin := buildAIMS(t)
-	env := childEnv("AIMS_DATABASE_URL="+dbURL, "AIMS_LOG_LEVEL=info")
-
+	// Replicas share the log key (AIMS_LOG_KEY) and each has its own data
+	// directory, as on separate hosts.
+	key, err := ledger.GenerateMasterKey("replicas.test")
+	if err != nil {
+		t.Fatal(err)
+	}
 	var wg sync.WaitGroup
 	procs := make([]*process, 2)
 	for i := range procs {
+		env := childEnv("AIMS_DATABASE_URL="+dbURL, "AIMS_LOG_LEVEL=info", "AIMS_LOG_KEY="+key, "AIMS_DATA_DIR="+t.TempDir())
 		wg.Go(func() { procs[i] = start(t, bin, env) })
 	}
 	wg.Wait()
@@ -216,6 +223,7 @@ func TestReplicasOnPostgres(t *testing.T) {
 		t.Errorf("the two processes applied %d migrations between them, want %d", migrated, len(files))
 	}
 
+	env := childEnv("AIMS_DATABASE_URL="+dbURL, "AIMS_LOG_KEY="+key, "AIMS_DATA_DIR="+t.TempDir())
 	command(t, bin, env, "a long enough password\n", "user", "create", "--org", "acme", "--email", "admin@acme.test", "--name", "Admin", "--role", "admin")
 	token := lastLine(command(t, bin, env, "", "token", "create", "--email", "admin@acme.test", "--name", "replicas"))
 

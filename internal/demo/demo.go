@@ -153,6 +153,11 @@ func load(ctx context.Context, svc *service.Service) ([]Account, error) {
 	if err := svc.SeedDemoClassification(ctx); err != nil {
 		return nil, fmt.Errorf("demo classifications: %w", err)
 	}
+	// Risk criteria, a register with treatments, and an impact assessment
+	// per system, one of them out of date (issue 4).
+	if err := svc.SeedDemoRisk(ctx); err != nil {
+		return nil, fmt.Errorf("demo risks and impact assessments: %w", err)
+	}
 	creds := make([]store.DemoCredential, len(accounts))
 	for i, a := range accounts {
 		creds[i] = store.DemoCredential{Email: a.Email, Role: a.Role, Password: a.Password}
