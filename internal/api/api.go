@@ -68,6 +68,8 @@ func Register(r chi.Router, svc *service.Service, version string) huma.API {
 	h.registerSoA(api)
 	h.registerClassification(api)
 	h.registerLog(api)
+	h.registerDecisions(api)
+	h.registerAuthorization(api)
 	limits.learn(api)
 	return api
 }
