@@ -99,11 +99,11 @@ func TestDecisionIngestionEndToEnd(t *testing.T) {
 		batch := strings.Join([]string{
 			event(2, "2.0", now, ``),
 			`{"model_version":"2.0","source":"gw-7"`, // line 2: cut short
-			event(3, "9.9", now, ``),                  // unknown model version: stored and flagged
-			event(4, "2.0", now, `,"colour":"red"`),   // line 4: unknown field
-			event(1, "2.0", now, ``),                  // duplicate of the first
-			``,                                        // blank lines are skipped
-			event(5, "2.0", now.Add(-time.Hour), `,"human":{"action":"overridden","by":"operator Ana","at":"` + now.UTC().Format(time.RFC3339) + `","value":38}`),
+			event(3, "9.9", now, ``),                 // unknown model version: stored and flagged
+			event(4, "2.0", now, `,"colour":"red"`),  // line 4: unknown field
+			event(1, "2.0", now, ``),                 // duplicate of the first
+			``,                                       // blank lines are skipped
+			event(5, "2.0", now.Add(-time.Hour), `,"human":{"action":"overridden","by":"operator Ana","at":"`+now.UTC().Format(time.RFC3339)+`","value":38}`),
 			event(5, "2.0", now, ``), // duplicate within the batch
 		}, "\n") + "\n"
 		var res aims.DecisionBatchResult

@@ -26,8 +26,8 @@ type Service struct {
 
 	tlog *logState // the tamper-evident log's key, tile cache and counters
 
-	authz     *authzCache     // authorization answers and token checks, per organization
-	decisions *decisionState  // the group committer of decision events, and its settings
+	authz     *authzCache    // authorization answers and token checks, per organization
+	decisions *decisionState // the group committer of decision events, and its settings
 }
 
 // New returns the service over db.
