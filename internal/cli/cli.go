@@ -176,7 +176,9 @@ func (p *Program) open(c *cobra.Command, migrate bool) (*env, error) {
 			return nil, err
 		}
 	}
-	return &env{cfg: cfg, log: log, db: db, svc: service.New(db, log)}, nil
+	svc := service.New(db, log)
+	svc.SetDecisionMaxSkew(cfg.Duration("decision-max-skew"))
+	return &env{cfg: cfg, log: log, db: db, svc: svc}, nil
 }
 
 func (e *env) Close() { e.db.Close() }
