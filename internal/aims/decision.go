@@ -141,15 +141,14 @@ func (e *DecisionEvent) Validate() error {
 		v.Add("inputs", "at most 1000 inputs")
 	}
 	for tag, val := range e.Inputs {
-		f := "inputs/" + escapePointer(tag)
 		switch {
 		case strings.TrimSpace(tag) == "":
-			v.Add(f, "a tag name must not be empty")
+			v.Add("inputs/"+escapePointer(tag), "a tag name must not be empty")
 		case utf8.RuneCountInString(tag) > 200:
-			v.Add(f, "a tag name is at most 200 characters")
+			v.Add("inputs/"+escapePointer(tag), "a tag name is at most 200 characters")
 		}
 		if !isScalar(val) {
-			v.Add(f, "must be a number, a string, true, false or null")
+			v.Add("inputs/"+escapePointer(tag), "must be a number, a string, true, false or null")
 		}
 	}
 	switch {
@@ -200,9 +199,9 @@ func isScalar(raw json.RawMessage) bool {
 }
 
 // escapePointer escapes a name for a JSON pointer (RFC 6901).
-func escapePointer(s string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(s)
-}
+func escapePointer(s string) string { return pointerEscaper.Replace(s) }
+
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
 
 // Decision is a stored decision event: what the server learned on receipt
 // (its time, the model version it resolved, the flags), where it is in the
@@ -220,6 +219,7 @@ type Decision struct {
 	SkewMS              int64       `json:"skew_ms" doc:"received_at minus source_time, in milliseconds"`
 	ClockSkew           bool        `json:"clock_skew" doc:"The skew is beyond the configured bound (AIMS_DECISION_MAX_SKEW)"`
 	Human               HumanAction `json:"human" enum:"none,approved,overridden"`
+	InputTags           []string    `json:"input_tags" nullable:"false" doc:"The tag names of its inputs (kept when the payload is erased, for lineage)"`
 	LogIndex            uint64      `json:"log_index" doc:"The leaf of the organization's log that seals the event"`
 	PayloadDigest       string      `json:"payload_digest" doc:"sha256:HEX of salt || payload, as sealed in the log"`
 	// Salt and Payload are the event as received and the salt of its

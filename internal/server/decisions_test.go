@@ -186,9 +186,11 @@ func TestDecisionIngestionEndToEnd(t *testing.T) {
 		if st, b := e.doType("gateway", http.MethodPost, path, "application/json", big); st != http.StatusRequestEntityTooLarge {
 			t.Errorf("an event over 64 KiB: %d %s, want 413", st, b)
 		}
-		huge := strings.Repeat(event(52, "2.0", now, "")+"\n", 33<<20/200)
+		huge := strings.Repeat(event(52, "2.0", now, "")+"\n", 40<<20/150)
 		if st, b := e.doType("gateway", http.MethodPost, path, "application/x-ndjson", huge); st != http.StatusRequestEntityTooLarge {
 			t.Errorf("a batch over 32 MiB: %d %.200s, want 413", st, b)
+		} else if !strings.Contains(string(b), "too large") {
+			t.Errorf("a batch over 32 MiB is refused for another reason: %.300s", b)
 		}
 
 		// Erasure: the payload and salt go, the log still verifies, the
@@ -203,7 +205,7 @@ func TestDecisionIngestionEndToEnd(t *testing.T) {
 			t.Errorf("after erasure: %s", b)
 		}
 		_, b = e.do("admin", http.MethodGet, "/api/v1/audit-events?entity_id="+acks[7].ID, "")
-		if !strings.Contains(string(b), `"entity_type":"decision"`) || strings.Contains(string(b), "operator Ana\\\",\\\"at") || strings.Contains(string(b), "MT-301") {
+		if !strings.Contains(string(b), `"entity_type":"decision"`) || strings.Contains(string(b), `"payload":`) || strings.Contains(string(b), `"salt":`) {
 			t.Errorf("the erasure's audit event is missing or holds the payload: %s", b)
 		}
 		rep, err := e.svc.CheckLogs(e.octx, service.LogCheckOptions{})

@@ -21,6 +21,10 @@ import (
 // batch is split into jobs of this size.
 const commitGroupMax = 2000
 
+// commitLinger is how long the committer waits for more events before it
+// commits a group: a little latency for many fewer transactions.
+const commitLinger = time.Millisecond
+
 // decisionState is the service's side of decision events.
 type decisionState struct {
 	mu       sync.Mutex
@@ -121,16 +125,28 @@ func (s *Service) runDecisionCommitter() {
 	d := s.decisions
 	for job := range d.jobs {
 		group, n := []*decisionJob{job}, len(job.items)
+		// Gather what waits, then linger while more keeps arriving: the
+		// callers answered by the last commit are sending their next
+		// events, and one transaction for all of them costs one fsync.
+		linger := time.NewTimer(commitLinger)
 	gather:
 		for n < commitGroupMax {
 			select {
 			case j := <-d.jobs:
 				group = append(group, j)
 				n += len(j.items)
+				continue
 			default:
+			}
+			select {
+			case j := <-d.jobs:
+				group = append(group, j)
+				n += len(j.items)
+			case <-linger.C:
 				break gather
 			}
 		}
+		linger.Stop()
 		d.groupSize.Observe(float64(n))
 		err := s.storeDecisionGroup(group)
 		if err != nil && len(group) > 1 {

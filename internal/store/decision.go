@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -20,6 +21,7 @@ type NewDecision struct {
 	D         *aims.Decision
 	Inputs    map[string]json.RawMessage
 	Duplicate bool
+	tagSet    string
 }
 
 // StoreDecisions stores decision events of the organization in scope and
@@ -29,56 +31,97 @@ type NewDecision struct {
 // marked Duplicate. The log head is locked first, so that replicas on
 // PostgreSQL cannot both store one event.
 func StoreDecisions(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDecision) error {
-	for _, nd := range ds { // a transaction retried starts afresh
-		nd.D.ID, nd.D.LogIndex, nd.Duplicate = "", 0, false
-	}
-	if _, err := AppendLeaves(ctx, tx, scope, nil); err != nil { // locks the head
+	next, err := AppendLeaves(ctx, tx, scope, nil) // locks the head; the next leaf's index
+	if err != nil {
 		return err
 	}
-	if err := findStoredDecisions(ctx, tx, scope, ds); err != nil {
+	// Duplicates are rare: insert as if there were none, and look them up
+	// only when an insert finds one (then start again from a savepoint).
+	if _, err := tx.tx.ExecContext(ctx, `SAVEPOINT store_decisions`); err != nil {
+		return fmt.Errorf("store decisions: %w", mapError(err))
+	}
+	ok, err := storeNewDecisions(ctx, tx, scope, ds, next, false)
+	if err != nil {
 		return err
 	}
+	if !ok {
+		if _, err := tx.tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT store_decisions`); err != nil {
+			return fmt.Errorf("store decisions: %w", mapError(err))
+		}
+		if err := findStoredDecisions(ctx, tx, scope, ds); err != nil {
+			return err
+		}
+		if _, err := storeNewDecisions(ctx, tx, scope, ds, next, true); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.tx.ExecContext(ctx, `RELEASE SAVEPOINT store_decisions`); err != nil {
+		return fmt.Errorf("store decisions: %w", mapError(err))
+	}
+	return nil
+}
+
+// storeNewDecisions stores the events of ds not marked Duplicate (and not
+// repeated within ds), sealing them from leaf index next on. Unless
+// checked (the duplicates were looked up), it stops and reports false when
+// an event turns out to be stored already.
+func storeNewDecisions(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDecision, next uint64, checked bool) (bool, error) {
 	type key struct {
 		system, source string
 		seq            int64
 	}
-	first := map[key]*aims.Decision{}
-	dupOf := map[*NewDecision]*aims.Decision{}
+	first := map[key]*NewDecision{}
 	var fresh []*NewDecision
 	var leaves []Leaf
 	for _, nd := range ds {
+		if !checked {
+			nd.D.ID, nd.D.LogIndex, nd.Duplicate = "", 0, false
+		}
 		if nd.Duplicate {
 			continue
 		}
 		k := key{nd.D.SystemID, nd.D.Source, nd.D.Seq}
 		if f := first[k]; f != nil {
-			nd.D.ID, nd.Duplicate = f.ID, true
-			dupOf[nd] = f
+			nd.Duplicate = true
 			continue
 		}
+		first[k] = nd
 		nd.D.ID = newID()
-		first[k] = nd.D
+		nd.D.LogIndex = next + uint64(len(fresh))
 		entry, err := ledger.EncodeDecision(scope.OrgID(), nd.D)
 		if err != nil {
-			return err
+			return false, err
 		}
 		fresh = append(fresh, nd)
 		leaves = append(leaves, Leaf{Entry: entry, Ref: nd.D.ID})
 	}
+	if err := tx.resolveTagSets(ctx, scope, fresh); err != nil {
+		return false, err
+	}
+	n, err := insertDecisionRows(ctx, tx, scope, fresh)
+	if err != nil {
+		return false, err
+	}
+	if n != len(fresh) {
+		if !checked {
+			return false, nil
+		}
+		return false, fmt.Errorf("store decisions: %d of %d inserted after the duplicates were looked up", n, len(fresh))
+	}
 	idx, err := AppendLeaves(ctx, tx, scope, leaves)
 	if err != nil {
-		return err
+		return false, err
 	}
-	for i, nd := range fresh {
-		nd.D.LogIndex = idx + uint64(i)
+	if len(leaves) > 0 && idx != next {
+		return false, fmt.Errorf("store decisions: the log moved from %d to %d while the head was locked", next, idx)
 	}
-	for nd, f := range dupOf {
-		nd.D.LogIndex = f.LogIndex
+	for _, nd := range ds {
+		if nd.Duplicate && nd.D.ID == "" {
+			f := first[key{nd.D.SystemID, nd.D.Source, nd.D.Seq}]
+			nd.D.ID, nd.D.LogIndex = f.D.ID, f.D.LogIndex
+		}
 	}
-	if err := insertDecisionRows(ctx, tx, scope, fresh); err != nil {
-		return err
-	}
-	return insertDecisionInputs(ctx, tx, scope, fresh)
+	return true, nil
 }
 
 // findStoredDecisions marks the events stored before, with their id and
@@ -152,52 +195,139 @@ func findStoredDecisions(ctx context.Context, tx *Tx, scope aims.Scope, ds []*Ne
 }
 
 const decisionInsertColumns = `id, org_id, system_id, model_version, model_version_id, unknown_model_version, source, seq,
-	decided_at, received_at, skew_ms, clock_skew, human, leaf_index, payload_digest, salt, payload`
+	decided_at, received_at, skew_ms, clock_skew, human, tag_set_id, leaf_index, payload_digest, salt, payload`
 
-func insertDecisionRows(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDecision) error {
-	const cols, per = 17, 100
-	for rest := ds; len(rest) > 0; {
-		n := min(len(rest), per)
-		args := make([]any, 0, n*cols)
-		for _, nd := range rest[:n] {
-			d := nd.D
-			args = append(args, d.ID, scope.OrgID(), d.SystemID, d.ModelVersion, nullString(d.ModelVersionID), d.UnknownModelVersion,
-				d.Source, d.Seq, d.SourceTime, d.ReceivedAt, d.SkewMS, d.ClockSkew, string(d.Human), int64(d.LogIndex),
-				d.PayloadDigest, d.Salt, []byte(d.Payload))
+// insertDecisionRows inserts ds, skipping those stored already, and says
+// how many it inserted.
+func insertDecisionRows(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDecision) (int, error) {
+	const cols = 18
+	args := make([]any, 0, len(ds)*cols)
+	for _, nd := range ds {
+		d := nd.D
+		args = append(args, d.ID, scope.OrgID(), d.SystemID, d.ModelVersion, nullString(d.ModelVersionID), d.UnknownModelVersion,
+			d.Source, d.Seq, d.SourceTime, d.ReceivedAt, d.SkewMS, d.ClockSkew, string(d.Human), nd.tagSet, int64(d.LogIndex),
+			d.PayloadDigest, d.Salt, []byte(d.Payload))
+	}
+	n, err := tx.insertRows(ctx, "decisions", decisionInsertColumns, cols, args, ` ON CONFLICT (org_id, system_id, source, seq) DO NOTHING`)
+	if err != nil {
+		return 0, fmt.Errorf("store decisions: %w", err)
+	}
+	return n, nil
+}
+
+// resolveTagSets gives each decision the id of its set of input tag
+// names, storing a set the organization has not used before. Sets known
+// from committed transactions are kept in memory.
+func (tx *Tx) resolveTagSets(ctx context.Context, scope aims.Scope, ds []*NewDecision) error {
+	local := map[string]string{}
+	for _, nd := range ds {
+		tags := make([]string, 0, len(nd.Inputs))
+		for tag := range nd.Inputs {
+			tags = append(tags, tag)
 		}
-		if _, err := tx.tx.ExecContext(ctx, tx.insertSQL("decisions", decisionInsertColumns, cols, n), args...); err != nil {
-			return fmt.Errorf("store decisions: %w", mapError(err))
+		slices.Sort(tags)
+		nd.D.InputTags = tags
+		key := encodeList(tags)
+		cacheKey := scope.OrgID() + "\x00" + key
+		if id, ok := local[key]; ok {
+			nd.tagSet = id
+			continue
 		}
-		rest = rest[n:]
+		if id, ok := tx.db.tagSets.Load(cacheKey); ok {
+			nd.tagSet = id.(string)
+			local[key] = nd.tagSet
+			continue
+		}
+		var id string
+		err := tx.tx.QueryRowContext(ctx, `SELECT id FROM decision_tag_sets WHERE org_id = $1 AND tags = $2`, scope.OrgID(), key).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			id = newID()
+			if _, err := tx.tx.ExecContext(ctx, `INSERT INTO decision_tag_sets (id, org_id, tags) VALUES ($1, $2, $3)`, id, scope.OrgID(), key); err != nil {
+				return fmt.Errorf("store tag set: %w", mapError(err))
+			}
+			for _, tag := range tags {
+				if _, err := tx.tx.ExecContext(ctx, `INSERT INTO decision_tag_set_tags (org_id, tag, tag_set_id) VALUES ($1, $2, $3)`,
+					scope.OrgID(), tag, id); err != nil {
+					return fmt.Errorf("store tag set: %w", mapError(err))
+				}
+			}
+		} else if err != nil {
+			return fmt.Errorf("find tag set: %w", mapError(err))
+		}
+		local[key], nd.tagSet = id, id
+		tx.AfterCommit(func() { tx.db.tagSets.Store(cacheKey, id) })
 	}
 	return nil
 }
 
-func insertDecisionInputs(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDecision) error {
-	const cols, per = 6, 500
-	args := make([]any, 0, per*cols)
-	flush := func() error {
-		if len(args) == 0 {
-			return nil
-		}
-		_, err := tx.tx.ExecContext(ctx, tx.insertSQL("decision_inputs", "org_id, tag, decided_at, decision_id, system_id, value", cols, len(args)/cols), args...)
-		args = args[:0]
-		if err != nil {
-			return fmt.Errorf("store decision inputs: %w", mapError(err))
-		}
-		return nil
-	}
-	for _, nd := range ds {
-		for tag, v := range nd.Inputs {
-			args = append(args, scope.OrgID(), tag, nd.D.SourceTime, nd.D.ID, nd.D.SystemID, string(v))
-			if len(args) == per*cols {
-				if err := flush(); err != nil {
-					return err
-				}
+// insertChunks are the row counts of the multi-row INSERTs insertRows
+// runs: a few fixed sizes, so that each statement is parsed once per
+// connection and then reused (parsing a statement of hundreds of
+// parameters costs as much as running it).
+var insertChunks = []int{128, 16, 1}
+
+// insertRows inserts rows of cols values (args, row after row) into table,
+// with suffix (an ON CONFLICT clause) after each VALUES list, and says how
+// many rows it inserted.
+func (tx *Tx) insertRows(ctx context.Context, table, columns string, cols int, args []any, suffix string) (int, error) {
+	inserted := 0
+	for len(args) > 0 {
+		rows := len(args) / cols
+		n := 1
+		for _, c := range insertChunks {
+			if rows >= c {
+				n = c
+				break
 			}
 		}
+		query := tx.insertSQL(table, columns, cols, n) + suffix
+		var res sql.Result
+		var err error
+		if stmt := tx.db.prepared(query); stmt != nil {
+			res, err = tx.tx.StmtContext(ctx, stmt).ExecContext(ctx, args[:n*cols]...)
+		} else {
+			res, err = tx.tx.ExecContext(ctx, query, args[:n*cols]...)
+		}
+		if err != nil {
+			return inserted, mapError(err)
+		}
+		k, err := res.RowsAffected()
+		if err != nil {
+			return inserted, err
+		}
+		inserted += int(k)
+		args = args[n*cols:]
 	}
-	return flush()
+	return inserted, nil
+}
+
+// prepared returns the statement query prepared on the writer, kept for
+// the life of the database handle: database/sql reuses it in a transaction
+// on the same connection (SQLite's single writer). A statement not
+// prepared yet is prepared before the next transaction begins (preparing
+// it now would wait for the connection this transaction holds); until
+// then it returns nil and the caller runs the query as text.
+func (db *DB) prepared(query string) *sql.Stmt {
+	s, loaded := db.stmts.LoadOrStore(query, (*sql.Stmt)(nil))
+	if !loaded {
+		db.unprepared.Store(true)
+	}
+	return s.(*sql.Stmt)
+}
+
+// prepareWanted prepares the statements prepared has been asked for.
+func (db *DB) prepareWanted(ctx context.Context) {
+	if !db.unprepared.CompareAndSwap(true, false) {
+		return
+	}
+	db.stmts.Range(func(q, s any) bool {
+		if s.(*sql.Stmt) == nil {
+			if st, err := db.writer.PrepareContext(ctx, q.(string)); err == nil {
+				db.stmts.Store(q, st)
+			}
+		}
+		return true
+	})
 }
 
 // dialectOf says which database a Querier reads.
@@ -215,22 +345,26 @@ func unixTime(sec int64) time.Time { return time.Unix(sec, 0).UTC() }
 
 // decisionColumns are the columns scanDecision reads, in its order.
 const decisionColumns = `id, system_id, model_version, model_version_id, unknown_model_version, source, seq, decided_at, received_at,
-	skew_ms, clock_skew, human, leaf_index, payload_digest, salt, payload, erased_at, erased_by`
+	skew_ms, clock_skew, human, (SELECT tags FROM decision_tag_sets s WHERE s.id = decisions.tag_set_id), leaf_index, payload_digest,
+	salt, payload, erased_at, erased_by`
 
 func scanDecision(sc scanner, extra ...any) (*aims.Decision, error) {
 	var d aims.Decision
 	var mv sql.NullString
-	var human string
+	var human, tags string
 	var idx int64
 	var erased sql.NullTime
 	var payload []byte
 	if err := sc.Scan(append([]any{&d.ID, &d.SystemID, &d.ModelVersion, &mv, &d.UnknownModelVersion, &d.Source, &d.Seq,
-		&d.SourceTime, &d.ReceivedAt, &d.SkewMS, &d.ClockSkew, &human, &idx, &d.PayloadDigest, &d.Salt, &payload,
+		&d.SourceTime, &d.ReceivedAt, &d.SkewMS, &d.ClockSkew, &human, &tags, &idx, &d.PayloadDigest, &d.Salt, &payload,
 		&erased, &d.ErasedBy}, extra...)...); err != nil {
 		return nil, err
 	}
 	d.ModelVersionID = mv.String
 	d.Human = aims.HumanAction(human)
+	if err := decodeList(tags, &d.InputTags); err != nil {
+		return nil, err
+	}
 	d.LogIndex = uint64(idx)
 	d.SourceTime, d.ReceivedAt = d.SourceTime.UTC(), d.ReceivedAt.UTC()
 	d.ErasedAt = scanTime(erased)
@@ -298,8 +432,8 @@ func FindDecisionByID(ctx context.Context, q Querier, scope aims.Scope, systemID
 	return d, nil
 }
 
-// EraseDecisionPayload deletes a decision's payload and salt and clears its
-// input values (the tag names stay, for lineage), recording the erasure.
+// EraseDecisionPayload deletes a decision's payload and salt (with them its
+// input values; the tag names stay, for lineage), recording the erasure.
 // The leaf keeps the salted digest: the log still verifies, and nothing
 // is left to confirm the payload against. The audit event holds neither
 // payload nor salt.
@@ -317,10 +451,6 @@ func EraseDecisionPayload(ctx context.Context, tx *Tx, scope aims.Scope, before 
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return nil, aims.Errorf(aims.KindConflict, "the payload of this decision was erased already")
-	}
-	if _, err := tx.tx.ExecContext(ctx, `UPDATE decision_inputs SET value = NULL WHERE decision_id = $1 AND org_id = $2`,
-		before.ID, scope.OrgID()); err != nil {
-		return nil, fmt.Errorf("erase decision inputs: %w", mapError(err))
 	}
 	redacted := *before
 	redacted.Payload, redacted.Salt = nil, nil
@@ -355,26 +485,6 @@ func DecisionOverrides(ctx context.Context, q Querier, scope aims.Scope, systemI
 		}
 		b.Start = unixTime(n * bucket)
 		out = append(out, b)
-	}
-	return out, rows.Err()
-}
-
-// DecisionInputTags lists, for the lineage of decisions, the tag names of
-// one decision's inputs (kept after an erasure).
-func DecisionInputTags(ctx context.Context, q Querier, scope aims.Scope, decisionID string) ([]string, error) {
-	rows, err := q.queryer().QueryContext(ctx, `SELECT tag FROM decision_inputs WHERE decision_id = $1 AND org_id = $2 ORDER BY tag`,
-		decisionID, scope.OrgID())
-	if err != nil {
-		return nil, fmt.Errorf("decision inputs: %w", mapError(err))
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
 	}
 	return out, rows.Err()
 }

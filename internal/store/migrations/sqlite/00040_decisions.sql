@@ -22,6 +22,7 @@ CREATE TABLE decisions (
     skew_ms               INTEGER NOT NULL,
     clock_skew            BOOLEAN NOT NULL,
     human                 TEXT NOT NULL CHECK (human IN ('none', 'approved', 'overridden')),
+    tag_set_id            TEXT NOT NULL,
     leaf_index            INTEGER NOT NULL,
     payload_digest        TEXT NOT NULL,
     salt                  BLOB,
@@ -34,19 +35,31 @@ CREATE TABLE decisions (
 CREATE UNIQUE INDEX decisions_source_seq ON decisions (org_id, system_id, source, seq);
 CREATE INDEX decisions_time ON decisions (org_id, system_id, decided_at);
 
--- Each event's inputs by tag name, so that decisions join data lineage
--- (tags are named signals, unique per organization, matched by name) by tag
--- and time. Erasing a payload clears the values and keeps the tag names.
-CREATE TABLE decision_inputs (
-    org_id      TEXT NOT NULL,
-    tag         TEXT NOT NULL,
-    decided_at  TIMESTAMP NOT NULL,
-    decision_id TEXT NOT NULL,
-    system_id   TEXT NOT NULL,
-    value       TEXT,
-    PRIMARY KEY (org_id, tag, decided_at, decision_id)
+CREATE INDEX decisions_tags ON decisions (org_id, tag_set_id, decided_at);
+
+-- The tag names of each event's inputs, so that decisions join data lineage
+-- by tag and time (tags are named signals, unique per organization, matched
+-- by name). A gateway sends the same tags event after event, so each
+-- distinct set of tag names is stored once (decision_tag_sets, with one row
+-- per tag in decision_tag_set_tags) and a decision names its set: one index
+-- entry per decision instead of one row per input. The values stay in the
+-- payload (and go with it when it is erased); the tag names stay.
+--   decisions of tag T in [a, b):
+--   SELECT d.* FROM decision_tag_set_tags t JOIN decisions d
+--     ON d.org_id = t.org_id AND d.tag_set_id = t.tag_set_id
+--   WHERE t.org_id = $1 AND t.tag = $2 AND d.decided_at >= $3 AND d.decided_at < $4
+CREATE TABLE decision_tag_sets (
+    id     TEXT PRIMARY KEY,
+    org_id TEXT NOT NULL REFERENCES organizations (id),
+    tags   TEXT NOT NULL,
+    UNIQUE (org_id, tags)
+);
+CREATE TABLE decision_tag_set_tags (
+    org_id     TEXT NOT NULL,
+    tag        TEXT NOT NULL,
+    tag_set_id TEXT NOT NULL REFERENCES decision_tag_sets (id),
+    PRIMARY KEY (org_id, tag, tag_set_id)
 ) WITHOUT ROWID;
-CREATE INDEX decision_inputs_decision ON decision_inputs (decision_id);
 
 -- +goose Down
 -- Forward-only: restore from a backup instead.
