@@ -386,25 +386,38 @@ func (b *decisionBench) fixedRate(t *benchTarget) (p50, p99, p999, rate float64,
 			return 0, 0, 0, 0, err
 		}
 	}
+	// Each of b.clients workers sends every b.clients-th request when it
+	// is due; a worker still waiting for an answer sends late, and the
+	// lateness counts (open loop).
 	total := int(b.duration.Seconds() * float64(b.rate))
 	interval := time.Second / time.Duration(b.rate)
 	lat := make([]float64, total)
-	sem := make(chan struct{}, b.clients)
 	var firstErr atomic.Value
 	var wg sync.WaitGroup
 	start := time.Now()
-	for i := range total {
-		due := start.Add(time.Duration(i) * interval)
-		if d := time.Until(due); d > 0 {
-			time.Sleep(d)
-		}
-		sem <- struct{}{}
+	for w := range b.clients {
 		wg.Go(func() {
-			defer func() { <-sem }()
-			if err := ask(); err != nil {
-				firstErr.CompareAndSwap(nil, err)
+			var prevDone time.Time
+			for i := w; i < total; i += b.clients {
+				due := start.Add(time.Duration(i) * interval)
+				if d := time.Until(due); d > 0 {
+					time.Sleep(d)
+				}
+				// Timed from when it was due if the previous answer
+				// kept this worker past it (aims was slow), else from
+				// when it was sent (a timer that woke late is the
+				// generator's delay, not aims').
+				from := time.Now()
+				if prevDone.After(due) {
+					from = due
+				}
+				if err := ask(); err != nil {
+					firstErr.CompareAndSwap(nil, err)
+					return
+				}
+				prevDone = time.Now()
+				lat[i] = float64(prevDone.Sub(from).Microseconds()) / 1000
 			}
-			lat[i] = float64(time.Since(due).Microseconds()) / 1000
 		})
 	}
 	wg.Wait()
