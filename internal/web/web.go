@@ -77,6 +77,7 @@ func Register(r chi.Router, d Deps) {
 		ui.registerSoA(r)
 		ui.registerClassification(r)
 		ui.registerLog(r)
+		ui.registerOperation(r)
 		r.Get("/account", ui.handle(ui.accountPage))
 		r.Post("/account/password", ui.handle(ui.changePassword))
 	})
