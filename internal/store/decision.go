@@ -36,27 +36,34 @@ func StoreDecisions(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDeci
 		return err
 	}
 	// Duplicates are rare: insert as if there were none, and look them up
-	// only when an insert finds one (then start again from a savepoint).
-	if _, err := tx.tx.ExecContext(ctx, `SAVEPOINT store_decisions`); err != nil {
-		return fmt.Errorf("store decisions: %w", mapError(err))
-	}
+	// only when an insert finds one; then take back what was inserted and
+	// start again (no savepoint: SQLite journals every page a savepoint
+	// touches).
 	ok, err := storeNewDecisions(ctx, tx, scope, ds, next, false)
-	if err != nil {
+	if err != nil || ok {
 		return err
 	}
-	if !ok {
-		if _, err := tx.tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT store_decisions`); err != nil {
+	if err := deleteDecisions(ctx, tx, scope, ds); err != nil {
+		return err
+	}
+	if err := findStoredDecisions(ctx, tx, scope, ds); err != nil {
+		return err
+	}
+	_, err = storeNewDecisions(ctx, tx, scope, ds, next, true)
+	return err
+}
+
+// deleteDecisions takes back the decisions of ds just inserted (those not
+// marked Duplicate), before anything seals them.
+func deleteDecisions(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDecision) error {
+	for _, nd := range ds {
+		if nd.Duplicate || nd.D.ID == "" {
+			continue
+		}
+		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM decisions WHERE org_id = $1 AND id = $2`, scope.OrgID(), nd.D.ID); err != nil {
 			return fmt.Errorf("store decisions: %w", mapError(err))
 		}
-		if err := findStoredDecisions(ctx, tx, scope, ds); err != nil {
-			return err
-		}
-		if _, err := storeNewDecisions(ctx, tx, scope, ds, next, true); err != nil {
-			return err
-		}
-	}
-	if _, err := tx.tx.ExecContext(ctx, `RELEASE SAVEPOINT store_decisions`); err != nil {
-		return fmt.Errorf("store decisions: %w", mapError(err))
+		nd.D.ID = ""
 	}
 	return nil
 }
