@@ -23,7 +23,7 @@ const commitGroupMax = 2000
 
 // commitLinger is how long the committer waits for more events before it
 // commits a group: a little latency for many fewer transactions.
-const commitLinger = time.Millisecond
+const commitLinger = 2 * time.Millisecond
 
 // decisionState is the service's side of decision events.
 type decisionState struct {
