@@ -104,7 +104,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 // so that an acknowledged write survives a crash, a busy timeout, foreign
 // keys, BEGIN IMMEDIATE so that read-then-write transactions do not fail
 // with SQLITE_BUSY, and times stored in a form SQLite's date functions read.
-const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=cache_size(-65536)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate&_time_format=sqlite"
+const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate&_time_format=sqlite"
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + sqlitePragmas
