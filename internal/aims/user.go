@@ -135,6 +135,8 @@ type Token struct {
 	// Scopes limit the token (e.g. "log:read"); none means the member's
 	// full role.
 	Scopes []string `json:"scopes,omitempty"`
+	// Systems limit a gateway's token to these AI systems; none means any.
+	Systems []string `json:"systems,omitempty"`
 }
 
 // AuditLabel names the token in the audit trail.
@@ -151,6 +153,9 @@ type NewToken struct {
 	Name      string     `json:"name"`
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 	Scopes    []string   `json:"scopes,omitempty"`
+	// Systems limit the token to these AI systems: only with the scopes
+	// decisions:write and authorization:read (an edge gateway's token).
+	Systems []string `json:"systems,omitempty"`
 }
 
 // TokenFilter selects tokens.

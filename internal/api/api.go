@@ -70,6 +70,8 @@ func Register(r chi.Router, svc *service.Service, version string) huma.API {
 	h.registerLog(api)
 	h.registerRisks(api)
 	h.registerImpact(api)
+	h.registerDecisions(api)
+	h.registerAuthorization(api)
 	limits.learn(api)
 	return api
 }

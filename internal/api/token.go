@@ -22,7 +22,8 @@ type TokenInput struct {
 	Name      string     `json:"name" maxLength:"100" doc:"What the token is for, e.g. 'CI pipeline'"`
 	UserID    string     `json:"user_id,omitempty" doc:"The member the token acts as (with their role); defaults to the caller"`
 	ExpiresAt *time.Time `json:"expires_at,omitempty" doc:"When the token stops working; never when empty"`
-	Scopes    []string   `json:"scopes,omitempty" doc:"Limits the token to what these scopes grant (e.g. log:read: read the tamper-evident log and nothing else); empty means the member's full role"`
+	Scopes    []string   `json:"scopes,omitempty" doc:"Limits the token to what these scopes grant (e.g. log:read: read the tamper-evident log and nothing else; decisions:write and authorization:read: an edge gateway's); empty means the member's full role"`
+	Systems   []string   `json:"systems,omitempty" doc:"Limits the token to these AI systems (ids); only with the scopes decisions:write and authorization:read"`
 }
 
 // NewTokenOutput carries the secret, shown this once.
@@ -48,7 +49,7 @@ func (h *Handlers) registerTokens(api huma.API) {
 	create := operation(http.MethodPost, "/tokens", "create-token", tag, "Create an API token", authz.ManageTokens)
 	create.DefaultStatus = http.StatusCreated
 	huma.Register(api, create, func(ctx context.Context, in *tokenCreate) (*Body[NewTokenOutput], error) {
-		secret, t, err := h.svc.CreateToken(ctx, aims.NewToken{UserID: in.Body.UserID, Name: in.Body.Name, ExpiresAt: in.Body.ExpiresAt, Scopes: in.Body.Scopes})
+		secret, t, err := h.svc.CreateToken(ctx, aims.NewToken{UserID: in.Body.UserID, Name: in.Body.Name, ExpiresAt: in.Body.ExpiresAt, Scopes: in.Body.Scopes, Systems: in.Body.Systems})
 		if err != nil {
 			return nil, fail(ctx, err)
 		}

@@ -41,29 +41,51 @@ const (
 	// tiles, entries and proofs (entries name who changed which record
 	// when, and hold digests, not the records).
 	ReadLog Permission = "read_log"
+	// RecordDecisions posts decision events of AI systems (an edge
+	// gateway's work; A.6.2.8).
+	RecordDecisions Permission = "record_decisions"
+	// ReadAuthorization asks whether an AI system and a model version may
+	// act now.
+	ReadAuthorization Permission = "read_authorization"
+	// Suspend stops and resumes any AI system or model version (A.9.2); a
+	// system's owner may also stop their own.
+	Suspend Permission = "suspend"
+	// Erase erases the payload of a decision event on request (personal
+	// data), leaving its sealed digest in the log.
+	Erase Permission = "erase"
 )
 
 // Permissions lists every permission, for the role matrix page.
 func Permissions() []Permission {
-	return []Permission{Read, Export, Edit, EditOwned, Approve, ReadAudit, ManageUsers, ManageTokens, ManageSettings, ReadLog}
+	return []Permission{Read, Export, Edit, EditOwned, Approve, ReadAudit, ManageUsers, ManageTokens, ManageSettings, ReadLog,
+		RecordDecisions, ReadAuthorization, Suspend, Erase}
 }
 
 // rolePermissions is the role table. An auditor reads and exports but
 // writes nothing; a system owner edits only what they own.
 var rolePermissions = map[aims.Role][]Permission{
-	aims.RoleAdmin:       {Read, Export, Edit, EditOwned, Approve, ReadAudit, ManageUsers, ManageTokens, ManageSettings, ReadLog},
-	aims.RoleAIMSManager: {Read, Export, Edit, EditOwned, Approve, ReadAudit, ReadLog},
-	aims.RoleSystemOwner: {Read, Export, EditOwned, ReadLog},
-	aims.RoleContributor: {Read, Export, Edit, ReadLog},
-	aims.RoleAuditor:     {Read, Export, ReadAudit, ReadLog},
-	aims.RoleViewer:      {Read, ReadLog},
+	aims.RoleAdmin: {Read, Export, Edit, EditOwned, Approve, ReadAudit, ManageUsers, ManageTokens, ManageSettings, ReadLog,
+		RecordDecisions, ReadAuthorization, Suspend, Erase},
+	aims.RoleAIMSManager: {Read, Export, Edit, EditOwned, Approve, ReadAudit, ReadLog, RecordDecisions, ReadAuthorization, Suspend},
+	aims.RoleSystemOwner: {Read, Export, EditOwned, ReadLog, RecordDecisions, ReadAuthorization},
+	aims.RoleContributor: {Read, Export, Edit, ReadLog, RecordDecisions, ReadAuthorization},
+	aims.RoleAuditor:     {Read, Export, ReadAudit, ReadLog, ReadAuthorization},
+	aims.RoleViewer:      {Read, ReadLog, ReadAuthorization},
 }
 
 // scopePermissions is the scope table: a token with scopes may do only
 // what one of its scopes grants, and never more than its member's role.
 // Capabilities that give tokens narrower powers add their scopes here.
 var scopePermissions = map[string][]Permission{
-	aims.ScopeLogRead: {ReadLog},
+	aims.ScopeLogRead:           {ReadLog},
+	aims.ScopeDecisionsWrite:    {RecordDecisions},
+	aims.ScopeAuthorizationRead: {ReadAuthorization},
+}
+
+// SystemScoped reports whether scope s may be limited to named AI systems:
+// the scopes of an edge gateway, whose every operation names one system.
+func SystemScoped(s string) bool {
+	return s == aims.ScopeDecisionsWrite || s == aims.ScopeAuthorizationRead
 }
 
 // KnownScope reports whether s is a scope a token may be given.
@@ -106,6 +128,14 @@ type Principal struct {
 	Kind aims.ActorKind
 	// Scopes, when not empty, limit an API token to what they grant.
 	Scopes []string
+	// Systems, when not empty, limit an API token to these AI systems.
+	Systems []string
+}
+
+// SystemAllowed reports whether the principal may act on the AI system id:
+// always, unless its token is limited to other systems.
+func (p *Principal) SystemAllowed(id string) bool {
+	return len(p.Systems) == 0 || slices.Contains(p.Systems, id)
 }
 
 // Can reports whether the principal holds permission perm: its role has
@@ -196,6 +226,38 @@ func AuthorizeSystemEdit(ctx context.Context, ownerID, what string) (aims.Scope,
 	}
 	if pr.Can(EditOwned) {
 		return aims.Scope{}, pr, aims.Errorf(aims.KindForbidden, "only the system's owner, a contributor or an AIMS manager may %s", what)
+	}
+	return aims.Scope{}, pr, pr.refusal(what)
+}
+
+// AuthorizeSystem checks that the caller holds p and may act on the AI
+// system systemID (a gateway's token may be limited to some systems).
+func AuthorizeSystem(ctx context.Context, p Permission, systemID, what string) (aims.Scope, *Principal, error) {
+	scope, pr, err := Authorize(ctx, p, what)
+	if err != nil {
+		return scope, pr, err
+	}
+	if !pr.SystemAllowed(systemID) {
+		return aims.Scope{}, pr, aims.Errorf(aims.KindForbidden, "this API token is limited to other AI systems: it may not %s", what)
+	}
+	return scope, pr, nil
+}
+
+// AuthorizeSuspend checks that the caller may stop or resume an AI system
+// owned by ownerID (or one of its model versions): with Suspend (an AIMS
+// manager or an admin), or as the system's owner with a role that edits
+// systems (ISO/IEC 42001 A.3.2: the owner has the authority to stop it).
+func AuthorizeSuspend(ctx context.Context, ownerID, what string) (aims.Scope, *Principal, error) {
+	pr := PrincipalFrom(ctx)
+	if pr == nil {
+		return Authorize(ctx, Suspend, what)
+	}
+	owner := ownerID != "" && ownerID == pr.UserID && (pr.Can(EditOwned) || pr.Can(Edit))
+	if pr.Can(Suspend) || owner {
+		return aims.NewTenantScope(pr.OrgID, pr.Actor()), pr, nil
+	}
+	if pr.Can(EditOwned) || pr.Can(Edit) {
+		return aims.Scope{}, pr, aims.Errorf(aims.KindForbidden, "only the system's owner, an AIMS manager or an admin may %s", what)
 	}
 	return aims.Scope{}, pr, pr.refusal(what)
 }

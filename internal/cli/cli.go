@@ -141,6 +141,7 @@ func (p *Program) rootCommand() *cobra.Command {
 	root.AddCommand(p.serveCommand(), p.migrateCommand(), p.userCommand(), p.tokenCommand(),
 		p.importCommand(), p.exportCommand(), p.configCommand(), p.versionCommand(), p.logCommand(), p.benchCommand())
 	root.AddCommand(p.catalogCommand(), p.soaCommand())
+	root.AddCommand(p.decisionsCommand())
 	return root
 }
 
@@ -176,7 +177,9 @@ func (p *Program) open(c *cobra.Command, migrate bool) (*env, error) {
 			return nil, err
 		}
 	}
-	return &env{cfg: cfg, log: log, db: db, svc: service.New(db, log)}, nil
+	svc := service.New(db, log)
+	svc.SetDecisionMaxSkew(cfg.Duration("decision-max-skew"))
+	return &env{cfg: cfg, log: log, db: db, svc: svc}, nil
 }
 
 func (e *env) Close() { e.db.Close() }

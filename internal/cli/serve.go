@@ -10,6 +10,7 @@ import (
 
 	"github.com/aimsproject/aims/internal/config"
 	"github.com/aimsproject/aims/internal/demo"
+	"github.com/aimsproject/aims/internal/mqtt"
 	"github.com/aimsproject/aims/internal/server"
 )
 
@@ -58,6 +59,15 @@ func (p *Program) serve(c *cobra.Command, _ []string) error {
 	e.svc.SetLogKey(logKey)
 	if err := e.svc.SealEarlierEvents(ctx); err != nil {
 		return fmt.Errorf("seal earlier audit events: %w", err)
+	}
+
+	// Decision events from an MQTT broker, and suspensions out to it.
+	if u := e.cfg.Get("mqtt-url"); u != "" {
+		bridge, err := mqtt.Start(ctx, u, e.svc, log, mqtt.Options{})
+		if err != nil {
+			return err
+		}
+		defer bridge.Wait()
 	}
 
 	ln, err := net.Listen("tcp", e.cfg.Get("listen"))

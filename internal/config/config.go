@@ -40,6 +40,8 @@ var Options = []Option{
 	{Name: "org", Env: "AIMS_ORG", Usage: "organization slug a command acts on (default: the only one)"},
 	{Name: "log-key", Env: "AIMS_LOG_KEY", Secret: true, Check: checkLogKey,
 		Usage: "signing key of the tamper-evident log, a signed-note signer key made by 'aims log keygen'; empty means the key file in --data-dir (created on first start). Give every replica on PostgreSQL the same one"},
+	{Name: "decision-max-skew", Env: "AIMS_DECISION_MAX_SKEW", Default: "1m", Check: checkDuration,
+		Usage: "clock skew between a decision event's source time and its receipt beyond which the event is flagged (it is stored all the same)"},
 	{Name: "log-level", Env: "AIMS_LOG_LEVEL", Default: "info", Check: checkLogLevel, Usage: "debug, info, warn or error"},
 	{Name: "log-format", Env: "AIMS_LOG_FORMAT", Default: "json", Check: oneOf("json", "text"), Usage: "json (structured) or text"},
 	{Name: "listen", Env: "AIMS_LISTEN", Default: "127.0.0.1:8080", Serve: true, Check: checkListen, Usage: "address the HTTP server listens on"},
@@ -48,6 +50,8 @@ var Options = []Option{
 	{Name: "tls-cert", Env: "AIMS_TLS_CERT", Serve: true, Usage: "PEM certificate file: serve HTTPS directly (with --tls-key)"},
 	{Name: "tls-key", Env: "AIMS_TLS_KEY", Serve: true, Secret: true, Usage: "PEM private key file for --tls-cert"},
 	{Name: "session-lifetime", Env: "AIMS_SESSION_LIFETIME", Default: "12h", Serve: true, Check: checkDuration, Usage: "how long a web sign-in lasts"},
+	{Name: "mqtt-url", Env: "AIMS_MQTT_URL", Serve: true, Secret: true, Check: checkMQTTURL,
+		Usage: "MQTT broker to ingest decision events from (mqtt://[user:password@]host:1883, or mqtts://; ?client_id=NAME): subscribes to aims/{org}/{system}/decisions and publishes suspensions, retained, on aims/{org}/{system}/authorization"},
 	{Name: "demo", Env: "AIMS_DEMO", Default: "false", Serve: true, Check: checkBool, Usage: "load the demo organization when the database is empty, and print its accounts"},
 }
 
@@ -151,7 +155,7 @@ func (v Values) Dump() []string {
 // Redact hides a secret; a database URL keeps its host and database so that
 // an operator can still see where data goes.
 func Redact(name, val string) string {
-	if name == "database-url" {
+	if name == "database-url" || name == "mqtt-url" {
 		if u, err := url.Parse(val); err == nil {
 			if _, has := u.User.Password(); has {
 				u.User = url.UserPassword(u.User.Username(), "REDACTED")
@@ -168,6 +172,14 @@ func checkDatabaseURL(s string) error {
 	}
 	_, err := url.Parse(s)
 	return err
+}
+
+func checkMQTTURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "mqtt" && u.Scheme != "mqtts" && u.Scheme != "tcp") || u.Host == "" {
+		return fmt.Errorf("%q is not an mqtt:// or mqtts:// URL (e.g. mqtt://127.0.0.1:1883)", s)
+	}
+	return nil
 }
 
 func checkLogKey(s string) error {

@@ -158,6 +158,11 @@ func load(ctx context.Context, svc *service.Service) ([]Account, error) {
 	if err := svc.SeedDemoRisk(ctx); err != nil {
 		return nil, fmt.Errorf("demo risks and impact assessments: %w", err)
 	}
+	// Four weeks of the optimizer's decisions with overrides, and a
+	// suspension and resume in its history (issue 6).
+	if err := svc.SeedDemoDecisions(ctx); err != nil {
+		return nil, fmt.Errorf("demo decisions: %w", err)
+	}
 	creds := make([]store.DemoCredential, len(accounts))
 	for i, a := range accounts {
 		creds[i] = store.DemoCredential{Email: a.Email, Role: a.Role, Password: a.Password}

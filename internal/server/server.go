@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -49,7 +50,7 @@ func New(cfg Config, svc *service.Service, log *slog.Logger) *Server {
 	if cfg.SessionLifetime == 0 {
 		cfg.SessionLifetime = 12 * time.Hour
 	}
-	s := &Server{cfg: cfg, svc: svc, log: log, setup: web.NewSetup(), metrics: newMetrics(svc.DB(), svc.LogCollectors()...)}
+	s := &Server{cfg: cfg, svc: svc, log: log, setup: web.NewSetup(), metrics: newMetrics(svc.DB(), slices.Concat(svc.LogCollectors(), svc.DecisionCollectors())...)}
 	s.sessions = scs.New()
 	s.sessions.Store = svc.DB().Sessions()
 	s.sessions.Lifetime = cfg.SessionLifetime
@@ -121,6 +122,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	// grows, and check recent leaves against the stored records.
 	go s.svc.RunLogSigner(ctx)
 	go s.svc.RunLogChecker(ctx)
+	// Suspensions made through other replicas reach this one's answers.
+	go s.svc.RunAuthzWatcher(ctx)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -101,19 +101,33 @@ const tokenTouchEvery = time.Minute
 // unauthenticated error for an unknown, revoked or expired one.
 func (s *Service) AuthenticateToken(ctx context.Context, secret string) (*authz.Principal, error) {
 	bad := &aims.Error{Kind: aims.KindUnauthenticated, Message: "the API token is not valid: it may be revoked or expired"}
-	o, err := store.FindTokenByHash(ctx, s.db, hashToken(secret))
+	hash := hashToken(secret)
+	now := s.db.Now()
+	if p := s.cachedPrincipal(ctx, hash, now); p != nil {
+		s.touchToken(ctx, p.TokenID)
+		return p, nil
+	}
+	o, err := store.FindTokenByHash(ctx, s.db, hash)
 	if aims.IsKind(err, aims.KindNotFound) {
 		return nil, bad
 	}
 	if err != nil {
 		return nil, err
 	}
-	if !o.Token.Active(s.db.Now()) || o.Disabled {
+	if !o.Token.Active(now) || o.Disabled {
 		return nil, bad
 	}
 	s.touchToken(ctx, o.Token.ID)
-	return &authz.Principal{UserID: o.User.ID, Email: o.User.Email, Name: o.User.Name, OrgID: o.OrgID, OrgSlug: o.OrgSlug, OrgName: o.OrgName,
-		Role: o.Role, TokenID: o.Token.ID, TokenName: o.Token.Name, Scopes: o.Token.Scopes}, nil
+	p := &authz.Principal{UserID: o.User.ID, Email: o.User.Email, Name: o.User.Name, OrgID: o.OrgID, OrgSlug: o.OrgSlug, OrgName: o.OrgName,
+		Role: o.Role, TokenID: o.Token.ID, TokenName: o.Token.Name, Scopes: o.Token.Scopes, Systems: o.Token.Systems}
+	// Kept until a change to tokens or memberships of the organization
+	// (authzCache), a minute, or the token's expiry, whichever comes first.
+	until := now.Add(tokenCacheFor)
+	if o.Token.ExpiresAt != nil && o.Token.ExpiresAt.Before(until) {
+		until = *o.Token.ExpiresAt
+	}
+	s.keepPrincipal(hash, p, until)
+	return p, nil
 }
 
 func (s *Service) touchToken(ctx context.Context, id string) {
@@ -309,14 +323,33 @@ func (s *Service) CreateToken(ctx context.Context, in aims.NewToken) (string, *a
 	for i, sc := range in.Scopes {
 		if !authz.KnownScope(sc) {
 			v.Add("scopes/"+itoa(i), "is not a known scope (known: %s)", strings.Join(authz.Scopes(), ", "))
+		} else if len(in.Systems) > 0 && !authz.SystemScoped(sc) {
+			v.Add("scopes/"+itoa(i), "a token limited to AI systems may only have the scopes %s and %s", aims.ScopeDecisionsWrite, aims.ScopeAuthorizationRead)
 		}
+	}
+	if len(in.Systems) > 0 && len(in.Scopes) == 0 {
+		v.Add("systems", "a token limited to AI systems needs the scopes it may use there (%s, %s)", aims.ScopeDecisionsWrite, aims.ScopeAuthorizationRead)
+	}
+	if len(in.Systems) > 100 {
+		v.Add("systems", "at most 100 AI systems")
 	}
 	if err := v.Err(); err != nil {
 		return "", nil, err
 	}
 	secret, hash := newTokenSecret()
-	t := &aims.Token{UserID: in.UserID, Name: in.Name, Prefix: secret[:len(tokenPrefix)+6], ExpiresAt: in.ExpiresAt, Scopes: slices.Compact(slices.Sorted(slices.Values(in.Scopes)))}
+	t := &aims.Token{UserID: in.UserID, Name: in.Name, Prefix: secret[:len(tokenPrefix)+6], ExpiresAt: in.ExpiresAt,
+		Scopes: slices.Compact(slices.Sorted(slices.Values(in.Scopes))), Systems: slices.Compact(slices.Sorted(slices.Values(in.Systems)))}
 	err = s.transact(ctx, func(tx *store.Tx) error {
+		for i, id := range in.Systems {
+			if _, err := store.FindSystemByID(ctx, tx, scope, id); aims.IsKind(err, aims.KindNotFound) {
+				v.Add("systems/"+itoa(i), "no such AI system")
+			} else if err != nil {
+				return err
+			}
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
 		m, err := store.FindMemberByID(ctx, tx, scope, in.UserID)
 		if aims.IsKind(err, aims.KindNotFound) {
 			return &aims.Error{Kind: aims.KindInvalid, Message: "no such member", Fields: []aims.FieldError{{Field: "user_id", Detail: "is not a member of this organization"}}}

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aimsproject/aims/internal/authz"
 	"github.com/aimsproject/aims/internal/store"
 )
 
@@ -24,6 +25,9 @@ type Service struct {
 	lastTouch map[string]time.Time
 
 	tlog *logState // the tamper-evident log's key, tile cache and counters
+
+	authz     *authzCache    // authorization answers and token checks, per organization
+	decisions *decisionState // the group committer of decision events, and its settings
 }
 
 // New returns the service over db.
@@ -38,13 +42,23 @@ func New(db *store.DB, log *slog.Logger) *Service {
 		hashSem:   make(chan struct{}, 2), // argon2id takes 19 MiB an attempt: at most two at once
 		lastTouch: map[string]time.Time{},
 		tlog:      newLogState(),
+		authz:     newAuthzCache(),
+		decisions: newDecisionState(),
 	}
 }
 
 // DB returns the database, for the health check and the CLI.
 func (s *Service) DB() *store.DB { return s.db }
 
-// transact runs fn in one transaction.
+// transact runs fn in one transaction. Once it commits, this process's
+// cached authorization state of the caller's organization is dropped: a
+// write may have changed a system's stage, a model version, a suspension
+// or a token (other replicas learn of it from the database within
+// authzPollEvery).
 func (s *Service) transact(ctx context.Context, fn func(tx *store.Tx) error) error {
-	return s.db.Transact(ctx, fn)
+	err := s.db.Transact(ctx, fn)
+	if p := authz.PrincipalFrom(ctx); err == nil && p != nil {
+		s.authz.invalidate(p.OrgID)
+	}
+	return err
 }

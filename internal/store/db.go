@@ -18,6 +18,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -48,7 +50,10 @@ type DB struct {
 	now     func() time.Time
 	// unsealed skips the tamper-evident log; only `aims bench log` sets
 	// it, to measure what sealing costs.
-	unsealed bool
+	unsealed   bool
+	stmts      sync.Map    // SQL text -> *sql.Stmt prepared on the writer (nil: wanted)
+	unprepared atomic.Bool // some statement in stmts waits to be prepared
+	tagSets    sync.Map    // "org\x00tags" -> decision tag set id, once committed
 }
 
 // Options says where the data lives.
@@ -162,6 +167,12 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes every connection.
 func (db *DB) Close() error {
+	db.stmts.Range(func(_, s any) bool {
+		if st := s.(*sql.Stmt); st != nil {
+			st.Close()
+		}
+		return true
+	})
 	err := db.writer.Close()
 	if db.reader != db.writer {
 		err = errors.Join(err, db.reader.Close())
@@ -239,6 +250,7 @@ func (db *DB) Transact(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 func (db *DB) transactOnce(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	db.prepareWanted(ctx)
 	stx, err := db.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", mapError(err))

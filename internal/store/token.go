@@ -26,9 +26,9 @@ func CreateToken(ctx context.Context, tx *Tx, scope aims.Scope, t *aims.Token, h
 	t.ID = newID()
 	t.CreatedAt = tx.now
 	_, err := tx.tx.ExecContext(ctx, `
-		INSERT INTO api_tokens (id, org_id, user_id, name, prefix, hash, created_at, expires_at, scopes)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		t.ID, scope.OrgID(), t.UserID, t.Name, t.Prefix, hash, t.CreatedAt, optTime(t.ExpiresAt), strings.Join(t.Scopes, " "))
+		INSERT INTO api_tokens (id, org_id, user_id, name, prefix, hash, created_at, expires_at, scopes, systems)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		t.ID, scope.OrgID(), t.UserID, t.Name, t.Prefix, hash, t.CreatedAt, optTime(t.ExpiresAt), strings.Join(t.Scopes, " "), strings.Join(t.Systems, " "))
 	if err != nil {
 		return fmt.Errorf("create token: %w", mapError(err))
 	}
@@ -40,16 +40,16 @@ func CreateToken(ctx context.Context, tx *Tx, scope aims.Scope, t *aims.Token, h
 func FindTokenByHash(ctx context.Context, q Querier, hash string) (*TokenOwner, error) {
 	var o TokenOwner
 	var last, exp, rev, ulast sql.NullTime
-	var role, scopes string
+	var role, scopes, systems string
 	err := q.queryer().QueryRowContext(ctx, `
-		SELECT t.id, t.user_id, t.name, t.prefix, t.created_at, t.last_used_at, t.expires_at, t.revoked_at, t.scopes,
+		SELECT t.id, t.user_id, t.name, t.prefix, t.created_at, t.last_used_at, t.expires_at, t.revoked_at, t.scopes, t.systems,
 			o.id, o.slug, o.name, u.id, u.email, u.name, u.created_at, u.last_login_at, m.role, m.disabled
 		FROM api_tokens t
 		JOIN organizations o ON o.id = t.org_id
 		JOIN users u ON u.id = t.user_id
 		JOIN memberships m ON m.org_id = t.org_id AND m.user_id = t.user_id
 		WHERE t.hash = $1`, hash).Scan(
-		&o.Token.ID, &o.Token.UserID, &o.Token.Name, &o.Token.Prefix, &o.Token.CreatedAt, &last, &exp, &rev, &scopes,
+		&o.Token.ID, &o.Token.UserID, &o.Token.Name, &o.Token.Prefix, &o.Token.CreatedAt, &last, &exp, &rev, &scopes, &systems,
 		&o.OrgID, &o.OrgSlug, &o.OrgName, &o.User.ID, &o.User.Email, &o.User.Name, &o.User.CreatedAt, &ulast, &role, &o.Disabled)
 	if err != nil {
 		return nil, notFound(err, "token")
@@ -60,6 +60,7 @@ func FindTokenByHash(ctx context.Context, q Querier, hash string) (*TokenOwner, 
 	o.User.LastLogin = scanTime(ulast)
 	o.Role = aims.Role(role)
 	o.Token.Scopes = strings.Fields(scopes)
+	o.Token.Systems = strings.Fields(systems)
 	return &o, nil
 }
 
@@ -73,16 +74,17 @@ func TouchToken(ctx context.Context, tx *Tx, id string) error {
 	return nil
 }
 
-const tokenColumns = `t.id, t.user_id, u.email, t.name, t.prefix, t.created_at, t.last_used_at, t.expires_at, t.revoked_at, t.scopes`
+const tokenColumns = `t.id, t.user_id, u.email, t.name, t.prefix, t.created_at, t.last_used_at, t.expires_at, t.revoked_at, t.scopes, t.systems`
 
 func scanToken(sc interface{ Scan(...any) error }, extra ...any) (*aims.Token, error) {
 	var t aims.Token
 	var last, exp, rev sql.NullTime
-	var scopes string
-	if err := sc.Scan(append([]any{&t.ID, &t.UserID, &t.UserEmail, &t.Name, &t.Prefix, &t.CreatedAt, &last, &exp, &rev, &scopes}, extra...)...); err != nil {
+	var scopes, systems string
+	if err := sc.Scan(append([]any{&t.ID, &t.UserID, &t.UserEmail, &t.Name, &t.Prefix, &t.CreatedAt, &last, &exp, &rev, &scopes, &systems}, extra...)...); err != nil {
 		return nil, err
 	}
 	t.Scopes = strings.Fields(scopes)
+	t.Systems = strings.Fields(systems)
 	t.CreatedAt = t.CreatedAt.UTC()
 	t.LastUsedAt, t.ExpiresAt, t.RevokedAt = scanTime(last), scanTime(exp), scanTime(rev)
 	return &t, nil

@@ -16,9 +16,18 @@ type systemView struct {
 	Total    int // model versions, over all pages
 	EUAIAct  classificationView
 	Impact   *aims.ImpactSummary
+	// Operation is the operator view: authorization, stop authority,
+	// recent decisions, override rate and lineage.
+	Operation operationView
 }
 
 func (ui *UI) systemDetail(w http.ResponseWriter, r *http.Request) error {
+	return ui.systemPageWith(w, r, http.StatusOK, nil)
+}
+
+// systemPageWith draws the system page with status; edit adjusts the
+// operator panel (a stop refused shows its message next to the reason).
+func (ui *UI) systemPageWith(w http.ResponseWriter, r *http.Request, status int, edit func(*operationView)) error {
 	ctx := r.Context()
 	s, err := ui.Svc.FindSystemByID(ctx, chi.URLParam(r, "id"))
 	if err != nil {
@@ -35,7 +44,13 @@ func (ui *UI) systemDetail(w http.ResponseWriter, r *http.Request) error {
 	if v.Impact, err = ui.Svc.ImpactSummary(ctx, s.ID); err != nil {
 		return err
 	}
-	return render(w, r, http.StatusOK, SystemPage(ui.page(r, s.Name, "systems"), v))
+	if v.Operation, err = ui.operationPanel(r, s, versions); err != nil {
+		return err
+	}
+	if edit != nil {
+		edit(&v.Operation)
+	}
+	return render(w, r, status, SystemPage(ui.page(r, s.Name, "systems"), v))
 }
 
 func (ui *UI) systemDeleteConfirm(w http.ResponseWriter, r *http.Request) error {

@@ -78,6 +78,7 @@ func Register(r chi.Router, d Deps) {
 		ui.registerClassification(r)
 		ui.registerLog(r)
 		ui.registerRisks(r)
+		ui.registerOperation(r)
 		r.Get("/account", ui.handle(ui.accountPage))
 		r.Post("/account/password", ui.handle(ui.changePassword))
 	})

@@ -1,0 +1,187 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"mime"
+	"net/http"
+	"reflect"
+	"time"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/authz"
+	"github.com/aimsproject/aims/internal/service"
+)
+
+// Decision events: what an AI system did (A.6.2.8; EU AI Act Art. 12).
+// One event is a JSON body; a batch is NDJSON, one event per line. Both go
+// to the same path, told apart by Content-Type; jsonGate checks the JSON
+// one and lets NDJSON through to the handler.
+
+// MaxDecisionBody is the largest NDJSON batch accepted.
+const MaxDecisionBody = 32 << 20
+
+type decisionPost struct {
+	IDParam
+	ContentType string `header:"Content-Type" hidden:"true"`
+	RawBody     []byte `contentType:"application/json"`
+}
+
+type decisionPostOutput struct {
+	Status int
+	Body   any
+}
+
+type decisionList struct {
+	IDParam
+	PageParams
+	DecisionFilterParams
+}
+
+// DecisionFilterParams are the filters of the decision list and export.
+type DecisionFilterParams struct {
+	Since        string `query:"since" format:"date-time" doc:"Decisions made (source_time) at or after this time (RFC 3339)"`
+	Until        string `query:"until" format:"date-time" doc:"Decisions made before this time (RFC 3339)"`
+	ModelVersion string `query:"model_version" doc:"The model version as events name it (label or digest), or its id"`
+	Source       string `query:"source" doc:"The gateway or service that sent them"`
+	Human        string `query:"human" enum:"none,approved,overridden" doc:"What a person did: overridden lists the overrides"`
+}
+
+func (p DecisionFilterParams) filter() aims.DecisionFilter {
+	return aims.DecisionFilter{Since: parseTimeParam(p.Since), Until: parseTimeParam(p.Until), ModelVersion: p.ModelVersion,
+		Source: p.Source, Human: aims.HumanAction(p.Human)}
+}
+
+// DecisionParams name one decision of one system.
+type DecisionParams struct {
+	ID         string `path:"id" doc:"The AI system's id"`
+	DecisionID string `path:"decision_id" doc:"The decision's id"`
+}
+
+type erasure struct {
+	DecisionParams
+	Body struct {
+		Reason string `json:"reason" doc:"Why (e.g. the data subject's request and its reference)"`
+	}
+}
+
+func (h *Handlers) registerDecisions(api huma.API) {
+	const tag = "Decisions"
+	post := operation(http.MethodPost, "/systems/{id}/decisions", "record-decisions", tag,
+		"Record decision events of an AI system (one JSON event, or NDJSON)", authz.RecordDecisions)
+	post.Description += " Send one event as `application/json`: the answer (201) gives its id and log index once it is durable " +
+		"(sealed as a leaf of the organization's log). Send many as `application/x-ndjson`, one event per line (at most 32 MiB and " +
+		"100,000 lines): every good line is stored and acknowledged with its log index, every bad line reported with its number " +
+		"and reason (200). An event whose source and seq were stored before is answered with its first id and index (200 for one " +
+		"event) and stored once. A model version the system does not have is stored and flagged (unknown_model_version), as is a " +
+		"clock skew beyond AIMS_DECISION_MAX_SKEW (clock_skew). One event is at most 64 KiB (413)."
+	post.MaxBodyBytes = MaxDecisionBody + 1
+	post.BodyReadTimeout = time.Minute
+	post.RequestBody = &huma.RequestBody{Required: true, Content: map[string]*huma.MediaType{
+		"application/json":     {Schema: schemaOf(api, aims.DecisionEvent{})},
+		"application/x-ndjson": {Schema: &huma.Schema{Type: "string", Description: "One decision event (the JSON object above) per line"}},
+	}}
+	post.Responses = map[string]*huma.Response{
+		"201": {Description: "One event, stored and sealed", Content: map[string]*huma.MediaType{"application/json": {Schema: schemaOf(api, aims.DecisionAck{})}}},
+		"200": {Description: "One event stored before (duplicate), or an NDJSON batch", Content: map[string]*huma.MediaType{
+			"application/json": {Schema: schemaOf(api, aims.DecisionBatchResult{})}}},
+	}
+	huma.Register(api, post, func(ctx context.Context, in *decisionPost) (*decisionPostOutput, error) {
+		ct, _, _ := mime.ParseMediaType(in.ContentType)
+		switch ct {
+		case "application/json", "":
+			ack, err := h.svc.RecordDecision(ctx, in.ID, in.RawBody, service.ViaHTTP)
+			if err != nil {
+				return nil, fail(ctx, err)
+			}
+			status := http.StatusCreated
+			if ack.Duplicate {
+				status = http.StatusOK
+			}
+			return &decisionPostOutput{Status: status, Body: ack}, nil
+		case "application/x-ndjson", "application/jsonl", "application/json-seq":
+			res, err := h.svc.RecordDecisionBatch(ctx, in.ID, bytes.TrimPrefix(in.RawBody, []byte("\xef\xbb\xbf")), service.ViaHTTP)
+			if err != nil {
+				return nil, fail(ctx, err)
+			}
+			return &decisionPostOutput{Status: http.StatusOK, Body: res}, nil
+		}
+		return nil, unsupportedType(ctx, "send one decision event as 'Content-Type: application/json', or many as 'Content-Type: application/x-ndjson', one per line")
+	})
+
+	list := operation(http.MethodGet, "/systems/{id}/decisions", "list-decisions", tag, "List an AI system's decisions, newest first", authz.Read)
+	huma.Register(api, list, func(ctx context.Context, in *decisionList) (*PageOutput[*aims.Decision], error) {
+		f := in.filter()
+		f.Page = in.page()
+		items, total, err := h.svc.FindDecisions(ctx, in.ID, f)
+		if err != nil {
+			return nil, fail(ctx, err)
+		}
+		return pageOf(items, total, in.PageParams), nil
+	})
+
+	exp := operation(http.MethodGet, "/systems/{id}/decisions/export.csv", "export-decisions", tag, "Export an AI system's decisions as CSV", authz.Export)
+	exp.Description += " Takes the filters of the list and writes every matching decision (no paging), oldest first; inputs and attributes as JSON."
+	exp.Responses = map[string]*huma.Response{"200": {Description: "The decisions as CSV (UTF-8 with a byte-order mark)",
+		Content: map[string]*huma.MediaType{"text/csv": {Schema: &huma.Schema{Type: "string"}}}}}
+	huma.Register(api, exp, func(ctx context.Context, in *struct {
+		IDParam
+		DecisionFilterParams
+	}) (*csvFile, error) {
+		var buf bytes.Buffer
+		if err := h.svc.ExportDecisionsCSV(ctx, &buf, in.ID, in.filter()); err != nil {
+			return nil, fail(ctx, err)
+		}
+		name := fmt.Sprintf("decisions-%s-%s.csv", in.ID, time.Now().UTC().Format(aims.DateLayout))
+		return &csvFile{ContentType: "text/csv; charset=utf-8", ContentDisposition: `attachment; filename="` + name + `"`, Body: buf.Bytes()}, nil
+	})
+
+	huma.Register(api, operation(http.MethodGet, "/systems/{id}/decisions/{decision_id}", "get-decision", tag,
+		"Get one decision, with its payload and salt unless erased", authz.Read),
+		func(ctx context.Context, in *DecisionParams) (*Body[*aims.Decision], error) {
+			d, err := h.svc.FindDecisionByID(ctx, in.ID, in.DecisionID)
+			if err != nil {
+				return nil, fail(ctx, err)
+			}
+			return &Body[*aims.Decision]{Body: d}, nil
+		})
+
+	proof := operation(http.MethodGet, "/systems/{id}/decisions/{decision_id}/proof", "get-decision-proof", "Tamper-evident log",
+		"Download one decision's proof (c2sp.org/tlog-proof)", authz.ReadLog)
+	proof.Responses = map[string]*huma.Response{"200": {Description: "The proof", Content: map[string]*huma.MediaType{"text/plain": {}}}}
+	huma.Register(api, proof, func(ctx context.Context, in *DecisionParams) (*proofFile, error) {
+		b, err := h.svc.DecisionProof(ctx, in.ID, in.DecisionID)
+		if err != nil {
+			return nil, fail(ctx, err)
+		}
+		return &proofFile{ContentType: "text/plain; charset=utf-8",
+			ContentDisposition: `attachment; filename="decision-` + in.DecisionID + `.tlog-proof"`, Body: b}, nil
+	})
+
+	erase := operation(http.MethodPost, "/systems/{id}/decisions/{decision_id}/erase", "erase-decision-payload", tag,
+		"Erase a decision's payload (personal data) on request", authz.Erase)
+	erase.Description += " Deletes the event as received and the salt of its digest, and clears its input values; the decision keeps " +
+		"what the log seals of it, and the log still verifies. The erasure is recorded in the audit trail. Erased already: 409."
+	huma.Register(api, erase, func(ctx context.Context, in *erasure) (*Body[*aims.Decision], error) {
+		d, err := h.svc.EraseDecisionPayload(ctx, in.ID, in.DecisionID, in.Body.Reason)
+		if err != nil {
+			return nil, fail(ctx, err)
+		}
+		return &Body[*aims.Decision]{Body: d}, nil
+	})
+}
+
+// schemaOf registers v's type in the OpenAPI document and refers to it.
+func schemaOf(api huma.API, v any) *huma.Schema {
+	return api.OpenAPI().Components.Schemas.Schema(reflect.TypeOf(v), true, "")
+}
+
+// unsupportedType answers 415, saying what to send.
+func unsupportedType(ctx context.Context, detail string) error {
+	status := http.StatusUnsupportedMediaType
+	return &Problem{Type: problemType(status), Title: http.StatusText(status), Status: status, Instance: pathFrom(ctx),
+		RequestID: aims.RequestIDFrom(ctx), Detail: detail}
+}

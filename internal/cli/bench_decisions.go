@@ -1,0 +1,429 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/server"
+	"github.com/aimsproject/aims/internal/service"
+	"github.com/aimsproject/aims/internal/store"
+)
+
+// decisionBench holds the settings of `aims bench ingest` and `aims bench
+// authorization`.
+type decisionBench struct {
+	logBench
+	clients  int
+	duration time.Duration
+	batch    int
+	batchers int
+	rate     int
+	url      string
+	token    string
+	system   string
+	profile  string
+}
+
+// benchTarget is a server to load: in-process on loopback, or given.
+type benchTarget struct {
+	url, token, system string
+	close              func()
+}
+
+func (p *Program) benchIngestCommand() *cobra.Command {
+	b := &decisionBench{logBench: logBench{p: p}}
+	c := &cobra.Command{
+		Use:   "ingest",
+		Short: "Measure decision ingestion over HTTP: single events from many clients, and NDJSON batches",
+		Long: "Start aims on loopback over a fresh SQLite database (synchronous=FULL: every acknowledged event is\n" +
+			"durable) or PostgreSQL (--postgres-url), then post single decision events from --clients concurrent\n" +
+			"clients for --duration, and NDJSON batches of --batch events from --batchers clients. Reports, as\n" +
+			"medians of --runs runs: events per second and latency p50/p99 for single events, events per second\n" +
+			"for batches. With --url, --token and --system it loads a running 'aims serve' instead.",
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error { return b.ingest(c.Context()) },
+	}
+	b.flags(c)
+	c.Flags().IntVar(&b.clients, "clients", 64, "concurrent clients posting one event at a time")
+	c.Flags().IntVar(&b.batch, "batch", 1000, "events per NDJSON batch")
+	c.Flags().IntVar(&b.batchers, "batchers", 4, "concurrent clients posting batches")
+	return c
+}
+
+func (p *Program) benchAuthorizationCommand() *cobra.Command {
+	b := &decisionBench{logBench: logBench{p: p}}
+	c := &cobra.Command{
+		Use:   "authorization",
+		Short: "Measure GET /api/v1/systems/{id}/authorization at a fixed request rate",
+		Long: "Start aims on loopback (or load --url with --token and --system) and ask whether a system and its\n" +
+			"model version may act, --rate times a second for --duration, open loop: each request is timed from\n" +
+			"when it was due, so a slow answer cannot hide the ones queued behind it. Reports p50, p99, p99.9 and\n" +
+			"the rate reached, as medians of --runs runs.",
+		Args: cobra.NoArgs,
+		RunE: func(c *cobra.Command, _ []string) error { return b.authorization(c.Context()) },
+	}
+	b.flags(c)
+	c.Flags().IntVar(&b.rate, "rate", 2000, "requests per second")
+	c.Flags().IntVar(&b.clients, "clients", 64, "most requests in flight at once")
+	return c
+}
+
+func (b *decisionBench) flags(c *cobra.Command) {
+	c.Flags().IntVar(&b.runs, "runs", 3, "runs (the median is reported)")
+	c.Flags().DurationVar(&b.duration, "duration", 10*time.Second, "length of each run")
+	c.Flags().StringVar(&b.pgURL, "postgres-url", "", "measure on PostgreSQL (a scratch schema, dropped afterwards) instead of SQLite")
+	c.Flags().StringVar(&b.dir, "dir", "", "directory for the temporary databases (default: a new temp dir)")
+	c.Flags().StringVar(&b.url, "url", "", "load this running aims instead (with --token and --system)")
+	c.Flags().StringVar(&b.token, "token", "", "API token for --url (decisions:write and authorization:read)")
+	c.Flags().StringVar(&b.system, "system", "", "AI system id for --url")
+	c.Flags().StringVar(&b.profile, "cpuprofile", "", "write a CPU profile of the run to this file")
+	_ = c.Flags().MarkHidden("cpuprofile")
+}
+
+// startProfile starts a CPU profile when asked, and returns its stop.
+func (b *decisionBench) startProfile() (func(), error) {
+	if b.profile == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(b.profile)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// target starts aims on loopback over a fresh database with a deployed
+// system, an approved model version 2.0 and a gateway token.
+func (b *decisionBench) target(ctx context.Context, run int) (*benchTarget, error) {
+	if b.url != "" {
+		return &benchTarget{url: strings.TrimSuffix(b.url, "/"), token: b.token, system: b.system, close: func() {}}, nil
+	}
+	if err := b.prepare(); err != nil {
+		return nil, err
+	}
+	opts := store.Options{SQLitePath: filepath.Join(b.dir, fmt.Sprintf("ingest-%d.db", run))}
+	drop := func() {}
+	if b.pgURL != "" {
+		u, d, err := store.ScratchPostgres(ctx, b.pgURL, "aims_bench_")
+		if err != nil {
+			return nil, err
+		}
+		opts, drop = store.Options{DatabaseURL: u}, func() { _ = d() }
+	}
+	db, svc, octx, err := b.openBench(ctx, opts, "bench")
+	if err != nil {
+		drop()
+		return nil, err
+	}
+	token, system, err := benchGateway(octx, svc)
+	if err != nil {
+		db.Close()
+		drop()
+		return nil, err
+	}
+	srvCtx, cancel := context.WithCancel(ctx)
+	go svc.RunAuthzWatcher(srvCtx)
+	srv := httptest.NewServer(server.New(server.Config{Version: "bench"}, svc, b.quiet).Handler())
+	return &benchTarget{url: srv.URL, token: token, system: system, close: func() {
+		cancel()
+		srv.Close()
+		db.Close()
+		drop()
+		os.Remove(opts.SQLitePath)
+	}}, nil
+}
+
+func (b *decisionBench) prepare() error {
+	if b.quiet == nil {
+		b.quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if b.dir == "" {
+		d, err := os.MkdirTemp("", "aims-bench-")
+		if err != nil {
+			return err
+		}
+		b.dir = d
+	}
+	return nil
+}
+
+// benchGateway makes a deployed system with an approved model version and
+// a gateway's token limited to it.
+func benchGateway(ctx context.Context, svc *service.Service) (token, system string, err error) {
+	s := &aims.AISystem{Name: "Setpoint optimizer", Purpose: "Benchmark", OperatorRoles: []aims.OperatorRole{aims.OperatorDeployer},
+		LifecycleStage: aims.StageDeployed, Autonomy: aims.AutonomyHumanOverride, InScope: true}
+	members, _, err := svc.FindMembers(ctx, aims.MemberFilter{})
+	if err != nil || len(members) == 0 {
+		return "", "", fmt.Errorf("bench member: %v", err)
+	}
+	s.OwnerID = members[0].ID
+	if err := svc.CreateSystem(ctx, s); err != nil {
+		return "", "", err
+	}
+	if err := svc.CreateModelVersion(ctx, &aims.ModelVersion{SystemID: s.ID, Version: "2.0", Digest: strings.Repeat("ab", 32), Status: aims.ModelApproved}); err != nil {
+		return "", "", err
+	}
+	token, _, err = svc.CreateToken(ctx, aims.NewToken{UserID: members[0].ID, Name: "gateway",
+		Scopes: []string{aims.ScopeDecisionsWrite, aims.ScopeAuthorizationRead}, Systems: []string{s.ID}})
+	return token, s.ID, err
+}
+
+func benchClient(conns int) *http.Client {
+	return &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConns: conns, MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns}}
+}
+
+func benchEvent(buf []byte, source string, seq int64) []byte {
+	return fmt.Appendf(buf, `{"model_version":"2.0","source":%q,"seq":%d,"source_time":%q,"inputs":{"TT-101 torque":%d.25,"FT-201 flow":12.5,"MT-301 moisture":%d.1},"output":{"value":%d.5,"unit":"%%"}}`,
+		source, seq, time.Now().UTC().Format(time.RFC3339Nano), 40+seq%9, 10+seq%5, 38+seq%11)
+}
+
+func post(cl *http.Client, t *benchTarget, contentType string, body []byte) error {
+	req, _ := http.NewRequest(http.MethodPost, t.url+"/api/v1/systems/"+t.system+"/decisions", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+t.token)
+	req.Header.Set("Content-Type", contentType)
+	resp, err := cl.Do(req)
+	if err != nil {
+		return err
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("POST decisions: status %d", resp.StatusCode)
+	}
+	return nil
+}
+
+func (b *decisionBench) ingest(ctx context.Context) error {
+	if err := b.prepare(); err != nil {
+		return err
+	}
+	if b.url == "" {
+		defer os.RemoveAll(b.dir)
+	}
+	b.header("ingest")
+	stopProfile, err := b.startProfile()
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
+	var rates, p50s, p99s, batchRates []float64
+	for run := range b.runs {
+		t, err := b.target(ctx, run)
+		if err != nil {
+			return err
+		}
+		rate, p50, p99, err := b.singleEvents(t, run)
+		if err == nil {
+			var br float64
+			br, err = b.batches(t, run)
+			batchRates = append(batchRates, br)
+		}
+		t.close()
+		if err != nil {
+			return err
+		}
+		rates, p50s, p99s = append(rates, rate), append(p50s, p50), append(p99s, p99)
+	}
+	b.out("single events, %d clients: median %7.0f events/s, p50 %5.1f ms, p99 %5.1f ms (runs: %s events/s; p99 %s ms)",
+		b.clients, median(rates), median(p50s), median(p99s), fmtList(rates, "%.0f"), fmtList(p99s, "%.1f"))
+	b.out("NDJSON batches of %d, %d clients: median %7.0f events/s (runs: %s)", b.batch, b.batchers, median(batchRates), fmtList(batchRates, "%.0f"))
+	return nil
+}
+
+func (b *decisionBench) header(what string) {
+	host, _ := os.Hostname()
+	db := "SQLite (WAL, synchronous=FULL)"
+	if b.pgURL != "" {
+		db = "PostgreSQL"
+	}
+	if b.url != "" {
+		db = b.url
+	}
+	b.out("aims bench %s: %s, %d runs of %s; %s/%s, %d CPUs, host %s", what, db, b.runs, b.duration, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), host)
+}
+
+// singleEvents posts one event per request from b.clients clients.
+func (b *decisionBench) singleEvents(t *benchTarget, run int) (rate, p50, p99 float64, err error) {
+	cl := benchClient(b.clients)
+	lat := make([][]float64, b.clients)
+	var firstErr atomic.Value
+	var n atomic.Int64
+	stop := time.Now().Add(b.duration)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i := range b.clients {
+		wg.Go(func() {
+			src := fmt.Sprintf("gw-%d-%d", run, i)
+			buf := make([]byte, 0, 512)
+			for seq := int64(0); time.Now().Before(stop); seq++ {
+				body := benchEvent(buf[:0], src, seq)
+				t0 := time.Now()
+				if err := post(cl, t, "application/json", body); err != nil {
+					firstErr.CompareAndSwap(nil, err)
+					return
+				}
+				lat[i] = append(lat[i], float64(time.Since(t0).Microseconds())/1000)
+				n.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	if e, ok := firstErr.Load().(error); ok {
+		return 0, 0, 0, e
+	}
+	var all []float64
+	for _, l := range lat {
+		all = append(all, l...)
+	}
+	return float64(n.Load()) / time.Since(start).Seconds(), percentile(all, 50), percentile(all, 99), nil
+}
+
+// batches posts NDJSON batches of b.batch events from b.batchers clients.
+func (b *decisionBench) batches(t *benchTarget, run int) (float64, error) {
+	cl := benchClient(b.batchers)
+	var n atomic.Int64
+	var firstErr atomic.Value
+	stop := time.Now().Add(b.duration)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i := range b.batchers {
+		wg.Go(func() {
+			src := fmt.Sprintf("batch-%d-%d", run, i)
+			var body []byte
+			for seq := int64(0); time.Now().Before(stop); {
+				body = body[:0]
+				for range b.batch {
+					body = append(benchEvent(body, src, seq), '\n')
+					seq++
+				}
+				if err := post(cl, t, "application/x-ndjson", body); err != nil {
+					firstErr.CompareAndSwap(nil, err)
+					return
+				}
+				n.Add(int64(b.batch))
+			}
+		})
+	}
+	wg.Wait()
+	if e, ok := firstErr.Load().(error); ok {
+		return 0, e
+	}
+	return float64(n.Load()) / time.Since(start).Seconds(), nil
+}
+
+func (b *decisionBench) authorization(ctx context.Context) error {
+	if err := b.prepare(); err != nil {
+		return err
+	}
+	if b.url == "" {
+		defer os.RemoveAll(b.dir)
+	}
+	b.header("authorization")
+	stopProfile, err := b.startProfile()
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
+	var p50s, p99s, p999s, rates []float64
+	for run := range b.runs {
+		t, err := b.target(ctx, run)
+		if err != nil {
+			return err
+		}
+		p50, p99, p999, rate, err := b.fixedRate(t)
+		t.close()
+		if err != nil {
+			return err
+		}
+		p50s, p99s, p999s, rates = append(p50s, p50), append(p99s, p99), append(p999s, p999), append(rates, rate)
+	}
+	b.out("authorization at %d requests/s: median p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, %.0f requests/s reached (runs p99: %s ms)",
+		b.rate, median(p50s), median(p99s), median(p999s), median(rates), fmtList(p99s, "%.3f"))
+	return nil
+}
+
+// fixedRate sends b.rate requests a second, each timed from when it was
+// due (open loop).
+func (b *decisionBench) fixedRate(t *benchTarget) (p50, p99, p999, rate float64, err error) {
+	cl := benchClient(b.clients)
+	url := t.url + "/api/v1/systems/" + t.system + "/authorization?model_version=2.0"
+	ask := func() error {
+		req, _ := http.NewRequest(http.MethodGet, url, nil)
+		req.Header.Set("Authorization", "Bearer "+t.token)
+		resp, err := cl.Do(req)
+		if err != nil {
+			return err
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !bytes.Contains(body, []byte(`"authorized":true`)) {
+			return fmt.Errorf("authorization: status %d %s", resp.StatusCode, body)
+		}
+		return nil
+	}
+	for range 200 { // warm the connections and the cache
+		if err := ask(); err != nil {
+			return 0, 0, 0, 0, err
+		}
+	}
+	// Each of b.clients workers sends every b.clients-th request when it
+	// is due; a worker still waiting for an answer sends late, and the
+	// lateness counts (open loop).
+	total := int(b.duration.Seconds() * float64(b.rate))
+	interval := time.Second / time.Duration(b.rate)
+	lat := make([]float64, total)
+	var firstErr atomic.Value
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := range b.clients {
+		wg.Go(func() {
+			var prevDone time.Time
+			for i := w; i < total; i += b.clients {
+				due := start.Add(time.Duration(i) * interval)
+				if d := time.Until(due); d > 0 {
+					time.Sleep(d)
+				}
+				// Timed from when it was due if the previous answer
+				// kept this worker past it (aims was slow), else from
+				// when it was sent (a timer that woke late is the
+				// generator's delay, not aims').
+				from := time.Now()
+				if prevDone.After(due) {
+					from = due
+				}
+				if err := ask(); err != nil {
+					firstErr.CompareAndSwap(nil, err)
+					return
+				}
+				prevDone = time.Now()
+				lat[i] = float64(prevDone.Sub(from).Microseconds()) / 1000
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start).Seconds()
+	if e, ok := firstErr.Load().(error); ok {
+		return 0, 0, 0, 0, e
+	}
+	return percentile(lat, 50), percentile(lat, 99), percentile(lat, 99.9), float64(total) / elapsed, nil
+}

@@ -1,0 +1,198 @@
+package service
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/authz"
+	"github.com/aimsproject/aims/internal/store"
+)
+
+func validateDecisionFilter(f aims.DecisionFilter) error {
+	var v aims.Validation
+	if f.Human != "" && !f.Human.IsValid() {
+		v.Add("human", "must be one of none, approved, overridden")
+	}
+	if f.Since != nil && f.Until != nil && !f.Until.After(*f.Since) {
+		v.Add("until", "must be after since")
+	}
+	return v.Err()
+}
+
+// readSystemDecisions authorizes reading one system's decisions with perm.
+func (s *Service) readSystemDecisions(ctx context.Context, perm authz.Permission, systemID, what string) (aims.Scope, error) {
+	scope, _, err := authz.AuthorizeSystem(ctx, perm, systemID, what)
+	if err != nil {
+		return scope, err
+	}
+	_, err = store.FindSystemByID(ctx, s.db, scope, systemID)
+	return scope, err
+}
+
+// FindDecisions lists the decisions of one AI system, newest first.
+func (s *Service) FindDecisions(ctx context.Context, systemID string, f aims.DecisionFilter) ([]*aims.Decision, int, error) {
+	scope, err := s.readSystemDecisions(ctx, authz.Read, systemID, "read decisions")
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := validateDecisionFilter(f); err != nil {
+		return nil, 0, err
+	}
+	return store.FindDecisions(ctx, s.db, scope, systemID, f)
+}
+
+// FindDecisionByID returns one decision of one AI system, with its payload
+// and salt (unless erased) so that a reader can check the sealed digest.
+func (s *Service) FindDecisionByID(ctx context.Context, systemID, id string) (*aims.Decision, error) {
+	scope, err := s.readSystemDecisions(ctx, authz.Read, systemID, "read decisions")
+	if err != nil {
+		return nil, err
+	}
+	return store.FindDecisionByID(ctx, s.db, scope, systemID, id)
+}
+
+// DecisionProof returns the c2sp.org/tlog-proof of one decision: its log
+// index, inclusion proof, a signed checkpoint and its entry.
+func (s *Service) DecisionProof(ctx context.Context, systemID, id string) ([]byte, error) {
+	scope, head, err := s.authorizeLog(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := store.FindDecisionByID(ctx, s.db, scope, systemID, id); err != nil {
+		return nil, err
+	}
+	return s.recordProof(ctx, head, id)
+}
+
+// EraseDecisionPayload erases a decision's payload and salt on request
+// (personal data, GDPR Art. 17): the decision keeps what the log seals of
+// it (time, source, sequence, model version, whether a person acted) and
+// its tag names; the log still verifies. The erasure is an audit event.
+func (s *Service) EraseDecisionPayload(ctx context.Context, systemID, id, reason string) (*aims.Decision, error) {
+	scope, p, err := authz.AuthorizeSystem(ctx, authz.Erase, systemID, "erase decision payloads")
+	if err != nil {
+		return nil, err
+	}
+	var v aims.Validation
+	reason = strings.TrimSpace(reason)
+	v.Required("reason", reason)
+	v.MaxLen("reason", reason, 2000)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var out *aims.Decision
+	err = s.transact(ctx, func(tx *store.Tx) error {
+		before, err := store.FindDecisionByID(ctx, tx, scope, systemID, id)
+		if err != nil {
+			return err
+		}
+		out, err = store.EraseDecisionPayload(ctx, tx, scope, before, p.Actor().Label+": "+reason)
+		return err
+	})
+	return out, err
+}
+
+// DecisionOverrides counts one system's decisions per day over the last
+// days days, with how many a person overrode or approved (the operator
+// view's override rate).
+func (s *Service) DecisionOverrides(ctx context.Context, systemID string, days int) ([]aims.OverrideBucket, error) {
+	scope, err := s.readSystemDecisions(ctx, authz.Read, systemID, "read decisions")
+	if err != nil {
+		return nil, err
+	}
+	const day = 86400
+	since := s.db.Now().Unix()/day*day - int64(days-1)*day
+	counted, err := store.DecisionOverrides(ctx, s.db, scope, systemID, since, day)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]aims.OverrideBucket, days)
+	for i := range out {
+		out[i].Start = time.Unix(since+int64(i)*day, 0).UTC()
+	}
+	for _, b := range counted {
+		if i := int((b.Start.Unix() - since) / day); i >= 0 && i < days {
+			out[i] = b
+		}
+	}
+	return out, nil
+}
+
+// DecisionCSVColumns are the columns of a decision export.
+var DecisionCSVColumns = []string{"id", "source_time", "received_at", "skew_ms", "clock_skew", "model_version", "model_version_id",
+	"unknown_model_version", "source", "seq", "human", "human_by", "human_at", "output_value", "output_unit", "inputs", "attributes",
+	"log_index", "payload_digest", "erased_at"}
+
+// ExportDecisionsCSV writes the decisions of one system that f selects
+// (no paging), oldest first, one row each; inputs and attributes as JSON.
+func (s *Service) ExportDecisionsCSV(ctx context.Context, w io.Writer, systemID string, f aims.DecisionFilter) error {
+	scope, err := s.readSystemDecisions(ctx, authz.Export, systemID, "export decisions")
+	if err != nil {
+		return err
+	}
+	if err := validateDecisionFilter(f); err != nil {
+		return err
+	}
+	if _, err := w.Write(utf8BOM); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(DecisionCSVColumns); err != nil {
+		return err
+	}
+	err = store.EachDecision(ctx, s.db, scope, systemID, f, func(d *aims.Decision) error {
+		return cw.Write(decisionRecord(d))
+	})
+	if err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func decisionRecord(d *aims.Decision) []string {
+	ts := func(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+	var by, at, value, unit, inputs, attrs, erased string
+	if ev := d.Event(); ev != nil {
+		if ev.Human != nil {
+			by = escapeFormula(ev.Human.By)
+			if ev.Human.At != nil {
+				at = ts(*ev.Human.At)
+			}
+		}
+		if ev.Output != nil {
+			value, unit = jsonCell(ev.Output.Value), escapeFormula(ev.Output.Unit)
+		}
+		if len(ev.Inputs) > 0 {
+			b, _ := json.Marshal(ev.Inputs)
+			inputs = string(b)
+		}
+		if len(ev.Attributes) > 0 {
+			b, _ := json.Marshal(ev.Attributes)
+			attrs = string(b)
+		}
+	}
+	if d.ErasedAt != nil {
+		erased = ts(*d.ErasedAt)
+	}
+	return []string{d.ID, ts(d.SourceTime), ts(d.ReceivedAt), strconv.FormatInt(d.SkewMS, 10), strconv.FormatBool(d.ClockSkew),
+		escapeFormula(d.ModelVersion), d.ModelVersionID, strconv.FormatBool(d.UnknownModelVersion), escapeFormula(d.Source),
+		strconv.FormatInt(d.Seq, 10), string(d.Human), by, at, value, unit, inputs, attrs,
+		strconv.FormatUint(d.LogIndex, 10), d.PayloadDigest, erased}
+}
+
+// jsonCell writes a JSON scalar for a spreadsheet: numbers as they are,
+// strings unquoted (escaped when a spreadsheet would run them).
+func jsonCell(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return escapeFormula(s)
+	}
+	return string(raw)
+}

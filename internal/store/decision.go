@@ -1,0 +1,497 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/ledger"
+)
+
+// NewDecision is a decision event to store: the decision (every field but
+// ID and LogIndex set), the inputs of its payload by tag, and, once stored,
+// whether it had been stored before.
+type NewDecision struct {
+	D         *aims.Decision
+	Inputs    map[string]json.RawMessage
+	Duplicate bool
+	tagSet    string
+}
+
+// StoreDecisions stores decision events of the organization in scope and
+// seals each new one as a leaf of its log, in the transaction. An event
+// whose (system, source, seq) is stored already (before, or earlier in
+// ds) is not stored again: it gets the first one's id and log index and is
+// marked Duplicate. The log head is locked first, so that replicas on
+// PostgreSQL cannot both store one event.
+func StoreDecisions(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDecision) error {
+	next, err := AppendLeaves(ctx, tx, scope, nil) // locks the head; the next leaf's index
+	if err != nil {
+		return err
+	}
+	// Duplicates are rare: insert as if there were none, and look them up
+	// only when an insert finds one; then take back what was inserted and
+	// start again (no savepoint: SQLite journals every page a savepoint
+	// touches).
+	ok, err := storeNewDecisions(ctx, tx, scope, ds, next, false)
+	if err != nil || ok {
+		return err
+	}
+	if err := deleteDecisions(ctx, tx, scope, ds); err != nil {
+		return err
+	}
+	if err := findStoredDecisions(ctx, tx, scope, ds); err != nil {
+		return err
+	}
+	_, err = storeNewDecisions(ctx, tx, scope, ds, next, true)
+	return err
+}
+
+// deleteDecisions takes back the decisions of ds just inserted (those not
+// marked Duplicate), before anything seals them.
+func deleteDecisions(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDecision) error {
+	for _, nd := range ds {
+		if nd.Duplicate || nd.D.ID == "" {
+			continue
+		}
+		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM decisions WHERE org_id = $1 AND id = $2`, scope.OrgID(), nd.D.ID); err != nil {
+			return fmt.Errorf("store decisions: %w", mapError(err))
+		}
+		nd.D.ID = ""
+	}
+	return nil
+}
+
+// storeNewDecisions stores the events of ds not marked Duplicate (and not
+// repeated within ds), sealing them from leaf index next on. Unless
+// checked (the duplicates were looked up), it stops and reports false when
+// an event turns out to be stored already.
+func storeNewDecisions(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDecision, next uint64, checked bool) (bool, error) {
+	type key struct {
+		system, source string
+		seq            int64
+	}
+	first := map[key]*NewDecision{}
+	var fresh []*NewDecision
+	var leaves []Leaf
+	for _, nd := range ds {
+		if !checked {
+			nd.D.ID, nd.D.LogIndex, nd.Duplicate = "", 0, false
+		}
+		if nd.Duplicate {
+			continue
+		}
+		k := key{nd.D.SystemID, nd.D.Source, nd.D.Seq}
+		if f := first[k]; f != nil {
+			nd.Duplicate = true
+			continue
+		}
+		first[k] = nd
+		nd.D.ID = newID()
+		nd.D.LogIndex = next + uint64(len(fresh))
+		entry, err := ledger.EncodeDecision(scope.OrgID(), nd.D)
+		if err != nil {
+			return false, err
+		}
+		fresh = append(fresh, nd)
+		leaves = append(leaves, Leaf{Entry: entry, Ref: nd.D.ID})
+	}
+	if err := tx.resolveTagSets(ctx, scope, fresh); err != nil {
+		return false, err
+	}
+	n, err := insertDecisionRows(ctx, tx, scope, fresh)
+	if err != nil {
+		return false, err
+	}
+	if n != len(fresh) {
+		if !checked {
+			return false, nil
+		}
+		return false, fmt.Errorf("store decisions: %d of %d inserted after the duplicates were looked up", n, len(fresh))
+	}
+	idx, err := AppendLeaves(ctx, tx, scope, leaves)
+	if err != nil {
+		return false, err
+	}
+	if len(leaves) > 0 && idx != next {
+		return false, fmt.Errorf("store decisions: the log moved from %d to %d while the head was locked", next, idx)
+	}
+	for _, nd := range ds {
+		if nd.Duplicate && nd.D.ID == "" {
+			f := first[key{nd.D.SystemID, nd.D.Source, nd.D.Seq}]
+			nd.D.ID, nd.D.LogIndex = f.D.ID, f.D.LogIndex
+		}
+	}
+	return true, nil
+}
+
+// findStoredDecisions marks the events stored before, with their id and
+// index: one range query per (system, source) when the sequence numbers
+// are dense, else lookups by list.
+func findStoredDecisions(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDecision) error {
+	type group struct{ system, source string }
+	groups := map[group][]*NewDecision{}
+	for _, nd := range ds {
+		g := group{nd.D.SystemID, nd.D.Source}
+		groups[g] = append(groups[g], nd)
+	}
+	for g, list := range groups {
+		seqs := make([]int64, len(list))
+		for i, nd := range list {
+			seqs[i] = nd.D.Seq
+		}
+		slices.Sort(seqs)
+		seqs = slices.Compact(seqs)
+		found := map[int64][2]any{}
+		scan := func(rows *sql.Rows) error {
+			defer rows.Close()
+			for rows.Next() {
+				var seq, idx int64
+				var id string
+				if err := rows.Scan(&seq, &id, &idx); err != nil {
+					return err
+				}
+				found[seq] = [2]any{id, uint64(idx)}
+			}
+			return rows.Err()
+		}
+		lo, hi := seqs[0], seqs[len(seqs)-1]
+		if hi-lo <= int64(4*len(seqs)+64) {
+			rows, err := tx.tx.QueryContext(ctx, `SELECT seq, id, leaf_index FROM decisions
+				WHERE org_id = $1 AND system_id = $2 AND source = $3 AND seq BETWEEN $4 AND $5`,
+				scope.OrgID(), g.system, g.source, lo, hi)
+			if err == nil {
+				err = scan(rows)
+			}
+			if err != nil {
+				return fmt.Errorf("find stored decisions: %w", mapError(err))
+			}
+		} else {
+			for rest := seqs; len(rest) > 0; {
+				n := min(len(rest), 200)
+				args := []any{scope.OrgID(), g.system, g.source}
+				marks := make([]string, n)
+				for i, s := range rest[:n] {
+					args = append(args, s)
+					marks[i] = fmt.Sprintf("$%d", i+4)
+				}
+				rows, err := tx.tx.QueryContext(ctx, `SELECT seq, id, leaf_index FROM decisions
+					WHERE org_id = $1 AND system_id = $2 AND source = $3 AND seq IN (`+strings.Join(marks, ",")+`)`, args...)
+				if err == nil {
+					err = scan(rows)
+				}
+				if err != nil {
+					return fmt.Errorf("find stored decisions: %w", mapError(err))
+				}
+				rest = rest[n:]
+			}
+		}
+		for _, nd := range list {
+			if f, ok := found[nd.D.Seq]; ok {
+				nd.D.ID, nd.D.LogIndex, nd.Duplicate = f[0].(string), f[1].(uint64), true
+			}
+		}
+	}
+	return nil
+}
+
+const decisionInsertColumns = `id, org_id, system_id, model_version, model_version_id, unknown_model_version, source, seq,
+	decided_at, received_at, skew_ms, clock_skew, human, tag_set_id, leaf_index, payload_digest, salt, payload`
+
+// insertDecisionRows inserts ds, skipping those stored already, and says
+// how many it inserted.
+func insertDecisionRows(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDecision) (int, error) {
+	const cols = 18
+	args := make([]any, 0, len(ds)*cols)
+	for _, nd := range ds {
+		d := nd.D
+		args = append(args, d.ID, scope.OrgID(), d.SystemID, d.ModelVersion, nullString(d.ModelVersionID), d.UnknownModelVersion,
+			d.Source, d.Seq, d.SourceTime, d.ReceivedAt, d.SkewMS, d.ClockSkew, string(d.Human), nd.tagSet, int64(d.LogIndex),
+			d.PayloadDigest, d.Salt, []byte(d.Payload))
+	}
+	n, err := tx.insertRows(ctx, "decisions", decisionInsertColumns, cols, args, ` ON CONFLICT (org_id, system_id, source, seq) DO NOTHING`)
+	if err != nil {
+		return 0, fmt.Errorf("store decisions: %w", err)
+	}
+	return n, nil
+}
+
+// resolveTagSets gives each decision the id of its set of input tag
+// names, storing a set the organization has not used before. Sets known
+// from committed transactions are kept in memory.
+func (tx *Tx) resolveTagSets(ctx context.Context, scope aims.Scope, ds []*NewDecision) error {
+	local := map[string]string{}
+	for _, nd := range ds {
+		tags := make([]string, 0, len(nd.Inputs))
+		for tag := range nd.Inputs {
+			tags = append(tags, tag)
+		}
+		slices.Sort(tags)
+		nd.D.InputTags = tags
+		key := encodeList(tags)
+		cacheKey := scope.OrgID() + "\x00" + key
+		if id, ok := local[key]; ok {
+			nd.tagSet = id
+			continue
+		}
+		if id, ok := tx.db.tagSets.Load(cacheKey); ok {
+			nd.tagSet = id.(string)
+			local[key] = nd.tagSet
+			continue
+		}
+		var id string
+		err := tx.tx.QueryRowContext(ctx, `SELECT id FROM decision_tag_sets WHERE org_id = $1 AND tags = $2`, scope.OrgID(), key).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			id = newID()
+			if _, err := tx.tx.ExecContext(ctx, `INSERT INTO decision_tag_sets (id, org_id, tags) VALUES ($1, $2, $3)`, id, scope.OrgID(), key); err != nil {
+				return fmt.Errorf("store tag set: %w", mapError(err))
+			}
+			for _, tag := range tags {
+				if _, err := tx.tx.ExecContext(ctx, `INSERT INTO decision_tag_set_tags (org_id, tag, tag_set_id) VALUES ($1, $2, $3)`,
+					scope.OrgID(), tag, id); err != nil {
+					return fmt.Errorf("store tag set: %w", mapError(err))
+				}
+			}
+		} else if err != nil {
+			return fmt.Errorf("find tag set: %w", mapError(err))
+		}
+		local[key], nd.tagSet = id, id
+		tx.AfterCommit(func() { tx.db.tagSets.Store(cacheKey, id) })
+	}
+	return nil
+}
+
+// insertChunks are the row counts of the multi-row INSERTs insertRows
+// runs: a few fixed sizes, so that each statement is parsed once per
+// connection and then reused (parsing a statement of hundreds of
+// parameters costs as much as running it).
+var insertChunks = []int{128, 16, 1}
+
+// insertRows inserts rows of cols values (args, row after row) into table,
+// with suffix (an ON CONFLICT clause) after each VALUES list, and says how
+// many rows it inserted.
+func (tx *Tx) insertRows(ctx context.Context, table, columns string, cols int, args []any, suffix string) (int, error) {
+	inserted := 0
+	for len(args) > 0 {
+		rows := len(args) / cols
+		n := 1
+		for _, c := range insertChunks {
+			if rows >= c {
+				n = c
+				break
+			}
+		}
+		query := tx.insertSQL(table, columns, cols, n) + suffix
+		var res sql.Result
+		var err error
+		if stmt := tx.db.prepared(query); stmt != nil {
+			res, err = tx.tx.StmtContext(ctx, stmt).ExecContext(ctx, args[:n*cols]...)
+		} else {
+			res, err = tx.tx.ExecContext(ctx, query, args[:n*cols]...)
+		}
+		if err != nil {
+			return inserted, mapError(err)
+		}
+		k, err := res.RowsAffected()
+		if err != nil {
+			return inserted, err
+		}
+		inserted += int(k)
+		args = args[n*cols:]
+	}
+	return inserted, nil
+}
+
+// prepared returns the statement query prepared on the writer, kept for
+// the life of the database handle: database/sql reuses it in a transaction
+// on the same connection (SQLite's single writer). A statement not
+// prepared yet is prepared before the next transaction begins (preparing
+// it now would wait for the connection this transaction holds); until
+// then it returns nil and the caller runs the query as text.
+func (db *DB) prepared(query string) *sql.Stmt {
+	s, loaded := db.stmts.LoadOrStore(query, (*sql.Stmt)(nil))
+	if !loaded {
+		db.unprepared.Store(true)
+	}
+	return s.(*sql.Stmt)
+}
+
+// prepareWanted prepares the statements prepared has been asked for.
+func (db *DB) prepareWanted(ctx context.Context) {
+	if !db.unprepared.CompareAndSwap(true, false) {
+		return
+	}
+	db.stmts.Range(func(q, s any) bool {
+		if s.(*sql.Stmt) == nil {
+			if st, err := db.writer.PrepareContext(ctx, q.(string)); err == nil {
+				db.stmts.Store(q, st)
+			}
+		}
+		return true
+	})
+}
+
+// dialectOf says which database a Querier reads.
+func dialectOf(q Querier) Dialect {
+	switch v := q.(type) {
+	case *DB:
+		return v.dialect
+	case *Tx:
+		return v.db.dialect
+	}
+	return SQLite
+}
+
+func unixTime(sec int64) time.Time { return time.Unix(sec, 0).UTC() }
+
+// decisionColumns are the columns scanDecision reads, in its order.
+const decisionColumns = `id, system_id, model_version, model_version_id, unknown_model_version, source, seq, decided_at, received_at,
+	skew_ms, clock_skew, human, (SELECT tags FROM decision_tag_sets s WHERE s.id = decisions.tag_set_id), leaf_index, payload_digest,
+	salt, payload, erased_at, erased_by`
+
+func scanDecision(sc scanner, extra ...any) (*aims.Decision, error) {
+	var d aims.Decision
+	var mv sql.NullString
+	var human, tags string
+	var idx int64
+	var erased sql.NullTime
+	var payload []byte
+	if err := sc.Scan(append([]any{&d.ID, &d.SystemID, &d.ModelVersion, &mv, &d.UnknownModelVersion, &d.Source, &d.Seq,
+		&d.SourceTime, &d.ReceivedAt, &d.SkewMS, &d.ClockSkew, &human, &tags, &idx, &d.PayloadDigest, &d.Salt, &payload,
+		&erased, &d.ErasedBy}, extra...)...); err != nil {
+		return nil, err
+	}
+	d.ModelVersionID = mv.String
+	d.Human = aims.HumanAction(human)
+	if err := decodeList(tags, &d.InputTags); err != nil {
+		return nil, err
+	}
+	d.LogIndex = uint64(idx)
+	d.SourceTime, d.ReceivedAt = d.SourceTime.UTC(), d.ReceivedAt.UTC()
+	d.ErasedAt = scanTime(erased)
+	if len(payload) > 0 {
+		d.Payload = payload
+	}
+	if len(d.Salt) == 0 {
+		d.Salt = nil
+	}
+	return &d, nil
+}
+
+// decisionWhere is the filter of FindDecisions and the export.
+const decisionWhere = `WHERE org_id = $1 AND system_id = $2
+			AND (NOT $3 OR decided_at >= $4)
+			AND (NOT $5 OR decided_at < $6)
+			AND (CAST($7 AS TEXT) IS NULL OR model_version = $7 OR model_version_id = $7)
+			AND (CAST($8 AS TEXT) IS NULL OR source = $8)
+			AND (CAST($9 AS TEXT) IS NULL OR human = $9)`
+
+func decisionArgs(scope aims.Scope, systemID string, f aims.DecisionFilter) []any {
+	return []any{scope.OrgID(), systemID, f.Since != nil, timeOrZero(f.Since), f.Until != nil, timeOrZero(f.Until),
+		opt(f.ModelVersion), opt(f.Source), opt(f.Human)}
+}
+
+// FindDecisions lists the decisions of one system, newest first, with the
+// total that match.
+func FindDecisions(ctx context.Context, q Querier, scope aims.Scope, systemID string, f aims.DecisionFilter) ([]*aims.Decision, int, error) {
+	return findPage(ctx, q, "decisions", `
+		SELECT `+decisionColumns+`, COUNT(*) OVER ()
+		FROM decisions `+decisionWhere+`
+		ORDER BY decided_at DESC, id DESC
+		LIMIT $10 OFFSET $11`, decisionArgs(scope, systemID, f), f.Page,
+		func(sc scanner, total *int) (*aims.Decision, error) { return scanDecision(sc, total) })
+}
+
+// EachDecision calls fn with every decision of one system that f selects
+// (no paging), oldest first, for exports.
+func EachDecision(ctx context.Context, q Querier, scope aims.Scope, systemID string, f aims.DecisionFilter, fn func(*aims.Decision) error) error {
+	rows, err := q.queryer().QueryContext(ctx, `SELECT `+decisionColumns+` FROM decisions `+decisionWhere+`
+		ORDER BY decided_at, id`, decisionArgs(scope, systemID, f)...)
+	if err != nil {
+		return fmt.Errorf("export decisions: %w", mapError(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		d, err := scanDecision(rows)
+		if err != nil {
+			return fmt.Errorf("export decisions: %w", err)
+		}
+		if err := fn(d); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// FindDecisionByID returns one decision of one system.
+func FindDecisionByID(ctx context.Context, q Querier, scope aims.Scope, systemID, id string) (*aims.Decision, error) {
+	d, err := scanDecision(q.queryer().QueryRowContext(ctx, `SELECT `+decisionColumns+` FROM decisions
+		WHERE org_id = $1 AND system_id = $2 AND id = $3`, scope.OrgID(), systemID, id))
+	if err != nil {
+		return nil, notFound(err, "decision")
+	}
+	return d, nil
+}
+
+// EraseDecisionPayload deletes a decision's payload and salt (with them its
+// input values; the tag names stay, for lineage), recording the erasure.
+// The leaf keeps the salted digest: the log still verifies, and nothing
+// is left to confirm the payload against. The audit event holds neither
+// payload nor salt.
+func EraseDecisionPayload(ctx context.Context, tx *Tx, scope aims.Scope, before *aims.Decision, by string) (*aims.Decision, error) {
+	if before.ErasedAt != nil {
+		return nil, aims.Errorf(aims.KindConflict, "the payload of this decision was erased already")
+	}
+	after := *before
+	now := tx.now
+	after.Payload, after.Salt, after.ErasedAt, after.ErasedBy = nil, nil, &now, by
+	res, err := tx.tx.ExecContext(ctx, `UPDATE decisions SET payload = NULL, salt = NULL, erased_at = $1, erased_by = $2
+		WHERE org_id = $3 AND id = $4 AND erased_at IS NULL`, now, by, scope.OrgID(), before.ID)
+	if err != nil {
+		return nil, fmt.Errorf("erase decision: %w", mapError(err))
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil, aims.Errorf(aims.KindConflict, "the payload of this decision was erased already")
+	}
+	redacted := *before
+	redacted.Payload, redacted.Salt = nil, nil
+	return &after, tx.recordUpdate(ctx, scope, aims.EntityDecision, before.ID, &redacted, &after)
+}
+
+// DecisionOverrides counts the decisions of one system from since on, by
+// period of bucket seconds (from the Unix epoch), with how many a person
+// overrode or approved.
+func DecisionOverrides(ctx context.Context, q Querier, scope aims.Scope, systemID string, since int64, bucket int64) ([]aims.OverrideBucket, error) {
+	epoch := `CAST(strftime('%s', decided_at) AS INTEGER)`
+	if dialectOf(q) == Postgres {
+		epoch = `CAST(FLOOR(EXTRACT(EPOCH FROM decided_at)) AS BIGINT)`
+	}
+	rows, err := q.queryer().QueryContext(ctx, `
+		SELECT `+epoch+` / $3 AS b, COUNT(*),
+			SUM(CASE WHEN human = 'overridden' THEN 1 ELSE 0 END),
+			SUM(CASE WHEN human = 'approved' THEN 1 ELSE 0 END)
+		FROM decisions
+		WHERE org_id = $1 AND system_id = $2 AND decided_at >= $4
+		GROUP BY b ORDER BY b`, scope.OrgID(), systemID, bucket, unixTime(since))
+	if err != nil {
+		return nil, fmt.Errorf("count overrides: %w", mapError(err))
+	}
+	defer rows.Close()
+	var out []aims.OverrideBucket
+	for rows.Next() {
+		var b aims.OverrideBucket
+		var n int64
+		if err := rows.Scan(&n, &b.Decisions, &b.Overridden, &b.Approved); err != nil {
+			return nil, fmt.Errorf("count overrides: %w", err)
+		}
+		b.Start = unixTime(n * bucket)
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
