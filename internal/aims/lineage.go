@@ -196,6 +196,10 @@ type LineageOrphans struct {
 	UnusedTags                           []*Tag        `json:"unused_tags" nullable:"false"`
 	FeaturesWithoutTags                  []*Feature    `json:"features_without_tags" nullable:"false"`
 	InstrumentsWithoutCurrentCalibration []*Instrument `json:"instruments_without_current_calibration" nullable:"false"`
+	// The totals: each list holds at most MaxLimit records.
+	UnusedTagsTotal                           int `json:"unused_tags_total"`
+	FeaturesWithoutTagsTotal                  int `json:"features_without_tags_total"`
+	InstrumentsWithoutCurrentCalibrationTotal int `json:"instruments_without_current_calibration_total"`
 }
 
 // LineageKind names the lists that import and export as CSV.
