@@ -247,7 +247,7 @@ var instrumentColumns = []column[aims.Instrument]{
 		func(i *aims.Instrument, v string) string {
 			switch strings.ToLower(strings.TrimSpace(v)) {
 			case "":
-				i.CalibrationRequired = defaultCalibrationRequired(i.Kind)
+				i.CalibrationRequired = i.Kind.NeedsCalibration()
 			case "yes", "true":
 				i.CalibrationRequired = true
 			case "no", "false":
@@ -277,19 +277,13 @@ var instrumentColumns = []column[aims.Instrument]{
 	}},
 }
 
-// defaultCalibrationRequired: physical instruments need calibration;
-// software and manual entry do not.
-func defaultCalibrationRequired(k aims.InstrumentKind) bool {
-	return k != aims.InstrumentSoftware && k != aims.InstrumentManualEntry
-}
-
 func instrumentSheet(ctx context.Context, tx *store.Tx, scope aims.Scope) *lineageSheet[aims.Instrument] {
 	ls := &lineageSheet[aims.Instrument]{what: "instrument", columns: instrumentColumns, existing: map[string]*aims.Instrument{},
 		fresh: func() *aims.Instrument { return &aims.Instrument{} },
 		prepare: func(i *aims.Instrument, cells map[string]string) {
 			i.Kind = aims.InstrumentKind(strings.TrimSpace(string(i.Kind)))
 			if strings.TrimSpace(cells["calibration_required"]) == "" {
-				i.CalibrationRequired = defaultCalibrationRequired(i.Kind)
+				i.CalibrationRequired = i.Kind.NeedsCalibration()
 			}
 		},
 		clone:    func(i *aims.Instrument) *aims.Instrument { c := *i; return &c },
