@@ -37,7 +37,7 @@ func TestLineageBadInput(t *testing.T) {
 			{name: "unknown field", role: admin, method: http.MethodPatch, url: base + "/instruments/" + in.ID,
 				body: map[string]any{"colour": "red"}, wantStatus: 422, check: wantPointers("/colour")},
 			{name: "calibration ending before it starts, bad digest", role: admin, method: http.MethodPost, url: base + "/instruments/" + in.ID + "/calibrations",
-				body: map[string]any{"valid_from": "2026-02-01T00:00:00Z", "valid_to": "2026-01-01T00:00:00Z", "result": "ok", "certificate_digest": "abc"},
+				body:       map[string]any{"valid_from": "2026-02-01T00:00:00Z", "valid_to": "2026-01-01T00:00:00Z", "result": "ok", "certificate_digest": "abc"},
 				wantStatus: 422, check: wantPointers("/certificate_digest", "/result", "/valid_to")},
 			{name: "calibration without times", role: admin, method: http.MethodPost, url: base + "/instruments/" + in.ID + "/calibrations",
 				body: map[string]any{"result": "passed"}, wantStatus: 422, check: wantPointers("/valid_from", "/valid_to")},

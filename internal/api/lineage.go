@@ -120,7 +120,9 @@ func (h *Handlers) registerInstruments(api huma.API, tag string) {
 		return h.instrument(ctx, i.ID)
 	})
 	huma.Register(api, operation(http.MethodGet, base+"/{id}", "get-instrument", tag, "Get an instrument with its calibration in force and its tags", authz.Read),
-		func(ctx context.Context, in *IDParam) (*Body[*aims.Instrument], error) { return h.instrument(ctx, in.ID) })
+		func(ctx context.Context, in *IDParam) (*Body[*aims.Instrument], error) {
+			return h.instrument(ctx, in.ID)
+		})
 	huma.Register(api, operation(http.MethodPatch, base+"/{id}", "update-instrument", tag, "Change an instrument", authz.Edit),
 		func(ctx context.Context, in *struct {
 			ID   string `path:"id"`
