@@ -1,7 +1,10 @@
 package service
 
 import (
+	"cmp"
 	"context"
+	"slices"
+	"strings"
 
 	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/authz"
@@ -27,45 +30,66 @@ func (s *Service) FindCalibrationExposures(ctx context.Context, systemID string)
 			return nil, err
 		}
 	}
-	inputs, err := store.FindTrainingInputs(ctx, s.db, scope, systemID)
+	trained, err := store.FindTrainingDatasets(ctx, s.db, scope, systemID)
+	if err != nil {
+		return nil, err
+	}
+	windows := map[string]aims.Period{}
+	for _, td := range trained {
+		windows[td.DatasetID] = td.Window
+	}
+	// Most instruments are covered by one calibration over a window: only
+	// the others are checked calibration by calibration.
+	pairs, err := store.FindUncoveredInstruments(ctx, s.db, scope, windows)
 	if err != nil {
 		return nil, err
 	}
 	var instIDs []string
 	seen := map[string]bool{}
-	for _, in := range inputs {
-		if !seen[in.InstrumentID] {
-			seen[in.InstrumentID] = true
-			instIDs = append(instIDs, in.InstrumentID)
+	for _, p := range pairs {
+		if !seen[p.InstrumentID] {
+			seen[p.InstrumentID] = true
+			instIDs = append(instIDs, p.InstrumentID)
 		}
 	}
 	cals, err := store.FindCalibrationsOf(ctx, s.db, scope, instIDs)
 	if err != nil {
 		return nil, err
 	}
+	periods := map[store.DatasetInstrument][]aims.Period{}
+	byDataset := map[string][]string{}
+	var exposed []store.DatasetInstrument
+	for _, p := range pairs {
+		w := windows[p.DatasetID]
+		if ps := rules.OutOfCalibration(cals[p.InstrumentID], true, w.From, w.To); len(ps) > 0 {
+			periods[p] = ps
+			byDataset[p.DatasetID] = append(byDataset[p.DatasetID], p.InstrumentID)
+			exposed = append(exposed, p)
+		}
+	}
 	out := []aims.CalibrationExposure{}
-	// The inputs come ordered by model version, dataset and instrument:
-	// one exposure per run of the three.
-	for i := 0; i < len(inputs); {
-		in := inputs[i]
-		j := i
-		var tags []aims.LineageRef
-		for ; j < len(inputs) && inputs[j].ModelVersionID == in.ModelVersionID && inputs[j].DatasetID == in.DatasetID &&
-			inputs[j].InstrumentID == in.InstrumentID; j++ {
-			tags = append(tags, aims.LineageRef{ID: inputs[j].TagID, Name: inputs[j].TagName})
+	if len(exposed) == 0 {
+		return out, nil
+	}
+	tags, err := store.FindDatasetInstrumentTags(ctx, s.db, scope, exposed)
+	if err != nil {
+		return nil, err
+	}
+	insts, err := store.FindInstrumentsByIDs(ctx, s.db, scope, instIDs, s.db.Now())
+	if err != nil {
+		return nil, err
+	}
+	for _, td := range trained {
+		ids := byDataset[td.DatasetID]
+		slices.SortFunc(ids, func(a, b string) int {
+			return cmp.Or(cmp.Compare(strings.ToLower(insts[a].Name), strings.ToLower(insts[b].Name)), cmp.Compare(a, b))
+		})
+		for _, id := range ids {
+			p := store.DatasetInstrument{DatasetID: td.DatasetID, InstrumentID: id}
+			out = append(out, aims.CalibrationExposure{SystemID: td.SystemID, SystemName: td.SystemName, ModelVersionID: td.ModelVersionID,
+				Version: td.Version, DatasetID: td.DatasetID, DatasetName: td.DatasetName, Window: td.Window, InstrumentID: id,
+				InstrumentName: insts[id].Name, Tags: tags[p], Periods: periods[p]})
 		}
-		i = j
-		w, ok := aims.DatasetWindow(in.WindowStart, in.WindowEnd)
-		if !ok {
-			continue
-		}
-		periods := rules.OutOfCalibration(cals[in.InstrumentID], true, w.From, w.To)
-		if len(periods) == 0 {
-			continue
-		}
-		out = append(out, aims.CalibrationExposure{SystemID: in.SystemID, SystemName: in.SystemName, ModelVersionID: in.ModelVersionID,
-			Version: in.Version, DatasetID: in.DatasetID, DatasetName: in.DatasetName, Window: w, InstrumentID: in.InstrumentID,
-			InstrumentName: in.InstrumentName, Tags: tags, Periods: periods})
 	}
 	return out, nil
 }

@@ -1,9 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,50 +37,136 @@ func FindInstrumentsByIDs(ctx context.Context, q Querier, scope aims.Scope, ids 
 	return out, err
 }
 
-// TrainingInput is a tag of an instrument that needs calibration, declared
-// by a dataset with a window that a model version was trained on.
-type TrainingInput struct {
-	SystemID, SystemName         string
-	ModelVersionID, Version      string
-	DatasetID, DatasetName       string
-	WindowStart, WindowEnd       *aims.Date
-	TagID, TagName               string
-	InstrumentID, InstrumentName string
+// TrainingDataset is a dataset with a window that a model version was
+// trained on.
+type TrainingDataset struct {
+	SystemID, SystemName    string
+	ModelVersionID, Version string
+	DatasetID, DatasetName  string
+	Window                  aims.Period
 }
 
-// FindTrainingInputs lists the training inputs of the model versions of the
-// organization in scope (of one system, unless systemID is empty), by
-// system, model version (newest first), dataset, instrument and tag.
-func FindTrainingInputs(ctx context.Context, q Querier, scope aims.Scope, systemID string) ([]TrainingInput, error) {
+// FindTrainingDatasets lists the datasets with a window that model
+// versions of the organization in scope (of one system, unless systemID is
+// empty) were trained on, by system, model version (newest first) and
+// dataset.
+func FindTrainingDatasets(ctx context.Context, q Querier, scope aims.Scope, systemID string) ([]TrainingDataset, error) {
 	rows, err := q.queryer().QueryContext(ctx, `
-		SELECT s.id, s.name, mv.id, mv.version, d.id, d.name, d.window_start, d.window_end, t.id, t.name, i.id, i.name
+		SELECT s.id, s.name, mv.id, mv.version, d.id, d.name, d.window_start, d.window_end
 		FROM dataset_uses du
 		JOIN model_versions mv ON mv.id = du.model_version_id
 		JOIN ai_systems s ON s.id = mv.system_id
 		JOIN datasets d ON d.id = du.dataset_id
-		JOIN dataset_tags dt ON dt.dataset_id = d.id
-		JOIN tags t ON t.id = dt.tag_id
-		JOIN instruments i ON i.id = t.instrument_id
 		WHERE du.org_id = $1 AND du.purpose = 'training' AND d.window_start IS NOT NULL AND d.window_end IS NOT NULL
-			AND i.calibration_required AND (CAST($2 AS TEXT) IS NULL OR mv.system_id = $2)
-		ORDER BY s.name_key, s.id, mv.created_at DESC, mv.id, d.name_key, d.id, i.name_key, i.id, t.name_key, t.id`,
-		scope.OrgID(), opt(systemID))
+			AND (CAST($2 AS TEXT) IS NULL OR mv.system_id = $2)
+		ORDER BY s.name_key, s.id, mv.created_at DESC, mv.id, d.name_key, d.id`, scope.OrgID(), opt(systemID))
 	if err != nil {
-		return nil, fmt.Errorf("find training inputs: %w", mapError(err))
+		return nil, fmt.Errorf("find training datasets: %w", mapError(err))
 	}
 	defer rows.Close()
-	var out []TrainingInput
+	var out []TrainingDataset
 	for rows.Next() {
-		var in TrainingInput
+		var td TrainingDataset
 		var ws, we sql.NullTime
-		if err := rows.Scan(&in.SystemID, &in.SystemName, &in.ModelVersionID, &in.Version, &in.DatasetID, &in.DatasetName,
-			&ws, &we, &in.TagID, &in.TagName, &in.InstrumentID, &in.InstrumentName); err != nil {
-			return nil, fmt.Errorf("find training inputs: %w", err)
+		if err := rows.Scan(&td.SystemID, &td.SystemName, &td.ModelVersionID, &td.Version, &td.DatasetID, &td.DatasetName, &ws, &we); err != nil {
+			return nil, fmt.Errorf("find training datasets: %w", err)
 		}
-		in.WindowStart, in.WindowEnd = scanDate(ws), scanDate(we)
-		out = append(out, in)
+		if w, ok := aims.DatasetWindow(scanDate(ws), scanDate(we)); ok {
+			td.Window = w
+			out = append(out, td)
+		}
 	}
 	return out, rows.Err()
+}
+
+// DatasetInstrument is an instrument producing a tag a dataset declares.
+type DatasetInstrument struct {
+	DatasetID, InstrumentID string
+}
+
+// FindUncoveredInstruments returns, for datasets with their windows, the
+// instruments that need calibration, produce a tag the dataset declares,
+// and are not covered over the whole window by one passed or adjusted
+// calibration: the only ones that may have been out of calibration then
+// (several calibrations may still cover the window between them).
+func FindUncoveredInstruments(ctx context.Context, q Querier, scope aims.Scope, windows map[string]aims.Period) ([]DatasetInstrument, error) {
+	var out []DatasetInstrument
+	if len(windows) == 0 {
+		return out, nil
+	}
+	text, stamp := "$%d", "$%d"
+	if dialectOf(q) == Postgres {
+		text, stamp = "CAST($%d AS TEXT)", "CAST($%d AS TIMESTAMPTZ)"
+	}
+	args := []any{scope.OrgID()}
+	var values strings.Builder
+	for id, w := range windows {
+		if len(args) > 1 {
+			values.WriteString(", ")
+		}
+		n := len(args)
+		fmt.Fprintf(&values, "("+text+", "+stamp+", "+stamp+")", n+1, n+2, n+3)
+		args = append(args, id, w.From.UTC(), w.To.UTC())
+	}
+	rows, err := q.queryer().QueryContext(ctx, `WITH w (dataset_id, w_from, w_to) AS (VALUES `+values.String()+`)
+		SELECT DISTINCT w.dataset_id, t.instrument_id
+		FROM w
+		JOIN dataset_tags dt ON dt.org_id = $1 AND dt.dataset_id = w.dataset_id
+		JOIN tags t ON t.id = dt.tag_id
+		JOIN instruments i ON i.id = t.instrument_id
+		WHERE i.calibration_required AND NOT EXISTS (SELECT 1 FROM calibrations c
+			WHERE c.org_id = $1 AND c.instrument_id = i.id AND c.result IN ('passed', 'adjusted')
+				AND c.valid_from <= w.w_from AND c.valid_to >= w.w_to)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find uncovered instruments: %w", mapError(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var di DatasetInstrument
+		if err := rows.Scan(&di.DatasetID, &di.InstrumentID); err != nil {
+			return nil, fmt.Errorf("find uncovered instruments: %w", err)
+		}
+		out = append(out, di)
+	}
+	return out, rows.Err()
+}
+
+// FindDatasetInstrumentTags returns the tags each dataset declares of each
+// instrument, for the given pairs, by name.
+func FindDatasetInstrumentTags(ctx context.Context, q Querier, scope aims.Scope, pairs []DatasetInstrument) (map[DatasetInstrument][]aims.LineageRef, error) {
+	out := map[DatasetInstrument][]aims.LineageRef{}
+	want := map[DatasetInstrument]bool{}
+	var datasets []string
+	seen := map[string]bool{}
+	for _, p := range pairs {
+		want[p] = true
+		if !seen[p.DatasetID] {
+			seen[p.DatasetID] = true
+			datasets = append(datasets, p.DatasetID)
+		}
+	}
+	err := eachChunk(datasets, func(chunk []string) error {
+		rows, err := q.queryer().QueryContext(ctx, `SELECT dt.dataset_id, t.instrument_id, t.id, t.name
+			FROM dataset_tags dt JOIN tags t ON t.id = dt.tag_id
+			WHERE dt.org_id = $1 AND t.instrument_id IS NOT NULL AND dt.dataset_id IN (`+marks(2, len(chunk))+`)
+			ORDER BY t.name_key`, append([]any{scope.OrgID()}, anySlice(chunk)...)...)
+		if err != nil {
+			return fmt.Errorf("tags of datasets: %w", mapError(err))
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p DatasetInstrument
+			var r aims.LineageRef
+			if err := rows.Scan(&p.DatasetID, &p.InstrumentID, &r.ID, &r.Name); err != nil {
+				return fmt.Errorf("tags of datasets: %w", err)
+			}
+			if want[p] {
+				out[p] = append(out[p], r)
+			}
+		}
+		return rows.Err()
+	})
+	return out, err
 }
 
 // DecisionTagInstrument is a tag that decisions of the organization name
@@ -121,47 +211,178 @@ type TagPeriod struct {
 // FindDecisionsInPeriods lists the decisions of the organization in scope
 // (of one system, unless systemID is empty) that named a tag as an input
 // within one of its periods, newest first, one row per decision and tag
-// period, with the total. The caller orders periods as ties should go
-// (by instrument and tag).
+// period, with the total. Ties go by the order of periods.
+//
+// Each period of a tag is a range of the index (tag set, decided_at) for
+// every tag set holding the tag: the ranges are counted in one query, and
+// the page is merged from the newest rows of each range, so that neither
+// depends on sorting every match.
 func FindDecisionsInPeriods(ctx context.Context, q Querier, scope aims.Scope, systemID string, periods []TagPeriod, page aims.Page) ([]aims.OutOfCalibrationDecision, int, error) {
 	out := []aims.OutOfCalibrationDecision{}
-	if len(periods) == 0 {
+	limit, offset := limitOffset(page)
+	var tags []string
+	seen := map[string]bool{}
+	for _, p := range periods {
+		if !seen[p.Tag] {
+			seen[p.Tag] = true
+			tags = append(tags, p.Tag)
+		}
+	}
+	setsOf := map[string][]string{}
+	err := eachChunk(tags, func(chunk []string) error {
+		rows, err := q.queryer().QueryContext(ctx, `SELECT tag, tag_set_id FROM decision_tag_set_tags
+			WHERE org_id = $1 AND tag IN (`+marks(2, len(chunk))+`) ORDER BY tag, tag_set_id`, append([]any{scope.OrgID()}, anySlice(chunk)...)...)
+		if err != nil {
+			return mapError(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var tag, set string
+			if err := rows.Scan(&tag, &set); err != nil {
+				return err
+			}
+			setsOf[tag] = append(setsOf[tag], set)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("find out-of-calibration decisions: %w", err)
+	}
+	// The first and last decision of each tag set bound its ranges: most
+	// periods (before an instrument's first calibration, after its last)
+	// hold none.
+	bounds := map[string]aims.Period{}
+	for _, sets := range setsOf {
+		for _, set := range sets {
+			if _, ok := bounds[set]; ok {
+				continue
+			}
+			var b aims.Period
+			for _, end := range []struct {
+				order string
+				dst   *time.Time
+			}{{"", &b.From}, {" DESC", &b.To}} {
+				err := q.queryer().QueryRowContext(ctx, `SELECT decided_at FROM decisions WHERE org_id = $1 AND tag_set_id = $2
+					ORDER BY decided_at`+end.order+` LIMIT 1`, scope.OrgID(), set).Scan(end.dst)
+				if err != nil && !errors.Is(err, sql.ErrNoRows) {
+					return nil, 0, fmt.Errorf("find out-of-calibration decisions: %w", mapError(err))
+				}
+			}
+			b.To = b.To.Add(time.Microsecond) // half-open
+			bounds[set] = b
+		}
+	}
+	type indexRange struct {
+		period int // index in periods
+		set    string
+	}
+	var ranges []indexRange
+	for i, p := range periods {
+		for _, set := range setsOf[p.Tag] {
+			if b := bounds[set]; !b.Empty() && p.From.Before(b.To) && b.From.Before(p.To) {
+				ranges = append(ranges, indexRange{i, set})
+			}
+		}
+	}
+	if len(ranges) == 0 {
 		return out, 0, nil
 	}
-	limit, offset := limitOffset(page)
-	args := []any{scope.OrgID(), opt(systemID)}
-	num, text, stamp := "$%d", "$%d", "$%d"
+	text, stamp := "$%d", "$%d"
 	if dialectOf(q) == Postgres {
-		num, text, stamp = "CAST($%d AS INTEGER)", "CAST($%d AS TEXT)", "CAST($%d AS TIMESTAMPTZ)"
+		text, stamp = "CAST($%d AS TEXT)", "CAST($%d AS TIMESTAMPTZ)"
 	}
-	var values strings.Builder
-	for i, p := range periods {
-		if i > 0 {
-			values.WriteString(", ")
+	counts := make([]int, len(ranges))
+	total := 0
+	for start := 0; start < len(ranges); start += chunkSize {
+		chunk := ranges[start:min(start+chunkSize, len(ranges))]
+		args := []any{scope.OrgID(), opt(systemID)}
+		var values strings.Builder
+		for i, r := range chunk {
+			if i > 0 {
+				values.WriteString(", ")
+			}
+			n := len(args)
+			fmt.Fprintf(&values, "("+text+", "+text+", "+stamp+", "+stamp+")", n+1, n+2, n+3, n+4)
+			args = append(args, strconv.Itoa(start+i), r.set, periods[r.period].From.UTC(), periods[r.period].To.UTC())
 		}
-		n := len(args)
-		fmt.Fprintf(&values, "("+num+", "+text+", "+stamp+", "+stamp+")", n+1, n+2, n+3, n+4)
-		args = append(args, i, p.Tag, p.From.UTC(), p.To.UTC())
+		rows, err := q.queryer().QueryContext(ctx, `WITH r (k, set_id, p_from, p_to) AS (VALUES `+values.String()+`)
+			SELECT r.k, COUNT(*) FROM r
+			JOIN decisions d ON d.org_id = $1 AND d.tag_set_id = r.set_id AND d.decided_at >= r.p_from AND d.decided_at < r.p_to
+			WHERE (CAST($2 AS TEXT) IS NULL OR d.system_id = $2)
+			GROUP BY r.k`, args...)
+		if err != nil {
+			return nil, 0, fmt.Errorf("count out-of-calibration decisions: %w", mapError(err))
+		}
+		for rows.Next() {
+			var k string
+			var n int
+			if err := rows.Scan(&k, &n); err != nil {
+				rows.Close()
+				return nil, 0, fmt.Errorf("count out-of-calibration decisions: %w", err)
+			}
+			i, err := strconv.Atoi(k)
+			if err != nil || i < 0 || i >= len(ranges) {
+				rows.Close()
+				return nil, 0, fmt.Errorf("count out-of-calibration decisions: range %q", k)
+			}
+			counts[i], total = n, total+n
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, 0, fmt.Errorf("count out-of-calibration decisions: %w", err)
+		}
 	}
-	with := `WITH bad (k, tag, p_from, p_to) AS (VALUES ` + values.String() + `)`
-	const join = `
-		FROM bad
-		JOIN decision_tag_set_tags ts ON ts.org_id = $1 AND ts.tag = bad.tag
-		JOIN decisions d ON d.org_id = $1 AND d.tag_set_id = ts.tag_set_id AND d.decided_at >= bad.p_from AND d.decided_at < bad.p_to
-		WHERE (CAST($2 AS TEXT) IS NULL OR d.system_id = $2)`
-	var total int
-	if err := q.queryer().QueryRowContext(ctx, with+` SELECT COUNT(*) `+join, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count out-of-calibration decisions: %w", mapError(err))
-	}
-	if total == 0 || offset >= total {
+	if offset >= total {
 		return out, total, nil
 	}
-	rows, err := q.queryer().QueryContext(ctx, with+`
-		SELECT d.id, d.system_id, s.name, d.leaf_index, d.decided_at, d.model_version, d.human,
-			bad.k`+
-		strings.Replace(join, "WHERE", "JOIN ai_systems s ON s.id = d.system_id\n\t\tWHERE", 1)+fmt.Sprintf(`
-		ORDER BY d.decided_at DESC, d.id DESC, bad.k
-		LIMIT $%d OFFSET $%d`, len(args)+1, len(args)+2), append(args, limit, offset)...)
+	// The newest offset+limit of each range hold the page: found from the
+	// index alone, merged, and only the page's rows read.
+	type entry struct {
+		at    time.Time
+		id    string
+		order int // the period's index
+	}
+	var merged []entry
+	for i, r := range ranges {
+		if counts[i] == 0 {
+			continue
+		}
+		p := periods[r.period]
+		rows, err := q.queryer().QueryContext(ctx, `
+			SELECT decided_at, id FROM decisions
+			WHERE org_id = $1 AND tag_set_id = $2 AND decided_at >= $3 AND decided_at < $4
+				AND (CAST($5 AS TEXT) IS NULL OR system_id = $5)
+			ORDER BY decided_at DESC, id DESC
+			LIMIT $6`, scope.OrgID(), r.set, p.From.UTC(), p.To.UTC(), opt(systemID), min(counts[i], offset+limit))
+		if err != nil {
+			return nil, 0, fmt.Errorf("find out-of-calibration decisions: %w", mapError(err))
+		}
+		for rows.Next() {
+			e := entry{order: r.period}
+			if err := rows.Scan(&e.at, &e.id); err != nil {
+				rows.Close()
+				return nil, 0, fmt.Errorf("find out-of-calibration decisions: %w", err)
+			}
+			merged = append(merged, e)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, 0, fmt.Errorf("find out-of-calibration decisions: %w", err)
+		}
+	}
+	slices.SortFunc(merged, func(a, b entry) int {
+		return cmp.Or(b.at.Compare(a.at), strings.Compare(b.id, a.id), cmp.Compare(a.order, b.order))
+	})
+	merged = merged[offset:min(offset+limit, len(merged))]
+	ids := make([]any, 0, len(merged))
+	for _, e := range merged {
+		ids = append(ids, e.id)
+	}
+	byID := map[string]aims.OutOfCalibrationDecision{}
+	rows, err := q.queryer().QueryContext(ctx, `
+		SELECT d.id, d.system_id, s.name, d.leaf_index, d.decided_at, d.model_version, d.human
+		FROM decisions d JOIN ai_systems s ON s.id = d.system_id
+		WHERE d.org_id = $1 AND d.id IN (`+marks(2, len(ids))+`)`, append([]any{scope.OrgID()}, ids...)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find out-of-calibration decisions: %w", mapError(err))
 	}
@@ -170,21 +391,27 @@ func FindDecisionsInPeriods(ctx context.Context, q Querier, scope aims.Scope, sy
 		var d aims.OutOfCalibrationDecision
 		var idx int64
 		var human string
-		var k int
-		if err := rows.Scan(&d.ID, &d.SystemID, &d.SystemName, &idx, &d.DecidedAt, &d.ModelVersion, &human, &k); err != nil {
+		if err := rows.Scan(&d.ID, &d.SystemID, &d.SystemName, &idx, &d.DecidedAt, &d.ModelVersion, &human); err != nil {
 			return nil, 0, fmt.Errorf("find out-of-calibration decisions: %w", err)
 		}
-		if k < 0 || k >= len(periods) {
-			return nil, 0, fmt.Errorf("find out-of-calibration decisions: period %d of %d", k, len(periods))
-		}
-		p := periods[k]
-		d.InstrumentID, d.InstrumentName, d.Tag, d.Period = p.InstrumentID, p.InstrumentName, p.Tag, p.Period
 		d.LogIndex, d.Human = uint64(idx), aims.HumanAction(human)
 		d.Overridden = d.Human == aims.HumanOverridden
 		d.DecidedAt = d.DecidedAt.UTC()
+		byID[d.ID] = d
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("find out-of-calibration decisions: %w", err)
+	}
+	for _, e := range merged {
+		d, ok := byID[e.id]
+		if !ok {
+			return nil, 0, fmt.Errorf("find out-of-calibration decisions: decision %s vanished", e.id)
+		}
+		p := periods[e.order]
+		d.InstrumentID, d.InstrumentName, d.Tag, d.Period = p.InstrumentID, p.InstrumentName, p.Tag, p.Period
 		out = append(out, d)
 	}
-	return out, total, rows.Err()
+	return out, total, nil
 }
 
 // FindLineageOrphans finds the loose ends of the lineage records of the
@@ -194,11 +421,14 @@ func FindLineageOrphans(ctx context.Context, q Querier, scope aims.Scope, now ti
 	o := &aims.LineageOrphans{UnusedTags: []*aims.Tag{}, FeaturesWithoutTags: []*aims.Feature{}, InstrumentsWithoutCurrentCalibration: []*aims.Instrument{}}
 	var err error
 	o.UnusedTags, o.UnusedTagsTotal, err = scanPage(ctx, q, "unused tags", tagColumns+`, COUNT(*) OVER ()`+tagFrom+`
-		WHERE t.org_id = $1
-			AND NOT EXISTS (SELECT 1 FROM feature_tags ft JOIN model_version_features mvf ON mvf.feature_id = ft.feature_id
-				WHERE ft.org_id = $1 AND ft.tag_id = t.id)
-			AND NOT EXISTS (SELECT 1 FROM dataset_tags dt JOIN dataset_uses du ON du.dataset_id = dt.dataset_id
-				WHERE dt.org_id = $1 AND dt.tag_id = t.id)
+		WHERE t.org_id = $1 AND t.id NOT IN (
+			SELECT ft.tag_id FROM model_version_features mvf
+			JOIN feature_tags ft ON ft.feature_id = mvf.feature_id
+			WHERE mvf.org_id = $1
+			UNION
+			SELECT dt.tag_id FROM dataset_uses du
+			JOIN dataset_tags dt ON dt.dataset_id = du.dataset_id
+			WHERE du.org_id = $1)
 		ORDER BY t.name_key, t.id LIMIT $2`, []any{scope.OrgID(), limit},
 		func(sc scanner, total *int) (*aims.Tag, error) { return scanTag(sc, total) })
 	if err != nil {

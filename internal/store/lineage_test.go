@@ -156,12 +156,23 @@ func TestLineageRecords(t *testing.T) {
 			t.Errorf("unknown feature: %v, fields %v", err, fields)
 		}
 
-		// The training dataset's tag reaches the probe (a feature's tags do
-		// not: the dataset says where its data came from).
-		ins, err := store.FindTrainingInputs(ctx, db, lf.Scope, "")
+		// The probe is not covered over the training window by one
+		// calibration: it is the candidate the exposures check.
+		trained, err := store.FindTrainingDatasets(ctx, db, lf.Scope, "")
 		must(t, err)
-		if len(ins) != 1 || ins[0].InstrumentName != "MT-301" || ins[0].Version != "2.0" || ins[0].WindowStart.String() != "2026-02-15" {
-			t.Errorf("training inputs = %+v", ins)
+		if len(trained) != 1 || trained[0].Version != "2.0" || !trained[0].Window.From.Equal(time.Date(2026, 2, 15, 0, 0, 0, 0, time.UTC)) ||
+			!trained[0].Window.To.Equal(time.Date(2026, 3, 11, 0, 0, 0, 0, time.UTC)) {
+			t.Errorf("training datasets = %+v", trained)
+		}
+		windows := map[string]aims.Period{ds.ID: trained[0].Window}
+		pairs, err := store.FindUncoveredInstruments(ctx, db, lf.Scope, windows)
+		must(t, err)
+		if len(pairs) != 1 || pairs[0].InstrumentID != lf.probe.ID {
+			t.Errorf("uncovered = %+v", pairs)
+		}
+		windows[ds.ID] = aims.Period{From: lf.marchFrom, To: lf.marchTo} // covered by the March calibration
+		if pairs, _ := store.FindUncoveredInstruments(ctx, db, lf.Scope, windows); len(pairs) != 0 {
+			t.Errorf("uncovered in March = %+v", pairs)
 		}
 
 		// Orphans: the unused tag, the loose feature, and the probe once

@@ -113,5 +113,11 @@ CREATE TABLE dataset_tags (
 );
 CREATE INDEX dataset_tags_tag ON dataset_tags (org_id, tag_id);
 
+-- The decisions of a tag set in a time range (the out-of-calibration
+-- decisions), newest first, with their id and system, from the index
+-- alone: counted and paged without reading the rows.
+DROP INDEX decisions_tags;
+CREATE INDEX decisions_tags ON decisions (org_id, tag_set_id, decided_at, id, system_id);
+
 -- +goose Down
 -- Forward-only: restore from a backup instead.
