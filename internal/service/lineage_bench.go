@@ -79,8 +79,8 @@ func LineageBenchQueries(ctx context.Context, s *Service) ([]LineageBenchQuery, 
 			}
 			return o.UnusedTagsTotal + o.FeaturesWithoutTagsTotal + o.InstrumentsWithoutCurrentCalibrationTotal, nil
 		}},
-		{"instruments out of calibration", func() (int, error) {
-			return count2(s.FindInstruments(ctx, aims.InstrumentFilter{State: aims.CalibrationOut}))
+		{"instruments never calibrated", func() (int, error) {
+			return count2(s.FindInstruments(ctx, aims.InstrumentFilter{State: aims.CalibrationNever}))
 		}},
 		{"tags search", func() (int, error) {
 			return count2(s.FindTags(ctx, aims.TagFilter{Query: "TAG-09"}))

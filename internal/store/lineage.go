@@ -342,9 +342,21 @@ func FindDecisionsInPeriods(ctx context.Context, q Querier, scope aims.Scope, sy
 		id    string
 		order int // the period's index
 	}
+	// A range needs at most offset+limit rows, less those of the ranges
+	// wholly newer than it.
+	need := make([]int, len(ranges))
+	for i, r := range ranges {
+		ahead := 0
+		for j, o := range ranges {
+			if !periods[o.period].From.Before(periods[r.period].To) {
+				ahead += counts[j]
+			}
+		}
+		need[i] = max(0, min(counts[i], offset+limit-ahead))
+	}
 	var merged []entry
 	for i, r := range ranges {
-		if counts[i] == 0 {
+		if need[i] == 0 {
 			continue
 		}
 		p := periods[r.period]
@@ -353,7 +365,7 @@ func FindDecisionsInPeriods(ctx context.Context, q Querier, scope aims.Scope, sy
 			WHERE org_id = $1 AND tag_set_id = $2 AND decided_at >= $3 AND decided_at < $4
 				AND (CAST($5 AS TEXT) IS NULL OR system_id = $5)
 			ORDER BY decided_at DESC, id DESC
-			LIMIT $6`, scope.OrgID(), r.set, p.From.UTC(), p.To.UTC(), opt(systemID), min(counts[i], offset+limit))
+			LIMIT $6`, scope.OrgID(), r.set, p.From.UTC(), p.To.UTC(), opt(systemID), need[i])
 		if err != nil {
 			return nil, 0, fmt.Errorf("find out-of-calibration decisions: %w", mapError(err))
 		}
@@ -420,17 +432,20 @@ func FindDecisionsInPeriods(ctx context.Context, q Querier, scope aims.Scope, sy
 func FindLineageOrphans(ctx context.Context, q Querier, scope aims.Scope, now time.Time, limit int) (*aims.LineageOrphans, error) {
 	o := &aims.LineageOrphans{UnusedTags: []*aims.Tag{}, FeaturesWithoutTags: []*aims.Feature{}, InstrumentsWithoutCurrentCalibration: []*aims.Instrument{}}
 	var err error
-	o.UnusedTags, o.UnusedTagsTotal, err = scanPage(ctx, q, "unused tags", tagColumns+`, COUNT(*) OVER ()`+tagFrom+`
-		WHERE t.org_id = $1 AND t.id NOT IN (
+	// Counted apart: the page stops after limit tags in name order.
+	const unused = `t.org_id = $1 AND t.id NOT IN (
 			SELECT ft.tag_id FROM model_version_features mvf
 			JOIN feature_tags ft ON ft.feature_id = mvf.feature_id
 			WHERE mvf.org_id = $1
 			UNION
 			SELECT dt.tag_id FROM dataset_uses du
 			JOIN dataset_tags dt ON dt.dataset_id = du.dataset_id
-			WHERE du.org_id = $1)
-		ORDER BY t.name_key, t.id LIMIT $2`, []any{scope.OrgID(), limit},
-		func(sc scanner, total *int) (*aims.Tag, error) { return scanTag(sc, total) })
+			WHERE du.org_id = $1)`
+	if err := q.queryer().QueryRowContext(ctx, `SELECT COUNT(*) FROM tags t WHERE `+unused, scope.OrgID()).Scan(&o.UnusedTagsTotal); err != nil {
+		return nil, fmt.Errorf("count unused tags: %w", mapError(err))
+	}
+	err = eachTag(ctx, q, tagSelect+` WHERE `+unused+` ORDER BY t.name_key, t.id LIMIT $2`, []any{scope.OrgID(), limit},
+		func(t *aims.Tag) error { o.UnusedTags = append(o.UnusedTags, t); return nil })
 	if err != nil {
 		return nil, err
 	}

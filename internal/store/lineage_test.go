@@ -268,6 +268,41 @@ func TestLineageDecisionsInPeriods(t *testing.T) {
 		if total != 8 || len(got) != 0 {
 			t.Errorf("past the end = %d of %d", len(got), total)
 		}
+		// Several periods, overlapping and not: paging through them in
+		// small pages gives the one big page, newest first.
+		many := []store.TagPeriod{
+			{DecisionTagInstrument: tags[0], Period: aims.Period{From: start.AddDate(0, 0, 6), To: start.AddDate(0, 0, 20)}},
+			{DecisionTagInstrument: tags[0], Period: aims.Period{From: start.AddDate(0, 0, -1), To: start.AddDate(0, 0, 2)}},
+			{DecisionTagInstrument: store.DecisionTagInstrument{Tag: "TT-101 torque", InstrumentID: "x", InstrumentName: "TT-101"},
+				Period: aims.Period{From: start.AddDate(0, 0, 1), To: start.AddDate(0, 0, 7)}},
+		}
+		all, total, err := store.FindDecisionsInPeriods(ctx, db, lf.Scope, "", many, aims.Page{Limit: 500})
+		must(t, err)
+		// 3 days x 2 systems, 2 days x 2, 6 days x 3 decisions (two
+		// systems with torque, one without moisture).
+		if total != 3*2+2*2+6*3 || len(all) != total {
+			t.Fatalf("%d of %d decisions in three periods", len(all), total)
+		}
+		var paged []string
+		for off := 0; off < total; off += 4 {
+			page, n, err := store.FindDecisionsInPeriods(ctx, db, lf.Scope, "", many, aims.Page{Limit: 4, Offset: off})
+			must(t, err)
+			if n != total {
+				t.Fatalf("page at %d: total %d, want %d", off, n, total)
+			}
+			for _, d := range page {
+				paged = append(paged, d.ID+" "+d.Tag)
+			}
+		}
+		for i, d := range all {
+			if i > 0 && d.DecidedAt.After(all[i-1].DecidedAt) {
+				t.Errorf("not newest first at %d", i)
+			}
+			if paged[i] != d.ID+" "+d.Tag {
+				t.Fatalf("entry %d: paged %s, in one page %s %s", i, paged[i], d.ID, d.Tag)
+			}
+		}
+
 		// Another organization's scope finds nothing.
 		o := storetest.NewOrg(t, db, "other")
 		if _, total, _ := store.FindDecisionsInPeriods(ctx, db, o.Scope, "", []store.TagPeriod{period}, aims.Page{}); total != 0 {
