@@ -2,8 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"io"
-	"log/slog"
 	"os"
 	"runtime"
 	"time"
@@ -32,12 +30,11 @@ func (p *Program) benchLineageCommand() *cobra.Command {
 			if _, err := os.Stat(store.LineageBenchPath(spec)); err != nil {
 				logf("building %s (a minute or so for a million decisions)", store.LineageBenchPath(spec))
 			}
-			db, err := store.OpenLineageBench(ctx, spec, logf)
+			svc, err := service.OpenLineageBench(ctx, spec, logf)
 			if err != nil {
 				return err
 			}
-			defer db.Close()
-			svc := service.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			defer svc.DB().Close()
 			queries, err := service.LineageBenchQueries(ctx, svc)
 			if err != nil {
 				return err

@@ -3,9 +3,12 @@ package service
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"time"
 
 	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/authz"
 	"github.com/aimsproject/aims/internal/store"
 )
 
@@ -15,6 +18,29 @@ import (
 type LineageBenchQuery struct {
 	Name string
 	Run  func() (int, error)
+}
+
+// OpenLineageBench opens the lineage benchmark database of spec (building
+// and caching it when missing, see store.OpenLineageBench) and returns a
+// service over it; close the service's DB when done.
+func OpenLineageBench(ctx context.Context, spec store.LineageBenchSpec, logf func(string, ...any)) (*Service, error) {
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	seed := func(db *store.DB) (aims.Scope, string, error) {
+		svc := New(db, quiet)
+		org, m, err := svc.BootstrapUser(ctx, Bootstrap{OrgSlug: store.LineageBenchSlug, OrgName: "Lineage benchmark",
+			Email: "bench@lineage.invalid", Name: "Bench", Role: aims.RoleAdmin, Password: "lineage-bench-password",
+			Actor: aims.Actor{Kind: aims.ActorCLI, Label: "bench"}})
+		if err != nil {
+			return aims.Scope{}, "", err
+		}
+		scope, _, err := authz.Authorize(OperatorContext(ctx, org, "bench"), authz.Edit, "build the lineage benchmark")
+		return scope, m.ID, err
+	}
+	db, err := store.OpenLineageBench(ctx, spec, seed, logf)
+	if err != nil {
+		return nil, err
+	}
+	return New(db, quiet), nil
 }
 
 // LineageBenchQueries returns the lineage queries `aims bench lineage` and

@@ -20,12 +20,11 @@ func BenchmarkLineage(b *testing.B) {
 		spec.Decisions = n
 	}
 	ctx := context.Background()
-	db, err := store.OpenLineageBench(ctx, spec, b.Logf)
+	svc, err := service.OpenLineageBench(ctx, spec, b.Logf)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer db.Close()
-	svc := service.New(db, nil)
+	defer svc.DB().Close()
 	queries, err := service.LineageBenchQueries(ctx, svc)
 	if err != nil {
 		b.Fatal(err)

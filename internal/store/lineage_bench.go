@@ -32,11 +32,16 @@ func LineageBenchPath(spec LineageBenchSpec) string {
 	return fmt.Sprintf("%s/aims-lineage-bench-v%d-%d-%d-%d.db", os.TempDir(), lineageBenchVersion, spec.Decisions, spec.Tags, spec.Systems)
 }
 
+// LineageBenchSeed makes the benchmark's organization (LineageBenchSlug) in
+// a new database and returns a scope acting in it and the id of a member to
+// own its AI systems.
+type LineageBenchSeed func(db *DB) (aims.Scope, string, error)
+
 // OpenLineageBench opens the cached benchmark database of spec, building it
-// first when it is missing (which takes a while; logf reports progress).
-// The records are written in bulk, without audit events or log leaves:
-// the database is for measuring queries only.
-func OpenLineageBench(ctx context.Context, spec LineageBenchSpec, logf func(string, ...any)) (*DB, error) {
+// first when it is missing (which takes a while; logf reports progress):
+// seed makes the organization, the rest is written in bulk, without audit
+// events or log leaves. The database is for measuring queries only.
+func OpenLineageBench(ctx context.Context, spec LineageBenchSpec, seed LineageBenchSeed, logf func(string, ...any)) (*DB, error) {
 	path := LineageBenchPath(spec)
 	if _, err := os.Stat(path); err != nil {
 		tmp := path + ".building"
@@ -44,7 +49,7 @@ func OpenLineageBench(ctx context.Context, spec LineageBenchSpec, logf func(stri
 			os.Remove(tmp + suffix)
 		}
 		start := time.Now()
-		if err := buildLineageBench(ctx, tmp, spec, logf); err != nil {
+		if err := buildLineageBench(ctx, tmp, spec, seed, logf); err != nil {
 			return nil, err
 		}
 		if err := os.Rename(tmp, path); err != nil {
@@ -63,7 +68,7 @@ func OpenLineageBench(ctx context.Context, spec LineageBenchSpec, logf func(stri
 	return db, nil
 }
 
-func buildLineageBench(ctx context.Context, path string, spec LineageBenchSpec, logf func(string, ...any)) error {
+func buildLineageBench(ctx context.Context, path string, spec LineageBenchSpec, seed LineageBenchSeed, logf func(string, ...any)) error {
 	db, err := Open(ctx, Options{SQLitePath: path})
 	if err != nil {
 		return err
@@ -72,25 +77,16 @@ func buildLineageBench(ctx context.Context, path string, spec LineageBenchSpec, 
 	if _, err := db.Migrate(ctx); err != nil {
 		return err
 	}
-	org := &aims.Organization{ID: newID(), Slug: LineageBenchSlug, Name: "Lineage benchmark"}
-	actor := aims.Actor{Kind: aims.ActorSystem, Label: "bench"}
-	scope := aims.NewTenantScope(org.ID, actor)
+	scope, ownerID, err := seed(db)
+	if err != nil {
+		return err
+	}
+	org := &aims.Organization{ID: scope.OrgID()}
 	var systems, versions []string
 	err = db.Transact(ctx, func(tx *Tx) error {
 		systems, versions = nil, nil
-		if err := CreateOrganization(ctx, tx, scope, org); err != nil {
-			return err
-		}
-		u := &aims.User{Email: "bench@lineage.invalid", Name: "Bench"}
-		if err := CreateUser(ctx, tx, scope, u, ""); err != nil {
-			return err
-		}
-		m, err := AddMember(ctx, tx, scope, u, aims.RoleAdmin)
-		if err != nil {
-			return err
-		}
 		for i := range spec.Systems {
-			s := &aims.AISystem{Name: fmt.Sprintf("Line %02d optimizer", i), Purpose: "Benchmark", OwnerID: m.ID,
+			s := &aims.AISystem{Name: fmt.Sprintf("Line %02d optimizer", i), Purpose: "Benchmark", OwnerID: ownerID,
 				OperatorRoles: []aims.OperatorRole{aims.OperatorDeployer}, LifecycleStage: aims.StageDeployed,
 				Autonomy: aims.AutonomyAutonomous, ImpactDomains: []aims.ImpactDomain{aims.DomainQuality}, InScope: true}
 			s.Normalize()
