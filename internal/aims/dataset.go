@@ -9,21 +9,24 @@ import (
 // its provenance (ISO/IEC 42001 A.7.2 data for development, A.7.3
 // acquisition, A.7.4 quality, A.7.5 provenance, A.7.6 preparation).
 type Dataset struct {
-	ID               string        `json:"id"`
-	Name             string        `json:"name"`
-	Description      string        `json:"description"`
-	Origin           string        `json:"origin"`
-	CollectionMethod string        `json:"collection_method"`
-	PersonalData     PersonalData  `json:"personal_data"`
-	Licence          string        `json:"licence"`
-	QualityNotes     string        `json:"quality_notes"`
-	WindowStart      *Date         `json:"window_start,omitempty"`
-	WindowEnd        *Date         `json:"window_end,omitempty"`
-	SupplierID       string        `json:"supplier_id,omitempty"`
-	SupplierName     string        `json:"supplier_name,omitempty"`
-	CreatedAt        time.Time     `json:"created_at"`
-	UpdatedAt        time.Time     `json:"updated_at"`
-	UsedBy           []DatasetUser `json:"used_by,omitempty"`
+	ID               string       `json:"id"`
+	Name             string       `json:"name"`
+	Description      string       `json:"description"`
+	Origin           string       `json:"origin"`
+	CollectionMethod string       `json:"collection_method"`
+	PersonalData     PersonalData `json:"personal_data"`
+	Licence          string       `json:"licence"`
+	QualityNotes     string       `json:"quality_notes"`
+	WindowStart      *Date        `json:"window_start,omitempty"`
+	WindowEnd        *Date        `json:"window_end,omitempty"`
+	SupplierID       string       `json:"supplier_id,omitempty"`
+	SupplierName     string       `json:"supplier_name,omitempty"`
+	// Tags are the tags the data was drawn from, over the window (data
+	// lineage, A.7.5); on input only their ids count.
+	Tags      []LineageRef  `json:"tags" nullable:"false" doc:"The tags the data was drawn from"`
+	CreatedAt time.Time     `json:"created_at"`
+	UpdatedAt time.Time     `json:"updated_at"`
+	UsedBy    []DatasetUser `json:"used_by,omitempty"`
 }
 
 // DatasetUser is a model version that uses a dataset, for the dataset's page.
@@ -50,6 +53,7 @@ func (d *Dataset) Normalize() {
 	if d.PersonalData == "" {
 		d.PersonalData = PersonalDataUnknown
 	}
+	d.Tags = normalizeRefs(d.Tags)
 }
 
 // Validate checks the fields a person enters.
@@ -68,11 +72,13 @@ func (d *Dataset) Validate() error {
 	if d.WindowStart != nil && d.WindowEnd != nil && d.WindowEnd.Before(*d.WindowStart) {
 		v.Add("window_end", "must not be before window_start")
 	}
+	ValidateRefs(&v, "tags", d.Tags, 10000)
 	return v.Err()
 }
 
 // DatasetUpdate changes some fields of a dataset; nil means unchanged. A
 // zero Date clears a window bound; an empty SupplierID removes the supplier.
+// Tags, when given, are tag ids that replace the whole list.
 type DatasetUpdate struct {
 	Name             *string       `json:"name,omitempty"`
 	Description      *string       `json:"description,omitempty"`
@@ -84,6 +90,7 @@ type DatasetUpdate struct {
 	WindowStart      *Date         `json:"window_start,omitempty"`
 	WindowEnd        *Date         `json:"window_end,omitempty"`
 	SupplierID       *string       `json:"supplier_id,omitempty"`
+	Tags             *[]string     `json:"tags,omitempty" doc:"Tag ids; replace the whole list"`
 }
 
 // Apply returns a copy of d with the update's fields set.
@@ -101,6 +108,9 @@ func (u DatasetUpdate) Apply(d Dataset) Dataset {
 	}
 	if u.WindowEnd != nil {
 		d.WindowEnd = nonZeroDate(*u.WindowEnd)
+	}
+	if u.Tags != nil {
+		d.Tags = RefsOf(*u.Tags)
 	}
 	return d
 }

@@ -19,13 +19,16 @@ type ModelVersion struct {
 	Status              ModelVersionStatus `json:"status"`
 	Notes               string             `json:"notes"`
 	Datasets            []DatasetUse       `json:"datasets"`
-	RegisteredBy        string             `json:"registered_by,omitempty"`
-	RegisteredByName    string             `json:"registered_by_name,omitempty"`
-	CreatedAt           time.Time          `json:"created_at"`
-	UpdatedAt           time.Time          `json:"updated_at"`
-	StatusChangedAt     time.Time          `json:"status_changed_at"`
-	DeployedAt          *time.Time         `json:"deployed_at,omitempty"`
-	RetiredAt           *time.Time         `json:"retired_at,omitempty"`
+	// Features are the features the model version consumes (data
+	// lineage, A.7.5); on input only their ids count.
+	Features         []LineageRef `json:"features" nullable:"false" doc:"The features it consumes"`
+	RegisteredBy     string       `json:"registered_by,omitempty"`
+	RegisteredByName string       `json:"registered_by_name,omitempty"`
+	CreatedAt        time.Time    `json:"created_at"`
+	UpdatedAt        time.Time    `json:"updated_at"`
+	StatusChangedAt  time.Time    `json:"status_changed_at"`
+	DeployedAt       *time.Time   `json:"deployed_at,omitempty"`
+	RetiredAt        *time.Time   `json:"retired_at,omitempty"`
 }
 
 // DatasetUse links a dataset to a model version with the purpose it served
@@ -57,6 +60,7 @@ func (m *ModelVersion) Normalize() {
 	if m.Datasets == nil {
 		m.Datasets = []DatasetUse{}
 	}
+	m.Features = normalizeRefs(m.Features)
 }
 
 // Validate checks the fields a person enters.
@@ -90,11 +94,13 @@ func (m *ModelVersion) Validate() error {
 		}
 		seen[key] = true
 	}
+	ValidateRefs(&v, "features", m.Features, 1000)
 	return v.Err()
 }
 
 // ModelVersionUpdate changes some fields of a model version; nil means
-// unchanged. Datasets, when given, replace the whole list.
+// unchanged. Datasets and Features (feature ids), when given, replace the
+// whole list.
 type ModelVersionUpdate struct {
 	Version             *string             `json:"version,omitempty"`
 	Digest              *string             `json:"digest,omitempty"`
@@ -103,6 +109,7 @@ type ModelVersionUpdate struct {
 	Status              *ModelVersionStatus `json:"status,omitempty"`
 	Notes               *string             `json:"notes,omitempty"`
 	Datasets            *[]DatasetUse       `json:"datasets,omitempty"`
+	Features            *[]string           `json:"features,omitempty" doc:"Feature ids; replace the whole list"`
 }
 
 // Apply returns a copy of m with the update's fields set.
@@ -114,6 +121,9 @@ func (u ModelVersionUpdate) Apply(m ModelVersion) ModelVersion {
 	set(&m.Status, u.Status)
 	set(&m.Notes, u.Notes)
 	set(&m.Datasets, u.Datasets)
+	if u.Features != nil {
+		m.Features = RefsOf(*u.Features)
+	}
 	return m
 }
 

@@ -54,6 +54,7 @@ func scanDataset(sc interface{ Scan(...any) error }, extra ...any) (*aims.Datase
 	}
 	d.PersonalData = aims.PersonalData(pd)
 	d.WindowStart, d.WindowEnd = scanDate(ws), scanDate(we)
+	d.Tags = []aims.LineageRef{}
 	d.CreatedAt, d.UpdatedAt = d.CreatedAt.UTC(), d.UpdatedAt.UTC()
 	return &d, nil
 }

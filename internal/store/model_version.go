@@ -95,6 +95,7 @@ func scanModelVersion(sc interface{ Scan(...any) error }, extra ...any) (*aims.M
 	m.CreatedAt, m.UpdatedAt, m.StatusChangedAt = m.CreatedAt.UTC(), m.UpdatedAt.UTC(), m.StatusChangedAt.UTC()
 	m.DeployedAt, m.RetiredAt = scanTime(dep), scanTime(ret)
 	m.Datasets = []aims.DatasetUse{}
+	m.Features = []aims.LineageRef{}
 	return &m, nil
 }
 
