@@ -135,6 +135,12 @@ func (k InstrumentKind) IsValid() bool { return enumValid(k, InstrumentKindValue
 // Title is the kind's name for people.
 func (k InstrumentKind) Title() string { return titleOf(string(k)) }
 
+// NeedsCalibration is the default of CalibrationRequired for the kind:
+// physical instruments need calibration, software and manual entry not.
+func (k InstrumentKind) NeedsCalibration() bool {
+	return k != InstrumentSoftware && k != InstrumentManualEntry
+}
+
 // CalibrationState says whether an instrument's readings are covered by a
 // calibration now (or at some other time).
 type CalibrationState string

@@ -62,6 +62,21 @@ type Period struct {
 	To   time.Time `json:"to"`
 }
 
+// OpenStart and OpenEnd stand in for the ends of a period that records do
+// not bound: the out-of-calibration period of an instrument never
+// calibrated has neither, one after its last calibration expired has no
+// end.
+var (
+	OpenStart = time.Unix(0, 0).UTC()
+	OpenEnd   = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+)
+
+// StartsOpen reports whether the period has no recorded start.
+func (p Period) StartsOpen() bool { return !p.From.After(OpenStart) }
+
+// EndsOpen reports whether the period has no recorded end.
+func (p Period) EndsOpen() bool { return !p.To.Before(OpenEnd) }
+
 // Empty reports whether the period holds no instant.
 func (p Period) Empty() bool { return !p.To.After(p.From) }
 
@@ -196,6 +211,10 @@ type LineageOrphans struct {
 	UnusedTags                           []*Tag        `json:"unused_tags" nullable:"false"`
 	FeaturesWithoutTags                  []*Feature    `json:"features_without_tags" nullable:"false"`
 	InstrumentsWithoutCurrentCalibration []*Instrument `json:"instruments_without_current_calibration" nullable:"false"`
+	// The totals: each list holds at most MaxLimit records.
+	UnusedTagsTotal                           int `json:"unused_tags_total"`
+	FeaturesWithoutTagsTotal                  int `json:"features_without_tags_total"`
+	InstrumentsWithoutCurrentCalibrationTotal int `json:"instruments_without_current_calibration_total"`
 }
 
 // LineageKind names the lists that import and export as CSV.

@@ -22,12 +22,13 @@ type DatasetInput struct {
 	WindowStart      string            `json:"window_start,omitempty" format:"date" doc:"First day the data covers"`
 	WindowEnd        string            `json:"window_end,omitempty" format:"date" doc:"Last day the data covers"`
 	SupplierID       string            `json:"supplier_id,omitempty"`
+	Tags             []string          `json:"tags,omitempty" doc:"The ids of the tags the data was drawn from (data lineage)"`
 }
 
 func (in DatasetInput) dataset() *aims.Dataset {
 	return &aims.Dataset{Name: in.Name, Description: in.Description, Origin: in.Origin, CollectionMethod: in.CollectionMethod,
 		PersonalData: in.PersonalData, Licence: in.Licence, QualityNotes: in.QualityNotes,
-		WindowStart: dateOrNil(in.WindowStart), WindowEnd: dateOrNil(in.WindowEnd), SupplierID: in.SupplierID}
+		WindowStart: dateOrNil(in.WindowStart), WindowEnd: dateOrNil(in.WindowEnd), SupplierID: in.SupplierID, Tags: aims.RefsOf(in.Tags)}
 }
 
 // dateOrNil reads a date that huma has already checked against format:date.

@@ -20,6 +20,7 @@ type ModelVersionInput struct {
 	Status              aims.ModelVersionStatus `json:"status,omitempty" enum:"candidate,validated,approved,deployed,retired" default:"candidate"`
 	Notes               string                  `json:"notes,omitempty" maxLength:"20000"`
 	Datasets            []aims.DatasetUse       `json:"datasets,omitempty" doc:"Datasets used, each with its purpose: training, validation, test, operation"`
+	Features            []string                `json:"features,omitempty" doc:"The ids of the features it consumes (data lineage)"`
 }
 
 type modelVersionList struct {
@@ -61,7 +62,8 @@ func (h *Handlers) registerModelVersions(api huma.API) {
 	huma.Register(api, create, func(ctx context.Context, in *modelVersionCreate) (*Body[*aims.ModelVersion], error) {
 		b := in.Body
 		m := &aims.ModelVersion{SystemID: in.ID, Version: b.Version, Digest: b.Digest, SourceURI: b.SourceURI,
-			TrainingDataSummary: b.TrainingDataSummary, Status: b.Status, Notes: b.Notes, Datasets: b.Datasets}
+			TrainingDataSummary: b.TrainingDataSummary, Status: b.Status, Notes: b.Notes, Datasets: b.Datasets,
+			Features: aims.RefsOf(b.Features)}
 		if err := h.svc.CreateModelVersion(ctx, m); err != nil {
 			return nil, fail(ctx, err)
 		}

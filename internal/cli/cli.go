@@ -141,7 +141,7 @@ func (p *Program) rootCommand() *cobra.Command {
 	root.AddCommand(p.serveCommand(), p.migrateCommand(), p.userCommand(), p.tokenCommand(),
 		p.importCommand(), p.exportCommand(), p.configCommand(), p.versionCommand(), p.logCommand(), p.benchCommand())
 	root.AddCommand(p.catalogCommand(), p.soaCommand())
-	root.AddCommand(p.decisionsCommand())
+	root.AddCommand(p.decisionsCommand(), p.lineageCommand())
 	return root
 }
 

@@ -43,6 +43,9 @@ func (s *Service) CreateDataset(ctx context.Context, in *aims.Dataset) error {
 		if err := checkSupplierRef(ctx, tx, scope, in.SupplierID); err != nil {
 			return err
 		}
+		if err := checkTagRefs(ctx, tx, scope, "tags", in.Tags); err != nil {
+			return err
+		}
 		return store.CreateDataset(ctx, tx, scope, in)
 	})
 }
@@ -76,6 +79,9 @@ func (s *Service) UpdateDataset(ctx context.Context, id string, upd aims.Dataset
 			return err
 		}
 		if err := checkSupplierRef(ctx, tx, scope, after.SupplierID); err != nil {
+			return err
+		}
+		if err := checkTagRefs(ctx, tx, scope, "tags", after.Tags); err != nil {
 			return err
 		}
 		if err := store.UpdateDataset(ctx, tx, scope, before, &after); err != nil {

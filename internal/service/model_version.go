@@ -58,6 +58,9 @@ func (s *Service) CreateModelVersion(ctx context.Context, in *aims.ModelVersion)
 		if err := checkDatasetRefs(ctx, tx, scope, in.Datasets); err != nil {
 			return err
 		}
+		if err := checkFeatureRefs(ctx, tx, scope, "features", in.Features); err != nil {
+			return err
+		}
 		return store.CreateModelVersion(ctx, tx, scope, in)
 	})
 }
@@ -100,6 +103,9 @@ func (s *Service) UpdateModelVersion(ctx context.Context, systemID, id string, u
 			return err
 		}
 		if err := checkDatasetRefs(ctx, tx, scope, after.Datasets); err != nil {
+			return err
+		}
+		if err := checkFeatureRefs(ctx, tx, scope, "features", after.Features); err != nil {
 			return err
 		}
 		if err := store.UpdateModelVersion(ctx, tx, scope, before, &after); err != nil {

@@ -25,6 +25,9 @@ var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 // sheet is an inventory spreadsheet as read from CSV: where each known
 // column is, the data rows, and what is wrong with its shape.
 type sheet struct {
+	columns    []string       // the known columns, in the order of an export
+	key        string         // the column that matches a row to a record
+	keyMissing string         // what to say when the header lacks key
 	index      map[string]int // column name -> position in a row
 	width      int            // how many columns the header has
 	headerLine int            // the line of the header row
@@ -57,9 +60,17 @@ func (sh *sheet) cell(r sheetRow, col string) (string, bool) {
 // are collected per line; only a file that cannot be read at all (too
 // large, not CSV) is an error.
 func readSheet(r io.Reader) (*sheet, error) {
+	return readSheetOf(r, SystemCSVColumns(), colName,
+		"is missing: every row needs a name, which matches it to an AI system of the inventory")
+}
+
+// readSheetOf is readSheet for a file of the given columns, whose rows
+// are matched to records by the key column (keyMissing says so when the
+// header lacks it).
+func readSheetOf(r io.Reader, columns []string, key, keyMissing string) (*sheet, error) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("read the inventory file: %w", err)
+		return nil, fmt.Errorf("read the file: %w", err)
 	}
 	if len(data) > MaxImportBytes {
 		return nil, aims.Errorf(aims.KindTooLarge, "the file is over 10 MiB: split it and import each part")
@@ -69,13 +80,14 @@ func readSheet(r io.Reader) (*sheet, error) {
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
 		return nil, &aims.Error{Kind: aims.KindInvalid, Message: "the file is empty",
-			Fields: []aims.FieldError{{Field: "rows/1", Detail: "needs a header row naming the columns: " + strings.Join(SystemCSVColumns(), ", ")}}}
+			Fields: []aims.FieldError{{Field: "rows/1", Detail: "needs a header row naming the columns: " + strings.Join(columns, ", ")}}}
 	}
 	if err != nil {
 		return nil, csvSyntaxError(err)
 	}
 	headerLine, _ := cr.FieldPos(0) // 1 unless the file starts with empty lines
-	sh := &sheet{index: map[string]int{}, width: len(header), headerLine: headerLine, problems: newLineProblems()}
+	sh := &sheet{columns: columns, key: key, keyMissing: keyMissing, index: map[string]int{}, width: len(header),
+		headerLine: headerLine, problems: newLineProblems()}
 	blank := sh.readHeader(header)
 	for {
 		rec, err := cr.Read()
@@ -110,16 +122,16 @@ func (sh *sheet) readHeader(header []string) (blank []int) {
 			p.add(sh.headerLine, fmt.Sprintf("column %d", i+1), "is not valid UTF-8: save the spreadsheet as \"CSV UTF-8\"")
 		case name == "":
 			blank = append(blank, i)
-		case !slices.Contains(SystemCSVColumns(), name):
-			p.add(sh.headerLine, name, "is not a known column; the columns are %s", strings.Join(SystemCSVColumns(), ", "))
+		case !slices.Contains(sh.columns, name):
+			p.add(sh.headerLine, name, "is not a known column; the columns are %s", strings.Join(sh.columns, ", "))
 		case dup:
 			p.add(sh.headerLine, name, "appears twice in the header")
 		default:
 			sh.index[name] = i
 		}
 	}
-	if _, ok := sh.index[colName]; !ok && !p.has(sh.headerLine, colName) {
-		p.add(sh.headerLine, colName, "is missing: every row needs a name, which matches it to an AI system of the inventory")
+	if _, ok := sh.index[sh.key]; !ok && !p.has(sh.headerLine, sh.key) {
+		p.add(sh.headerLine, sh.key, "%s", sh.keyMissing)
 	}
 	return blank
 }
@@ -236,7 +248,7 @@ func (sh *sheet) err() error {
 		if i, ok := sh.index[f.col]; ok {
 			return i
 		}
-		return sh.width + slices.Index(SystemCSVColumns(), f.col)
+		return sh.width + slices.Index(sh.columns, f.col)
 	}
 	slices.SortStableFunc(p.fields, func(a, b lineProblem) int {
 		if a.line != b.line {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 
 	"github.com/aimsproject/aims/internal/aims"
 )
@@ -21,7 +22,14 @@ func CreateDataset(ctx context.Context, tx *Tx, scope aims.Scope, d *aims.Datase
 	if err != nil {
 		return datasetWriteError(err, d)
 	}
+	if err := writeDatasetTags(ctx, tx, scope, d); err != nil {
+		return err
+	}
 	return tx.recordCreate(ctx, scope, aims.EntityDataset, d.ID, d)
+}
+
+func writeDatasetTags(ctx context.Context, tx *Tx, scope aims.Scope, d *aims.Dataset) error {
+	return writeLinks(ctx, tx, scope, "dataset_tags", "dataset_id", "tag_id", d.ID, d.Tags, "tags", "tag")
 }
 
 func datasetWriteError(err error, d *aims.Dataset) error {
@@ -66,6 +74,10 @@ func FindDatasetByID(ctx context.Context, q Querier, scope aims.Scope, id string
 	if err != nil {
 		return nil, notFound(err, "dataset")
 	}
+	if d.Tags, err = refs(ctx, q, "tags of dataset", `SELECT t.id, t.name FROM dataset_tags dt JOIN tags t ON t.id = dt.tag_id
+		WHERE dt.org_id = $1 AND dt.dataset_id = $2 ORDER BY dt.position`, scope.OrgID(), id); err != nil {
+		return nil, err
+	}
 	rows, err := q.queryer().QueryContext(ctx, `
 		SELECT s.id, s.name, mv.id, mv.version, du.purpose
 		FROM dataset_uses du
@@ -91,7 +103,7 @@ func FindDatasetByID(ctx context.Context, q Querier, scope aims.Scope, id string
 
 // FindDatasets lists the datasets of the organization in scope by name.
 func FindDatasets(ctx context.Context, q Querier, scope aims.Scope, f aims.DatasetFilter) ([]*aims.Dataset, int, error) {
-	return findPage(ctx, q, "datasets", datasetColumns+`
+	out, total, err := findPage(ctx, q, "datasets", datasetColumns+`
 		, (SELECT COUNT(*) FROM datasets c WHERE c.org_id = $1
 			AND (CAST($2 AS TEXT) IS NULL OR c.name_key LIKE $2 ESCAPE '\')
 			AND (CAST($3 AS TEXT) IS NULL OR c.personal_data = $3)
@@ -104,6 +116,38 @@ func FindDatasets(ctx context.Context, q Querier, scope aims.Scope, f aims.Datas
 		LIMIT $5 OFFSET $6`,
 		[]any{scope.OrgID(), likePattern(f.Search), opt(f.PersonalData), opt(f.SupplierID)}, f.Page,
 		func(sc scanner, total *int) (*aims.Dataset, error) { return scanDataset(sc, total) })
+	if err != nil {
+		return nil, 0, err
+	}
+	return out, total, loadDatasetTags(ctx, q, scope, out)
+}
+
+// loadDatasetTags fills in the tags of the given datasets, in order.
+func loadDatasetTags(ctx context.Context, q Querier, scope aims.Scope, list []*aims.Dataset) error {
+	byID := map[string]*aims.Dataset{}
+	ids := make([]string, 0, len(list))
+	for _, d := range list {
+		byID[d.ID] = d
+		ids = append(ids, d.ID)
+	}
+	return eachChunk(ids, func(chunk []string) error {
+		rows, err := q.queryer().QueryContext(ctx, `SELECT dt.dataset_id, t.id, t.name FROM dataset_tags dt JOIN tags t ON t.id = dt.tag_id
+			WHERE dt.org_id = $1 AND dt.dataset_id IN (`+marks(2, len(chunk))+`) ORDER BY dt.dataset_id, dt.position`,
+			append([]any{scope.OrgID()}, anySlice(chunk)...)...)
+		if err != nil {
+			return fmt.Errorf("tags of datasets: %w", mapError(err))
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var did string
+			var r aims.LineageRef
+			if err := rows.Scan(&did, &r.ID, &r.Name); err != nil {
+				return fmt.Errorf("tags of datasets: %w", err)
+			}
+			byID[did].Tags = append(byID[did].Tags, r)
+		}
+		return rows.Err()
+	})
 }
 
 // UpdateDataset writes after over before.
@@ -123,11 +167,29 @@ func UpdateDataset(ctx context.Context, tx *Tx, scope aims.Scope, before, after 
 	if n, _ := res.RowsAffected(); n == 0 {
 		return aims.ErrNotFound("dataset")
 	}
+	if !sameRefs(before.Tags, after.Tags) {
+		if err := writeDatasetTags(ctx, tx, scope, after); err != nil {
+			return err
+		}
+	}
 	return tx.recordUpdate(ctx, scope, aims.EntityDataset, before.ID, before, after)
 }
 
 // DeleteDataset removes a dataset no model version uses.
 func DeleteDataset(ctx context.Context, tx *Tx, scope aims.Scope, before *aims.Dataset) error {
+	var users []string
+	if err := collect(ctx, tx, &users, `SELECT DISTINCT s.name || ' ' || mv.version FROM dataset_uses du
+		JOIN model_versions mv ON mv.id = du.model_version_id JOIN ai_systems s ON s.id = mv.system_id
+		WHERE du.org_id = $1 AND du.dataset_id = $2`, scope.OrgID(), before.ID); err != nil {
+		return fmt.Errorf("delete dataset: %w", err)
+	}
+	if len(users) > 0 {
+		slices.Sort(users)
+		return aims.Errorf(aims.KindConflict, "model versions use dataset %q (%s): unlink it from them first", before.Name, preview(users))
+	}
+	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM dataset_tags WHERE org_id = $1 AND dataset_id = $2`, scope.OrgID(), before.ID); err != nil {
+		return fmt.Errorf("delete dataset: %w", mapError(err))
+	}
 	_, err := tx.tx.ExecContext(ctx, `DELETE FROM datasets WHERE org_id = $1 AND id = $2`, scope.OrgID(), before.ID)
 	if classify(err) == classForeignKey {
 		return aims.Errorf(aims.KindConflict, "model versions use dataset %q: unlink it from them first", before.Name)

@@ -29,6 +29,9 @@ func CreateModelVersion(ctx context.Context, tx *Tx, scope aims.Scope, m *aims.M
 	if err := writeDatasetUses(ctx, tx, scope, m); err != nil {
 		return err
 	}
+	if err := writeModelVersionFeatures(ctx, tx, scope, m); err != nil {
+		return err
+	}
 	return tx.recordCreate(ctx, scope, aims.EntityModelVersion, m.ID, m)
 }
 
@@ -70,6 +73,10 @@ func writeDatasetUses(ctx context.Context, tx *Tx, scope aims.Scope, m *aims.Mod
 	return nil
 }
 
+func writeModelVersionFeatures(ctx context.Context, tx *Tx, scope aims.Scope, m *aims.ModelVersion) error {
+	return writeLinks(ctx, tx, scope, "model_version_features", "model_version_id", "feature_id", m.ID, m.Features, "features", "feature")
+}
+
 // modelVersionColumns and modelVersionFrom make modelVersionSelect; a list puts its count between them.
 const modelVersionColumns = `
 	SELECT mv.id, mv.system_id, mv.version, mv.digest, mv.source_uri, mv.training_data_summary, mv.status, mv.notes,
@@ -106,7 +113,11 @@ func FindModelVersionByID(ctx context.Context, q Querier, scope aims.Scope, syst
 	if err != nil {
 		return nil, notFound(err, "model version")
 	}
-	if err := loadDatasetUses(ctx, q, scope, systemID, map[string]*aims.ModelVersion{m.ID: m}); err != nil {
+	byID := map[string]*aims.ModelVersion{m.ID: m}
+	if err := loadDatasetUses(ctx, q, scope, systemID, byID); err != nil {
+		return nil, err
+	}
+	if err := loadModelVersionFeatures(ctx, q, scope, systemID, byID); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -129,7 +140,10 @@ func FindModelVersions(ctx context.Context, q Querier, scope aims.Scope, systemI
 	for _, m := range out {
 		byID[m.ID] = m
 	}
-	return out, total, loadDatasetUses(ctx, q, scope, systemID, byID)
+	if err := loadDatasetUses(ctx, q, scope, systemID, byID); err != nil {
+		return nil, 0, err
+	}
+	return out, total, loadModelVersionFeatures(ctx, q, scope, systemID, byID)
 }
 
 // loadDatasetUses fills in the datasets of the given model versions of one
@@ -163,6 +177,36 @@ func loadDatasetUses(ctx context.Context, q Querier, scope aims.Scope, systemID 
 	return rows.Err()
 }
 
+// loadModelVersionFeatures fills in the features of the given model
+// versions of one system, in one query.
+func loadModelVersionFeatures(ctx context.Context, q Querier, scope aims.Scope, systemID string, byID map[string]*aims.ModelVersion) error {
+	if len(byID) == 0 {
+		return nil
+	}
+	rows, err := q.queryer().QueryContext(ctx, `
+		SELECT mvf.model_version_id, f.id, f.name
+		FROM model_version_features mvf
+		JOIN model_versions mv ON mv.id = mvf.model_version_id
+		JOIN features f ON f.id = mvf.feature_id
+		WHERE mvf.org_id = $1 AND mv.system_id = $2
+		ORDER BY mvf.model_version_id, mvf.position`, scope.OrgID(), systemID)
+	if err != nil {
+		return fmt.Errorf("features of model versions: %w", mapError(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var mvID string
+		var r aims.LineageRef
+		if err := rows.Scan(&mvID, &r.ID, &r.Name); err != nil {
+			return fmt.Errorf("features of model versions: %w", err)
+		}
+		if m := byID[mvID]; m != nil {
+			m.Features = append(m.Features, r)
+		}
+	}
+	return rows.Err()
+}
+
 // UpdateModelVersion writes after over before, which the caller read in the
 // same transaction.
 func UpdateModelVersion(ctx context.Context, tx *Tx, scope aims.Scope, before, after *aims.ModelVersion) error {
@@ -190,6 +234,11 @@ func UpdateModelVersion(ctx context.Context, tx *Tx, scope aims.Scope, before, a
 			return err
 		}
 	}
+	if !sameRefs(before.Features, after.Features) {
+		if err := writeModelVersionFeatures(ctx, tx, scope, after); err != nil {
+			return err
+		}
+	}
 	return tx.recordUpdate(ctx, scope, aims.EntityModelVersion, before.ID, before, after)
 }
 
@@ -207,12 +256,15 @@ func sameDatasets(a, b []aims.DatasetUse) bool {
 	return key(a) == key(b)
 }
 
-// DeleteModelVersion removes a model version and its dataset links. Records
+// DeleteModelVersion removes a model version and its dataset and feature
+// links. Records
 // of later capabilities that link to it (decisions, evidence) make the
 // database refuse, which is reported as a conflict.
 func DeleteModelVersion(ctx context.Context, tx *Tx, scope aims.Scope, before *aims.ModelVersion) error {
-	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM dataset_uses WHERE org_id = $1 AND model_version_id = $2`, scope.OrgID(), before.ID); err != nil {
-		return fmt.Errorf("delete model version: %w", mapError(err))
+	for _, table := range []string{"dataset_uses", "model_version_features"} {
+		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE org_id = $1 AND model_version_id = $2`, scope.OrgID(), before.ID); err != nil {
+			return fmt.Errorf("delete model version: %w", mapError(err))
+		}
 	}
 	_, err := tx.tx.ExecContext(ctx, `DELETE FROM model_versions WHERE org_id = $1 AND id = $2`, scope.OrgID(), before.ID)
 	if classify(err) == classForeignKey {

@@ -1,0 +1,226 @@
+package service
+
+import (
+	"context"
+
+	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/authz"
+	"github.com/aimsproject/aims/internal/store"
+)
+
+// FindTags lists the tags of the caller's organization.
+func (s *Service) FindTags(ctx context.Context, f aims.TagFilter) ([]*aims.Tag, int, error) {
+	scope, _, err := authz.Authorize(ctx, authz.Read, "read lineage records")
+	if err != nil {
+		return nil, 0, err
+	}
+	return store.FindTags(ctx, s.db, scope, f)
+}
+
+// FindTagByID returns one tag with the features and datasets that use it.
+func (s *Service) FindTagByID(ctx context.Context, id string) (*aims.Tag, error) {
+	scope, _, err := authz.Authorize(ctx, authz.Read, "read lineage records")
+	if err != nil {
+		return nil, err
+	}
+	return store.FindTagByID(ctx, s.db, scope, id)
+}
+
+// CreateTag adds a tag.
+func (s *Service) CreateTag(ctx context.Context, t *aims.Tag) error {
+	scope, _, err := authz.Authorize(ctx, authz.Edit, "create tags")
+	if err != nil {
+		return err
+	}
+	t.Normalize()
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	return s.transact(ctx, func(tx *store.Tx) error {
+		if err := checkInstrumentRef(ctx, tx, scope, t); err != nil {
+			return err
+		}
+		return store.CreateTag(ctx, tx, scope, t)
+	})
+}
+
+// checkInstrumentRef checks that the tag's instrument is the
+// organization's, and names it.
+func checkInstrumentRef(ctx context.Context, tx *store.Tx, scope aims.Scope, t *aims.Tag) error {
+	if t.InstrumentID == "" {
+		t.InstrumentName = ""
+		return nil
+	}
+	in, err := store.FindInstrumentByID(ctx, tx, scope, t.InstrumentID, tx.Now())
+	if aims.IsKind(err, aims.KindNotFound) {
+		return &aims.Error{Kind: aims.KindInvalid, Message: "no such instrument", Fields: []aims.FieldError{{Field: "instrument_id", Detail: "no such instrument"}}}
+	}
+	if err != nil {
+		return err
+	}
+	t.InstrumentName = in.Name
+	return nil
+}
+
+// UpdateTag changes a tag.
+func (s *Service) UpdateTag(ctx context.Context, id string, upd aims.TagUpdate) (*aims.Tag, error) {
+	scope, _, err := authz.Authorize(ctx, authz.Edit, "change tags")
+	if err != nil {
+		return nil, err
+	}
+	var out *aims.Tag
+	err = s.transact(ctx, func(tx *store.Tx) error {
+		before, err := store.FindTagByID(ctx, tx, scope, id)
+		if err != nil {
+			return err
+		}
+		after := upd.Apply(*before)
+		after.Normalize()
+		if err := after.Validate(); err != nil {
+			return err
+		}
+		if err := checkInstrumentRef(ctx, tx, scope, &after); err != nil {
+			return err
+		}
+		if err := store.UpdateTag(ctx, tx, scope, before, &after); err != nil {
+			return err
+		}
+		out, err = store.FindTagByID(ctx, tx, scope, id)
+		return err
+	})
+	return out, err
+}
+
+// DeleteTag removes a tag no feature and no dataset uses; otherwise it is
+// a conflict.
+func (s *Service) DeleteTag(ctx context.Context, id string) error {
+	scope, _, err := authz.Authorize(ctx, authz.Edit, "delete tags")
+	if err != nil {
+		return err
+	}
+	return s.transact(ctx, func(tx *store.Tx) error {
+		before, err := store.FindTagByID(ctx, tx, scope, id)
+		if err != nil {
+			return err
+		}
+		return store.DeleteTag(ctx, tx, scope, before)
+	})
+}
+
+// checkTagRefs checks that every tag named by id is the organization's,
+// and fills in the names; an unknown one is an invalid "field/INDEX".
+func checkTagRefs(ctx context.Context, q store.Querier, scope aims.Scope, field string, refs []aims.LineageRef) error {
+	found, err := store.FindTagsByIDs(ctx, q, scope, aims.RefIDs(refs))
+	if err != nil {
+		return err
+	}
+	var v aims.Validation
+	for i := range refs {
+		if t := found[refs[i].ID]; t != nil {
+			refs[i].Name = t.Name
+		} else {
+			v.Add(field+"/"+itoa(i), "no such tag")
+		}
+	}
+	return v.Err()
+}
+
+// checkFeatureRefs is checkTagRefs for features.
+func checkFeatureRefs(ctx context.Context, q store.Querier, scope aims.Scope, field string, refs []aims.LineageRef) error {
+	found, err := store.FindFeaturesByIDs(ctx, q, scope, aims.RefIDs(refs))
+	if err != nil {
+		return err
+	}
+	var v aims.Validation
+	for i := range refs {
+		if f := found[refs[i].ID]; f != nil {
+			refs[i].Name = f.Name
+		} else {
+			v.Add(field+"/"+itoa(i), "no such feature")
+		}
+	}
+	return v.Err()
+}
+
+// FindFeatures lists the features of the caller's organization, with their
+// tags.
+func (s *Service) FindFeatures(ctx context.Context, f aims.FeatureFilter) ([]*aims.Feature, int, error) {
+	scope, _, err := authz.Authorize(ctx, authz.Read, "read lineage records")
+	if err != nil {
+		return nil, 0, err
+	}
+	return store.FindFeatures(ctx, s.db, scope, f)
+}
+
+// FindFeatureByID returns one feature with its tags and the model versions
+// that consume it.
+func (s *Service) FindFeatureByID(ctx context.Context, id string) (*aims.Feature, error) {
+	scope, _, err := authz.Authorize(ctx, authz.Read, "read lineage records")
+	if err != nil {
+		return nil, err
+	}
+	return store.FindFeatureByID(ctx, s.db, scope, id)
+}
+
+// CreateFeature adds a feature derived from tags (given by id).
+func (s *Service) CreateFeature(ctx context.Context, f *aims.Feature) error {
+	scope, _, err := authz.Authorize(ctx, authz.Edit, "create features")
+	if err != nil {
+		return err
+	}
+	f.Normalize()
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	return s.transact(ctx, func(tx *store.Tx) error {
+		if err := checkTagRefs(ctx, tx, scope, "tags", f.Tags); err != nil {
+			return err
+		}
+		return store.CreateFeature(ctx, tx, scope, f)
+	})
+}
+
+// UpdateFeature changes a feature; tags, when given, replace the list.
+func (s *Service) UpdateFeature(ctx context.Context, id string, upd aims.FeatureUpdate) (*aims.Feature, error) {
+	scope, _, err := authz.Authorize(ctx, authz.Edit, "change features")
+	if err != nil {
+		return nil, err
+	}
+	var out *aims.Feature
+	err = s.transact(ctx, func(tx *store.Tx) error {
+		before, err := store.FindFeatureByID(ctx, tx, scope, id)
+		if err != nil {
+			return err
+		}
+		after := upd.Apply(*before)
+		after.Normalize()
+		if err := after.Validate(); err != nil {
+			return err
+		}
+		if err := checkTagRefs(ctx, tx, scope, "tags", after.Tags); err != nil {
+			return err
+		}
+		if err := store.UpdateFeature(ctx, tx, scope, before, &after); err != nil {
+			return err
+		}
+		out, err = store.FindFeatureByID(ctx, tx, scope, id)
+		return err
+	})
+	return out, err
+}
+
+// DeleteFeature removes a feature no model version consumes; otherwise it
+// is a conflict.
+func (s *Service) DeleteFeature(ctx context.Context, id string) error {
+	scope, _, err := authz.Authorize(ctx, authz.Edit, "delete features")
+	if err != nil {
+		return err
+	}
+	return s.transact(ctx, func(tx *store.Tx) error {
+		before, err := store.FindFeatureByID(ctx, tx, scope, id)
+		if err != nil {
+			return err
+		}
+		return store.DeleteFeature(ctx, tx, scope, before)
+	})
+}
