@@ -26,6 +26,7 @@ func navGroups(p Page) []navGroup {
 			{"/systems", "systems", "AI systems"},
 			{"/datasets", "datasets", "Datasets"},
 			{"/suppliers", "suppliers", "Suppliers"},
+			{"/lineage", "lineage", "Data lineage"},
 		}},
 		{Key: "planning", Label: "Planning", Items: []navItem{
 			{"/risks", "risks", "Risks"},

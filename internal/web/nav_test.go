@@ -23,7 +23,7 @@ func TestNavigationMenus(t *testing.T) {
 			t.Errorf("menus = %v, want %v", menus, want)
 		}
 		for _, href := range []string{"/systems", "/datasets", "/suppliers", "/risks", "/risk-criteria", "/classifications",
-			"/soa", "/catalog", "/coverage", "/audit", "/log", "/admin/users", "/admin/tokens"} {
+			"/soa", "/lineage", "/catalog", "/coverage", "/audit", "/log", "/admin/users", "/admin/tokens"} {
 			query(t, admin.doc, `nav[aria-label=Main] details.dropdown ul li a[href="`+href+`"]`)
 		}
 		if got := texts(admin.doc, `nav[aria-label=Main] summary[aria-current=true]`); !slices.Equal(got, []string{"Inventory"}) {
