@@ -19,6 +19,7 @@ import (
 func (ui *UI) registerLineage(r chi.Router) {
 	r.Get("/lineage", ui.handle(ui.lineageOverview))
 	r.Get("/lineage/out-of-calibration-decisions", ui.handle(ui.outOfCalibrationDecisions))
+	r.Get("/systems/{id}/decisions/{did}", ui.handle(ui.decisionDetail))
 	r.Get("/lineage/import", ui.handle(ui.lineageImportPage))
 	r.Post("/lineage/import", ui.handle(ui.lineageImport))
 
@@ -218,4 +219,16 @@ func resultBadge(r aims.CalibrationResult) string {
 		return "badge ok"
 	}
 	return "badge danger"
+}
+
+// calibrationRequirement says whether an instrument needs calibration and
+// how often.
+func calibrationRequirement(in *aims.Instrument) string {
+	if !in.CalibrationRequired {
+		return "No"
+	}
+	if in.CalibrationIntervalDays > 0 {
+		return "Yes, every " + plural(in.CalibrationIntervalDays, "day", "days")
+	}
+	return "Yes"
 }

@@ -355,6 +355,10 @@ func lineageHref(n aims.LineageNode, systemID string) string {
 		if systemID != "" {
 			return "/systems/" + systemID + "/versions/" + id
 		}
+	case aims.NodeDecision:
+		if systemID != "" {
+			return "/systems/" + systemID + "/decisions/" + id
+		}
 	}
 	return ""
 }

@@ -186,7 +186,7 @@ func TestNewLineageGraph(t *testing.T) {
 	}
 	for id, want := range map[string]string{
 		"instrument:mt301": "/lineage/instruments/mt301", "tag:moist": "/lineage/tags/moist", "feature:fflow": "/lineage/features/fflow",
-		"dataset:ds": "/datasets/ds", "model_version:mv": "/systems/sys/versions/mv", "decision:d1": "",
+		"dataset:ds": "/datasets/ds", "model_version:mv": "/systems/sys/versions/mv", "decision:d1": "/systems/sys/decisions/d1",
 	} {
 		if got := byID[id].Href; got != want {
 			t.Errorf("%s links to %q, want %q", id, got, want)

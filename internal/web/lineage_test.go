@@ -179,6 +179,17 @@ func TestLineagePagesShowTheChain(t *testing.T) {
 			t.Fatalf("out-of-calibration decisions: %d rows", len(rows))
 		}
 		query(t, rows[0], `a[href="/lineage/instruments/`+p.probe.ID+`"]`)
+		// The decision's own page traces its inputs to the probe, marked
+		// as out of calibration when the decision was made.
+		decPath := attr(query(t, rows[0], "td a"), "href")
+		dec := e.get(aims.RoleViewer, decPath).want(t, http.StatusOK)
+		if got := len(queryAll(dec.doc, "table.decision-inputs tbody tr")); got != 2 {
+			t.Errorf("%d inputs shown, want 2", got)
+		}
+		query(t, dec.doc, `figure#decision-lineage a.node.flag-out_of_calibration[data-node="instrument:`+p.probe.ID+`"] text.marker`)
+		noMatch(t, dec.doc, `figure#decision-lineage a[data-node="instrument:`+p.meter.ID+`"] text.marker`)
+		query(t, dec.doc, `dd a[href="`+mvPath+`"]`)
+		e.do(e.other.Admin, http.MethodGet, decPath, nil, nil).want(t, http.StatusNotFound)
 		before := p.decisionTime.AddDate(0, 0, -2).Format(time.DateOnly)
 		if got := len(queryAll(e.get(aims.RoleViewer, "/lineage/out-of-calibration-decisions?to="+before).doc, "table.ooc-decisions tbody tr")); got != 0 {
 			t.Errorf("%d decisions until %s, want 0", got, before)
