@@ -160,9 +160,8 @@ func (k LineageNodeKind) IsValid() bool { return enumValid(k, LineageNodeKindVal
 func (k LineageNodeKind) Title() string { return titleOf(string(k)) }
 
 // CalibrationExposure is a model version whose training window overlaps a
-// period in which one of its input instruments was out of calibration:
-// through a training dataset's tags, or a feature's tags when the dataset
-// declares none.
+// period in which one of its input instruments was out of calibration: an
+// instrument producing a tag that the training dataset declares.
 type CalibrationExposure struct {
 	SystemID       string       `json:"system_id"`
 	SystemName     string       `json:"system_name"`
@@ -173,7 +172,7 @@ type CalibrationExposure struct {
 	Window         Period       `json:"window" doc:"The training dataset's window"`
 	InstrumentID   string       `json:"instrument_id"`
 	InstrumentName string       `json:"instrument_name"`
-	Tags           []LineageRef `json:"tags" nullable:"false" doc:"The instrument's tags that reach the model version"`
+	Tags           []LineageRef `json:"tags" nullable:"false" doc:"The instrument's tags the dataset declares"`
 	Periods        []Period     `json:"periods" nullable:"false" doc:"Out of calibration within the window"`
 }
 

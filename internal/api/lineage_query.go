@@ -104,8 +104,8 @@ func (h *Handlers) registerLineageQueries(api huma.API, tag string) {
 	})
 	exp := operation(http.MethodGet, "/lineage/calibration-exposures", "list-calibration-exposures", tag,
 		"Model versions trained while an input instrument was out of calibration", authz.Read)
-	exp.Description += " Every model version whose training dataset's window overlaps a period in which an instrument behind one of its " +
-		"tags (the dataset's, or its features') was out of calibration, with those periods."
+	exp.Description += " Every model version whose training dataset's window overlaps a period in which an instrument producing one of " +
+		"the dataset's tags was out of calibration, with those periods."
 	huma.Register(api, exp, func(ctx context.Context, in *struct {
 		SystemID string `query:"system_id" doc:"Model versions of this AI system only"`
 	}) (*Body[[]aims.CalibrationExposure], error) {

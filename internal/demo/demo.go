@@ -163,6 +163,12 @@ func load(ctx context.Context, svc *service.Service) ([]Account, error) {
 	if err := svc.SeedDemoDecisions(ctx); err != nil {
 		return nil, fmt.Errorf("demo decisions: %w", err)
 	}
+	// Instruments, calibrations, tags and features behind the optimizer,
+	// with the moisture probe out of calibration in a training window and
+	// during a stretch of those decisions (issue 6).
+	if err := svc.SeedDemoLineage(ctx); err != nil {
+		return nil, fmt.Errorf("demo lineage: %w", err)
+	}
 	creds := make([]store.DemoCredential, len(accounts))
 	for i, a := range accounts {
 		creds[i] = store.DemoCredential{Email: a.Email, Role: a.Role, Password: a.Password}

@@ -29,7 +29,7 @@ var datasets = []datasetSpec{
 	}},
 	{Dataset: aims.Dataset{
 		Name:        "Line 2 dewatering historian 2025 Q1",
-		Description: "The same tags as the 2023-2024 extract, held back to validate the site calibration.",
+		Description: "The same tags as the 2023-2024 extract plus bowl speed, held back to validate the site calibration of 2.3.0.",
 		Origin:      "Riverside Mill process historian", CollectionMethod: "Exported by process engineering from PLC tags.",
 		PersonalData: aims.PersonalDataNo, Licence: "Internal operational data",
 		QualityNotes: "Complete except one 30-hour outage of the feed flow meter in February, left out.",

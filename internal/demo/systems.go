@@ -36,11 +36,12 @@ var systems = []systemSpec{
 					{"Line 2 dewatering historian 2025 Q1", aims.PurposeValidation},
 					{"Line 2 dewatering historian 2025 Q1", aims.PurposeTest}}},
 			{version: "2.4.0-rc1", status: aims.ModelCandidate,
-				source:  "oci://registry.aquametrics.example/dewatering/setpoint-optimizer:2.4.0-rc1",
-				summary: "Adds bowl speed as an input; retrained by the vendor on the same data.",
-				notes:   "Next step: two weeks in shadow mode beside 2.3.0, without writing to the PLC.",
+				source: "oci://registry.aquametrics.example/dewatering/setpoint-optimizer:2.4.0-rc1",
+				summary: "Adds bowl speed as an input; retrained by the vendor on its reference data and the 2025 Q1 extract, " +
+					"the first with bowl speed logged and taken after the moisture probe's March 2024 repair.",
+				notes: "Next step: two weeks in shadow mode beside 2.3.0, without writing to the PLC.",
 				uses: []use{{"Aquametrics centrifuge reference data", aims.PurposeTraining},
-					{"Line 2 dewatering historian 2023-2024", aims.PurposeTraining}}},
+					{"Line 2 dewatering historian 2025 Q1", aims.PurposeTraining}}},
 		},
 	},
 	{

@@ -109,8 +109,8 @@ func (s *Service) drawModelVersion(ctx context.Context, scope aims.Scope, g *gra
 			tagIDs = append(tagIDs, t.ID)
 		}
 	}
-	// Training windows by tag, to flag instruments out of calibration
-	// during one.
+	// The windows of training datasets by their tags, to flag instruments
+	// out of calibration during one.
 	windows := map[string][]aims.Period{}
 	for _, use := range mv.Datasets {
 		d, err := store.FindDatasetByID(ctx, s.db, scope, use.DatasetID)
@@ -131,13 +131,6 @@ func (s *Service) drawModelVersion(ctx context.Context, scope aims.Scope, g *gra
 		if ok && use.Purpose == aims.PurposeTraining {
 			for _, t := range d.Tags {
 				windows[t.ID] = append(windows[t.ID], w)
-			}
-			for _, f := range mv.Features {
-				if ff := features[f.ID]; ff != nil {
-					for _, t := range ff.Tags {
-						windows[t.ID] = append(windows[t.ID], w)
-					}
-				}
 			}
 		}
 	}

@@ -12,10 +12,11 @@ import (
 // FindCalibrationExposures finds every model version (of one AI system,
 // or of all when systemID is "") whose training window overlaps a period
 // in which an instrument behind one of its inputs was out of calibration
-// (ISO/IEC 42001 A.7.4). An input reaches a model version through a tag of
-// a dataset it was trained on, or a tag of a feature it consumes; the
-// window is that of the training dataset (datasets without a window are
-// left out).
+// (ISO/IEC 42001 A.7.4): an instrument producing a tag that a dataset it
+// was trained on declares, out of calibration for part of that dataset's
+// window. Only the dataset's tags count: they say where its data came from
+// (a vendor's data declares none of the plant's tags, though the model
+// consumes features of them). Datasets without a window are left out.
 func (s *Service) FindCalibrationExposures(ctx context.Context, systemID string) ([]aims.CalibrationExposure, error) {
 	scope, _, err := authz.Authorize(ctx, authz.Read, "read lineage records")
 	if err != nil {

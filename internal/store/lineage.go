@@ -33,9 +33,8 @@ func FindInstrumentsByIDs(ctx context.Context, q Querier, scope aims.Scope, ids 
 	return out, err
 }
 
-// TrainingInput is a tag of an instrument that needs calibration reaching
-// a model version trained on a dataset with a window: through the
-// dataset's tags or the model version's features.
+// TrainingInput is a tag of an instrument that needs calibration, declared
+// by a dataset with a window that a model version was trained on.
 type TrainingInput struct {
 	SystemID, SystemName         string
 	ModelVersionID, Version      string
@@ -47,28 +46,21 @@ type TrainingInput struct {
 
 // FindTrainingInputs lists the training inputs of the model versions of the
 // organization in scope (of one system, unless systemID is empty), by
-// system, model version, dataset, instrument and tag.
+// system, model version (newest first), dataset, instrument and tag.
 func FindTrainingInputs(ctx context.Context, q Querier, scope aims.Scope, systemID string) ([]TrainingInput, error) {
-	const head = `
-		SELECT s.id, s.name, s.name_key, mv.id, mv.version, mv.created_at, d.id, d.name, d.window_start, d.window_end,
-			t.id, t.name, t.name_key, i.id, i.name, i.name_key
+	rows, err := q.queryer().QueryContext(ctx, `
+		SELECT s.id, s.name, mv.id, mv.version, d.id, d.name, d.window_start, d.window_end, t.id, t.name, i.id, i.name
 		FROM dataset_uses du
 		JOIN model_versions mv ON mv.id = du.model_version_id
 		JOIN ai_systems s ON s.id = mv.system_id
-		JOIN datasets d ON d.id = du.dataset_id`
-	const where = `
-		WHERE du.org_id = $1 AND du.purpose = 'training' AND d.window_start IS NOT NULL AND d.window_end IS NOT NULL
-			AND i.calibration_required AND (CAST($2 AS TEXT) IS NULL OR mv.system_id = $2)`
-	rows, err := q.queryer().QueryContext(ctx, `SELECT * FROM (`+head+`
+		JOIN datasets d ON d.id = du.dataset_id
 		JOIN dataset_tags dt ON dt.dataset_id = d.id
 		JOIN tags t ON t.id = dt.tag_id
-		JOIN instruments i ON i.id = t.instrument_id`+where+`
-		UNION`+head+`
-		JOIN model_version_features mvf ON mvf.model_version_id = mv.id
-		JOIN feature_tags ft ON ft.feature_id = mvf.feature_id
-		JOIN tags t ON t.id = ft.tag_id
-		JOIN instruments i ON i.id = t.instrument_id`+where+`) x
-		ORDER BY 3, 6 DESC, 4, 8, 7, 16, 14, 13, 11`, scope.OrgID(), opt(systemID))
+		JOIN instruments i ON i.id = t.instrument_id
+		WHERE du.org_id = $1 AND du.purpose = 'training' AND d.window_start IS NOT NULL AND d.window_end IS NOT NULL
+			AND i.calibration_required AND (CAST($2 AS TEXT) IS NULL OR mv.system_id = $2)
+		ORDER BY s.name_key, s.id, mv.created_at DESC, mv.id, d.name_key, d.id, i.name_key, i.id, t.name_key, t.id`,
+		scope.OrgID(), opt(systemID))
 	if err != nil {
 		return nil, fmt.Errorf("find training inputs: %w", mapError(err))
 	}
@@ -76,11 +68,9 @@ func FindTrainingInputs(ctx context.Context, q Querier, scope aims.Scope, system
 	var out []TrainingInput
 	for rows.Next() {
 		var in TrainingInput
-		var skip string
-		var created time.Time
 		var ws, we sql.NullTime
-		if err := rows.Scan(&in.SystemID, &in.SystemName, &skip, &in.ModelVersionID, &in.Version, &created, &in.DatasetID,
-			&in.DatasetName, &ws, &we, &in.TagID, &in.TagName, &skip, &in.InstrumentID, &in.InstrumentName, &skip); err != nil {
+		if err := rows.Scan(&in.SystemID, &in.SystemName, &in.ModelVersionID, &in.Version, &in.DatasetID, &in.DatasetName,
+			&ws, &we, &in.TagID, &in.TagName, &in.InstrumentID, &in.InstrumentName); err != nil {
 			return nil, fmt.Errorf("find training inputs: %w", err)
 		}
 		in.WindowStart, in.WindowEnd = scanDate(ws), scanDate(we)

@@ -156,8 +156,8 @@ func TestLineageRecords(t *testing.T) {
 			t.Errorf("unknown feature: %v, fields %v", err, fields)
 		}
 
-		// The training inputs reach the probe twice over (dataset tag and
-		// feature tag), reported once.
+		// The training dataset's tag reaches the probe (a feature's tags do
+		// not: the dataset says where its data came from).
 		ins, err := store.FindTrainingInputs(ctx, db, lf.Scope, "")
 		must(t, err)
 		if len(ins) != 1 || ins[0].InstrumentName != "MT-301" || ins[0].Version != "2.0" || ins[0].WindowStart.String() != "2026-02-15" {
