@@ -93,6 +93,23 @@ func TestSignInRegisterAndFindSystem(t *testing.T) {
 	if !strings.Contains(loc, "q=setpoint") {
 		t.Errorf("address after the live search: %s", loc)
 	}
+
+	// The main navigation is a row of menus that open without script: the
+	// Inventory menu leads to the lineage pages, and from there on to the
+	// instruments, where the menu stays marked as the current one.
+	err = chromedp.Do(browser,
+		chromedp.Click(css(`#nav-inventory summary`)),
+		chromedp.WaitVisible(css(`#nav-inventory a[href="/lineage"]`)),
+		chromedp.Click(css(`#nav-inventory a[href="/lineage"]`)),
+		chromedp.WaitVisible(chromedp.Search(`//h1[normalize-space()="Data lineage"]`)),
+		chromedp.WaitVisible(css(`#lineage-counts`)),
+		chromedp.Click(css(`nav.tabs a[href="/lineage/instruments"]`)),
+		chromedp.WaitVisible(chromedp.Search(`//h1[normalize-space()="Instruments"]`)),
+		chromedp.WaitVisible(css(`#nav-inventory summary[aria-current="true"]`)),
+	)
+	if err != nil {
+		t.Fatalf("navigation to the lineage pages: %v", err)
+	}
 }
 
 // otherSystem is registered before the browser starts.

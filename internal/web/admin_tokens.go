@@ -28,7 +28,7 @@ func (ui *UI) tokenList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := tokenListView{Tokens: list, Pager: newPager(r, f.Page, total), IncludeRevoked: f.IncludeRevoked, Now: time.Now()}
-	return render(w, r, http.StatusOK, TokenListPage(ui.page(r, "API tokens", "admin"), v))
+	return render(w, r, http.StatusOK, TokenListPage(ui.page(r, "API tokens", "admin-tokens"), v))
 }
 
 // tokenForm creates a token.
@@ -45,7 +45,7 @@ func (ui *UI) renderTokenForm(w http.ResponseWriter, r *http.Request, status int
 	if f.Members, err = ui.memberOptions(r, f.UserID, false); err != nil {
 		return err
 	}
-	return render(w, r, status, TokenFormPage(ui.page(r, "Create an API token", "admin"), f))
+	return render(w, r, status, TokenFormPage(ui.page(r, "Create an API token", "admin-tokens"), f))
 }
 
 func (ui *UI) tokenNew(w http.ResponseWriter, r *http.Request) error {
@@ -84,7 +84,7 @@ func (ui *UI) tokenCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	// The secret is shown on this response only: aims keeps its hash.
 	w.Header().Set("Cache-Control", "no-store")
-	return render(w, r, http.StatusCreated, TokenCreatedPage(ui.page(r, "API token created", "admin"), t, secret))
+	return render(w, r, http.StatusCreated, TokenCreatedPage(ui.page(r, "API token created", "admin-tokens"), t, secret))
 }
 
 func (ui *UI) tokenRevoke(w http.ResponseWriter, r *http.Request) error {

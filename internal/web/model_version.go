@@ -13,6 +13,7 @@ import (
 
 func (ui *UI) registerModelVersions(r chi.Router) {
 	r.Get("/systems/{id}/versions/new", ui.handle(ui.modelVersionNew))
+	r.Get("/systems/{id}/versions/{vid}", ui.handle(ui.modelVersionDetail))
 	r.Post("/systems/{id}/versions/new", ui.handle(ui.modelVersionSave))
 	r.Get("/systems/{id}/versions/{vid}/edit", ui.handle(ui.modelVersionEdit))
 	r.Post("/systems/{id}/versions/{vid}/edit", ui.handle(ui.modelVersionSave))
@@ -33,6 +34,7 @@ type modelVersionForm struct {
 	Version  *aims.ModelVersion
 	New      bool
 	Datasets []option // every dataset of the organization
+	Features []option // every feature of the organization, the chosen ones ticked
 	Errors   formErrors
 }
 
@@ -56,7 +58,7 @@ func (f modelVersionForm) Rows() []aims.DatasetUse {
 func modelVersionFromForm(f url.Values) *aims.ModelVersion {
 	m := &aims.ModelVersion{Version: f.Get("version"), Digest: f.Get("digest"), SourceURI: f.Get("source_uri"),
 		TrainingDataSummary: f.Get("training_data_summary"), Status: aims.ModelVersionStatus(f.Get("status")), Notes: f.Get("notes"),
-		Datasets: []aims.DatasetUse{}}
+		Datasets: []aims.DatasetUse{}, Features: aims.RefsOf(f["features"])}
 	for i := 0; i < maxDatasetRows; i++ {
 		prefix := "datasets/" + strconv.Itoa(i) + "/"
 		id, purpose := f.Get(prefix+"dataset_id"), f.Get(prefix+"purpose")
@@ -72,8 +74,9 @@ func modelVersionFromForm(f url.Values) *aims.ModelVersion {
 }
 
 func modelVersionUpdate(m *aims.ModelVersion) aims.ModelVersionUpdate {
+	features := aims.RefIDs(m.Features)
 	return aims.ModelVersionUpdate{Version: &m.Version, Digest: &m.Digest, SourceURI: &m.SourceURI,
-		TrainingDataSummary: &m.TrainingDataSummary, Status: &m.Status, Notes: &m.Notes, Datasets: &m.Datasets}
+		TrainingDataSummary: &m.TrainingDataSummary, Status: &m.Status, Notes: &m.Notes, Datasets: &m.Datasets, Features: &features}
 }
 
 func (ui *UI) renderModelVersionForm(w http.ResponseWriter, r *http.Request, status int, f modelVersionForm) error {
@@ -84,6 +87,11 @@ func (ui *UI) renderModelVersionForm(w http.ResponseWriter, r *http.Request, sta
 	for _, d := range datasets {
 		f.Datasets = append(f.Datasets, option{Value: d.ID, Label: d.Name})
 	}
+	features, err := ui.featureOptions(r)
+	if err != nil {
+		return err
+	}
+	f.Features = refOptions(features, f.Version.Features)
 	title := "Register a model version of " + f.System.Name
 	if !f.New {
 		title = "Edit model version " + f.Version.Version
@@ -133,7 +141,7 @@ func (ui *UI) modelVersionSave(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return ui.done(w, r, "Saved model version “"+strings.TrimSpace(m.Version)+"”.", "/systems/"+s.ID+"#versions")
+	return ui.done(w, r, "Saved model version “"+strings.TrimSpace(m.Version)+"”.", "/systems/"+s.ID+"/versions/"+m.ID)
 }
 
 func (ui *UI) modelVersionEdit(w http.ResponseWriter, r *http.Request) error {
@@ -177,4 +185,32 @@ func (ui *UI) modelVersionDelete(w http.ResponseWriter, r *http.Request) error {
 	}
 	return ui.deleteAndRedirect(w, r, modelVersionDeletion(s, m), func() error { return ui.Svc.DeleteModelVersion(ctx, s.ID, m.ID) },
 		"/systems/"+s.ID+"#versions")
+}
+
+// modelVersionView is a model version's page: its record, the datasets
+// and features it declares, and its lineage graph.
+type modelVersionView struct {
+	System  *aims.AISystem
+	Version *aims.ModelVersion
+	Lineage lineageGraph
+}
+
+func (ui *UI) modelVersionDetail(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	s, err := ui.Svc.FindSystemByID(ctx, chi.URLParam(r, "id"))
+	if err != nil {
+		return err
+	}
+	m, err := ui.Svc.FindModelVersionByID(ctx, s.ID, chi.URLParam(r, "vid"))
+	if err != nil {
+		return err
+	}
+	g, err := ui.Svc.ModelVersionLineage(ctx, s.ID, m.ID)
+	if err != nil {
+		return err
+	}
+	v := modelVersionView{System: s, Version: m, Lineage: newLineageGraph("lineage-graph", g, s.ID,
+		"Lineage of model version "+m.Version+": from instruments through tags and features to the model version",
+		"No lineage is recorded for this model version yet: declare the features it consumes and the tags of its datasets.")}
+	return render(w, r, http.StatusOK, ModelVersionPage(ui.page(r, "Model version "+m.Version+" of "+s.Name, "systems"), v))
 }

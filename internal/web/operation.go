@@ -68,7 +68,41 @@ func (ui *UI) operationPanel(r *http.Request, s *aims.AISystem, versions []*aims
 		return v, err
 	}
 	v.Chart = newOverrideChart(buckets)
+	if v.Lineage, err = ui.deployedLineage(r, s, versions); err != nil {
+		return v, err
+	}
 	return v, nil
+}
+
+// deployedLineage draws the lineage graph of the system's deployed model
+// version (the most recently deployed, if several are), or says that none
+// is deployed.
+func (ui *UI) deployedLineage(r *http.Request, s *aims.AISystem, versions []*aims.ModelVersion) (templ.Component, error) {
+	var dep *aims.ModelVersion
+	for _, m := range versions {
+		if m.Status == aims.ModelDeployed && (dep == nil || deployedAfter(m, dep)) {
+			dep = m
+		}
+	}
+	if dep == nil {
+		return LineageGraph(newLineageGraph("operation-lineage", nil, s.ID, "",
+			"No model version is deployed; the lineage of the deployed version is drawn here.")), nil
+	}
+	g, err := ui.Svc.ModelVersionLineage(r.Context(), s.ID, dep.ID)
+	if err != nil {
+		return nil, err
+	}
+	return LineageGraph(newLineageGraph("operation-lineage", g, s.ID,
+		"Lineage of the deployed model version "+dep.Version+": instruments, tags, features and training datasets",
+		"No lineage is recorded for the deployed model version "+dep.Version+": declare the features it consumes.")), nil
+}
+
+// deployedAfter reports whether a was deployed after b.
+func deployedAfter(a, b *aims.ModelVersion) bool {
+	if a.DeployedAt == nil || b.DeployedAt == nil {
+		return a.DeployedAt != nil
+	}
+	return a.DeployedAt.After(*b.DeployedAt)
 }
 
 // openSuspensions are the suspensions in force.

@@ -47,7 +47,7 @@ func TestOperationPanel(t *testing.T) {
 		if c := text(query(t, pg.doc, "#overrides-caption")); !strings.Contains(c, "5 decisions, 3 overridden") {
 			t.Errorf("chart caption %q", c)
 		}
-		query(t, pg.doc, `[data-slot="lineage"]`)
+		query(t, pg.doc, `#operation-lineage .empty-graph`)
 		query(t, pg.doc, `.authorization[data-authorized="yes"]`)
 		noMatch(t, pg.doc, "form.suspend")
 

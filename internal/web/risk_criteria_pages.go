@@ -41,7 +41,7 @@ func (ui *UI) criteriaPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return render(w, r, http.StatusOK, CriteriaPage(ui.page(r, "Risk criteria", "risks"), v))
+	return render(w, r, http.StatusOK, CriteriaPage(ui.page(r, "Risk criteria", "risk-criteria"), v))
 }
 
 func (ui *UI) criteriaEdit(w http.ResponseWriter, r *http.Request) error {
@@ -52,7 +52,7 @@ func (ui *UI) criteriaEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return render(w, r, http.StatusOK, CriteriaFormPage(ui.page(r, "Edit the risk criteria", "risks"), v))
+	return render(w, r, http.StatusOK, CriteriaFormPage(ui.page(r, "Edit the risk criteria", "risk-criteria"), v))
 }
 
 // criteriaFromForm reads the form over the current criteria's shape: the
@@ -97,7 +97,7 @@ func (ui *UI) criteriaSave(w http.ResponseWriter, r *http.Request) error {
 	saved, err := ui.Svc.SaveRiskCriteria(r.Context(), in)
 	if fe, ok := fieldErrors(err); ok {
 		v.Criteria, v.Errors = in, fe
-		return render(w, r, errorStatus(err), CriteriaFormPage(ui.page(r, "Edit the risk criteria", "risks"), v))
+		return render(w, r, errorStatus(err), CriteriaFormPage(ui.page(r, "Edit the risk criteria", "risk-criteria"), v))
 	}
 	if err != nil {
 		return err
