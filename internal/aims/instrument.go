@@ -147,8 +147,8 @@ type CalibrationState string
 
 // The calibration states. An instrument that needs no calibration is
 // not_required; one with no calibration record at all is never_calibrated;
-// one whose passed or adjusted calibrations do not cover the time is
-// out_of_calibration.
+// one whose passed or adjusted calibrations do not cover the time (or
+// whose cover a later failed check cut short) is out_of_calibration.
 const (
 	CalibrationIn          CalibrationState = "in_calibration"
 	CalibrationOut         CalibrationState = "out_of_calibration"

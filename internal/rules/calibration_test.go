@@ -46,6 +46,11 @@ func TestOutOfCalibration(t *testing.T) {
 		{"back to back", []aims.Calibration{cal(1, 10, passed), cal(10, 25, passed)}, true, 5, 20, ""},
 		{"overlapping, unordered", []aims.Calibration{cal(9, 25, passed), cal(1, 12, passed)}, true, 5, 20, ""},
 		{"failed covers nothing", []aims.Calibration{cal(1, 9, passed), cal(9, 25, failed)}, true, 5, 20, "9-20"},
+		{"a failed check ends an earlier pass", []aims.Calibration{cal(1, 25, passed), cal(12, 13, failed)}, true, 5, 20, "12-20"},
+		{"a failed check then an adjustment", []aims.Calibration{cal(1, 25, passed), cal(12, 13, failed), cal(15, 25, adjusted)}, true, 5, 20, "12-15"},
+		{"fail and adjustment at the same time: the adjustment vouches", []aims.Calibration{cal(1, 25, passed), cal(12, 13, failed), cal(12, 25, adjusted)}, true, 5, 20, ""},
+		{"a failure before a pass does not cut it", []aims.Calibration{cal(2, 3, failed), cal(4, 25, passed)}, true, 5, 20, ""},
+		{"a failure after the window changes nothing inside it", []aims.Calibration{cal(1, 25, passed), cal(22, 23, failed)}, true, 5, 20, ""},
 		{"one inside another", []aims.Calibration{cal(1, 25, passed), cal(8, 10, passed)}, true, 5, 20, ""},
 		{"two gaps and an end", []aims.Calibration{cal(6, 8, passed), cal(10, 12, passed)}, true, 5, 20, "5-6 8-10 12-20"},
 		{"outside the window", []aims.Calibration{cal(21, 28, passed)}, true, 5, 20, "5-20"},
@@ -79,6 +84,8 @@ func TestCalibrationStateAt(t *testing.T) {
 		{"at the end: out (half-open)", []aims.Calibration{c1}, true, day(10), aims.CalibrationOut, 0},
 		{"before the first", []aims.Calibration{c2}, true, day(2), aims.CalibrationOut, 0},
 		{"overlap: the one valid longest", []aims.Calibration{c1, c2}, true, day(7), aims.CalibrationIn, 20},
+		{"after a failed check: out, though a pass is still valid", []aims.Calibration{c1, cal(4, 5, aims.CalibrationFailed)}, true, day(7), aims.CalibrationOut, 0},
+		{"before that failed check: in", []aims.Calibration{c1, cal(4, 5, aims.CalibrationFailed)}, true, day(3), aims.CalibrationIn, 10},
 		{"only failed: out", []aims.Calibration{cal(1, 10, aims.CalibrationFailed)}, true, day(3), aims.CalibrationOut, 0},
 	}
 	for _, tc := range tests {

@@ -48,7 +48,9 @@ func instrumentWriteError(err error, in *aims.Instrument) error {
 const instrumentState = `
 	CASE WHEN NOT i.calibration_required THEN 'not_required'
 		WHEN EXISTS (SELECT 1 FROM calibrations c WHERE c.org_id = i.org_id AND c.instrument_id = i.id
-			AND c.result IN ('passed', 'adjusted') AND c.valid_from <= $2 AND c.valid_to > $2) THEN 'in_calibration'
+			AND c.result IN ('passed', 'adjusted') AND c.valid_from <= $2 AND c.valid_to > $2
+			AND NOT EXISTS (SELECT 1 FROM calibrations f WHERE f.org_id = c.org_id AND f.instrument_id = c.instrument_id
+				AND f.result = 'failed' AND f.valid_from > c.valid_from AND f.valid_from <= $2)) THEN 'in_calibration'
 		WHEN EXISTS (SELECT 1 FROM calibrations c WHERE c.org_id = i.org_id AND c.instrument_id = i.id) THEN 'out_of_calibration'
 		ELSE 'never_calibrated' END`
 
@@ -143,6 +145,8 @@ func loadCurrentCalibrations(ctx context.Context, q Querier, scope aims.Scope, l
 		args := []any{scope.OrgID(), now.UTC()}
 		rows, err := q.queryer().QueryContext(ctx, `SELECT `+calibrationColumns+` FROM calibrations c JOIN instruments i ON i.id = c.instrument_id
 			WHERE c.org_id = $1 AND c.result IN ('passed', 'adjusted') AND c.valid_from <= $2 AND c.valid_to > $2
+				AND NOT EXISTS (SELECT 1 FROM calibrations f WHERE f.org_id = c.org_id AND f.instrument_id = c.instrument_id
+				AND f.result = 'failed' AND f.valid_from > c.valid_from AND f.valid_from <= $2)
 				AND c.instrument_id IN (`+marks(3, len(chunk))+`)`, append(args, anySlice(chunk)...)...)
 		if err != nil {
 			return fmt.Errorf("current calibrations: %w", mapError(err))

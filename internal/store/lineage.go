@@ -87,7 +87,7 @@ type DatasetInstrument struct {
 // FindUncoveredInstruments returns, for datasets with their windows, the
 // instruments that need calibration, produce a tag the dataset declares,
 // and are not covered over the whole window by one passed or adjusted
-// calibration: the only ones that may have been out of calibration then
+// calibration that no later failed check cut short (rules.Vouched): the only ones that may have been out of calibration then
 // (several calibrations may still cover the window between them).
 func FindUncoveredInstruments(ctx context.Context, q Querier, scope aims.Scope, windows map[string]aims.Period) ([]DatasetInstrument, error) {
 	var out []DatasetInstrument
@@ -116,7 +116,9 @@ func FindUncoveredInstruments(ctx context.Context, q Querier, scope aims.Scope, 
 		JOIN instruments i ON i.id = t.instrument_id
 		WHERE i.calibration_required AND NOT EXISTS (SELECT 1 FROM calibrations c
 			WHERE c.org_id = $1 AND c.instrument_id = i.id AND c.result IN ('passed', 'adjusted')
-				AND c.valid_from <= w.w_from AND c.valid_to >= w.w_to)`, args...)
+				AND c.valid_from <= w.w_from AND c.valid_to >= w.w_to
+				AND NOT EXISTS (SELECT 1 FROM calibrations f WHERE f.org_id = $1 AND f.instrument_id = i.id
+					AND f.result = 'failed' AND f.valid_from > c.valid_from AND f.valid_from < w.w_to))`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find uncovered instruments: %w", mapError(err))
 	}

@@ -175,6 +175,29 @@ func TestLineageRecords(t *testing.T) {
 			t.Errorf("uncovered in March = %+v", pairs)
 		}
 
+		// A failed check on March 20 ends what the March pass vouched for
+		// (rules.Vouched): the SQL agrees with the rule.
+		failed := &aims.Calibration{InstrumentID: lf.probe.ID, ValidFrom: time.Date(2026, 3, 20, 0, 0, 0, 0, time.UTC),
+			ValidTo: time.Date(2026, 3, 21, 0, 0, 0, 0, time.UTC), Result: aims.CalibrationFailed, CertificateRef: "CAL-2"}
+		must(t, db.Transact(ctx, func(tx *store.Tx) error { return store.CreateCalibration(ctx, tx, lf.Scope, failed) }))
+		for at, want := range map[time.Time]aims.CalibrationState{
+			inMarch: aims.CalibrationIn, failed.ValidFrom.Add(-time.Second): aims.CalibrationIn,
+			failed.ValidFrom: aims.CalibrationOut, time.Date(2026, 3, 25, 0, 0, 0, 0, time.UTC): aims.CalibrationOut,
+		} {
+			got, err := store.FindInstrumentByID(ctx, db, lf.Scope, lf.probe.ID, at)
+			must(t, err)
+			if got.CalibrationState != want || (got.CurrentCalibration != nil) != (want == aims.CalibrationIn) {
+				t.Errorf("after the failed check, state at %s = %s (current %v), want %s", at, got.CalibrationState, got.CurrentCalibration, want)
+			}
+		}
+		if pairs, _ := store.FindUncoveredInstruments(ctx, db, lf.Scope, windows); len(pairs) != 1 {
+			t.Errorf("uncovered in March after a failed check = %+v, want the probe", pairs)
+		}
+		windows[ds.ID] = aims.Period{From: lf.marchFrom, To: failed.ValidFrom}
+		if pairs, _ := store.FindUncoveredInstruments(ctx, db, lf.Scope, windows); len(pairs) != 0 {
+			t.Errorf("uncovered before the failed check = %+v", pairs)
+		}
+
 		// Orphans: the unused tag, the loose feature, and the probe once
 		// March is over.
 		o, err := store.FindLineageOrphans(ctx, db, lf.Scope, lf.marchTo.Add(time.Hour), 500)
