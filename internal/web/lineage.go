@@ -156,8 +156,18 @@ func calibrationBadge(s aims.CalibrationState) string {
 }
 
 // period writes a half-open period for people. Whole days (both ends at
-// midnight UTC) are written as dates with the last day included.
+// midnight UTC) are written as dates with the last day included. An end the
+// records do not bound (aims.OpenStart, aims.OpenEnd) is said in words,
+// not as 1970 or 9999.
 func period(p aims.Period) string {
+	switch {
+	case p.StartsOpen() && p.EndsOpen():
+		return "always (no calibration on record)"
+	case p.StartsOpen():
+		return "before " + utc(p.To)
+	case p.EndsOpen():
+		return "from " + utc(p.From) + " on"
+	}
 	if midnight(p.From) && midnight(p.To) {
 		last := p.To.AddDate(0, 0, -1)
 		if last.Equal(p.From) {

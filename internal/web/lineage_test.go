@@ -386,3 +386,23 @@ func TestLineageImportPage(t *testing.T) {
 		e.uploadLineage(aims.RoleViewer, "instruments", "name,kind\nLT-9,sensor\n").want(t, http.StatusForbidden)
 	})
 }
+
+func TestPeriodText(t *testing.T) {
+	d := func(day int) time.Time { return time.Date(2024, 3, day, 0, 0, 0, 0, time.UTC) }
+	tests := []struct {
+		p    aims.Period
+		want string
+	}{
+		{aims.Period{From: d(4), To: d(18)}, "2024-03-04 to 2024-03-17"},
+		{aims.Period{From: d(4), To: d(5)}, "2024-03-04"},
+		{aims.Period{From: d(4).Add(time.Hour), To: d(5)}, "2024-03-04 01:00:00 UTC to 2024-03-05 00:00:00 UTC"},
+		{aims.Period{From: aims.OpenStart, To: d(4)}, "before 2024-03-04 00:00:00 UTC"},
+		{aims.Period{From: d(4), To: aims.OpenEnd}, "from 2024-03-04 00:00:00 UTC on"},
+		{aims.Period{From: aims.OpenStart, To: aims.OpenEnd}, "always (no calibration on record)"},
+	}
+	for _, tc := range tests {
+		if got := period(tc.p); got != tc.want {
+			t.Errorf("period(%v) = %q, want %q", tc.p, got, tc.want)
+		}
+	}
+}
