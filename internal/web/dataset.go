@@ -56,7 +56,7 @@ type datasetForm struct {
 	Dataset   *aims.Dataset
 	New       bool
 	Suppliers []option
-	Tags      []option // every tag of the organization, the chosen ones ticked
+	Tags      picker // the organization's tags, the chosen ones ticked
 	Errors    formErrors
 	// WindowStart and WindowEnd hold the dates as typed, so that a date
 	// that could not be read is shown again as it was.
@@ -77,7 +77,7 @@ func (f datasetForm) Action() string {
 func datasetFromForm(f url.Values) (*aims.Dataset, error) {
 	d := &aims.Dataset{Name: f.Get("name"), Description: f.Get("description"), Origin: f.Get("origin"),
 		CollectionMethod: f.Get("collection_method"), PersonalData: aims.PersonalData(f.Get("personal_data")),
-		Licence: f.Get("licence"), QualityNotes: f.Get("quality_notes"), SupplierID: f.Get("supplier_id"), Tags: aims.RefsOf(f["tags"])}
+		Licence: f.Get("licence"), QualityNotes: f.Get("quality_notes"), SupplierID: f.Get("supplier_id"), Tags: formRefs(f["tags"])}
 	var v aims.Validation
 	d.WindowStart = formDate(&v, f, "window_start")
 	d.WindowEnd = formDate(&v, f, "window_end")
@@ -118,11 +118,9 @@ func (ui *UI) renderDatasetForm(w http.ResponseWriter, r *http.Request, status i
 	if f.Suppliers, err = ui.supplierOptions(r, f.Dataset.SupplierID); err != nil {
 		return err
 	}
-	tags, err := ui.tagOptions(r)
-	if err != nil {
+	if f.Tags, err = ui.tagPicker(r, f.Dataset.Tags); err != nil {
 		return err
 	}
-	f.Tags = refOptions(tags, f.Dataset.Tags)
 	if f.WindowStart == "" && f.WindowEnd == "" {
 		f.WindowStart, f.WindowEnd = dateOf(f.Dataset.WindowStart), dateOf(f.Dataset.WindowEnd)
 	}

@@ -36,6 +36,7 @@ func (ui *UI) registerLineage(r chi.Router) {
 
 	r.Get("/lineage/tags", ui.handle(ui.tagList))
 	r.Get("/lineage/tags/new", ui.handle(ui.tagNew))
+	r.Get("/lineage/tags/options", ui.handle(ui.tagSearch))
 	r.Post("/lineage/tags/new", ui.handle(ui.tagSave))
 	r.Get("/lineage/tags/{id}", ui.handle(ui.tagDetail))
 	r.Get("/lineage/tags/{id}/edit", ui.handle(ui.tagEdit))
@@ -45,6 +46,7 @@ func (ui *UI) registerLineage(r chi.Router) {
 
 	r.Get("/lineage/features", ui.handle(ui.featureList))
 	r.Get("/lineage/features/new", ui.handle(ui.featureNew))
+	r.Get("/lineage/features/options", ui.handle(ui.featureSearch))
 	r.Post("/lineage/features/new", ui.handle(ui.featureSave))
 	r.Get("/lineage/features/{id}", ui.handle(ui.featureDetail))
 	r.Get("/lineage/features/{id}/edit", ui.handle(ui.featureEdit))
@@ -197,13 +199,19 @@ func refNames(refs []aims.LineageRef) string {
 
 // refOptions lists every choice with the referenced ones ticked, the
 // ticked ones first so that a long list shows what is chosen at the top.
+//
+// The chosen ones are always there, even those past the first page of the
+// picker: a record left out would be unticked, and saving the form would
+// silently drop the link.
 func refOptions(all []option, chosen []aims.LineageRef) []option {
 	ids := map[string]bool{}
 	for _, r := range chosen {
 		ids[r.ID] = true
 	}
 	var on, off []option
+	listed := map[string]bool{}
 	for _, o := range all {
+		listed[o.Value] = true
 		o.Selected = ids[o.Value]
 		if o.Selected {
 			on = append(on, o)
@@ -211,7 +219,61 @@ func refOptions(all []option, chosen []aims.LineageRef) []option {
 			off = append(off, o)
 		}
 	}
+	for _, r := range chosen {
+		if !listed[r.ID] {
+			listed[r.ID] = true
+			label := r.Name
+			if label == "" {
+				label = r.ID
+			}
+			on = append(on, option{Value: r.ID, Label: label, Selected: true})
+		}
+	}
 	return append(on, off...)
+}
+
+// A picker shows the chosen records and the first pickerFirst others; past
+// that, a search (htmx) finds up to pickerFound more at a time, so that a
+// plant with 10,000 tags gets a usable form rather than a page of 10,000
+// checkboxes.
+const (
+	pickerFirst = 200
+	pickerFound = 50
+)
+
+// picker is a checkbox group of lineage records for a form.
+type picker struct {
+	Options   []option
+	Total     int    // records of the organization, listed or not
+	SearchURL string // answers ?field=&q= with more checkboxes
+	Noun      string // "tags", "features"
+}
+
+// More reports whether some records are not listed and must be searched.
+func (p picker) More() bool { return p.Total > len(p.Options) }
+
+// pickerField keeps a search's field name to the pickers that exist, so
+// that a crafted URL cannot name another form field.
+func pickerField(name string) string {
+	if name == "features" {
+		return "features"
+	}
+	return "tags"
+}
+
+// formRefs reads the ids a picker posted. A record can be posted twice
+// (ticked among the first page and again among search results): once is
+// what was meant.
+func formRefs(ids []string) []aims.LineageRef {
+	seen := map[string]bool{}
+	var out []string
+	for _, id := range ids {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return aims.RefsOf(out)
 }
 
 // validUntil writes the last moment a calibration vouches for: its last

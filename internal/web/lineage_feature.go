@@ -46,7 +46,7 @@ func (ui *UI) featureDetail(w http.ResponseWriter, r *http.Request) error {
 type featureForm struct {
 	Feature *aims.Feature
 	New     bool
-	Tags    []option
+	Tags    picker
 	Errors  formErrors
 }
 
@@ -68,15 +68,14 @@ func (f featureForm) Cancel() string {
 
 func featureFromForm(f url.Values) *aims.Feature {
 	return &aims.Feature{Name: f.Get("name"), Unit: f.Get("unit"), Description: f.Get("description"),
-		Transformation: f.Get("transformation"), Tags: aims.RefsOf(f["tags"])}
+		Transformation: f.Get("transformation"), Tags: formRefs(f["tags"])}
 }
 
 func (ui *UI) renderFeatureForm(w http.ResponseWriter, r *http.Request, status int, f featureForm) error {
-	tags, err := ui.tagOptions(r)
-	if err != nil {
+	var err error
+	if f.Tags, err = ui.tagPicker(r, f.Feature.Tags); err != nil {
 		return err
 	}
-	f.Tags = refOptions(tags, f.Feature.Tags)
 	title := "Register a feature"
 	if !f.New {
 		title = "Edit feature " + f.Feature.Name
@@ -151,11 +150,12 @@ func (ui *UI) featureDelete(w http.ResponseWriter, r *http.Request) error {
 	return ui.deleteAndRedirect(w, r, featureDeletion(f), func() error { return ui.Svc.DeleteFeature(ctx, f.ID) }, "/lineage/features")
 }
 
-// featureOptions lists the organization's features for a picker.
-func (ui *UI) featureOptions(r *http.Request) ([]option, error) {
-	list, _, err := ui.Svc.FindFeatures(r.Context(), aims.FeatureFilter{Page: aims.Page{Limit: aims.MaxLimit}})
+// featureOptions lists the first features of the organization matching q
+// for a picker, and how many match in all.
+func (ui *UI) featureOptions(r *http.Request, q string, limit int) ([]option, int, error) {
+	list, total, err := ui.Svc.FindFeatures(r.Context(), aims.FeatureFilter{Query: q, Page: aims.Page{Limit: limit}})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	opts := make([]option, len(list))
 	for i, f := range list {
@@ -165,5 +165,26 @@ func (ui *UI) featureOptions(r *http.Request) ([]option, error) {
 		}
 		opts[i] = option{Value: f.ID, Label: label}
 	}
-	return opts, nil
+	return opts, total, nil
+}
+
+// featurePicker is the feature picker of a form with the chosen features
+// ticked.
+func (ui *UI) featurePicker(r *http.Request, chosen []aims.LineageRef) (picker, error) {
+	opts, total, err := ui.featureOptions(r, "", pickerFirst)
+	if err != nil {
+		return picker{}, err
+	}
+	return picker{Options: refOptions(opts, chosen), Total: total, SearchURL: "/lineage/features/options", Noun: "features"}, nil
+}
+
+// featureSearch answers a picker's search with the matching features,
+// unticked.
+func (ui *UI) featureSearch(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	opts, total, err := ui.featureOptions(r, q.Get("q"), pickerFound)
+	if err != nil {
+		return err
+	}
+	return render(w, r, http.StatusOK, pickerResults(pickerField(q.Get("field")), opts, total, q.Get("q")))
 }

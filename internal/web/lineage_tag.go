@@ -153,12 +153,12 @@ func (ui *UI) tagDelete(w http.ResponseWriter, r *http.Request) error {
 	return ui.deleteAndRedirect(w, r, tagDeletion(t), func() error { return ui.Svc.DeleteTag(ctx, t.ID) }, "/lineage/tags")
 }
 
-// tagOptions lists the organization's tags for a picker, each with its
-// unit.
-func (ui *UI) tagOptions(r *http.Request) ([]option, error) {
-	list, _, err := ui.Svc.FindTags(r.Context(), aims.TagFilter{Page: aims.Page{Limit: aims.MaxLimit}})
+// tagOptions lists the first tags of the organization matching q for a
+// picker, each with its unit, and how many match in all.
+func (ui *UI) tagOptions(r *http.Request, q string, limit int) ([]option, int, error) {
+	list, total, err := ui.Svc.FindTags(r.Context(), aims.TagFilter{Query: q, Page: aims.Page{Limit: limit}})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	opts := make([]option, len(list))
 	for i, t := range list {
@@ -168,5 +168,24 @@ func (ui *UI) tagOptions(r *http.Request) ([]option, error) {
 		}
 		opts[i] = option{Value: t.ID, Label: label}
 	}
-	return opts, nil
+	return opts, total, nil
+}
+
+// tagPicker is the tag picker of a form with the chosen tags ticked.
+func (ui *UI) tagPicker(r *http.Request, chosen []aims.LineageRef) (picker, error) {
+	opts, total, err := ui.tagOptions(r, "", pickerFirst)
+	if err != nil {
+		return picker{}, err
+	}
+	return picker{Options: refOptions(opts, chosen), Total: total, SearchURL: "/lineage/tags/options", Noun: "tags"}, nil
+}
+
+// tagSearch answers a picker's search with the matching tags, unticked.
+func (ui *UI) tagSearch(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	opts, total, err := ui.tagOptions(r, q.Get("q"), pickerFound)
+	if err != nil {
+		return err
+	}
+	return render(w, r, http.StatusOK, pickerResults(pickerField(q.Get("field")), opts, total, q.Get("q")))
 }

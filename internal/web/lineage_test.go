@@ -406,3 +406,52 @@ func TestPeriodText(t *testing.T) {
 		}
 	}
 }
+
+// TestLineagePickerPastTheFirstPage: with more tags than a picker lists, a
+// chosen tag past the first page stays ticked (saving the form keeps the
+// link), the form offers a search, the search finds the others, and a tag
+// posted twice (listed and found) is linked once.
+func TestLineagePickerPastTheFirstPage(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		e := newTestEnv(t, db)
+		p := newLineagePlant(t, e)
+		ctx := e.ctx(aims.RoleContributor)
+		for i := range pickerFirst + 5 {
+			if err := e.svc.CreateTag(ctx, &aims.Tag{Name: fmt.Sprintf("AA-%03d level", i), Unit: "m"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		late := &aims.Tag{Name: "ZZ-999 pressure", Unit: "bar"}
+		if err := e.svc.CreateTag(ctx, late); err != nil {
+			t.Fatal(err)
+		}
+		feature := "/lineage/features/" + p.fFlow.ID
+		e.post(aims.RoleContributor, feature+"/edit", url.Values{"name": {"flow 5 min mean"}, "tags": {p.flow.ID, late.ID, late.ID}}).
+			want(t, http.StatusSeeOther)
+		f, err := e.svc.FindFeatureByID(e.ctx(aims.RoleViewer), p.fFlow.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := refNames(f.Tags); !strings.Contains(got, "ZZ-999 pressure") || len(f.Tags) != 2 {
+			t.Fatalf("feature tags after posting one twice: %v", f.Tags)
+		}
+
+		form := e.get(aims.RoleContributor, feature+"/edit").want(t, http.StatusOK)
+		query(t, form.doc, `fieldset#tags input[type=checkbox][value="`+late.ID+`"][checked]`)
+		search := query(t, form.doc, `fieldset#tags input[type=search]#tags-search`)
+		if got := attr(search, "hx-get"); got != "/lineage/tags/options?field=tags" {
+			t.Errorf("search asks %q", got)
+		}
+		query(t, form.doc, `fieldset#tags #tags-found`)
+
+		found := e.get(aims.RoleViewer, "/lineage/tags/options?field=tags&q=zz-999").want(t, http.StatusOK)
+		box := query(t, found.doc, `input[type=checkbox][name=tags][value="`+late.ID+`"]`)
+		if attr(box, "id") != "tags-found-"+late.ID {
+			t.Errorf("found checkbox id %q", attr(box, "id"))
+		}
+		none := e.get(aims.RoleViewer, "/lineage/features/options?field=features&q=nothing-like-this").want(t, http.StatusOK)
+		if !strings.Contains(text(none.doc), "Nothing matches") {
+			t.Errorf("empty search says %q", text(none.doc))
+		}
+	})
+}

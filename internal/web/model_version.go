@@ -34,7 +34,7 @@ type modelVersionForm struct {
 	Version  *aims.ModelVersion
 	New      bool
 	Datasets []option // every dataset of the organization
-	Features []option // every feature of the organization, the chosen ones ticked
+	Features picker   // the organization's features, the chosen ones ticked
 	Errors   formErrors
 }
 
@@ -58,7 +58,7 @@ func (f modelVersionForm) Rows() []aims.DatasetUse {
 func modelVersionFromForm(f url.Values) *aims.ModelVersion {
 	m := &aims.ModelVersion{Version: f.Get("version"), Digest: f.Get("digest"), SourceURI: f.Get("source_uri"),
 		TrainingDataSummary: f.Get("training_data_summary"), Status: aims.ModelVersionStatus(f.Get("status")), Notes: f.Get("notes"),
-		Datasets: []aims.DatasetUse{}, Features: aims.RefsOf(f["features"])}
+		Datasets: []aims.DatasetUse{}, Features: formRefs(f["features"])}
 	for i := 0; i < maxDatasetRows; i++ {
 		prefix := "datasets/" + strconv.Itoa(i) + "/"
 		id, purpose := f.Get(prefix+"dataset_id"), f.Get(prefix+"purpose")
@@ -87,11 +87,9 @@ func (ui *UI) renderModelVersionForm(w http.ResponseWriter, r *http.Request, sta
 	for _, d := range datasets {
 		f.Datasets = append(f.Datasets, option{Value: d.ID, Label: d.Name})
 	}
-	features, err := ui.featureOptions(r)
-	if err != nil {
+	if f.Features, err = ui.featurePicker(r, f.Version.Features); err != nil {
 		return err
 	}
-	f.Features = refOptions(features, f.Version.Features)
 	title := "Register a model version of " + f.System.Name
 	if !f.New {
 		title = "Edit model version " + f.Version.Version
