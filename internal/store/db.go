@@ -103,8 +103,12 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 // sqlitePragmas are set per connection through the DSN: WAL with full sync
 // so that an acknowledged write survives a crash, a busy timeout, foreign
 // keys, BEGIN IMMEDIATE so that read-then-write transactions do not fail
-// with SQLITE_BUSY, and times stored in a form SQLite's date functions read.
-const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate&_time_format=sqlite"
+// with SQLITE_BUSY, times stored in a form SQLite's date functions read,
+// and temporary storage in memory: a statement that may fail halfway (a
+// multi-row INSERT) journals every page it changes so that it can be
+// undone alone, and that journal spilled to a temporary file past 64 KiB
+// (a system call per page; the durable WAL is not affected).
+const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=temp_store(MEMORY)&_txlock=immediate&_time_format=sqlite"
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + sqlitePragmas
