@@ -21,7 +21,37 @@ type NewDecision struct {
 	D         *aims.Decision
 	Inputs    map[string]json.RawMessage
 	Duplicate bool
-	tagSet    string
+
+	// What Prepare computes, outside the transaction.
+	org    string // the organization prepared for
+	id     string // the decision's id if it is new
+	entry  []byte // the log entry sealing it (which holds id)
+	hash   []byte // the entry's leaf hash
+	tagKey string // its input tag names, sorted, as stored
+	tagSet string // the id of its tag set, found in the transaction
+}
+
+// Prepare does the work of storing nd that needs no database: a new id,
+// the log entry that seals the decision and the entry's hash, its sorted
+// tag names. StoreDecisions calls it for events not prepared for the
+// organization; callers that can should call it before the transaction
+// (on the request's goroutine), so that the single writer only writes.
+func (nd *NewDecision) Prepare(orgID string) error {
+	d := nd.D
+	tags := make([]string, 0, len(nd.Inputs))
+	for tag := range nd.Inputs {
+		tags = append(tags, tag)
+	}
+	slices.Sort(tags)
+	d.InputTags = tags
+	nd.tagKey = encodeList(tags)
+	d.ID = newID()
+	entry, err := ledger.EncodeDecision(orgID, d)
+	if err != nil {
+		return err
+	}
+	nd.org, nd.id, nd.entry, nd.hash = orgID, d.ID, entry, ledger.LeafHash(entry)
+	return nil
 }
 
 // StoreDecisions stores decision events of the organization in scope and
@@ -31,6 +61,13 @@ type NewDecision struct {
 // marked Duplicate. The log head is locked first, so that replicas on
 // PostgreSQL cannot both store one event.
 func StoreDecisions(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDecision) error {
+	for _, nd := range ds {
+		if nd.org != scope.OrgID() {
+			if err := nd.Prepare(scope.OrgID()); err != nil {
+				return err
+			}
+		}
+	}
 	next, err := AppendLeaves(ctx, tx, scope, nil) // locks the head; the next leaf's index
 	if err != nil {
 		return err
@@ -57,13 +94,12 @@ func StoreDecisions(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDeci
 // marked Duplicate), before anything seals them.
 func deleteDecisions(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDecision) error {
 	for _, nd := range ds {
-		if nd.Duplicate || nd.D.ID == "" {
+		if nd.Duplicate {
 			continue
 		}
-		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM decisions WHERE org_id = $1 AND id = $2`, scope.OrgID(), nd.D.ID); err != nil {
+		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM decisions WHERE org_id = $1 AND id = $2`, scope.OrgID(), nd.id); err != nil {
 			return fmt.Errorf("store decisions: %w", mapError(err))
 		}
-		nd.D.ID = ""
 	}
 	return nil
 }
@@ -77,12 +113,12 @@ func storeNewDecisions(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewD
 		system, source string
 		seq            int64
 	}
-	first := map[key]*NewDecision{}
-	var fresh []*NewDecision
-	var leaves []Leaf
+	first := make(map[key]*NewDecision, len(ds))
+	fresh := make([]*NewDecision, 0, len(ds))
+	leaves := make([]Leaf, 0, len(ds))
 	for _, nd := range ds {
 		if !checked {
-			nd.D.ID, nd.D.LogIndex, nd.Duplicate = "", 0, false
+			nd.Duplicate, nd.D.ID, nd.D.LogIndex = false, nd.id, 0
 		}
 		if nd.Duplicate {
 			continue
@@ -93,14 +129,12 @@ func storeNewDecisions(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewD
 			continue
 		}
 		first[k] = nd
-		nd.D.ID = newID()
+		nd.D.ID = nd.id
 		nd.D.LogIndex = next + uint64(len(fresh))
-		entry, err := ledger.EncodeDecision(scope.OrgID(), nd.D)
-		if err != nil {
-			return false, err
-		}
 		fresh = append(fresh, nd)
-		leaves = append(leaves, Leaf{Entry: entry, Ref: nd.D.ID})
+		// The decision row names its leaf: no ref, and no index entry
+		// for one, in the log.
+		leaves = append(leaves, Leaf{Entry: nd.entry, hash: nd.hash})
 	}
 	if err := tx.resolveTagSets(ctx, scope, fresh); err != nil {
 		return false, err
@@ -123,7 +157,7 @@ func storeNewDecisions(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewD
 		return false, fmt.Errorf("store decisions: the log moved from %d to %d while the head was locked", next, idx)
 	}
 	for _, nd := range ds {
-		if nd.Duplicate && nd.D.ID == "" {
+		if nd.Duplicate && nd.D.ID == nd.id {
 			f := first[key{nd.D.SystemID, nd.D.Source, nd.D.Seq}]
 			nd.D.ID, nd.D.LogIndex = f.D.ID, f.D.LogIndex
 		}
@@ -228,18 +262,12 @@ func insertDecisionRows(ctx context.Context, tx *Tx, scope aims.Scope, ds []*New
 func (tx *Tx) resolveTagSets(ctx context.Context, scope aims.Scope, ds []*NewDecision) error {
 	local := map[string]string{}
 	for _, nd := range ds {
-		tags := make([]string, 0, len(nd.Inputs))
-		for tag := range nd.Inputs {
-			tags = append(tags, tag)
-		}
-		slices.Sort(tags)
-		nd.D.InputTags = tags
-		key := encodeList(tags)
-		cacheKey := scope.OrgID() + "\x00" + key
+		key := nd.tagKey
 		if id, ok := local[key]; ok {
 			nd.tagSet = id
 			continue
 		}
+		cacheKey := scope.OrgID() + "\x00" + key
 		if id, ok := tx.db.tagSets.Load(cacheKey); ok {
 			nd.tagSet = id.(string)
 			local[key] = nd.tagSet
@@ -252,7 +280,7 @@ func (tx *Tx) resolveTagSets(ctx context.Context, scope aims.Scope, ds []*NewDec
 			if _, err := tx.tx.ExecContext(ctx, `INSERT INTO decision_tag_sets (id, org_id, tags) VALUES ($1, $2, $3)`, id, scope.OrgID(), key); err != nil {
 				return fmt.Errorf("store tag set: %w", mapError(err))
 			}
-			for _, tag := range tags {
+			for _, tag := range nd.D.InputTags {
 				if _, err := tx.tx.ExecContext(ctx, `INSERT INTO decision_tag_set_tags (org_id, tag, tag_set_id) VALUES ($1, $2, $3)`,
 					scope.OrgID(), tag, id); err != nil {
 					return fmt.Errorf("store tag set: %w", mapError(err))

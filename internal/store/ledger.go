@@ -33,6 +33,7 @@ type LogHead struct {
 type Leaf struct {
 	Entry []byte
 	Ref   string
+	hash  []byte // the entry's leaf hash, when computed already
 }
 
 // sealer is a transaction's part of the log: the leaves its audit events
@@ -232,7 +233,10 @@ func (tx *Tx) appendLeaves(ctx context.Context, lg *openLog, leaves []Leaf) (uin
 		if len(l.Entry) > ledger.MaxEntrySize {
 			return 0, fmt.Errorf("log entry of %d bytes is over %d", len(l.Entry), ledger.MaxEntrySize)
 		}
-		h := ledger.LeafHash(l.Entry)
+		h := l.hash
+		if h == nil {
+			h = ledger.LeafHash(l.Entry)
+		}
 		hashes[i] = h
 		idx := lg.app.Size()
 		if err := lg.app.Append(h); err != nil {
