@@ -51,9 +51,10 @@ type DB struct {
 	// unsealed skips the tamper-evident log; only `aims bench log` sets
 	// it, to measure what sealing costs.
 	unsealed   bool
-	stmts      sync.Map    // SQL text -> *sql.Stmt prepared on the writer (nil: wanted)
-	unprepared atomic.Bool // some statement in stmts waits to be prepared
-	tagSets    sync.Map    // "org\x00tags" -> decision tag set id, once committed
+	stmts      sync.Map      // SQL text -> *sql.Stmt prepared on the writer (nil: wanted)
+	unprepared atomic.Bool   // some statement in stmts waits to be prepared
+	tagSets    sync.Map      // "org\x00tags" -> decision tag set id, once committed
+	ckpt       *checkpointer // SQLite only: background WAL checkpoints
 }
 
 // Options says where the data lives.
@@ -112,7 +113,7 @@ const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_prag
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + sqlitePragmas
-	writer, err := sql.Open("sqlite", dsn)
+	writer, err := sql.Open("sqlite", dsn+fmt.Sprintf("&_pragma=wal_autocheckpoint(%d)", walBackstopPages))
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
@@ -127,6 +128,10 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	reader.SetMaxIdleConns(8)
 	db := &DB{dialect: SQLite, writer: writer, reader: reader, label: path, now: time.Now}
 	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	if db.ckpt, err = startCheckpointer(dsn); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
@@ -177,7 +182,11 @@ func (db *DB) Close() error {
 		}
 		return true
 	})
-	err := db.writer.Close()
+	var err error
+	if db.ckpt != nil {
+		err = db.ckpt.close()
+	}
+	err = errors.Join(err, db.writer.Close())
 	if db.reader != db.writer {
 		err = errors.Join(err, db.reader.Close())
 	}
