@@ -305,6 +305,12 @@ var insertChunks = []int{128, 16, 1}
 // with suffix (an ON CONFLICT clause) after each VALUES list, and says how
 // many rows it inserted.
 func (tx *Tx) insertRows(ctx context.Context, table, columns string, cols int, args []any, suffix string) (int, error) {
+	n, err := tx.insertRowsRaw(ctx, table, columns, cols, args, suffix)
+	return n, mapError(err)
+}
+
+// insertRowsRaw is insertRows returning the driver's error as it is.
+func (tx *Tx) insertRowsRaw(ctx context.Context, table, columns string, cols int, args []any, suffix string) (int, error) {
 	inserted := 0
 	for len(args) > 0 {
 		rows := len(args) / cols
@@ -324,7 +330,7 @@ func (tx *Tx) insertRows(ctx context.Context, table, columns string, cols int, a
 			res, err = tx.tx.ExecContext(ctx, query, args[:n*cols]...)
 		}
 		if err != nil {
-			return inserted, mapError(err)
+			return inserted, err
 		}
 		k, err := res.RowsAffected()
 		if err != nil {
@@ -334,6 +340,23 @@ func (tx *Tx) insertRows(ctx context.Context, table, columns string, cols int, a
 		args = args[n*cols:]
 	}
 	return inserted, nil
+}
+
+// exec runs query in the transaction through a statement prepared once
+// (see prepared): for statements every transaction of a kind runs.
+func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if stmt := tx.db.prepared(query); stmt != nil {
+		return tx.tx.StmtContext(ctx, stmt).ExecContext(ctx, args...)
+	}
+	return tx.tx.ExecContext(ctx, query, args...)
+}
+
+// queryRow is exec's QueryRowContext.
+func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if stmt := tx.db.prepared(query); stmt != nil {
+		return tx.tx.StmtContext(ctx, stmt).QueryRowContext(ctx, args...)
+	}
+	return tx.tx.QueryRowContext(ctx, query, args...)
 }
 
 // prepared returns the statement query prepared on the writer, kept for
