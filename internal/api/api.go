@@ -72,6 +72,7 @@ func Register(r chi.Router, svc *service.Service, version string) huma.API {
 	h.registerImpact(api)
 	h.registerDecisions(api)
 	h.registerAuthorization(api)
+	h.routeDecisionPost(r)
 	limits.learn(api)
 	return api
 }
