@@ -43,6 +43,7 @@ type decisionBench struct {
 // benchTarget is a server to load: in-process on loopback, or given.
 type benchTarget struct {
 	url, token, system string
+	svc                *service.Service // in-process only
 	close              func()
 }
 
@@ -144,7 +145,7 @@ func (b *decisionBench) target(ctx context.Context, run int) (*benchTarget, erro
 	srvCtx, cancel := context.WithCancel(ctx)
 	go svc.RunAuthzWatcher(srvCtx)
 	srv := httptest.NewServer(server.New(server.Config{Version: "bench"}, svc, b.quiet).Handler())
-	return &benchTarget{url: srv.URL, token: token, system: system, close: func() {
+	return &benchTarget{url: srv.URL, token: token, system: system, svc: svc, close: func() {
 		cancel()
 		srv.Close()
 		db.Close()
@@ -192,6 +193,25 @@ func benchClient(conns int) *http.Client {
 	return &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConns: conns, MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns}}
 }
 
+// groupStats starts counting the group commits of an in-process target and
+// returns a function that describes them.
+func (t *benchTarget) groupStats() func() string {
+	if t.svc == nil {
+		return func() string { return "group commits not measured (--url)" }
+	}
+	g0, e0, b0 := t.svc.DecisionCommitStats()
+	start := time.Now()
+	return func() string {
+		g, e, busy := t.svc.DecisionCommitStats()
+		g, e, busy = g-g0, e-e0, busy-b0
+		if g == 0 {
+			return "no group commit"
+		}
+		return fmt.Sprintf("group commits: %d events and %.2f ms each on average, the committer busy %.0f%% of the time",
+			e/g, float64(busy.Microseconds())/1000/float64(g), 100*busy.Seconds()/time.Since(start).Seconds())
+	}
+}
+
 // decisionsPath is where events are posted, under the target's URL.
 func (t *benchTarget) decisionsPath() string { return "/api/v1/systems/" + t.system + "/decisions" }
 
@@ -225,11 +245,17 @@ func (b *decisionBench) ingest(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		groups := t.groupStats()
 		rate, p50, p99, cpu, err := b.singleEvents(t, run)
 		if err == nil {
+			b.out("run %d, single events: %.0f events/s, p99 %.1f ms, %.0f µs CPU/event; %s", run+1, rate, p99, cpu, groups())
+			groups = t.groupStats()
 			var br, bc float64
 			br, bc, err = b.batches(t, run)
 			batchRates, batchCPUs = append(batchRates, br), append(batchCPUs, bc)
+			if err == nil {
+				b.out("run %d, NDJSON batches: %.0f events/s, %.0f µs CPU/event; %s", run+1, br, bc, groups())
+			}
 		}
 		t.close()
 		if err != nil {
