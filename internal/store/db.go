@@ -54,6 +54,8 @@ type DB struct {
 	stmts      sync.Map      // SQL text -> *sql.Stmt prepared on the writer (nil: wanted)
 	unprepared atomic.Bool   // some statement in stmts waits to be prepared
 	tagSets    sync.Map      // "org\x00tags" -> decision tag set id, once committed
+	sources    sync.Map      // "org\x00system\x00source" -> decision source id, once committed
+	recentKeys recentCounts  // decision keys added to decision_recent_keys, by organization
 	ckpt       *checkpointer // SQLite only: background WAL checkpoints
 }
 

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/aimsproject/aims/internal/aims"
@@ -28,7 +27,10 @@ type NewDecision struct {
 	entry  []byte // the log entry sealing it (which holds id)
 	hash   []byte // the entry's leaf hash
 	tagKey string // its input tag names, sorted, as stored
-	tagSet string // the id of its tag set, found in the transaction
+
+	// Found in the transaction.
+	tagSet   string // the id of its tag set
+	sourceID int64  // the id of its (system, source)
 }
 
 // Prepare does the work of storing nd that needs no database: a new id,
@@ -67,179 +69,84 @@ func StoreDecisions(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDeci
 				return err
 			}
 		}
+		nd.Duplicate, nd.D.ID, nd.D.LogIndex = false, nd.id, 0
 	}
-	next, err := AppendLeaves(ctx, tx, scope, nil) // locks the head; the next leaf's index
+	if tx.db.unsealed {
+		return errors.New("store decisions: this database was opened unsealed (benchmarks only)")
+	}
+	lg, err := tx.openLog(ctx, scope.OrgID()) // locks the head
 	if err != nil {
 		return err
 	}
-	// Duplicates are rare: insert as if there were none, and look them up
-	// only when an insert finds one; then take back what was inserted and
-	// start again (no savepoint: SQLite journals every page a savepoint
-	// touches).
-	ok, err := storeNewDecisions(ctx, tx, scope, ds, next, false)
-	if err != nil || ok {
+	if err := tx.resolveSources(ctx, scope, ds); err != nil {
 		return err
 	}
-	if err := deleteDecisions(ctx, tx, scope, ds); err != nil {
-		return err
+	recent := tx.db.recentKeys.of(scope.OrgID())
+	if recent.Load() >= recentKeysFlushAt {
+		if err := tx.flushRecentKeys(ctx, scope); err != nil {
+			return err
+		}
+		tx.AfterCommit(func() { recent.Store(0) })
 	}
-	if err := findStoredDecisions(ctx, tx, scope, ds); err != nil {
-		return err
-	}
-	_, err = storeNewDecisions(ctx, tx, scope, ds, next, true)
-	return err
-}
-
-// deleteDecisions takes back the decisions of ds just inserted (those not
-// marked Duplicate), before anything seals them.
-func deleteDecisions(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDecision) error {
+	// The first of each key within ds; the others are its duplicates.
+	first := make(map[decisionKey]*NewDecision, len(ds))
+	unique := make([]*NewDecision, 0, len(ds))
 	for _, nd := range ds {
-		if nd.Duplicate {
-			continue
-		}
-		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM decisions WHERE org_id = $1 AND id = $2`, scope.OrgID(), nd.id); err != nil {
-			return fmt.Errorf("store decisions: %w", mapError(err))
-		}
-	}
-	return nil
-}
-
-// storeNewDecisions stores the events of ds not marked Duplicate (and not
-// repeated within ds), sealing them from leaf index next on. Unless
-// checked (the duplicates were looked up), it stops and reports false when
-// an event turns out to be stored already.
-func storeNewDecisions(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDecision, next uint64, checked bool) (bool, error) {
-	type key struct {
-		system, source string
-		seq            int64
-	}
-	first := make(map[key]*NewDecision, len(ds))
-	fresh := make([]*NewDecision, 0, len(ds))
-	leaves := make([]Leaf, 0, len(ds))
-	for _, nd := range ds {
-		if !checked {
-			nd.Duplicate, nd.D.ID, nd.D.LogIndex = false, nd.id, 0
-		}
-		if nd.Duplicate {
-			continue
-		}
-		k := key{nd.D.SystemID, nd.D.Source, nd.D.Seq}
-		if f := first[k]; f != nil {
+		k := decisionKey{nd.sourceID, nd.D.Seq}
+		if first[k] != nil {
 			nd.Duplicate = true
 			continue
 		}
 		first[k] = nd
-		nd.D.ID = nd.id
+		unique = append(unique, nd)
+	}
+	if err := tx.findDuplicates(ctx, lg.head, unique); err != nil {
+		return err
+	}
+	next := lg.app.Size()
+	fresh := make([]*NewDecision, 0, len(unique))
+	leaves := make([]Leaf, 0, len(unique))
+	keys := make([]any, 0, 3*len(unique))
+	for _, nd := range unique {
+		if nd.Duplicate {
+			continue
+		}
 		nd.D.LogIndex = next + uint64(len(fresh))
 		fresh = append(fresh, nd)
 		// The decision row names its leaf: no ref, and no index entry
 		// for one, in the log.
 		leaves = append(leaves, Leaf{Entry: nd.entry, hash: nd.hash})
+		keys = append(keys, nd.sourceID, nd.D.Seq, int64(nd.D.LogIndex))
 	}
 	if err := tx.resolveTagSets(ctx, scope, fresh); err != nil {
-		return false, err
+		return err
 	}
-	n, err := insertDecisionRows(ctx, tx, scope, fresh)
-	if err != nil {
-		return false, err
+	if _, err := insertDecisionRows(ctx, tx, scope, fresh); err != nil {
+		return err
 	}
-	if n != len(fresh) {
-		if !checked {
-			return false, nil
-		}
-		return false, fmt.Errorf("store decisions: %d of %d inserted after the duplicates were looked up", n, len(fresh))
+	if _, err := tx.insertRows(ctx, "decision_recent_keys", "source_id, seq, leaf_index", 3, keys, ""); err != nil {
+		return fmt.Errorf("store decision keys: %w", err)
 	}
-	idx, err := AppendLeaves(ctx, tx, scope, leaves)
-	if err != nil {
-		return false, err
-	}
-	if len(leaves) > 0 && idx != next {
-		return false, fmt.Errorf("store decisions: the log moved from %d to %d while the head was locked", next, idx)
+	if idx, err := tx.appendLeaves(ctx, lg, leaves); err != nil {
+		return err
+	} else if len(leaves) > 0 && idx != next {
+		return fmt.Errorf("store decisions: the log moved from %d to %d while the head was locked", next, idx)
 	}
 	for _, nd := range ds {
-		if nd.Duplicate && nd.D.ID == nd.id {
-			f := first[key{nd.D.SystemID, nd.D.Source, nd.D.Seq}]
+		if nd.Duplicate && nd.D.ID == nd.id { // a repeat within ds
+			f := first[decisionKey{nd.sourceID, nd.D.Seq}]
 			nd.D.ID, nd.D.LogIndex = f.D.ID, f.D.LogIndex
 		}
 	}
-	return true, nil
-}
-
-// findStoredDecisions marks the events stored before, with their id and
-// index: one range query per (system, source) when the sequence numbers
-// are dense, else lookups by list.
-func findStoredDecisions(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDecision) error {
-	type group struct{ system, source string }
-	groups := map[group][]*NewDecision{}
-	for _, nd := range ds {
-		g := group{nd.D.SystemID, nd.D.Source}
-		groups[g] = append(groups[g], nd)
-	}
-	for g, list := range groups {
-		seqs := make([]int64, len(list))
-		for i, nd := range list {
-			seqs[i] = nd.D.Seq
-		}
-		slices.Sort(seqs)
-		seqs = slices.Compact(seqs)
-		found := map[int64][2]any{}
-		scan := func(rows *sql.Rows) error {
-			defer rows.Close()
-			for rows.Next() {
-				var seq, idx int64
-				var id string
-				if err := rows.Scan(&seq, &id, &idx); err != nil {
-					return err
-				}
-				found[seq] = [2]any{id, uint64(idx)}
-			}
-			return rows.Err()
-		}
-		lo, hi := seqs[0], seqs[len(seqs)-1]
-		if hi-lo <= int64(4*len(seqs)+64) {
-			rows, err := tx.tx.QueryContext(ctx, `SELECT seq, id, leaf_index FROM decisions
-				WHERE org_id = $1 AND system_id = $2 AND source = $3 AND seq BETWEEN $4 AND $5`,
-				scope.OrgID(), g.system, g.source, lo, hi)
-			if err == nil {
-				err = scan(rows)
-			}
-			if err != nil {
-				return fmt.Errorf("find stored decisions: %w", mapError(err))
-			}
-		} else {
-			for rest := seqs; len(rest) > 0; {
-				n := min(len(rest), 200)
-				args := []any{scope.OrgID(), g.system, g.source}
-				marks := make([]string, n)
-				for i, s := range rest[:n] {
-					args = append(args, s)
-					marks[i] = fmt.Sprintf("$%d", i+4)
-				}
-				rows, err := tx.tx.QueryContext(ctx, `SELECT seq, id, leaf_index FROM decisions
-					WHERE org_id = $1 AND system_id = $2 AND source = $3 AND seq IN (`+strings.Join(marks, ",")+`)`, args...)
-				if err == nil {
-					err = scan(rows)
-				}
-				if err != nil {
-					return fmt.Errorf("find stored decisions: %w", mapError(err))
-				}
-				rest = rest[n:]
-			}
-		}
-		for _, nd := range list {
-			if f, ok := found[nd.D.Seq]; ok {
-				nd.D.ID, nd.D.LogIndex, nd.Duplicate = f[0].(string), f[1].(uint64), true
-			}
-		}
-	}
+	n := int64(len(fresh))
+	tx.AfterCommit(func() { recent.Add(n) })
 	return nil
 }
 
 const decisionInsertColumns = `id, org_id, system_id, model_version, model_version_id, unknown_model_version, source, seq,
 	decided_at, received_at, skew_ms, clock_skew, human, tag_set_id, leaf_index, payload_digest, salt, payload`
 
-// insertDecisionRows inserts ds, skipping those stored already, and says
-// how many it inserted.
+// insertDecisionRows inserts ds and says how many it inserted.
 func insertDecisionRows(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDecision) (int, error) {
 	const cols = 18
 	args := make([]any, 0, len(ds)*cols)
@@ -249,7 +156,7 @@ func insertDecisionRows(ctx context.Context, tx *Tx, scope aims.Scope, ds []*New
 			d.Source, d.Seq, d.SourceTime, d.ReceivedAt, d.SkewMS, d.ClockSkew, string(d.Human), nd.tagSet, int64(d.LogIndex),
 			d.PayloadDigest, d.Salt, []byte(d.Payload))
 	}
-	n, err := tx.insertRows(ctx, "decisions", decisionInsertColumns, cols, args, ` ON CONFLICT (org_id, system_id, source, seq) DO NOTHING`)
+	n, err := tx.insertRows(ctx, "decisions", decisionInsertColumns, cols, args, "")
 	if err != nil {
 		return 0, fmt.Errorf("store decisions: %w", err)
 	}
