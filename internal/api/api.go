@@ -73,6 +73,7 @@ func Register(r chi.Router, svc *service.Service, version string) huma.API {
 	h.registerDecisions(api)
 	h.registerAuthorization(api)
 	h.registerLineage(api)
+	h.routeDecisionPost(r)
 	limits.learn(api)
 	return api
 }

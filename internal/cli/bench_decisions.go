@@ -43,6 +43,7 @@ type decisionBench struct {
 // benchTarget is a server to load: in-process on loopback, or given.
 type benchTarget struct {
 	url, token, system string
+	svc                *service.Service // in-process only
 	close              func()
 }
 
@@ -144,7 +145,7 @@ func (b *decisionBench) target(ctx context.Context, run int) (*benchTarget, erro
 	srvCtx, cancel := context.WithCancel(ctx)
 	go svc.RunAuthzWatcher(srvCtx)
 	srv := httptest.NewServer(server.New(server.Config{Version: "bench"}, svc, b.quiet).Handler())
-	return &benchTarget{url: srv.URL, token: token, system: system, close: func() {
+	return &benchTarget{url: srv.URL, token: token, system: system, svc: svc, close: func() {
 		cancel()
 		srv.Close()
 		db.Close()
@@ -192,23 +193,35 @@ func benchClient(conns int) *http.Client {
 	return &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConns: conns, MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns}}
 }
 
-func benchEvent(buf []byte, source string, seq int64) []byte {
-	return fmt.Appendf(buf, `{"model_version":"2.0","source":%q,"seq":%d,"source_time":%q,"inputs":{"TT-101 torque":%d.25,"FT-201 flow":12.5,"MT-301 moisture":%d.1},"output":{"value":%d.5,"unit":"%%"}}`,
-		source, seq, time.Now().UTC().Format(time.RFC3339Nano), 40+seq%9, 10+seq%5, 38+seq%11)
+// groupStats starts counting the group commits of an in-process target and
+// returns a function that describes them.
+func (t *benchTarget) groupStats() func() string {
+	if t.svc == nil {
+		return func() string { return "group commits not measured (--url)" }
+	}
+	g0, e0, b0 := t.svc.DecisionCommitStats()
+	start := time.Now()
+	return func() string {
+		g, e, busy := t.svc.DecisionCommitStats()
+		g, e, busy = g-g0, e-e0, busy-b0
+		if g == 0 {
+			return "no group commit"
+		}
+		return fmt.Sprintf("group commits: %d events and %.2f ms each on average, the committer busy %.0f%% of the time",
+			e/g, float64(busy.Microseconds())/1000/float64(g), 100*busy.Seconds()/time.Since(start).Seconds())
+	}
 }
 
-func post(cl *http.Client, t *benchTarget, contentType string, body []byte) error {
-	req, _ := http.NewRequest(http.MethodPost, t.url+"/api/v1/systems/"+t.system+"/decisions", bytes.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+t.token)
-	req.Header.Set("Content-Type", contentType)
-	resp, err := cl.Do(req)
+// decisionsPath is where events are posted, under the target's URL.
+func (t *benchTarget) decisionsPath() string { return "/api/v1/systems/" + t.system + "/decisions" }
+
+// checkAnswer turns an answer other than 200 or 201 into an error.
+func checkAnswer(status int, answer []byte, err error) error {
 	if err != nil {
 		return err
 	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("POST decisions: status %d", resp.StatusCode)
+	if status != http.StatusCreated && status != http.StatusOK {
+		return fmt.Errorf("POST decisions: status %d %.300s", status, answer)
 	}
 	return nil
 }
@@ -226,27 +239,36 @@ func (b *decisionBench) ingest(ctx context.Context) error {
 		return err
 	}
 	defer stopProfile()
-	var rates, p50s, p99s, batchRates []float64
+	var rates, p50s, p99s, cpus, batchRates, batchCPUs []float64
 	for run := range b.runs {
 		t, err := b.target(ctx, run)
 		if err != nil {
 			return err
 		}
-		rate, p50, p99, err := b.singleEvents(t, run)
+		groups := t.groupStats()
+		rate, p50, p99, cpu, err := b.singleEvents(t, run)
 		if err == nil {
-			var br float64
-			br, err = b.batches(t, run)
-			batchRates = append(batchRates, br)
+			b.out("run %d, single events: %.0f events/s, p99 %.1f ms, %.0f µs CPU/event; %s", run+1, rate, p99, cpu, groups())
+			groups = t.groupStats()
+			var br, bc float64
+			br, bc, err = b.batches(t, run)
+			batchRates, batchCPUs = append(batchRates, br), append(batchCPUs, bc)
+			if err == nil {
+				b.out("run %d, NDJSON batches: %.0f events/s, %.0f µs CPU/event; %s", run+1, br, bc, groups())
+			}
 		}
 		t.close()
 		if err != nil {
 			return err
 		}
-		rates, p50s, p99s = append(rates, rate), append(p50s, p50), append(p99s, p99)
+		rates, p50s, p99s, cpus = append(rates, rate), append(p50s, p50), append(p99s, p99), append(cpus, cpu)
 	}
-	b.out("single events, %d clients: median %7.0f events/s, p50 %5.1f ms, p99 %5.1f ms (runs: %s events/s; p99 %s ms)",
-		b.clients, median(rates), median(p50s), median(p99s), fmtList(rates, "%.0f"), fmtList(p99s, "%.1f"))
-	b.out("NDJSON batches of %d, %d clients: median %7.0f events/s (runs: %s)", b.batch, b.batchers, median(batchRates), fmtList(batchRates, "%.0f"))
+	// CPU per event is this process's (the generator's too, when aims runs
+	// in it): a rate limited by CPU shows it near cores / rate.
+	b.out("single events, %d clients: median %7.0f events/s, p50 %5.1f ms, p99 %5.1f ms, %.0f µs CPU/event (runs: %s events/s; p99 %s ms)",
+		b.clients, median(rates), median(p50s), median(p99s), median(cpus), fmtList(rates, "%.0f"), fmtList(p99s, "%.1f"))
+	b.out("NDJSON batches of %d, %d clients: median %7.0f events/s, %.0f µs CPU/event (runs: %s)", b.batch, b.batchers, median(batchRates),
+		median(batchCPUs), fmtList(batchRates, "%.0f"))
 	return nil
 }
 
@@ -262,61 +284,85 @@ func (b *decisionBench) header(what string) {
 	b.out("aims bench %s: %s, %d runs of %s; %s/%s, %d CPUs, host %s", what, db, b.runs, b.duration, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), host)
 }
 
-// singleEvents posts one event per request from b.clients clients.
-func (b *decisionBench) singleEvents(t *benchTarget, run int) (rate, p50, p99 float64, err error) {
-	cl := benchClient(b.clients)
+// singleEvents posts one event per request from b.clients clients, each
+// on its own keep-alive connection, and measures from the request's write
+// to its answer.
+func (b *decisionBench) singleEvents(t *benchTarget, run int) (rate, p50, p99, cpuPerEvent float64, err error) {
+	conns := make([]benchConn, b.clients)
+	for i := range conns {
+		if conns[i], err = newBenchConn(t, t.decisionsPath(), "application/json"); err != nil {
+			return 0, 0, 0, 0, err
+		}
+		defer conns[i].close()
+	}
 	lat := make([][]float64, b.clients)
 	var firstErr atomic.Value
 	var n atomic.Int64
-	stop := time.Now().Add(b.duration)
+	cpu0 := processCPU()
 	start := time.Now()
+	stop := start.Add(b.duration)
 	var wg sync.WaitGroup
 	for i := range b.clients {
 		wg.Go(func() {
-			src := fmt.Sprintf("gw-%d-%d", run, i)
+			w := newEventWriter(fmt.Sprintf("gw-%d-%d", run, i))
 			buf := make([]byte, 0, 512)
-			for seq := int64(0); time.Now().Before(stop); seq++ {
-				body := benchEvent(buf[:0], src, seq)
+			l := make([]float64, 0, 1<<14)
+			for seq := int64(0); ; seq++ {
 				t0 := time.Now()
-				if err := post(cl, t, "application/json", body); err != nil {
-					firstErr.CompareAndSwap(nil, err)
-					return
+				if t0.After(stop) {
+					break
 				}
-				lat[i] = append(lat[i], float64(time.Since(t0).Microseconds())/1000)
-				n.Add(1)
+				buf = w.append(buf[:0], seq, t0)
+				if err := checkAnswer(conns[i].post(buf)); err != nil {
+					firstErr.CompareAndSwap(nil, err)
+					break
+				}
+				l = append(l, float64(time.Since(t0).Microseconds())/1000)
 			}
+			lat[i] = l
+			n.Add(int64(len(l)))
 		})
 	}
 	wg.Wait()
+	elapsed, cpu := time.Since(start), processCPU()-cpu0
 	if e, ok := firstErr.Load().(error); ok {
-		return 0, 0, 0, e
+		return 0, 0, 0, 0, e
 	}
 	var all []float64
 	for _, l := range lat {
 		all = append(all, l...)
 	}
-	return float64(n.Load()) / time.Since(start).Seconds(), percentile(all, 50), percentile(all, 99), nil
+	events := float64(n.Load())
+	return events / elapsed.Seconds(), percentile(all, 50), percentile(all, 99), cpu.Seconds() * 1e6 / events, nil
 }
 
 // batches posts NDJSON batches of b.batch events from b.batchers clients.
-func (b *decisionBench) batches(t *benchTarget, run int) (float64, error) {
-	cl := benchClient(b.batchers)
+func (b *decisionBench) batches(t *benchTarget, run int) (rate, cpuPerEvent float64, err error) {
+	conns := make([]benchConn, b.batchers)
+	for i := range conns {
+		if conns[i], err = newBenchConn(t, t.decisionsPath(), "application/x-ndjson"); err != nil {
+			return 0, 0, err
+		}
+		defer conns[i].close()
+	}
 	var n atomic.Int64
 	var firstErr atomic.Value
-	stop := time.Now().Add(b.duration)
+	cpu0 := processCPU()
 	start := time.Now()
+	stop := start.Add(b.duration)
 	var wg sync.WaitGroup
 	for i := range b.batchers {
 		wg.Go(func() {
-			src := fmt.Sprintf("batch-%d-%d", run, i)
+			w := newEventWriter(fmt.Sprintf("batch-%d-%d", run, i))
 			var body []byte
 			for seq := int64(0); time.Now().Before(stop); {
 				body = body[:0]
+				now := time.Now()
 				for range b.batch {
-					body = append(benchEvent(body, src, seq), '\n')
+					body = append(w.append(body, seq, now), '\n')
 					seq++
 				}
-				if err := post(cl, t, "application/x-ndjson", body); err != nil {
+				if err := checkAnswer(conns[i].post(body)); err != nil {
 					firstErr.CompareAndSwap(nil, err)
 					return
 				}
@@ -325,10 +371,12 @@ func (b *decisionBench) batches(t *benchTarget, run int) (float64, error) {
 		})
 	}
 	wg.Wait()
+	elapsed, cpu := time.Since(start), processCPU()-cpu0
 	if e, ok := firstErr.Load().(error); ok {
-		return 0, e
+		return 0, 0, e
 	}
-	return float64(n.Load()) / time.Since(start).Seconds(), nil
+	events := float64(n.Load())
+	return events / elapsed.Seconds(), cpu.Seconds() * 1e6 / events, nil
 }
 
 func (b *decisionBench) authorization(ctx context.Context) error {

@@ -236,11 +236,13 @@ func (p *Program) logCheckCommand() *cobra.Command {
 	var recent uint64
 	c := &cobra.Command{
 		Use:   "check",
-		Short: "Check stored audit events against the log",
-		Long: "Recompute the leaf of every stored audit event and compare it with the log and its latest\n" +
-			"signed checkpoint: a record changed, deleted or inserted in the database outside aims is\n" +
-			"reported (and raised as an alert in the UI). Exit status 1 when anything does not match.\n" +
-			"Without --org every organization's log is checked.",
+		Short: "Check stored audit events and decisions against the log",
+		Long: "Recompute the leaf of every stored audit event and decision event and compare it with the log\n" +
+			"and its latest signed checkpoint, and each decision's payload with the salted digest its leaf\n" +
+			"seals: a record changed, deleted or inserted in the database outside aims is reported (and\n" +
+			"raised as an alert in the UI). A payload erased on request is counted as erased, not as a\n" +
+			"mismatch. Exit status 1 when anything does not match. Without --org every organization's log\n" +
+			"is checked.",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			e, err := p.open(c, true)
@@ -269,7 +271,8 @@ func (p *Program) logCheckCommand() *cobra.Command {
 			if len(rep.Findings) > 0 {
 				return fmt.Errorf("%d records do not match the tamper-evident log (%d logs, %d leaves checked)", len(rep.Findings), rep.Logs, rep.Leaves)
 			}
-			fmt.Fprintf(p.Stdout, "OK: %d logs, %d leaves match the stored records\n", rep.Logs, rep.Leaves)
+			fmt.Fprintf(p.Stdout, "OK: %d logs, %d leaves match the stored records (%d decisions, %d of them with the payload erased on request)\n",
+				rep.Logs, rep.Leaves, rep.Decisions, rep.ErasedPayloads)
 			return nil
 		},
 	}

@@ -92,7 +92,12 @@ func (r *decisionRecorder) prepare(raw []byte) (*store.NewDecision, error) {
 	_, _ = rand.Read(d.Salt)
 	d.Payload = raw
 	d.PayloadDigest = ledger.SaltedDigest(d.Salt, raw)
-	return &store.NewDecision{D: d, Inputs: ev.Inputs}, nil
+	nd := &store.NewDecision{D: d, Inputs: ev.Inputs}
+	// Here, on the caller's goroutine, rather than on the committer's.
+	if err := nd.Prepare(r.scope.OrgID()); err != nil {
+		return nil, err
+	}
+	return nd, nil
 }
 
 func ackOf(line int, nd *store.NewDecision) aims.DecisionAck {

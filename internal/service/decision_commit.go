@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -21,8 +22,8 @@ import (
 // batch is split into jobs of this size.
 const commitGroupMax = 2000
 
-// commitLinger is how long the committer waits for more events before it
-// commits a group: a little latency for many fewer transactions.
+// commitLinger is the longest the committer waits for more events before
+// it commits a group: a little latency for many fewer transactions.
 const commitLinger = 2 * time.Millisecond
 
 // decisionState is the service's side of decision events.
@@ -39,6 +40,11 @@ type decisionState struct {
 	rejected    *prometheus.CounterVec
 	mqttInvalid prometheus.Counter
 	groupSize   prometheus.Histogram
+	commitTime  prometheus.Histogram
+
+	// For `aims bench ingest`: group commits, their events, and the time
+	// their transactions took.
+	groups, grouped, busy atomic.Int64
 }
 
 func newDecisionState() *decisionState {
@@ -55,13 +61,23 @@ func newDecisionState() *decisionState {
 			Help: "MQTT messages on a decisions topic that were not a valid decision event (logged and dropped)."}),
 		groupSize: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "aims_decisions_commit_group_size",
 			Help: "Decision events per transaction (group commit).", Buckets: prometheus.ExponentialBuckets(1, 4, 7)}),
+		commitTime: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "aims_decisions_commit_seconds",
+			Help:    "Time of one group commit's transaction, from its first statement to the end of its commit.",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 12)}),
 	}
 }
 
 // DecisionCollectors returns the decision counters, for /metrics.
 func (s *Service) DecisionCollectors() []prometheus.Collector {
 	d := s.decisions
-	return []prometheus.Collector{d.ingested, d.duplicates, d.rejected, d.mqttInvalid, d.groupSize}
+	return []prometheus.Collector{d.ingested, d.duplicates, d.rejected, d.mqttInvalid, d.groupSize, d.commitTime}
+}
+
+// DecisionCommitStats says how many group commits have run, with how many
+// events in all, and how long their transactions took in all.
+func (s *Service) DecisionCommitStats() (groups, events int64, busy time.Duration) {
+	d := s.decisions
+	return d.groups.Load(), d.grouped.Load(), time.Duration(d.busy.Load())
 }
 
 // CountInvalidMQTT counts an MQTT message that was not a decision event.
@@ -123,12 +139,15 @@ func (s *Service) commitDecisions(ctx context.Context, scope aims.Scope, items [
 // waiting (up to commitGroupMax events), one transaction at a time.
 func (s *Service) runDecisionCommitter() {
 	d := s.decisions
+	answered := 0 // events answered by the last commit
 	for job := range d.jobs {
 		group, n := []*decisionJob{job}, len(job.items)
-		// Gather what waits, then linger while more keeps arriving: the
-		// callers answered by the last commit are sending their next
-		// events, and one transaction for all of them costs one fsync.
-		linger := time.NewTimer(commitLinger)
+		// Take what waits, then linger for the callers the last commit
+		// answered: they are sending their next events, and one
+		// transaction for all of them costs one fsync. Lingering stops
+		// as soon as as many events wait as that commit answered (or
+		// after commitLinger): no fixed wait when the group is full.
+		var linger *time.Timer
 	gather:
 		for n < commitGroupMax {
 			select {
@@ -138,6 +157,12 @@ func (s *Service) runDecisionCommitter() {
 				continue
 			default:
 			}
+			if n >= answered {
+				break
+			}
+			if linger == nil {
+				linger = time.NewTimer(commitLinger)
+			}
 			select {
 			case j := <-d.jobs:
 				group = append(group, j)
@@ -146,9 +171,18 @@ func (s *Service) runDecisionCommitter() {
 				break gather
 			}
 		}
-		linger.Stop()
+		if linger != nil {
+			linger.Stop()
+		}
 		d.groupSize.Observe(float64(n))
+		answered = n
+		t0 := time.Now()
 		err := s.storeDecisionGroup(group)
+		took := time.Since(t0)
+		d.commitTime.Observe(took.Seconds())
+		d.groups.Add(1)
+		d.grouped.Add(int64(n))
+		d.busy.Add(int64(took))
 		if err != nil && len(group) > 1 {
 			// One job's failure must not fail the others: commit each alone.
 			for _, j := range group {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -64,10 +65,19 @@ func (s *Service) DecisionProof(ctx context.Context, systemID, id string) ([]byt
 	if err != nil {
 		return nil, err
 	}
-	if _, err := store.FindDecisionByID(ctx, s.db, scope, systemID, id); err != nil {
+	d, err := store.FindDecisionByID(ctx, s.db, scope, systemID, id)
+	if err != nil {
 		return nil, err
 	}
-	return s.recordProof(ctx, head, id)
+	// The decision names its leaf (decision leaves carry no ref).
+	entries, err := store.ReadLogEntries(ctx, s.db, head, d.LogIndex, d.LogIndex+1)
+	if err != nil {
+		return nil, err
+	}
+	if len(entries) != 1 {
+		return nil, fmt.Errorf("decision %s: its leaf %d is not in the log", d.ID, d.LogIndex)
+	}
+	return s.leafProof(ctx, head, d.LogIndex, entries[0])
 }
 
 // EraseDecisionPayload erases a decision's payload and salt on request

@@ -337,6 +337,12 @@ func (s *Service) recordProof(ctx context.Context, head *store.LogHead, ref stri
 	if err != nil {
 		return nil, err
 	}
+	return s.leafProof(ctx, head, index, entry)
+}
+
+// leafProof builds the tlog-proof of leaf index (holding entry), with the
+// latest checkpoint, signing a newer one when the latest does not hold it.
+func (s *Service) leafProof(ctx context.Context, head *store.LogHead, index uint64, entry []byte) ([]byte, error) {
 	cp, err := store.LatestLogCheckpoint(ctx, s.db, head)
 	if aims.IsKind(err, aims.KindNotFound) || (err == nil && cp.Size <= index) {
 		cp, err = s.signLog(ctx, head.OrgID)

@@ -35,16 +35,25 @@ type LogCheckReport struct {
 	Leaves    uint64
 	Findings  []LogFinding
 	NewAlerts int
+	// Decisions is how many decision events were checked against their
+	// leaves; ErasedPayloads how many of them had their payload erased on
+	// request (recorded, not a finding: the leaf still matches, and the
+	// salted digest has nothing left to be checked against).
+	Decisions      int
+	ErasedPayloads int
 }
 
 // checkChunk is how many leaves a check reads at a time.
 const checkChunk = 4096
 
-// CheckLogs recomputes the leaves of stored audit events and compares them
-// with the log: each event must still encode to the entry its leaf holds,
-// each leaf must be in the latest signed checkpoint, no sealed event may be
-// missing and no event may be unsealed. Each new finding raises an alert
-// (shown to admins and auditors, logged as an error, counted in /metrics).
+// CheckLogs recomputes the leaves of stored audit events and decision
+// events and compares them with the log: each record must still encode to
+// the entry its leaf holds, each leaf must be in the latest signed
+// checkpoint, no sealed record may be missing and no record may be
+// unsealed; a decision's payload must match the salted digest its leaf
+// seals, unless it was erased on request (counted, not a finding). Each
+// new finding raises an alert (shown to admins and auditors, logged as an
+// error, counted in /metrics).
 func (s *Service) CheckLogs(ctx context.Context, opts LogCheckOptions) (*LogCheckReport, error) {
 	heads, err := store.ListLogHeads(ctx, s.db)
 	if err != nil {
@@ -56,7 +65,7 @@ func (s *Service) CheckLogs(ctx context.Context, opts LogCheckOptions) (*LogChec
 			continue
 		}
 		rep.Logs++
-		findings, leaves, err := s.checkLog(ctx, h, opts.Recent)
+		findings, leaves, err := s.checkLog(ctx, h, opts.Recent, rep)
 		if err != nil {
 			return rep, fmt.Errorf("check the log of organization %s: %w", h.OrgID, err)
 		}
@@ -75,7 +84,7 @@ func (s *Service) CheckLogs(ctx context.Context, opts LogCheckOptions) (*LogChec
 	return rep, nil
 }
 
-func (s *Service) checkLog(ctx context.Context, head *store.LogHead, recent uint64) ([]LogFinding, uint64, error) {
+func (s *Service) checkLog(ctx context.Context, head *store.LogHead, recent uint64, rep *LogCheckReport) ([]LogFinding, uint64, error) {
 	from := uint64(0)
 	if recent > 0 && head.Size > recent {
 		from = head.Size - recent
@@ -105,8 +114,13 @@ func (s *Service) checkLog(ctx context.Context, head *store.LogHead, recent uint
 		return nil, 0, err
 	}
 	var since time.Time
+	sealedDecisions := map[string]uint64{} // decision id -> its leaf
 	for lo := from; lo < head.Size; lo += checkChunk {
 		sealed, err := store.FindSealedAuditEvents(ctx, s.db, head, lo, min(lo+checkChunk, head.Size))
+		if err != nil {
+			return nil, 0, err
+		}
+		decisions, err := s.decisionsOf(ctx, head, sealed)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -117,7 +131,34 @@ func (s *Service) checkLog(ctx context.Context, head *store.LogHead, recent uint
 				continue
 			}
 			leafHash := l.Hash
-			if h, err := ledger.ParseEntryHeader(l.Entry); err == nil && h.Type == ledger.AuditEventType {
+			h, err := ledger.ParseEntryHeader(l.Entry)
+			if err == nil && h.Type == ledger.DecisionType {
+				rep.Decisions++
+				d := decisions[h.ID]
+				if d == nil {
+					add(&idx, h.ID, "missing:"+h.ID, "decision %s, sealed at leaf %d, is missing from the decisions: it was deleted in the database", h.ID, idx)
+					continue
+				}
+				sealedDecisions[d.ID] = d.LogIndex
+				entry, err := ledger.EncodeDecision(head.OrgID, d)
+				if err != nil {
+					return nil, 0, err
+				}
+				if !bytes.Equal(entry, l.Entry) || d.LogIndex != idx {
+					add(&idx, d.ID, "changed:"+d.ID, "decision %s (%s #%d of system %s, made at %s) no longer matches leaf %d: it was changed in the database",
+						d.ID, d.Source, d.Seq, d.SystemID, d.SourceTime.Format(ledger.TimeFormat), idx)
+					continue
+				}
+				switch {
+				case d.Payload == nil && d.Salt == nil && d.ErasedAt != nil:
+					rep.ErasedPayloads++ // erased on request: nothing to check the digest against
+				case d.Payload == nil || d.Salt == nil:
+					add(&idx, d.ID, "payload:"+d.ID, "decision %s: its payload or salt is gone but no erasure was recorded: it was deleted in the database", d.ID)
+				case ledger.SaltedDigest(d.Salt, d.Payload) != d.PayloadDigest:
+					add(&idx, d.ID, "payload:"+d.ID, "decision %s: its payload no longer matches the salted digest sealed at leaf %d: it was changed in the database", d.ID, idx)
+				}
+			}
+			if err == nil && h.Type == ledger.AuditEventType {
 				if l.Event == nil {
 					add(&idx, h.ID, "missing:"+h.ID, "audit event %s, sealed at leaf %d, is missing from the audit trail: it was deleted in the database", h.ID, idx)
 					continue
@@ -151,6 +192,16 @@ func (s *Service) checkLog(ctx context.Context, head *store.LogHead, recent uint
 			}
 		}
 	}
+	if from == 0 {
+		// A full check: every decision row must be one a leaf seals.
+		unsealed, err := store.FindUnsealedDecisions(ctx, s.db, head, sealedDecisions)
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, id := range unsealed {
+			add(nil, id, "unsealed:"+id, "decision %s is stored but no leaf of the log seals it: it was inserted or moved in the database around aims", id)
+		}
+	}
 	if from > 0 && since.IsZero() {
 		// No audit event among the recent leaves: leave the search for
 		// unsealed rows to a full check rather than scan the whole trail.
@@ -164,6 +215,21 @@ func (s *Service) checkLog(ctx context.Context, head *store.LogHead, recent uint
 		add(nil, id, "unsealed:"+id, "audit event %s is in the audit trail but not in the log: it was inserted in the database around aims", id)
 	}
 	return out, head.Size - from, nil
+}
+
+// decisionsOf reads the decisions that the decision leaves among sealed
+// name (by the record id in each entry).
+func (s *Service) decisionsOf(ctx context.Context, head *store.LogHead, sealed []*store.SealedAuditEvent) (map[string]*aims.Decision, error) {
+	var ids []string
+	for _, l := range sealed {
+		if h, err := ledger.ParseEntryHeader(l.Entry); err == nil && h.Type == ledger.DecisionType && h.ID != "" {
+			ids = append(ids, h.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return store.FindSealedDecisions(ctx, s.db, head, ids)
 }
 
 // raiseAlert stores a finding as an alert (once) and reports it.

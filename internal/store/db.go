@@ -51,9 +51,12 @@ type DB struct {
 	// unsealed skips the tamper-evident log; only `aims bench log` sets
 	// it, to measure what sealing costs.
 	unsealed   bool
-	stmts      sync.Map    // SQL text -> *sql.Stmt prepared on the writer (nil: wanted)
-	unprepared atomic.Bool // some statement in stmts waits to be prepared
-	tagSets    sync.Map    // "org\x00tags" -> decision tag set id, once committed
+	stmts      sync.Map      // SQL text -> *sql.Stmt prepared on the writer (nil: wanted)
+	unprepared atomic.Bool   // some statement in stmts waits to be prepared
+	tagSets    sync.Map      // "org\x00tags" -> decision tag set id, once committed
+	sources    sync.Map      // "org\x00system\x00source" -> decision source id, once committed
+	recentKeys recentCounts  // decision keys added to decision_recent_keys, by organization
+	ckpt       *checkpointer // SQLite only: background WAL checkpoints
 }
 
 // Options says where the data lives.
@@ -103,12 +106,16 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 // sqlitePragmas are set per connection through the DSN: WAL with full sync
 // so that an acknowledged write survives a crash, a busy timeout, foreign
 // keys, BEGIN IMMEDIATE so that read-then-write transactions do not fail
-// with SQLITE_BUSY, and times stored in a form SQLite's date functions read.
-const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate&_time_format=sqlite"
+// with SQLITE_BUSY, times stored in a form SQLite's date functions read,
+// and temporary storage in memory: a statement that may fail halfway (a
+// multi-row INSERT) journals every page it changes so that it can be
+// undone alone, and that journal spilled to a temporary file past 64 KiB
+// (a system call per page; the durable WAL is not affected).
+const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=temp_store(MEMORY)&_txlock=immediate&_time_format=sqlite"
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + sqlitePragmas
-	writer, err := sql.Open("sqlite", dsn)
+	writer, err := sql.Open("sqlite", dsn+fmt.Sprintf("&_pragma=wal_autocheckpoint(%d)", walBackstopPages))
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
@@ -123,6 +130,10 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	reader.SetMaxIdleConns(8)
 	db := &DB{dialect: SQLite, writer: writer, reader: reader, label: path, now: time.Now}
 	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	if db.ckpt, err = startCheckpointer(dsn); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
@@ -173,7 +184,11 @@ func (db *DB) Close() error {
 		}
 		return true
 	})
-	err := db.writer.Close()
+	var err error
+	if db.ckpt != nil {
+		err = db.ckpt.close()
+	}
+	err = errors.Join(err, db.writer.Close())
 	if db.reader != db.writer {
 		err = errors.Join(err, db.reader.Close())
 	}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/aimsproject/aims/internal/aims"
@@ -21,7 +20,40 @@ type NewDecision struct {
 	D         *aims.Decision
 	Inputs    map[string]json.RawMessage
 	Duplicate bool
-	tagSet    string
+
+	// What Prepare computes, outside the transaction.
+	org    string // the organization prepared for
+	id     string // the decision's id if it is new
+	entry  []byte // the log entry sealing it (which holds id)
+	hash   []byte // the entry's leaf hash
+	tagKey string // its input tag names, sorted, as stored
+
+	// Found in the transaction.
+	tagSet   string // the id of its tag set
+	sourceID int64  // the id of its (system, source)
+}
+
+// Prepare does the work of storing nd that needs no database: a new id,
+// the log entry that seals the decision and the entry's hash, its sorted
+// tag names. StoreDecisions calls it for events not prepared for the
+// organization; callers that can should call it before the transaction
+// (on the request's goroutine), so that the single writer only writes.
+func (nd *NewDecision) Prepare(orgID string) error {
+	d := nd.D
+	tags := make([]string, 0, len(nd.Inputs))
+	for tag := range nd.Inputs {
+		tags = append(tags, tag)
+	}
+	slices.Sort(tags)
+	d.InputTags = tags
+	nd.tagKey = encodeList(tags)
+	d.ID = newID()
+	entry, err := ledger.EncodeDecision(orgID, d)
+	if err != nil {
+		return err
+	}
+	nd.org, nd.id, nd.entry, nd.hash = orgID, d.ID, entry, ledger.LeafHash(entry)
+	return nil
 }
 
 // StoreDecisions stores decision events of the organization in scope and
@@ -31,181 +63,90 @@ type NewDecision struct {
 // marked Duplicate. The log head is locked first, so that replicas on
 // PostgreSQL cannot both store one event.
 func StoreDecisions(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDecision) error {
-	next, err := AppendLeaves(ctx, tx, scope, nil) // locks the head; the next leaf's index
+	for _, nd := range ds {
+		if nd.org != scope.OrgID() {
+			if err := nd.Prepare(scope.OrgID()); err != nil {
+				return err
+			}
+		}
+		nd.Duplicate, nd.D.ID, nd.D.LogIndex = false, nd.id, 0
+	}
+	if tx.db.unsealed {
+		return errors.New("store decisions: this database was opened unsealed (benchmarks only)")
+	}
+	lg, err := tx.openLog(ctx, scope.OrgID()) // locks the head
 	if err != nil {
 		return err
 	}
-	// Duplicates are rare: insert as if there were none, and look them up
-	// only when an insert finds one; then take back what was inserted and
-	// start again (no savepoint: SQLite journals every page a savepoint
-	// touches).
-	ok, err := storeNewDecisions(ctx, tx, scope, ds, next, false)
-	if err != nil || ok {
+	if err := tx.resolveSources(ctx, scope, ds); err != nil {
 		return err
 	}
-	if err := deleteDecisions(ctx, tx, scope, ds); err != nil {
-		return err
+	recent := tx.db.recentKeys.of(scope.OrgID())
+	if recent.Load() >= recentKeysFlushAt {
+		if err := tx.flushRecentKeys(ctx, scope); err != nil {
+			return err
+		}
+		tx.AfterCommit(func() { recent.Store(0) })
 	}
-	if err := findStoredDecisions(ctx, tx, scope, ds); err != nil {
-		return err
-	}
-	_, err = storeNewDecisions(ctx, tx, scope, ds, next, true)
-	return err
-}
-
-// deleteDecisions takes back the decisions of ds just inserted (those not
-// marked Duplicate), before anything seals them.
-func deleteDecisions(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDecision) error {
+	// The first of each key within ds; the others are its duplicates.
+	first := make(map[decisionKey]*NewDecision, len(ds))
+	unique := make([]*NewDecision, 0, len(ds))
 	for _, nd := range ds {
-		if nd.Duplicate || nd.D.ID == "" {
-			continue
-		}
-		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM decisions WHERE org_id = $1 AND id = $2`, scope.OrgID(), nd.D.ID); err != nil {
-			return fmt.Errorf("store decisions: %w", mapError(err))
-		}
-		nd.D.ID = ""
-	}
-	return nil
-}
-
-// storeNewDecisions stores the events of ds not marked Duplicate (and not
-// repeated within ds), sealing them from leaf index next on. Unless
-// checked (the duplicates were looked up), it stops and reports false when
-// an event turns out to be stored already.
-func storeNewDecisions(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDecision, next uint64, checked bool) (bool, error) {
-	type key struct {
-		system, source string
-		seq            int64
-	}
-	first := map[key]*NewDecision{}
-	var fresh []*NewDecision
-	var leaves []Leaf
-	for _, nd := range ds {
-		if !checked {
-			nd.D.ID, nd.D.LogIndex, nd.Duplicate = "", 0, false
-		}
-		if nd.Duplicate {
-			continue
-		}
-		k := key{nd.D.SystemID, nd.D.Source, nd.D.Seq}
-		if f := first[k]; f != nil {
+		k := decisionKey{nd.sourceID, nd.D.Seq}
+		if first[k] != nil {
 			nd.Duplicate = true
 			continue
 		}
 		first[k] = nd
-		nd.D.ID = newID()
-		nd.D.LogIndex = next + uint64(len(fresh))
-		entry, err := ledger.EncodeDecision(scope.OrgID(), nd.D)
-		if err != nil {
-			return false, err
+		unique = append(unique, nd)
+	}
+	if err := tx.findDuplicates(ctx, lg.head, unique); err != nil {
+		return err
+	}
+	next := lg.app.Size()
+	fresh := make([]*NewDecision, 0, len(unique))
+	leaves := make([]Leaf, 0, len(unique))
+	keys := make([]any, 0, 3*len(unique))
+	for _, nd := range unique {
+		if nd.Duplicate {
+			continue
 		}
+		nd.D.LogIndex = next + uint64(len(fresh))
 		fresh = append(fresh, nd)
-		leaves = append(leaves, Leaf{Entry: entry, Ref: nd.D.ID})
+		// The decision row names its leaf: no ref, and no index entry
+		// for one, in the log.
+		leaves = append(leaves, Leaf{Entry: nd.entry, hash: nd.hash})
+		keys = append(keys, nd.sourceID, nd.D.Seq, int64(nd.D.LogIndex))
 	}
 	if err := tx.resolveTagSets(ctx, scope, fresh); err != nil {
-		return false, err
+		return err
 	}
-	n, err := insertDecisionRows(ctx, tx, scope, fresh)
-	if err != nil {
-		return false, err
+	if _, err := insertDecisionRows(ctx, tx, scope, fresh); err != nil {
+		return err
 	}
-	if n != len(fresh) {
-		if !checked {
-			return false, nil
-		}
-		return false, fmt.Errorf("store decisions: %d of %d inserted after the duplicates were looked up", n, len(fresh))
+	if _, err := tx.insertRows(ctx, "decision_recent_keys", "source_id, seq, leaf_index", 3, keys, ""); err != nil {
+		return fmt.Errorf("store decision keys: %w", err)
 	}
-	idx, err := AppendLeaves(ctx, tx, scope, leaves)
-	if err != nil {
-		return false, err
-	}
-	if len(leaves) > 0 && idx != next {
-		return false, fmt.Errorf("store decisions: the log moved from %d to %d while the head was locked", next, idx)
+	if idx, err := tx.appendLeaves(ctx, lg, leaves); err != nil {
+		return err
+	} else if len(leaves) > 0 && idx != next {
+		return fmt.Errorf("store decisions: the log moved from %d to %d while the head was locked", next, idx)
 	}
 	for _, nd := range ds {
-		if nd.Duplicate && nd.D.ID == "" {
-			f := first[key{nd.D.SystemID, nd.D.Source, nd.D.Seq}]
+		if nd.Duplicate && nd.D.ID == nd.id { // a repeat within ds
+			f := first[decisionKey{nd.sourceID, nd.D.Seq}]
 			nd.D.ID, nd.D.LogIndex = f.D.ID, f.D.LogIndex
 		}
 	}
-	return true, nil
-}
-
-// findStoredDecisions marks the events stored before, with their id and
-// index: one range query per (system, source) when the sequence numbers
-// are dense, else lookups by list.
-func findStoredDecisions(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDecision) error {
-	type group struct{ system, source string }
-	groups := map[group][]*NewDecision{}
-	for _, nd := range ds {
-		g := group{nd.D.SystemID, nd.D.Source}
-		groups[g] = append(groups[g], nd)
-	}
-	for g, list := range groups {
-		seqs := make([]int64, len(list))
-		for i, nd := range list {
-			seqs[i] = nd.D.Seq
-		}
-		slices.Sort(seqs)
-		seqs = slices.Compact(seqs)
-		found := map[int64][2]any{}
-		scan := func(rows *sql.Rows) error {
-			defer rows.Close()
-			for rows.Next() {
-				var seq, idx int64
-				var id string
-				if err := rows.Scan(&seq, &id, &idx); err != nil {
-					return err
-				}
-				found[seq] = [2]any{id, uint64(idx)}
-			}
-			return rows.Err()
-		}
-		lo, hi := seqs[0], seqs[len(seqs)-1]
-		if hi-lo <= int64(4*len(seqs)+64) {
-			rows, err := tx.tx.QueryContext(ctx, `SELECT seq, id, leaf_index FROM decisions
-				WHERE org_id = $1 AND system_id = $2 AND source = $3 AND seq BETWEEN $4 AND $5`,
-				scope.OrgID(), g.system, g.source, lo, hi)
-			if err == nil {
-				err = scan(rows)
-			}
-			if err != nil {
-				return fmt.Errorf("find stored decisions: %w", mapError(err))
-			}
-		} else {
-			for rest := seqs; len(rest) > 0; {
-				n := min(len(rest), 200)
-				args := []any{scope.OrgID(), g.system, g.source}
-				marks := make([]string, n)
-				for i, s := range rest[:n] {
-					args = append(args, s)
-					marks[i] = fmt.Sprintf("$%d", i+4)
-				}
-				rows, err := tx.tx.QueryContext(ctx, `SELECT seq, id, leaf_index FROM decisions
-					WHERE org_id = $1 AND system_id = $2 AND source = $3 AND seq IN (`+strings.Join(marks, ",")+`)`, args...)
-				if err == nil {
-					err = scan(rows)
-				}
-				if err != nil {
-					return fmt.Errorf("find stored decisions: %w", mapError(err))
-				}
-				rest = rest[n:]
-			}
-		}
-		for _, nd := range list {
-			if f, ok := found[nd.D.Seq]; ok {
-				nd.D.ID, nd.D.LogIndex, nd.Duplicate = f[0].(string), f[1].(uint64), true
-			}
-		}
-	}
+	n := int64(len(fresh))
+	tx.AfterCommit(func() { recent.Add(n) })
 	return nil
 }
 
 const decisionInsertColumns = `id, org_id, system_id, model_version, model_version_id, unknown_model_version, source, seq,
 	decided_at, received_at, skew_ms, clock_skew, human, tag_set_id, leaf_index, payload_digest, salt, payload`
 
-// insertDecisionRows inserts ds, skipping those stored already, and says
-// how many it inserted.
+// insertDecisionRows inserts ds and says how many it inserted.
 func insertDecisionRows(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDecision) (int, error) {
 	const cols = 18
 	args := make([]any, 0, len(ds)*cols)
@@ -215,7 +156,7 @@ func insertDecisionRows(ctx context.Context, tx *Tx, scope aims.Scope, ds []*New
 			d.Source, d.Seq, d.SourceTime, d.ReceivedAt, d.SkewMS, d.ClockSkew, string(d.Human), nd.tagSet, int64(d.LogIndex),
 			d.PayloadDigest, d.Salt, []byte(d.Payload))
 	}
-	n, err := tx.insertRows(ctx, "decisions", decisionInsertColumns, cols, args, ` ON CONFLICT (org_id, system_id, source, seq) DO NOTHING`)
+	n, err := tx.insertRows(ctx, "decisions", decisionInsertColumns, cols, args, "")
 	if err != nil {
 		return 0, fmt.Errorf("store decisions: %w", err)
 	}
@@ -228,18 +169,12 @@ func insertDecisionRows(ctx context.Context, tx *Tx, scope aims.Scope, ds []*New
 func (tx *Tx) resolveTagSets(ctx context.Context, scope aims.Scope, ds []*NewDecision) error {
 	local := map[string]string{}
 	for _, nd := range ds {
-		tags := make([]string, 0, len(nd.Inputs))
-		for tag := range nd.Inputs {
-			tags = append(tags, tag)
-		}
-		slices.Sort(tags)
-		nd.D.InputTags = tags
-		key := encodeList(tags)
-		cacheKey := scope.OrgID() + "\x00" + key
+		key := nd.tagKey
 		if id, ok := local[key]; ok {
 			nd.tagSet = id
 			continue
 		}
+		cacheKey := scope.OrgID() + "\x00" + key
 		if id, ok := tx.db.tagSets.Load(cacheKey); ok {
 			nd.tagSet = id.(string)
 			local[key] = nd.tagSet
@@ -252,7 +187,7 @@ func (tx *Tx) resolveTagSets(ctx context.Context, scope aims.Scope, ds []*NewDec
 			if _, err := tx.tx.ExecContext(ctx, `INSERT INTO decision_tag_sets (id, org_id, tags) VALUES ($1, $2, $3)`, id, scope.OrgID(), key); err != nil {
 				return fmt.Errorf("store tag set: %w", mapError(err))
 			}
-			for _, tag := range tags {
+			for _, tag := range nd.D.InputTags {
 				if _, err := tx.tx.ExecContext(ctx, `INSERT INTO decision_tag_set_tags (org_id, tag, tag_set_id) VALUES ($1, $2, $3)`,
 					scope.OrgID(), tag, id); err != nil {
 					return fmt.Errorf("store tag set: %w", mapError(err))
@@ -277,6 +212,12 @@ var insertChunks = []int{128, 16, 1}
 // with suffix (an ON CONFLICT clause) after each VALUES list, and says how
 // many rows it inserted.
 func (tx *Tx) insertRows(ctx context.Context, table, columns string, cols int, args []any, suffix string) (int, error) {
+	n, err := tx.insertRowsRaw(ctx, table, columns, cols, args, suffix)
+	return n, mapError(err)
+}
+
+// insertRowsRaw is insertRows returning the driver's error as it is.
+func (tx *Tx) insertRowsRaw(ctx context.Context, table, columns string, cols int, args []any, suffix string) (int, error) {
 	inserted := 0
 	for len(args) > 0 {
 		rows := len(args) / cols
@@ -296,7 +237,7 @@ func (tx *Tx) insertRows(ctx context.Context, table, columns string, cols int, a
 			res, err = tx.tx.ExecContext(ctx, query, args[:n*cols]...)
 		}
 		if err != nil {
-			return inserted, mapError(err)
+			return inserted, err
 		}
 		k, err := res.RowsAffected()
 		if err != nil {
@@ -306,6 +247,23 @@ func (tx *Tx) insertRows(ctx context.Context, table, columns string, cols int, a
 		args = args[n*cols:]
 	}
 	return inserted, nil
+}
+
+// exec runs query in the transaction through a statement prepared once
+// (see prepared): for statements every transaction of a kind runs.
+func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if stmt := tx.db.prepared(query); stmt != nil {
+		return tx.tx.StmtContext(ctx, stmt).ExecContext(ctx, args...)
+	}
+	return tx.tx.ExecContext(ctx, query, args...)
+}
+
+// queryRow is exec's QueryRowContext.
+func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if stmt := tx.db.prepared(query); stmt != nil {
+		return tx.tx.StmtContext(ctx, stmt).QueryRowContext(ctx, args...)
+	}
+	return tx.tx.QueryRowContext(ctx, query, args...)
 }
 
 // prepared returns the statement query prepared on the writer, kept for

@@ -33,6 +33,7 @@ type LogHead struct {
 type Leaf struct {
 	Entry []byte
 	Ref   string
+	hash  []byte // the entry's leaf hash, when computed already
 }
 
 // sealer is a transaction's part of the log: the leaves its audit events
@@ -86,7 +87,7 @@ func (tx *Tx) sealLogs(ctx context.Context) error {
 			continue
 		}
 		e := lg.app.Edge()
-		_, err := tx.tx.ExecContext(ctx, `UPDATE log_heads SET size = $1, root = $2, edge = $3, updated_at = $4 WHERE log_id = $5`,
+		_, err := tx.exec(ctx, `UPDATE log_heads SET size = $1, root = $2, edge = $3, updated_at = $4 WHERE log_id = $5`,
 			int64(e.Size), lg.app.Root(), e.Marshal(), tx.now, lg.head.LogID)
 		if err != nil {
 			return fmt.Errorf("update log head: %w", mapError(err))
@@ -126,7 +127,7 @@ func (tx *Tx) openLog(ctx context.Context, orgID string) (*openLog, error) {
 	if tx.db.dialect == Postgres {
 		lock += ` FOR UPDATE`
 	}
-	head, err := scanLogHead(tx.tx.QueryRowContext(ctx, lock, orgID))
+	head, err := scanLogHead(tx.queryRow(ctx, lock, orgID))
 	created := false
 	if errors.Is(err, sql.ErrNoRows) {
 		res, err := tx.tx.ExecContext(ctx, `INSERT INTO log_heads (org_id, size, root, edge, updated_at) VALUES ($1, 0, $2, $3, $4)
@@ -189,76 +190,44 @@ func (tx *Tx) sealEarlierEvents(ctx context.Context, lg *openLog) error {
 	return err
 }
 
-// leafBatch is how many leaves one INSERT writes.
-const leafBatch = 200
-
 func (tx *Tx) appendLeaves(ctx context.Context, lg *openLog, leaves []Leaf) (uint64, error) {
 	first := lg.app.Size()
 	if len(leaves) == 0 {
 		return first, nil
 	}
 	hashes := make([][]byte, len(leaves)) // this call's leaf hashes, from index first
-	args := make([]any, 0, min(len(leaves), leafBatch)*5)
-	// Full batches reuse one prepared statement: parsing a statement of a
-	// thousand parameters costs as much as running it.
-	var full *sql.Stmt
-	if len(leaves) >= 2*leafBatch {
-		var err error
-		if full, err = tx.tx.PrepareContext(ctx, tx.insertSQL("log_leaves", "log_id, idx, hash, entry, ref", 5, leafBatch)); err != nil {
-			return 0, fmt.Errorf("append to the log: %w", mapError(err))
-		}
-		defer full.Close()
-	}
-	flush := func() error {
-		if len(args) == 0 {
-			return nil
-		}
-		var err error
-		if full != nil && len(args) == leafBatch*5 {
-			_, err = full.ExecContext(ctx, args...)
-		} else {
-			_, err = tx.tx.ExecContext(ctx, tx.insertSQL("log_leaves", "log_id, idx, hash, entry, ref", 5, len(args)/5), args...)
-		}
-		args = args[:0]
-		if isUniqueViolation(err) {
-			return fmt.Errorf("append to the log: a record is already sealed: %w", err)
-		}
-		if err != nil {
-			return fmt.Errorf("append to the log: %w", mapError(err))
-		}
-		return nil
-	}
+	args := make([]any, 0, len(leaves)*5)
 	for i, l := range leaves {
 		if len(l.Entry) > ledger.MaxEntrySize {
 			return 0, fmt.Errorf("log entry of %d bytes is over %d", len(l.Entry), ledger.MaxEntrySize)
 		}
-		h := ledger.LeafHash(l.Entry)
+		h := l.hash
+		if h == nil {
+			h = ledger.LeafHash(l.Entry)
+		}
 		hashes[i] = h
 		idx := lg.app.Size()
 		if err := lg.app.Append(h); err != nil {
 			return 0, err
 		}
 		args = append(args, lg.head.LogID, int64(idx), h, l.Entry, l.Ref)
-		if len(args) == leafBatch*5 {
-			if err := flush(); err != nil {
-				return 0, err
-			}
-		}
 	}
-	if err := flush(); err != nil {
-		return 0, err
+	// Statements of a few fixed sizes, each prepared once (insertRows).
+	if _, err := tx.insertRowsRaw(ctx, "log_leaves", "log_id, idx, hash, entry, ref", 5, args, ""); err != nil {
+		if isUniqueViolation(err) {
+			return 0, fmt.Errorf("append to the log: a record is already sealed: %w", err)
+		}
+		return 0, fmt.Errorf("append to the log: %w", mapError(err))
 	}
 	nodes := lg.app.TakeNodes()
-	for rest := nodes; len(rest) > 0; {
-		n := min(len(rest), leafBatch)
-		args := make([]any, 0, n*4)
-		for _, nd := range rest[:n] {
+	if len(nodes) > 0 {
+		args := make([]any, 0, len(nodes)*4)
+		for _, nd := range nodes {
 			args = append(args, lg.head.LogID, nd.Level, int64(nd.Index), nd.Hash)
 		}
-		if _, err := tx.tx.ExecContext(ctx, tx.insertSQL("log_nodes", "log_id, level, idx, hash", 4, n), args...); err != nil {
-			return 0, fmt.Errorf("append to the log: %w", mapError(err))
+		if _, err := tx.insertRows(ctx, "log_nodes", "log_id, level, idx, hash", 4, args, ""); err != nil {
+			return 0, fmt.Errorf("append to the log: %w", err)
 		}
-		rest = rest[n:]
 	}
 	// A hash at tile level l+1 completes tile l of the same index: store
 	// that tile whole, once, with its inner hashes.
@@ -278,7 +247,7 @@ func (tx *Tx) appendLeaves(ctx context.Context, lg *openLog, leaves []Leaf) (uin
 		if err != nil {
 			return 0, fmt.Errorf("append to the log: tile %d/%d: %w", level, n, err)
 		}
-		_, err = tx.tx.ExecContext(ctx, `INSERT INTO log_tiles (log_id, level, idx, hashes, inner_hashes) VALUES ($1, $2, $3, $4, $5)`,
+		_, err = tx.exec(ctx, `INSERT INTO log_tiles (log_id, level, idx, hashes, inner_hashes) VALUES ($1, $2, $3, $4, $5)`,
 			lg.head.LogID, level, int64(n), bytes.Join(tile, nil), bytes.Join(inner, nil))
 		if err != nil {
 			return 0, fmt.Errorf("append to the log: store tile %d/%d: %w", level, n, mapError(err))

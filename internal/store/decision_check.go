@@ -1,0 +1,80 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/aimsproject/aims/internal/aims"
+)
+
+// What `aims log check` reads to compare stored decisions with the leaves
+// that seal them (service/log_check.go).
+
+// FindSealedDecisions returns the organization's decisions among ids (the
+// record ids of decision leaves), by id; ids with no decision are absent.
+func FindSealedDecisions(ctx context.Context, q Querier, head *LogHead, ids []string) (map[string]*aims.Decision, error) {
+	out := make(map[string]*aims.Decision, len(ids))
+	for rest := ids; len(rest) > 0; {
+		n := min(len(rest), 500)
+		args := make([]any, 0, n+1)
+		args = append(args, head.OrgID)
+		marks := make([]string, n)
+		for i, id := range rest[:n] {
+			args = append(args, id)
+			marks[i] = fmt.Sprintf("$%d", i+2)
+		}
+		rows, err := q.queryer().QueryContext(ctx, `SELECT `+decisionColumns+` FROM decisions
+			WHERE org_id = $1 AND id IN (`+strings.Join(marks, ",")+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("read sealed decisions: %w", mapError(err))
+		}
+		for rows.Next() {
+			d, err := scanDecision(rows)
+			if err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read sealed decisions: %w", err)
+			}
+			out[d.ID] = d
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("read sealed decisions: %w", err)
+		}
+		rest = rest[n:]
+	}
+	return out, nil
+}
+
+// FindUnsealedDecisions returns the ids of the organization's decisions
+// that are not among sealed (decision id -> the leaf that seals it), or
+// that name another leaf: rows written around the log. It counts the
+// decisions first and reads them all only when the count differs.
+func FindUnsealedDecisions(ctx context.Context, q Querier, head *LogHead, sealed map[string]uint64) ([]string, error) {
+	var n int
+	if err := q.queryer().QueryRowContext(ctx, `SELECT COUNT(*) FROM decisions WHERE org_id = $1`, head.OrgID).Scan(&n); err != nil {
+		return nil, fmt.Errorf("count decisions: %w", mapError(err))
+	}
+	if n == len(sealed) {
+		return nil, nil
+	}
+	rows, err := q.queryer().QueryContext(ctx, `SELECT id, leaf_index FROM decisions WHERE org_id = $1 ORDER BY id`, head.OrgID)
+	if err != nil {
+		return nil, fmt.Errorf("find unsealed decisions: %w", mapError(err))
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		var idx int64
+		if err := rows.Scan(&id, &idx); err != nil {
+			return nil, fmt.Errorf("find unsealed decisions: %w", err)
+		}
+		if leaf, ok := sealed[id]; !ok || leaf != uint64(idx) {
+			out = append(out, id)
+		}
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,301 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/ledger"
+)
+
+// Duplicate detection for decision events (migration 00051 says why it is
+// not a unique index over decisions). Each (system, source) has an integer
+// id; the key (source id, seq) of each stored event goes into the small
+// decision_recent_keys, and from there, recentKeysFlushAt at a time and in
+// key order, into decision_keys. Everything is read and written in the
+// transaction that stores the events, under the lock of the organization's
+// log head, so the answer is exact with any number of processes and
+// replicas; only the source ids (which never change) are cached.
+
+// recentKeysFlushAt is how many recent keys an organization gathers, by
+// this process's count, before they move to decision_keys: a few pages of
+// decision_recent_keys (a dozen bytes a key), so that a group of events
+// from many gateways writes few pages, and one move of some thousand keys
+// writes each gateway's place in decision_keys once.
+const recentKeysFlushAt = 4096
+
+// decisionKey identifies an event: its source's id and sequence number.
+type decisionKey struct {
+	source int64
+	seq    int64
+}
+
+// sourceMax is what StoreDecisions reads of a source: the largest seq in
+// decision_keys and the largest in decision_recent_keys (-1 for none).
+type sourceMax struct{ flushed, recent int64 }
+
+// recentCounts counts, per organization, the keys this process added to
+// decision_recent_keys since it last moved them.
+type recentCounts struct{ m sync.Map } // org -> *atomic.Int64
+
+func (c *recentCounts) of(org string) *atomic.Int64 {
+	v, _ := c.m.LoadOrStore(org, new(atomic.Int64))
+	return v.(*atomic.Int64)
+}
+
+// resolveSources gives each decision its source's id, storing the sources
+// the organization has not had before. Ids of committed sources are kept
+// in memory.
+func (tx *Tx) resolveSources(ctx context.Context, scope aims.Scope, ds []*NewDecision) error {
+	local := map[string]int64{}
+	for _, nd := range ds {
+		key := scope.OrgID() + "\x00" + nd.D.SystemID + "\x00" + nd.D.Source
+		if id, ok := local[key]; ok {
+			nd.sourceID = id
+			continue
+		}
+		if id, ok := tx.db.sources.Load(key); ok {
+			nd.sourceID = id.(int64)
+			local[key] = nd.sourceID
+			continue
+		}
+		var id int64
+		err := tx.queryRow(ctx, `SELECT id FROM decision_sources WHERE org_id = $1 AND system_id = $2 AND source = $3`,
+			scope.OrgID(), nd.D.SystemID, nd.D.Source).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			err = tx.queryRow(ctx, `INSERT INTO decision_sources (org_id, system_id, source) VALUES ($1, $2, $3) RETURNING id`,
+				scope.OrgID(), nd.D.SystemID, nd.D.Source).Scan(&id)
+		}
+		if err != nil {
+			return fmt.Errorf("store decision source: %w", mapError(err))
+		}
+		local[key], nd.sourceID = id, id
+		tx.AfterCommit(func() { tx.db.sources.Store(key, id) })
+	}
+	return nil
+}
+
+// sourceMaxima reads, for each of the sources, the largest seq stored in
+// decision_keys and in decision_recent_keys.
+func (tx *Tx) sourceMaxima(ctx context.Context, sources []int64) (map[int64]sourceMax, error) {
+	out := make(map[int64]sourceMax, len(sources))
+	err := tx.inChunks(ctx, sources, func(n int) string {
+		return `SELECT s.id, s.flushed_max, COALESCE((SELECT MAX(r.seq) FROM decision_recent_keys r WHERE r.source_id = s.id), -1)
+			FROM decision_sources s WHERE s.id IN (` + tx.marks(n, 1, "") + `)`
+	}, func(rows *sql.Rows) error {
+		var id int64
+		var m sourceMax
+		if err := rows.Scan(&id, &m.flushed, &m.recent); err != nil {
+			return err
+		}
+		out[id] = m
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read decision sources: %w", mapError(err))
+	}
+	return out, nil
+}
+
+// storedKeys looks keys up in table (decision_keys or
+// decision_recent_keys) and returns the leaf of each one found.
+func (tx *Tx) storedKeys(ctx context.Context, table string, keys []decisionKey) (map[decisionKey]uint64, error) {
+	out := map[decisionKey]uint64{}
+	args := make([]int64, 0, 2*len(keys))
+	for _, k := range keys {
+		args = append(args, k.source, k.seq)
+	}
+	err := tx.inChunks(ctx, args, func(n int) string {
+		// A join with a VALUES list: one primary-key lookup per key.
+		return `SELECT k.source_id, k.seq, k.leaf_index FROM (VALUES ` + tx.marks(n/2, 2, "BIGINT") + `) AS v
+			JOIN ` + table + ` k ON k.source_id = v.column1 AND k.seq = v.column2`
+	}, func(rows *sql.Rows) error {
+		var k decisionKey
+		var idx int64
+		if err := rows.Scan(&k.source, &k.seq, &idx); err != nil {
+			return err
+		}
+		out[k] = uint64(idx)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("look up decision keys: %w", mapError(err))
+	}
+	return out, nil
+}
+
+// inChunks runs the query text(n) for args in chunks of fixed sizes (each
+// statement prepared once), calling scan for every row. Keys of two values
+// come in even chunks.
+func (tx *Tx) inChunks(ctx context.Context, args []int64, text func(n int) string, scan func(*sql.Rows) error) error {
+	for rest := args; len(rest) > 0; {
+		n := 1
+		for _, c := range []int{256, 64, 16, 2, 1} {
+			if len(rest) >= c {
+				n = c
+				break
+			}
+		}
+		vals := make([]any, n)
+		for i, v := range rest[:n] {
+			vals[i] = v
+		}
+		query := text(n)
+		var rows *sql.Rows
+		var err error
+		if stmt := tx.db.prepared(query); stmt != nil {
+			rows, err = tx.tx.StmtContext(ctx, stmt).QueryContext(ctx, vals...)
+		} else {
+			rows, err = tx.tx.QueryContext(ctx, query, vals...)
+		}
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return err
+		}
+		rest = rest[n:]
+	}
+	return nil
+}
+
+var marksCache sync.Map // "dialect/rows/cols/cast" -> SQL
+
+// marks returns rows parenthesized groups of cols placeholders when cols > 1
+// ("(?,?),(?,?)"), or a plain list ("?,?,?") when cols is 1; cast names a
+// type to cast each to (PostgreSQL types a VALUES list before the join).
+func (tx *Tx) marks(rows, cols int, cast string) string {
+	key := string(tx.db.dialect) + "/" + strconv.Itoa(rows) + "/" + strconv.Itoa(cols) + "/" + cast
+	if s, ok := marksCache.Load(key); ok {
+		return s.(string)
+	}
+	var b strings.Builder
+	for r := range rows {
+		if r > 0 {
+			b.WriteByte(',')
+		}
+		if cols > 1 {
+			b.WriteByte('(')
+		}
+		for c := range cols {
+			if c > 0 {
+				b.WriteByte(',')
+			}
+			p := "$" + strconv.Itoa(r*cols+c+1)
+			if cast != "" {
+				p = "CAST(" + p + " AS " + cast + ")"
+			}
+			b.WriteString(p)
+		}
+		if cols > 1 {
+			b.WriteByte(')')
+		}
+	}
+	marksCache.Store(key, b.String())
+	return b.String()
+}
+
+// flushRecentKeys moves the organization's recent keys into
+// decision_keys, in key order, and records each source's largest moved seq.
+func (tx *Tx) flushRecentKeys(ctx context.Context, scope aims.Scope) error {
+	for _, q := range []string{
+		`INSERT INTO decision_keys (source_id, seq, leaf_index)
+			SELECT r.source_id, r.seq, r.leaf_index FROM decision_recent_keys r
+			WHERE r.source_id IN (SELECT id FROM decision_sources WHERE org_id = $1)
+			ORDER BY r.source_id, r.seq
+			ON CONFLICT DO NOTHING`,
+		`UPDATE decision_sources SET flushed_max = m.mx
+			FROM (SELECT source_id, MAX(seq) AS mx FROM decision_recent_keys
+				WHERE source_id IN (SELECT id FROM decision_sources WHERE org_id = $1) GROUP BY source_id) AS m
+			WHERE decision_sources.id = m.source_id AND m.mx > decision_sources.flushed_max`,
+		`DELETE FROM decision_recent_keys WHERE source_id IN (SELECT id FROM decision_sources WHERE org_id = $1)`,
+	} {
+		if _, err := tx.exec(ctx, q, scope.OrgID()); err != nil {
+			return fmt.Errorf("move recent decision keys: %w", mapError(err))
+		}
+	}
+	return nil
+}
+
+// findDuplicates marks the events of ds whose key is stored already, with
+// the first event's id and leaf. Only keys not above both maxima of their
+// source are looked up.
+func (tx *Tx) findDuplicates(ctx context.Context, head *LogHead, ds []*NewDecision) error {
+	seen := map[int64]bool{}
+	var sources []int64
+	for _, nd := range ds {
+		if !seen[nd.sourceID] {
+			seen[nd.sourceID] = true
+			sources = append(sources, nd.sourceID)
+		}
+	}
+	maxima, err := tx.sourceMaxima(ctx, sources)
+	if err != nil {
+		return err
+	}
+	var recent, flushed []decisionKey
+	for _, nd := range ds {
+		m := maxima[nd.sourceID]
+		k := decisionKey{nd.sourceID, nd.D.Seq}
+		if nd.D.Seq <= m.recent {
+			recent = append(recent, k)
+		}
+		if nd.D.Seq <= m.flushed {
+			flushed = append(flushed, k)
+		}
+	}
+	if len(recent) == 0 && len(flushed) == 0 {
+		return nil
+	}
+	found, err := tx.storedKeys(ctx, "decision_recent_keys", recent)
+	if err != nil {
+		return err
+	}
+	more, err := tx.storedKeys(ctx, "decision_keys", flushed)
+	if err != nil {
+		return err
+	}
+	for k, idx := range more {
+		found[k] = idx
+	}
+	if len(found) == 0 {
+		return nil
+	}
+	// The id of each first event, from the entry of its leaf.
+	ids := map[uint64]string{}
+	for _, idx := range found {
+		ids[idx] = ""
+	}
+	for idx := range ids {
+		entries, err := ReadLogEntries(ctx, tx, head, idx, idx+1)
+		if err != nil {
+			return err
+		}
+		if len(entries) != 1 {
+			return fmt.Errorf("decision key names leaf %d, which is not in the log", idx)
+		}
+		h, err := ledger.ParseEntryHeader(entries[0])
+		if err != nil || h.Type != ledger.DecisionType {
+			return fmt.Errorf("decision key names leaf %d, which does not seal a decision", idx)
+		}
+		ids[idx] = h.ID
+	}
+	for _, nd := range ds {
+		if idx, ok := found[decisionKey{nd.sourceID, nd.D.Seq}]; ok {
+			nd.D.ID, nd.D.LogIndex, nd.Duplicate = ids[idx], idx, true
+		}
+	}
+	return nil
+}
