@@ -253,9 +253,9 @@ func TestLineageDecisionsInPeriods(t *testing.T) {
 		var ds []*store.NewDecision
 		for i := range 9 {
 			for j, s := range []*aims.AISystem{sys, other} {
-				ds = append(ds, newDecision(s.ID, int64(i*10+j), start.AddDate(0, 0, i), "MT-301 moisture", "TT-101 torque"))
+				ds = append(ds, newTaggedDecision(s.ID, int64(i*10+j), start.AddDate(0, 0, i), "MT-301 moisture", "TT-101 torque"))
 			}
-			ds = append(ds, newDecision(sys.ID, int64(i*10+5), start.AddDate(0, 0, i), "TT-101 torque"))
+			ds = append(ds, newTaggedDecision(sys.ID, int64(i*10+5), start.AddDate(0, 0, i), "TT-101 torque"))
 		}
 		must(t, db.Transact(ctx, func(tx *store.Tx) error { return store.StoreDecisions(ctx, tx, lf.Scope, ds) }))
 
@@ -334,7 +334,7 @@ func TestLineageDecisionsInPeriods(t *testing.T) {
 	})
 }
 
-func newDecision(systemID string, seq int64, at time.Time, tags ...string) *store.NewDecision {
+func newTaggedDecision(systemID string, seq int64, at time.Time, tags ...string) *store.NewDecision {
 	inputs := map[string]json.RawMessage{}
 	for _, tg := range tags {
 		inputs[tg] = json.RawMessage("1")
