@@ -61,10 +61,10 @@ func TestLogCheckFindsChangedDecisions(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := map[string]string{
-			id(2): "its payload no longer matches the salted digest",
-			id(3): "no longer matches leaf",
-			id(4): "payload or salt is gone but no erasure was recorded",
-			id(5): "is missing from the decisions",
+			id(2):                                  "its payload no longer matches the salted digest",
+			id(3):                                  "no longer matches leaf",
+			id(4):                                  "payload or salt is gone but no erasure was recorded",
+			id(5):                                  "is missing from the decisions",
 			"0190ffff-0000-7000-8000-000000000001": "no leaf of the log seals it",
 		}
 		got := map[string]string{}
