@@ -124,9 +124,22 @@ func TestSoAEditorInBrowser(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	selected, err := chromedp.Run(bctx, chromedp.Value(chromedp.CSS(row+" select[name=implementation_status]")))
-	if err != nil || selected != "implemented" {
-		t.Fatalf("row after the swap shows %q (%v), want implemented", selected, err)
+	// The row is swapped in after the answer that stored it: read the
+	// select in one script call (a node looked up before the swap and read
+	// after it is gone: "No node with given id found"), until it reads
+	// implemented.
+	for {
+		selected, err := chromedp.Run(bctx, chromedp.Evaluate[string](`(() => {
+			const s = document.querySelector('`+row+` select[name=implementation_status]');
+			return s ? s.value : '';
+		})()`))
+		if err == nil && selected == "implemented" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("row after the swap shows %q (%v), want implemented", selected, err)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 
 	// Approve, then see the new version.
