@@ -118,7 +118,7 @@ func (ui *UI) renderDatasetForm(w http.ResponseWriter, r *http.Request, status i
 	if f.Suppliers, err = ui.supplierOptions(r, f.Dataset.SupplierID); err != nil {
 		return err
 	}
-	if f.Tags, err = ui.tagPicker(r, f.Dataset.Tags); err != nil {
+	if f.Tags, err = ui.newPicker(r, ui.tagOptions, f.Dataset.Tags, "/lineage/tags/options", "tags"); err != nil {
 		return err
 	}
 	if f.WindowStart == "" && f.WindowEnd == "" {

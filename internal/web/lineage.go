@@ -36,7 +36,7 @@ func (ui *UI) registerLineage(r chi.Router) {
 
 	r.Get("/lineage/tags", ui.handle(ui.tagList))
 	r.Get("/lineage/tags/new", ui.handle(ui.tagNew))
-	r.Get("/lineage/tags/options", ui.handle(ui.tagSearch))
+	r.Get("/lineage/tags/options", ui.handle(ui.pickerSearch(ui.tagOptions)))
 	r.Post("/lineage/tags/new", ui.handle(ui.tagSave))
 	r.Get("/lineage/tags/{id}", ui.handle(ui.tagDetail))
 	r.Get("/lineage/tags/{id}/edit", ui.handle(ui.tagEdit))
@@ -46,7 +46,7 @@ func (ui *UI) registerLineage(r chi.Router) {
 
 	r.Get("/lineage/features", ui.handle(ui.featureList))
 	r.Get("/lineage/features/new", ui.handle(ui.featureNew))
-	r.Get("/lineage/features/options", ui.handle(ui.featureSearch))
+	r.Get("/lineage/features/options", ui.handle(ui.pickerSearch(ui.featureOptions)))
 	r.Post("/lineage/features/new", ui.handle(ui.featureSave))
 	r.Get("/lineage/features/{id}", ui.handle(ui.featureDetail))
 	r.Get("/lineage/features/{id}/edit", ui.handle(ui.featureEdit))
@@ -251,6 +251,41 @@ type picker struct {
 
 // More reports whether some records are not listed and must be searched.
 func (p picker) More() bool { return p.Total > len(p.Options) }
+
+// pickerSource lists the first records matching q for a picker (at most
+// limit) and how many match in all.
+type pickerSource func(r *http.Request, q string, limit int) ([]option, int, error)
+
+// newPicker is a form's picker of src's records with the chosen ones
+// ticked; searchURL answers its search (pickerSearch).
+func (ui *UI) newPicker(r *http.Request, src pickerSource, chosen []aims.LineageRef, searchURL, noun string) (picker, error) {
+	opts, total, err := src(r, "", pickerFirst)
+	if err != nil {
+		return picker{}, err
+	}
+	return picker{Options: refOptions(opts, chosen), Total: total, SearchURL: searchURL, Noun: noun}, nil
+}
+
+// pickerSearch answers a picker's search with src's matching records,
+// unticked.
+func (ui *UI) pickerSearch(src pickerSource) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		q := r.URL.Query()
+		opts, total, err := src(r, q.Get("q"), pickerFound)
+		if err != nil {
+			return err
+		}
+		return render(w, r, http.StatusOK, pickerResults(pickerField(q.Get("field")), opts, total, q.Get("q")))
+	}
+}
+
+// withUnit labels a record with its unit, when it has one.
+func withUnit(name, unit string) string {
+	if unit == "" {
+		return name
+	}
+	return name + " (" + unit + ")"
+}
 
 // pickerField keeps a search's field name to the pickers that exist, so
 // that a crafted URL cannot name another form field.

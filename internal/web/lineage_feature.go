@@ -73,7 +73,7 @@ func featureFromForm(f url.Values) *aims.Feature {
 
 func (ui *UI) renderFeatureForm(w http.ResponseWriter, r *http.Request, status int, f featureForm) error {
 	var err error
-	if f.Tags, err = ui.tagPicker(r, f.Feature.Tags); err != nil {
+	if f.Tags, err = ui.newPicker(r, ui.tagOptions, f.Feature.Tags, "/lineage/tags/options", "tags"); err != nil {
 		return err
 	}
 	title := "Register a feature"
@@ -159,32 +159,7 @@ func (ui *UI) featureOptions(r *http.Request, q string, limit int) ([]option, in
 	}
 	opts := make([]option, len(list))
 	for i, f := range list {
-		label := f.Name
-		if f.Unit != "" {
-			label += " (" + f.Unit + ")"
-		}
-		opts[i] = option{Value: f.ID, Label: label}
+		opts[i] = option{Value: f.ID, Label: withUnit(f.Name, f.Unit)}
 	}
 	return opts, total, nil
-}
-
-// featurePicker is the feature picker of a form with the chosen features
-// ticked.
-func (ui *UI) featurePicker(r *http.Request, chosen []aims.LineageRef) (picker, error) {
-	opts, total, err := ui.featureOptions(r, "", pickerFirst)
-	if err != nil {
-		return picker{}, err
-	}
-	return picker{Options: refOptions(opts, chosen), Total: total, SearchURL: "/lineage/features/options", Noun: "features"}, nil
-}
-
-// featureSearch answers a picker's search with the matching features,
-// unticked.
-func (ui *UI) featureSearch(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	opts, total, err := ui.featureOptions(r, q.Get("q"), pickerFound)
-	if err != nil {
-		return err
-	}
-	return render(w, r, http.StatusOK, pickerResults(pickerField(q.Get("field")), opts, total, q.Get("q")))
 }

@@ -162,30 +162,7 @@ func (ui *UI) tagOptions(r *http.Request, q string, limit int) ([]option, int, e
 	}
 	opts := make([]option, len(list))
 	for i, t := range list {
-		label := t.Name
-		if t.Unit != "" {
-			label += " (" + t.Unit + ")"
-		}
-		opts[i] = option{Value: t.ID, Label: label}
+		opts[i] = option{Value: t.ID, Label: withUnit(t.Name, t.Unit)}
 	}
 	return opts, total, nil
-}
-
-// tagPicker is the tag picker of a form with the chosen tags ticked.
-func (ui *UI) tagPicker(r *http.Request, chosen []aims.LineageRef) (picker, error) {
-	opts, total, err := ui.tagOptions(r, "", pickerFirst)
-	if err != nil {
-		return picker{}, err
-	}
-	return picker{Options: refOptions(opts, chosen), Total: total, SearchURL: "/lineage/tags/options", Noun: "tags"}, nil
-}
-
-// tagSearch answers a picker's search with the matching tags, unticked.
-func (ui *UI) tagSearch(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	opts, total, err := ui.tagOptions(r, q.Get("q"), pickerFound)
-	if err != nil {
-		return err
-	}
-	return render(w, r, http.StatusOK, pickerResults(pickerField(q.Get("field")), opts, total, q.Get("q")))
 }

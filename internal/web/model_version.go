@@ -87,7 +87,7 @@ func (ui *UI) renderModelVersionForm(w http.ResponseWriter, r *http.Request, sta
 	for _, d := range datasets {
 		f.Datasets = append(f.Datasets, option{Value: d.ID, Label: d.Name})
 	}
-	if f.Features, err = ui.featurePicker(r, f.Version.Features); err != nil {
+	if f.Features, err = ui.newPicker(r, ui.featureOptions, f.Version.Features, "/lineage/features/options", "features"); err != nil {
 		return err
 	}
 	title := "Register a model version of " + f.System.Name
