@@ -43,14 +43,19 @@ func instrumentWriteError(err error, in *aims.Instrument) error {
 	return fmt.Errorf("write instrument %q: %w", in.Name, mapError(err))
 }
 
+// calibrationVouchesAt holds when calibration c vouches for its instrument
+// at $2: passed or adjusted, valid then, and not cut short by a failed
+// check between its start and $2 (rules.Vouched).
+const calibrationVouchesAt = `c.result IN ('passed', 'adjusted') AND c.valid_from <= $2 AND c.valid_to > $2
+	AND NOT EXISTS (SELECT 1 FROM calibrations f WHERE f.org_id = c.org_id AND f.instrument_id = c.instrument_id
+		AND f.result = 'failed' AND f.valid_from > c.valid_from AND f.valid_from <= $2)`
+
 // instrumentState computes an instrument's calibration state at $2 (see
 // aims.CalibrationState); the query names the instrument i.
 const instrumentState = `
 	CASE WHEN NOT i.calibration_required THEN 'not_required'
 		WHEN EXISTS (SELECT 1 FROM calibrations c WHERE c.org_id = i.org_id AND c.instrument_id = i.id
-			AND c.result IN ('passed', 'adjusted') AND c.valid_from <= $2 AND c.valid_to > $2
-			AND NOT EXISTS (SELECT 1 FROM calibrations f WHERE f.org_id = c.org_id AND f.instrument_id = c.instrument_id
-				AND f.result = 'failed' AND f.valid_from > c.valid_from AND f.valid_from <= $2)) THEN 'in_calibration'
+			AND ` + calibrationVouchesAt + `) THEN 'in_calibration'
 		WHEN EXISTS (SELECT 1 FROM calibrations c WHERE c.org_id = i.org_id AND c.instrument_id = i.id) THEN 'out_of_calibration'
 		ELSE 'never_calibrated' END`
 
@@ -144,9 +149,7 @@ func loadCurrentCalibrations(ctx context.Context, q Querier, scope aims.Scope, l
 	return eachChunk(ids, func(chunk []string) error {
 		args := []any{scope.OrgID(), now.UTC()}
 		rows, err := q.queryer().QueryContext(ctx, `SELECT `+calibrationColumns+` FROM calibrations c JOIN instruments i ON i.id = c.instrument_id
-			WHERE c.org_id = $1 AND c.result IN ('passed', 'adjusted') AND c.valid_from <= $2 AND c.valid_to > $2
-				AND NOT EXISTS (SELECT 1 FROM calibrations f WHERE f.org_id = c.org_id AND f.instrument_id = c.instrument_id
-				AND f.result = 'failed' AND f.valid_from > c.valid_from AND f.valid_from <= $2)
+			WHERE c.org_id = $1 AND `+calibrationVouchesAt+`
 				AND c.instrument_id IN (`+marks(3, len(chunk))+`)`, append(args, anySlice(chunk)...)...)
 		if err != nil {
 			return fmt.Errorf("current calibrations: %w", mapError(err))
