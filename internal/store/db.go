@@ -225,6 +225,7 @@ func (db *DB) queryer() queryer { return db.reader }
 // write records its audit event through it.
 type Tx struct {
 	tx      *sql.Tx
+	conn    *sql.Conn // the connection of tx, on PostgreSQL
 	db      *DB
 	now     time.Time
 	events  int
@@ -266,11 +267,23 @@ func (db *DB) Transact(ctx context.Context, fn func(tx *Tx) error) error {
 
 func (db *DB) transactOnce(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	db.prepareWanted(ctx)
-	stx, err := db.writer.BeginTx(ctx, nil)
+	// On PostgreSQL the transaction keeps its connection in hand, so that
+	// large inserts can use COPY on it (copyRows).
+	var conn *sql.Conn
+	var stx *sql.Tx
+	if db.dialect == Postgres {
+		if conn, err = db.writer.Conn(ctx); err != nil {
+			return fmt.Errorf("begin transaction: %w", mapError(err))
+		}
+		defer conn.Close() // after the commit or rollback below
+		stx, err = conn.BeginTx(ctx, nil)
+	} else {
+		stx, err = db.writer.BeginTx(ctx, nil)
+	}
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", mapError(err))
 	}
-	tx := &Tx{tx: stx, db: db, now: db.Now()}
+	tx := &Tx{tx: stx, conn: conn, db: db, now: db.Now()}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = stx.Rollback()

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -319,6 +320,41 @@ func TestLogTilesAreStoredWhole(t *testing.T) {
 		}
 		if h, inner, err := store.ReadLogTile(ctx, db, head, 0, 3); err != nil || len(h) != 256 || len(inner) != 255 {
 			t.Fatalf("stored tile 0/3: %d hashes, %d inner, %v", len(h), len(inner), err)
+		}
+	})
+}
+
+// A large batch (COPY on PostgreSQL) that would seal a record twice fails
+// whole, with the same error as a small one (a multi-row INSERT).
+func TestSealingARecordTwiceFailsTheWholeBatch(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := storetest.NewOrg(t, db, "twice")
+		appendBatch := func(n int, refs ...string) error {
+			leaves := make([]store.Leaf, n)
+			for i := range leaves {
+				leaves[i].Entry = []byte(fmt.Sprintf(`{"type":"test","v":1,"n":%d}`, i))
+				if i < len(refs) {
+					leaves[i].Ref = refs[i]
+				}
+			}
+			return db.Transact(ctx, func(tx *store.Tx) error {
+				_, err := store.AppendLeaves(ctx, tx, f.Scope, leaves)
+				return err
+			})
+		}
+		if err := appendBatch(3, "record-1"); err != nil {
+			t.Fatal(err)
+		}
+		before := checkLog(t, db, f.Scope)
+		for _, n := range []int{2, 500} {
+			err := appendBatch(n, "record-2", "record-1")
+			if err == nil || !strings.Contains(err.Error(), "already sealed") {
+				t.Fatalf("batch of %d sealing record-1 again: %v, want an error saying it is already sealed", n, err)
+			}
+			if after := checkLog(t, db, f.Scope); after.Size != before.Size || !bytes.Equal(after.Root, before.Root) {
+				t.Fatalf("batch of %d: the log grew from %d to %d leaves", n, before.Size, after.Size)
+			}
 		}
 	})
 }
