@@ -106,7 +106,7 @@ func StoreDecisions(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDeci
 	next := lg.app.Size()
 	fresh := make([]*NewDecision, 0, len(unique))
 	leaves := make([]Leaf, 0, len(unique))
-	keys := make([]any, 0, 3*len(unique))
+	perSource := map[int64]int{}
 	for _, nd := range unique {
 		if nd.Duplicate {
 			continue
@@ -116,7 +116,7 @@ func StoreDecisions(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDeci
 		// The decision row names its leaf: no ref, and no index entry
 		// for one, in the log.
 		leaves = append(leaves, Leaf{Entry: nd.entry, hash: nd.hash})
-		keys = append(keys, nd.sourceID, nd.D.Seq, int64(nd.D.LogIndex))
+		perSource[nd.sourceID]++
 	}
 	if err := tx.resolveTagSets(ctx, scope, fresh); err != nil {
 		return err
@@ -124,8 +124,9 @@ func StoreDecisions(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDeci
 	if _, err := insertDecisionRows(ctx, tx, scope, fresh); err != nil {
 		return err
 	}
-	if _, err := tx.insertRows(ctx, "decision_recent_keys", "source_id, seq, leaf_index", 3, keys, ""); err != nil {
-		return fmt.Errorf("store decision keys: %w", err)
+	recentAdded, err := tx.storeDecisionKeys(ctx, fresh, perSource)
+	if err != nil {
+		return err
 	}
 	if idx, err := tx.appendLeaves(ctx, lg, leaves); err != nil {
 		return err
@@ -138,8 +139,7 @@ func StoreDecisions(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDeci
 			nd.D.ID, nd.D.LogIndex = f.D.ID, f.D.LogIndex
 		}
 	}
-	n := int64(len(fresh))
-	tx.AfterCommit(func() { recent.Add(n) })
+	tx.AfterCommit(func() { recent.Add(recentAdded) })
 	return nil
 }
 

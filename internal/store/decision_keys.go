@@ -207,6 +207,46 @@ func (tx *Tx) marks(rows, cols int, cast string) string {
 	return b.String()
 }
 
+// directKeysAt is how many new events of one source a transaction stores
+// before their keys go straight into decision_keys rather than through
+// decision_recent_keys: a batch from one gateway (NDJSON) writes its
+// place in decision_keys once either way, and moving the keys later cost
+// a tenth of the single writer's time.
+const directKeysAt = 64
+
+// storeDecisionKeys stores the key of each of fresh (perSource counts
+// them by source): those of sources with directKeysAt or more in
+// decision_keys, raising the source's flushed_max so that lookups find
+// them there, the others in decision_recent_keys. It says how many went
+// to decision_recent_keys.
+func (tx *Tx) storeDecisionKeys(ctx context.Context, fresh []*NewDecision, perSource map[int64]int) (int64, error) {
+	var recent, direct []any
+	maxSeq := map[int64]int64{}
+	for _, nd := range fresh {
+		k := []any{nd.sourceID, nd.D.Seq, int64(nd.D.LogIndex)}
+		if perSource[nd.sourceID] < directKeysAt {
+			recent = append(recent, k...)
+			continue
+		}
+		direct = append(direct, k...)
+		if m, ok := maxSeq[nd.sourceID]; !ok || nd.D.Seq > m {
+			maxSeq[nd.sourceID] = nd.D.Seq
+		}
+	}
+	if _, err := tx.insertRows(ctx, "decision_recent_keys", "source_id, seq, leaf_index", 3, recent, ""); err != nil {
+		return 0, fmt.Errorf("store decision keys: %w", err)
+	}
+	if _, err := tx.insertRows(ctx, "decision_keys", "source_id, seq, leaf_index", 3, direct, ""); err != nil {
+		return 0, fmt.Errorf("store decision keys: %w", err)
+	}
+	for source, seq := range maxSeq {
+		if _, err := tx.exec(ctx, `UPDATE decision_sources SET flushed_max = $2 WHERE id = $1 AND flushed_max < $2`, source, seq); err != nil {
+			return 0, fmt.Errorf("store decision keys: %w", mapError(err))
+		}
+	}
+	return int64(len(recent) / 3), nil
+}
+
 // flushRecentKeys moves the organization's recent keys into
 // decision_keys, in key order, and records each source's largest moved seq.
 func (tx *Tx) flushRecentKeys(ctx context.Context, scope aims.Scope) error {

@@ -25,7 +25,8 @@ func newDecision(system, source string, seq int64, at time.Time) *store.NewDecis
 
 // TestStoreDecisionsDuplicates stores events of three gateways (out of
 // order within each, with gaps, across more keys than the recent-key table
-// holds before they move on), then sends old, recent and new events again,
+// holds before they move on; in groups large and small), then sends old,
+// recent and new events again,
 // with repeats: every event sent before answers with its first id and log
 // index and stores nothing; every new one is stored, gaps included; the
 // same (source, seq) of another system is another event.
@@ -46,27 +47,36 @@ func TestStoreDecisionsDuplicates(t *testing.T) {
 		sources := []string{"gw-a", "gw-b", "gw-c"}
 		const perSource = 3000
 		for lo := int64(0); lo < perSource; lo += 100 {
-			var ds []*store.NewDecision
-			for _, src := range sources {
-				for i := int64(99); i >= 0; i-- { // backwards within a group
-					if seq := lo + i; seq%97 != 5 { // gaps, filled later
-						ds = append(ds, newDecision(sys.ID, src, seq, at))
+			// Every other hundred in one group (keys straight to
+			// decision_keys), the others in groups of 20 a source (keys
+			// through decision_recent_keys, moved on once they are many).
+			step := int64(100)
+			if lo%200 != 0 {
+				step = 20
+			}
+			for from := lo; from < lo+100; from += step {
+				var ds []*store.NewDecision
+				for _, src := range sources {
+					for i := step - 1; i >= 0; i-- { // backwards within a group
+						if seq := from + i; seq%97 != 5 { // gaps, filled later
+							ds = append(ds, newDecision(sys.ID, src, seq, at))
+						}
 					}
 				}
-			}
-			store1(ds)
-			for _, nd := range ds {
-				if nd.Duplicate {
-					t.Fatalf("%s #%d: a new event marked duplicate", nd.D.Source, nd.D.Seq)
+				store1(ds)
+				for _, nd := range ds {
+					if nd.Duplicate {
+						t.Fatalf("%s #%d: a new event marked duplicate", nd.D.Source, nd.D.Seq)
+					}
+					first[fmt.Sprintf("%s/%d", nd.D.Source, nd.D.Seq)] = nd.D
 				}
-				first[fmt.Sprintf("%s/%d", nd.D.Source, nd.D.Seq)] = nd.D
 			}
 		}
 
 		// Old (moved on), recent, repeated within the batch, gaps, new,
 		// and another system's event with a stored (source, seq).
 		var again []*store.NewDecision
-		for _, seq := range []int64{0, 1, 1500, 2999, 2998, 2999, 5, 102, 3000, 3001, 3000} {
+		for _, seq := range []int64{0, 1, 150, 1500, 2850, 2899, 2950, 2999, 2998, 2999, 5, 102, 3000, 3001, 3000} {
 			again = append(again, newDecision(sys.ID, "gw-b", seq, at))
 		}
 		again = append(again, newDecision(other.ID, "gw-b", 0, at))
