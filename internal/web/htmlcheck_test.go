@@ -9,13 +9,31 @@ import (
 
 // A tiny selector engine, so that tests assert on the page's structure
 // rather than on strings: "tag#id.class[attr][attr=value]" compounds,
-// separated by spaces for descendants. Attribute values may be quoted.
+// separated by spaces for descendants. Attribute values may be quoted, and
+// compared whole (=), or as a prefix (^=), suffix ($=) or substring (*=).
 
 type compound struct {
 	tag, id string
 	classes []string
-	attrs   [][2]string // name, value ("" value with has=true means presence)
-	has     []bool
+	attrs   []attrTest
+}
+
+type attrTest struct {
+	name, op, value string // op "" tests presence only
+}
+
+func (a attrTest) matches(v string) bool {
+	switch a.op {
+	case "=":
+		return v == a.value
+	case "^=":
+		return strings.HasPrefix(v, a.value)
+	case "$=":
+		return strings.HasSuffix(v, a.value)
+	case "*=":
+		return strings.Contains(v, a.value)
+	}
+	return true
 }
 
 func parseSelector(sel string) []compound {
@@ -45,9 +63,14 @@ func parseSelector(sel string) []compound {
 				end := strings.IndexByte(part[i:], ']') + i
 				body := part[i+1 : end]
 				i = end + 1
-				name, val, hasVal := strings.Cut(body, "=")
-				c.attrs = append(c.attrs, [2]string{name, strings.Trim(val, `"'`)})
-				c.has = append(c.has, !hasVal)
+				a := attrTest{name: body}
+				if name, val, ok := strings.Cut(body, "="); ok {
+					a.name, a.op, a.value = name, "=", strings.Trim(val, `"'`)
+					if n := len(name); n > 0 && strings.ContainsRune("^$*", rune(name[n-1])) {
+						a.name, a.op = name[:n-1], name[n-1:]+"="
+					}
+				}
+				c.attrs = append(c.attrs, a)
 			}
 		}
 		out = append(out, c)
@@ -90,9 +113,8 @@ func (c compound) matches(n *html.Node) bool {
 			return false
 		}
 	}
-	for i, a := range c.attrs {
-		v, ok := attrOK(n, a[0])
-		if !ok || (!c.has[i] && v != a[1]) {
+	for _, a := range c.attrs {
+		if v, ok := attrOK(n, a.name); !ok || !a.matches(v) {
 			return false
 		}
 	}
@@ -213,6 +235,12 @@ func TestSelector(t *testing.T) {
 		"div#a form small#name-error":    1,
 		"div.z":                          0,
 		"input#other[aria-invalid=true]": 0,
+		`small[id^="name-"]`:             1,
+		`small[id$="-error"]`:            1,
+		`small[id*="e-e"]`:               1,
+		`small[id$="name"]`:              0,
+		`input[id^="err"]`:               0,
+		`input[id*="x"]`:                 0,
 	} {
 		if got := len(queryAll(doc, sel)); got != want {
 			t.Errorf("%q: %d matches, want %d", sel, got, want)

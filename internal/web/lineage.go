@@ -32,6 +32,7 @@ func (ui *UI) registerLineage(r chi.Router) {
 	r.Get("/lineage/instruments/{id}/delete", ui.handle(ui.instrumentDeleteConfirm))
 	r.Post("/lineage/instruments/{id}/delete", ui.handle(ui.instrumentDelete))
 	r.Post("/lineage/instruments/{id}/calibrations", ui.handle(ui.calibrationCreate))
+	r.Get("/lineage/instruments/{id}/calibrations/{cid}/delete", ui.handle(ui.calibrationDeleteConfirm))
 	r.Post("/lineage/instruments/{id}/calibrations/{cid}/delete", ui.handle(ui.calibrationDelete))
 
 	r.Get("/lineage/tags", ui.handle(ui.tagList))

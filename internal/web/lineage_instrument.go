@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -107,12 +108,53 @@ func (ui *UI) calibrationCreate(w http.ResponseWriter, r *http.Request) error {
 	return ui.done(w, r, "Recorded the calibration from "+c.ValidFrom.Format(aims.DateLayout)+".", "/lineage/instruments/"+id+"#calibrations")
 }
 
-func (ui *UI) calibrationDelete(w http.ResponseWriter, r *http.Request) error {
-	id := chi.URLParam(r, "id")
-	if err := ui.Svc.DeleteCalibration(r.Context(), id, chi.URLParam(r, "cid")); err != nil {
+// calibrationDeletion finds the calibration the path names and describes
+// its deletion; an unknown one is not found.
+func (ui *UI) calibrationDeletion(r *http.Request) (deletion, error) {
+	ctx := r.Context()
+	in, err := ui.Svc.FindInstrumentByID(ctx, chi.URLParam(r, "id"))
+	if err != nil {
+		return deletion{}, err
+	}
+	cals, err := ui.Svc.FindCalibrations(ctx, in.ID)
+	if err != nil {
+		return deletion{}, err
+	}
+	cid := chi.URLParam(r, "cid")
+	for _, c := range cals {
+		if c.ID == cid {
+			base := "/lineage/instruments/" + in.ID
+			name := fmt.Sprintf("%s, %s to %s (%s)", in.Name, c.ValidFrom.UTC().Format(aims.DateLayout),
+				c.ValidTo.UTC().Format(aims.DateLayout), strings.ToLower(c.Result.Title()))
+			return deletion{What: "calibration record", Name: name, Action: base + "/calibrations/" + c.ID + "/delete",
+				Cancel: base + "#calibrations"}, nil
+		}
+	}
+	return deletion{}, aims.Errorf(aims.KindNotFound, "calibration not found")
+}
+
+// calibrationDeleteConfirm asks before a calibration record is deleted: it
+// changes the instrument's calibration state and what the lineage queries
+// find (A.7.4).
+func (ui *UI) calibrationDeleteConfirm(w http.ResponseWriter, r *http.Request) error {
+	d, err := ui.calibrationDeletion(r)
+	if err != nil {
 		return err
 	}
-	return ui.done(w, r, "Deleted the calibration record; the audit trail keeps it.", "/lineage/instruments/"+id+"#calibrations")
+	if err := ui.allowed(r, viewer(r).Can(authz.Edit), "delete calibration records"); err != nil {
+		return err
+	}
+	return ui.confirmDelete(w, r, d)
+}
+
+func (ui *UI) calibrationDelete(w http.ResponseWriter, r *http.Request) error {
+	d, err := ui.calibrationDeletion(r)
+	if err != nil {
+		return err
+	}
+	return ui.deleteAndRedirect(w, r, d, func() error {
+		return ui.Svc.DeleteCalibration(r.Context(), chi.URLParam(r, "id"), chi.URLParam(r, "cid"))
+	}, d.Cancel)
 }
 
 // instrumentForm is the create and edit form of an instrument.

@@ -231,7 +231,25 @@ func TestLineagePagesWriteOnlyForWriters(t *testing.T) {
 		pg := e.get(aims.RoleContributor, inst).want(t, http.StatusOK)
 		query(t, pg.doc, `a[href="`+inst+`/edit"]`)
 		query(t, pg.doc, `form[action="`+inst+`/calibrations"]`)
-		query(t, pg.doc, `table.calibrations form[method=post] button`)
+		del := query(t, pg.doc, `table.calibrations a[href$="/delete"]`)
+		delPath := attr(del, "href")
+		for _, role := range []aims.Role{aims.RoleViewer, aims.RoleAuditor} {
+			e.get(role, delPath).want(t, http.StatusForbidden)
+			e.post(role, delPath, nil).want(t, http.StatusForbidden)
+		}
+		e.do(e.other.Admin, http.MethodGet, delPath, nil, nil).want(t, http.StatusNotFound)
+		e.do(e.other.Admin, http.MethodPost, delPath, nil, nil).want(t, http.StatusNotFound)
+		e.get(aims.RoleContributor, inst+"/calibrations/no-such-id/delete").want(t, http.StatusNotFound)
+		// Deleting a calibration asks first, naming it, then deletes it.
+		confirm := e.get(aims.RoleContributor, delPath).want(t, http.StatusOK)
+		if got := text(query(t, confirm.doc, "main h1")); !strings.Contains(got, "MT-301, 2024-01-01 to 2024-04-01") {
+			t.Errorf("confirmation asks %q", got)
+		}
+		query(t, confirm.doc, `main form[method=post][action="`+delPath+`"] button`)
+		e.post(aims.RoleContributor, delPath, nil).want(t, http.StatusSeeOther)
+		if got := len(queryAll(e.get(aims.RoleViewer, inst).doc, "table.calibrations tbody tr")); got != 0 {
+			t.Errorf("%d calibrations listed after the delete, want 0", got)
+		}
 		query(t, e.get(aims.RoleContributor, "/lineage").doc, `main a[href="/lineage/import"]`)
 
 		// Another organization's records do not exist for it.
