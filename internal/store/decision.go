@@ -208,11 +208,11 @@ func (tx *Tx) resolveTagSets(ctx context.Context, scope aims.Scope, ds []*NewDec
 // parameters costs as much as running it).
 var insertChunks = []int{128, 16, 1}
 
-// insertChunksPostgres are PostgreSQL's: every statement is a round trip
-// to the server, so a batch of 1,000 log leaves goes in 2 statements
-// rather than 21 (at most 1,000 rows of 18 columns: well under the
-// protocol's 65,535 parameters).
-var insertChunksPostgres = []int{1000, 100, 10, 1}
+// insertChunksPostgres are PostgreSQL's, for what does not go through
+// COPY (fewer than copyMinRows rows, or an ON CONFLICT clause): every
+// statement is a round trip to the server, so few of them (at most 1,000
+// rows of 18 columns: well under the protocol's 65,535 parameters).
+var insertChunksPostgres = []int{1000, 100, 10, 5, 2, 1}
 
 // insertRows inserts rows of cols values (args, row after row) into table,
 // with suffix (an ON CONFLICT clause) after each VALUES list, and says how
@@ -223,10 +223,11 @@ func (tx *Tx) insertRows(ctx context.Context, table, columns string, cols int, a
 }
 
 // copyMinRows is the fewest rows PostgreSQL takes through COPY rather
-// than a multi-row INSERT: COPY skips parsing and planning a statement of
+// than multi-row INSERTs: COPY skips parsing and planning a statement of
 // thousands of parameters (aims bench log, batches of 1,000: 46,093 -> 73,672
-// leaves/s), but costs a round trip more than one small INSERT.
-const copyMinRows = 100
+// leaves/s) and takes two round trips whatever the number of rows, where
+// 35 rows took 8 INSERTs (10, 10, 10 and five of 1).
+const copyMinRows = 10
 
 // insertRowsRaw is insertRows returning the driver's error as it is.
 func (tx *Tx) insertRowsRaw(ctx context.Context, table, columns string, cols int, args []any, suffix string) (int, error) {
@@ -292,6 +293,12 @@ func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row 
 // it now would wait for the connection this transaction holds); until
 // then it returns nil and the caller runs the query as text.
 func (db *DB) prepared(query string) *sql.Stmt {
+	if db.dialect == Postgres {
+		// pgx keeps a statement cache on each connection already; a
+		// database/sql statement would be prepared again, and closed, in
+		// every transaction on a connection it was not prepared on.
+		return nil
+	}
 	s, loaded := db.stmts.LoadOrStore(query, (*sql.Stmt)(nil))
 	if !loaded {
 		db.unprepared.Store(true)

@@ -85,10 +85,9 @@ func (tx *Tx) resolveSources(ctx context.Context, scope aims.Scope, ds []*NewDec
 // decision_keys and in decision_recent_keys.
 func (tx *Tx) sourceMaxima(ctx context.Context, sources []int64) (map[int64]sourceMax, error) {
 	out := make(map[int64]sourceMax, len(sources))
-	err := tx.inChunks(ctx, sources, func(n int) string {
-		return `SELECT s.id, s.flushed_max, COALESCE((SELECT MAX(r.seq) FROM decision_recent_keys r WHERE r.source_id = s.id), -1)
-			FROM decision_sources s WHERE s.id IN (` + tx.marks(n, 1, "") + `)`
-	}, func(rows *sql.Rows) error {
+	const query = `SELECT s.id, s.flushed_max, COALESCE((SELECT MAX(r.seq) FROM decision_recent_keys r WHERE r.source_id = s.id), -1)
+			FROM decision_sources s WHERE s.id `
+	scan := func(rows *sql.Rows) error {
 		var id int64
 		var m sourceMax
 		if err := rows.Scan(&id, &m.flushed, &m.recent); err != nil {
@@ -96,7 +95,14 @@ func (tx *Tx) sourceMaxima(ctx context.Context, sources []int64) (map[int64]sour
 		}
 		out[id] = m
 		return nil
-	})
+	}
+	var err error
+	if tx.db.dialect == Postgres {
+		// One array parameter: one round trip for any number of sources.
+		err = tx.queryEach(ctx, query+`= ANY($1)`, []any{sources}, scan)
+	} else {
+		err = tx.inChunks(ctx, sources, func(n int) string { return query + `IN (` + tx.marks(n, 1, "") + `)` }, scan)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read decision sources: %w", mapError(err))
 	}
@@ -146,29 +152,34 @@ func (tx *Tx) inChunks(ctx context.Context, args []int64, text func(n int) strin
 		for i, v := range rest[:n] {
 			vals[i] = v
 		}
-		query := text(n)
-		var rows *sql.Rows
-		var err error
-		if stmt := tx.db.prepared(query); stmt != nil {
-			rows, err = tx.tx.StmtContext(ctx, stmt).QueryContext(ctx, vals...)
-		} else {
-			rows, err = tx.tx.QueryContext(ctx, query, vals...)
-		}
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			if err := scan(rows); err != nil {
-				rows.Close()
-				return err
-			}
-		}
-		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		if err := tx.queryEach(ctx, text(n), vals, scan); err != nil {
 			return err
 		}
 		rest = rest[n:]
 	}
 	return nil
+}
+
+// queryEach runs query with args in the transaction, calling scan for
+// every row.
+func (tx *Tx) queryEach(ctx context.Context, query string, args []any, scan func(*sql.Rows) error) error {
+	var rows *sql.Rows
+	var err error
+	if stmt := tx.db.prepared(query); stmt != nil {
+		rows, err = tx.tx.StmtContext(ctx, stmt).QueryContext(ctx, args...)
+	} else {
+		rows, err = tx.tx.QueryContext(ctx, query, args...)
+	}
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			rows.Close()
+			return err
+		}
+	}
+	return errors.Join(rows.Err(), rows.Close())
 }
 
 var marksCache sync.Map // "dialect/rows/cols/cast" -> SQL
