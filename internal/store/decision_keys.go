@@ -234,12 +234,11 @@ func (tx *Tx) storeDecisionKeys(ctx context.Context, fresh []*NewDecision, perSo
 	var recent, direct []any
 	maxSeq := map[int64]int64{}
 	for _, nd := range fresh {
-		k := []any{nd.sourceID, nd.D.Seq, int64(nd.D.LogIndex)}
 		if perSource[nd.sourceID] < directKeysAt {
-			recent = append(recent, k...)
+			recent = append(recent, nd.sourceID, nd.D.Seq, int64(nd.D.LogIndex))
 			continue
 		}
-		direct = append(direct, k...)
+		direct = append(direct, nd.sourceID, nd.D.Seq, int64(nd.D.LogIndex))
 		if m, ok := maxSeq[nd.sourceID]; !ok || nd.D.Seq > m {
 			maxSeq[nd.sourceID] = nd.D.Seq
 		}
