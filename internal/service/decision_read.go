@@ -105,7 +105,15 @@ func (s *Service) EraseDecisionPayload(ctx context.Context, systemID, id, reason
 		out, err = store.EraseDecisionPayload(ctx, tx, scope, before, p.Actor().Label+": "+reason)
 		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	// The erasure stands; what the files may still hold is a warning.
+	if err := s.db.ScrubAfterErasure(ctx); err != nil {
+		s.log.Warn("the erased payload may stay in the database's write-ahead log until the next checkpoint",
+			"decision", id, "err", err)
+	}
+	return out, nil
 }
 
 // DecisionOverrides counts one system's decisions per day over the last

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"time"
 )
 
@@ -62,4 +64,35 @@ func (c *checkpointer) close() error {
 	close(c.stop)
 	<-c.done
 	return c.conn.Close()
+}
+
+// truncate copies every frame of the write-ahead log into the database file
+// and empties the log file, waiting (up to the busy timeout) for readers
+// of older frames to finish.
+func (c *checkpointer) truncate(ctx context.Context) error {
+	var busy, frames, copied int
+	if err := c.conn.QueryRowContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &frames, &copied); err != nil {
+		return err
+	}
+	if busy != 0 {
+		return errors.New("readers still use the write-ahead log")
+	}
+	return nil
+}
+
+// ScrubAfterErasure removes what erased records leave in the database's
+// files, as far as the database allows. On SQLite, secure_delete (see
+// sqlitePragmas) has zeroed the erased bytes in the pages the erasure
+// wrote, but older copies of those pages stay in the write-ahead log and
+// in the database file until a checkpoint: this runs one that also empties
+// the log. On PostgreSQL it does nothing: old row versions stay in the
+// table's pages until VACUUM reuses them.
+func (db *DB) ScrubAfterErasure(ctx context.Context) error {
+	if db.ckpt == nil {
+		return nil
+	}
+	if err := db.ckpt.truncate(ctx); err != nil {
+		return fmt.Errorf("checkpoint after erasure: %w", err)
+	}
+	return nil
 }

@@ -110,8 +110,10 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 // and temporary storage in memory: a statement that may fail halfway (a
 // multi-row INSERT) journals every page it changes so that it can be
 // undone alone, and that journal spilled to a temporary file past 64 KiB
-// (a system call per page; the durable WAL is not affected).
-const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=temp_store(MEMORY)&_txlock=immediate&_time_format=sqlite"
+// (a system call per page; the durable WAL is not affected). secure_delete
+// overwrites deleted content with zeros, so that an erased decision
+// payload does not stay readable in free space (ScrubAfterErasure).
+const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=temp_store(MEMORY)&_pragma=secure_delete(1)&_txlock=immediate&_time_format=sqlite"
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + sqlitePragmas
