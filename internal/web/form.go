@@ -55,6 +55,33 @@ type option struct {
 	Selected     bool
 }
 
+// withChosen keeps the chosen records in a select's options: the options
+// are the first aims.MaxLimit records, and a chosen one past them, left
+// out, would make the form post another value, so that saving it would
+// silently change the link. label finds a missing one's label; a record
+// not found (deleted meanwhile) is offered under its id.
+func withChosen(opts []option, chosen []string, label func(id string) (string, error)) ([]option, error) {
+	listed := map[string]bool{}
+	for _, o := range opts {
+		listed[o.Value] = true
+	}
+	for _, id := range chosen {
+		if id == "" || listed[id] {
+			continue
+		}
+		listed[id] = true
+		l, err := label(id)
+		if aims.IsKind(err, aims.KindNotFound) {
+			l, err = id, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, option{Value: id, Label: l, Selected: true})
+	}
+	return opts, nil
+}
+
 // enumOptions lists an enum's values with their titles, marking the
 // selected ones.
 func enumOptions[T ~string](values []T, title func(T) string, selected ...T) []option {

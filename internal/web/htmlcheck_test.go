@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -249,4 +250,49 @@ func TestSelector(t *testing.T) {
 	if got := text(query(t, doc, "#name-error")); got != "is required" {
 		t.Errorf("text = %q", got)
 	}
+}
+
+// formOf returns what submitting the form sel matches would post, as a
+// browser would: named inputs (checkboxes and radios only when checked),
+// each select's selected option (else its first), and textareas.
+func formOf(root *html.Node, sel string) url.Values {
+	form := queryAll(root, sel)
+	out := url.Values{}
+	if len(form) == 0 {
+		return out
+	}
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			name, named := attrOK(n, "name")
+			switch {
+			case !named:
+			case n.Data == "input":
+				typ := attr(n, "type")
+				_, checked := attrOK(n, "checked")
+				if (typ != "checkbox" && typ != "radio" || checked) && typ != "submit" {
+					out.Add(name, attr(n, "value"))
+				}
+			case n.Data == "select":
+				opts := queryAll(n, "option")
+				value, found := "", false
+				for _, o := range opts {
+					if _, ok := attrOK(o, "selected"); ok {
+						value, found = attr(o, "value"), true
+					}
+				}
+				if !found && len(opts) > 0 {
+					value = attr(opts[0], "value")
+				}
+				out.Add(name, value)
+			case n.Data == "textarea":
+				out.Add(name, text(n))
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(form[0])
+	return out
 }

@@ -291,5 +291,11 @@ func (ui *UI) instrumentOptions(r *http.Request, selected string) ([]option, err
 	for i, in := range list {
 		opts[i] = option{Value: in.ID, Label: in.Name, Selected: in.ID == selected}
 	}
-	return opts, nil
+	return withChosen(opts, []string{selected}, func(id string) (string, error) {
+		in, err := ui.Svc.FindInstrumentByID(r.Context(), id)
+		if err != nil {
+			return "", err
+		}
+		return in.Name, nil
+	})
 }

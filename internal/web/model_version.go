@@ -87,6 +87,19 @@ func (ui *UI) renderModelVersionForm(w http.ResponseWriter, r *http.Request, sta
 	for _, d := range datasets {
 		f.Datasets = append(f.Datasets, option{Value: d.ID, Label: d.Name})
 	}
+	var chosen []string
+	for _, u := range f.Version.Datasets {
+		chosen = append(chosen, u.DatasetID)
+	}
+	if f.Datasets, err = withChosen(f.Datasets, chosen, func(id string) (string, error) {
+		d, err := ui.Svc.FindDatasetByID(r.Context(), id)
+		if err != nil {
+			return "", err
+		}
+		return d.Name, nil
+	}); err != nil {
+		return err
+	}
 	if f.Features, err = ui.newPicker(r, ui.featureOptions, f.Version.Features, "/lineage/features/options", "features"); err != nil {
 		return err
 	}

@@ -91,7 +91,13 @@ func (ui *UI) systemOptions(r *http.Request, selected string) ([]option, error) 
 	for i, s := range list {
 		out[i] = option{Value: s.ID, Label: s.Name, Selected: s.ID == selected}
 	}
-	return out, nil
+	return withChosen(out, []string{selected}, func(id string) (string, error) {
+		s, err := ui.Svc.FindSystemByID(r.Context(), id)
+		if err != nil {
+			return "", err
+		}
+		return s.Name, nil
+	})
 }
 
 // riskExportURL is the API export of the register with the page's filters.

@@ -96,6 +96,25 @@ func (ui *UI) soaView(r *http.Request, n int, f aims.SoAFilter) (*SoAView, error
 	if err != nil {
 		return nil, err
 	}
+	// Owners past the first page of members stay choices (see withChosen).
+	listed := map[string]bool{"": true, "none": true}
+	for _, m := range members {
+		listed[m.ID] = true
+	}
+	for _, id := range append([]string{f.OwnerID}, rowOwners(all.Rows)...) {
+		if listed[id] {
+			continue
+		}
+		listed[id] = true
+		m, err := ui.Svc.FindMemberByID(ctx, id)
+		if aims.IsKind(err, aims.KindNotFound) {
+			m, err = &aims.Member{User: aims.User{ID: id, Name: id}}, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		members = append(members, m)
+	}
 	p := authz.PrincipalFrom(ctx)
 	view := &SoAView{Version: v, Versions: vs, Members: members, Filter: f, RowErrors: map[string]formErrors{}, Total: len(all.Rows),
 		Editable: v.Status == aims.SoADraft && p != nil && authz.Can(p.Role, authz.Edit)}
@@ -360,4 +379,13 @@ func pct(n, total int) string {
 		return "0"
 	}
 	return strconv.Itoa(n * 100 / total)
+}
+
+// rowOwners lists the owners of rows.
+func rowOwners(rows []*aims.SoARow) []string {
+	var ids []string
+	for _, r := range rows {
+		ids = append(ids, r.OwnerID)
+	}
+	return ids
 }

@@ -109,7 +109,16 @@ func (ui *UI) memberOptions(r *http.Request, selected string, includeDisabled bo
 		}
 		out = append(out, option{Value: m.ID, Label: label, Selected: m.ID == selected})
 	}
-	return out, nil
+	return withChosen(out, []string{selected}, func(id string) (string, error) {
+		m, err := ui.Svc.FindMemberByID(r.Context(), id)
+		if err != nil {
+			return "", err
+		}
+		if m.Disabled {
+			return m.Name + " (" + m.Email + "), disabled", nil
+		}
+		return m.Name + " (" + m.Email + ")", nil
+	})
 }
 
 // supplierOptions lists the organization's suppliers for a select.
@@ -122,7 +131,13 @@ func (ui *UI) supplierOptions(r *http.Request, selected string) ([]option, error
 	for _, s := range suppliers {
 		out = append(out, option{Value: s.ID, Label: s.Name, Selected: s.ID == selected})
 	}
-	return out, nil
+	return withChosen(out, []string{selected}, func(id string) (string, error) {
+		s, err := ui.Svc.FindSupplierByID(r.Context(), id)
+		if err != nil {
+			return "", err
+		}
+		return s.Name, nil
+	})
 }
 
 // sortOptions are the orders the inventory list offers.
