@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/aimsproject/aims/internal/aims"
@@ -83,6 +84,25 @@ func TestTagFormKeepsAnInstrumentPastTheFirstPage(t *testing.T) {
 		}
 		edit := e.get(aims.RoleContributor, "/lineage/tags/"+tag.ID+"/edit").want(t, http.StatusOK)
 		query(t, edit.doc, `select#instrument_id option[value="`+last.ID+`"][selected]`)
+		// The select lists some; a search beside it finds the others.
+		search := query(t, edit.doc, `input#instrument-search[hx-get="/lineage/instruments/options"]`)
+		if got := text(query(t, edit.doc, `label[for=instrument-search]`)); !strings.Contains(got, "300 more") {
+			t.Errorf("search label %q, want it to say 300 more", got)
+		}
+		found := e.get(aims.RoleContributor, attr(search, "hx-get")+"?q=AT-04&instrument_id="+last.ID).want(t, http.StatusOK)
+		var names []string
+		for _, o := range queryAll(found.doc, "option") {
+			names = append(names, text(o))
+		}
+		if len(names) != 1+50+1+1 || names[0] != "No instrument" || names[1] != "AT-0400" || names[51] != "ZT-9001" {
+			t.Errorf("search for AT-04 answered %d options: %v", len(names), names)
+		}
+		query(t, found.doc, `option[value="`+last.ID+`"][selected]`)
+		query(t, found.doc, `option[disabled]`) // 100 match, 50 shown
+		// Another organization finds none of them.
+		if got := len(queryAll(e.do(e.other.Admin, http.MethodGet, "/lineage/instruments/options?q=AT", nil, nil).doc, "option[value]")); got != 1 {
+			t.Errorf("another organization's search answered %d options, want only the blank one", got)
+		}
 		e.post(aims.RoleContributor, "/lineage/tags/"+tag.ID+"/edit", formOf(edit.doc, "main form")).want(t, http.StatusSeeOther)
 		if got, err := e.svc.FindTagByID(ctx, tag.ID); err != nil || got.InstrumentID != last.ID {
 			t.Fatalf("after saving the form unchanged, the tag's instrument is %q (%v), want %s", got.InstrumentID, err, last.ID)

@@ -25,6 +25,7 @@ func (ui *UI) registerLineage(r chi.Router) {
 
 	r.Get("/lineage/instruments", ui.handle(ui.instrumentList))
 	r.Get("/lineage/instruments/new", ui.handle(ui.instrumentNew))
+	r.Get("/lineage/instruments/options", ui.handle(ui.instrumentSelectSearch))
 	r.Post("/lineage/instruments/new", ui.handle(ui.instrumentSave))
 	r.Get("/lineage/instruments/{id}", ui.handle(ui.instrumentDetail))
 	r.Get("/lineage/instruments/{id}/edit", ui.handle(ui.instrumentEdit))

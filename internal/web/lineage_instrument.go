@@ -283,19 +283,39 @@ func (ui *UI) instrumentDelete(w http.ResponseWriter, r *http.Request) error {
 
 // instrumentOptions lists the organization's instruments for a select.
 func (ui *UI) instrumentOptions(r *http.Request, selected string) ([]option, error) {
-	list, _, err := ui.Svc.FindInstruments(r.Context(), aims.InstrumentFilter{Page: aims.Page{Limit: aims.MaxLimit}})
+	opts, _, err := ui.instrumentChoices(r, "", selected, aims.MaxLimit)
+	return opts, err
+}
+
+// instrumentChoices lists the first limit instruments matching q, with
+// selected among them whatever it is, and how many match in all.
+func (ui *UI) instrumentChoices(r *http.Request, q, selected string, limit int) ([]option, int, error) {
+	list, total, err := ui.Svc.FindInstruments(r.Context(), aims.InstrumentFilter{Query: q, Page: aims.Page{Limit: limit}})
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	opts := make([]option, len(list))
 	for i, in := range list {
 		opts[i] = option{Value: in.ID, Label: in.Name, Selected: in.ID == selected}
 	}
-	return withChosen(opts, []string{selected}, func(id string) (string, error) {
+	opts, err = withChosen(opts, []string{selected}, func(id string) (string, error) {
 		in, err := ui.Svc.FindInstrumentByID(r.Context(), id)
 		if err != nil {
 			return "", err
 		}
 		return in.Name, nil
 	})
+	return opts, total, err
+}
+
+// instrumentSelectSearch answers the search beside an instrument select
+// (more instruments than the select lists): the options of the
+// instruments matching q, the chosen one kept.
+func (ui *UI) instrumentSelectSearch(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	opts, total, err := ui.instrumentChoices(r, q.Get("q"), q.Get("instrument_id"), pickerFound)
+	if err != nil {
+		return err
+	}
+	return render(w, r, http.StatusOK, selectOptions(withBlank("No instrument", opts), total > len(opts)))
 }

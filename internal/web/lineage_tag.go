@@ -51,7 +51,9 @@ type tagForm struct {
 	Tag         *aims.Tag
 	New         bool
 	Instruments []option
-	Errors      formErrors
+	// MoreInstruments: the select lists only some; a search finds others.
+	MoreInstruments int
+	Errors          formErrors
 }
 
 // Action is where the form posts.
@@ -76,10 +78,11 @@ func tagFromForm(f url.Values) *aims.Tag {
 }
 
 func (ui *UI) renderTagForm(w http.ResponseWriter, r *http.Request, status int, f tagForm) error {
-	var err error
-	if f.Instruments, err = ui.instrumentOptions(r, f.Tag.InstrumentID); err != nil {
+	opts, total, err := ui.instrumentChoices(r, "", f.Tag.InstrumentID, pickerFirst)
+	if err != nil {
 		return err
 	}
+	f.Instruments, f.MoreInstruments = opts, max(0, total-len(opts))
 	title := "Register a tag"
 	if !f.New {
 		title = "Edit tag " + f.Tag.Name
