@@ -1,0 +1,113 @@
+package lineagebrowser_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/server"
+	"github.com/aimsproject/aims/internal/service"
+	"github.com/aimsproject/aims/internal/store/storetest"
+)
+
+// RequireBrowserEnv, when "1", turns a missing chromium into a failure.
+const RequireBrowserEnv = "AIMS_TEST_REQUIRE_BROWSER"
+
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv(RequireBrowserEnv) == "1" {
+		t.Fatalf("no chromium found but %s=1: the browser test must run", RequireBrowserEnv)
+	}
+	t.Skip("browser test skipped: install chromium (apt-get install chromium)")
+	return ""
+}
+
+// TestTagFormFindsAnInstrumentPastTheSelect registers a tag in a plant with
+// more instruments than the tag form's select lists: typing in the search
+// beside it brings the instrument into the select (htmx), and the saved tag
+// is produced by it.
+func TestTagFormFindsAnInstrumentPastTheSelect(t *testing.T) {
+	chrome := chromiumPath(t)
+	db := storetest.OpenSQLite(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc := service.New(db, log)
+	ctx := context.Background()
+	const email, password = "engineer@acme.test", "correct horse battery"
+	org, _, err := svc.BootstrapUser(ctx, service.Bootstrap{OrgSlug: "acme", OrgName: "Acme", Email: email, Name: "Ines Engineer",
+		Role: aims.RoleContributor, Password: password, Actor: aims.Actor{Kind: aims.ActorSystem, Label: "test"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := service.OperatorContext(ctx, org, "test")
+	for i := range 250 {
+		if err := svc.CreateInstrument(op, &aims.Instrument{Name: fmt.Sprintf("AT-%04d", i), Kind: aims.InstrumentSensor}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	probe := &aims.Instrument{Name: "ZT-9001", Kind: aims.InstrumentSensor}
+	if err := svc.CreateInstrument(op, probe); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(server.New(server.Config{Version: "test"}, svc, log).Handler())
+	defer srv.Close()
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("no-first-run", true), chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()))
+	actx, cancel := chromedp.NewExecAllocator(ctx, opts...)
+	defer cancel()
+	bctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	bctx, cancel = context.WithTimeout(bctx, 90*time.Second)
+	defer cancel()
+
+	option := `#instrument_id option[value="` + probe.ID + `"]`
+	err = chromedp.Do(bctx,
+		chromedp.Navigate(srv.URL+"/lineage/tags/new"),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), email),
+		chromedp.SendKeys(chromedp.CSS("#password"), password),
+		chromedp.Submit(chromedp.CSS("#password")),
+		chromedp.WaitVisible(chromedp.CSS("#instrument-search")),
+	)
+	if err != nil {
+		t.Fatalf("open the tag form: %v", err)
+	}
+	listed, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.querySelectorAll('`+option+`').length`))
+	if err != nil || listed != 0 {
+		t.Fatalf("ZT-9001 is in the select before any search (%d, %v): the test would prove nothing", listed, err)
+	}
+	err = chromedp.Do(bctx,
+		chromedp.SendKeys(chromedp.CSS("#instrument-search"), "ZT-9"),
+		chromedp.WaitReady(chromedp.CSS(option)),
+		chromedp.SetValue(chromedp.CSS("#instrument_id"), probe.ID),
+		chromedp.SendKeys(chromedp.CSS("#name"), "ZT-9001 level"),
+		chromedp.Submit(chromedp.CSS("#name")),
+		chromedp.WaitVisible(chromedp.CSS(`main a[href="/lineage/instruments/`+probe.ID+`"]`)),
+	)
+	if err != nil {
+		t.Fatalf("search, choose and save: %v", err)
+	}
+	tagName, _ := chromedp.Run(bctx, chromedp.Text(chromedp.CSS("main h1")))
+	tags, _, err := svc.FindTags(op, aims.TagFilter{Query: "ZT-9001 level"})
+	if err != nil || len(tags) != 1 {
+		t.Fatalf("tags named ZT-9001 level: %d (%v); page heading %q", len(tags), err, tagName)
+	}
+	if tags[0].InstrumentID != probe.ID {
+		t.Errorf("the tag is produced by %q, want ZT-9001 (%s)", tags[0].InstrumentID, probe.ID)
+	}
+}
