@@ -58,8 +58,9 @@ type option struct {
 // withChosen keeps the chosen records in a select's options: the options
 // are the first aims.MaxLimit records, and a chosen one past them, left
 // out, would make the form post another value, so that saving it would
-// silently change the link. label finds a missing one's label; a record
-// not found (deleted meanwhile) is offered under its id.
+// silently change the link. label finds a missing one's label; a value
+// that names no record (a filter's "none", an id typed into a URL) is left
+// to the caller.
 func withChosen(opts []option, chosen []string, label func(id string) (string, error)) ([]option, error) {
 	listed := map[string]bool{}
 	for _, o := range opts {
@@ -71,8 +72,8 @@ func withChosen(opts []option, chosen []string, label func(id string) (string, e
 		}
 		listed[id] = true
 		l, err := label(id)
-		if aims.IsKind(err, aims.KindNotFound) {
-			l, err = id, nil
+		if aims.IsKind(err, aims.KindNotFound) || aims.IsKind(err, aims.KindInvalid) {
+			continue
 		}
 		if err != nil {
 			return nil, err

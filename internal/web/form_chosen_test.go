@@ -35,7 +35,7 @@ func TestWithChosen(t *testing.T) {
 		{"a listed one", []string{"b"}, nil},
 		{"one past the first page", []string{"z"}, []string{"z:Zulu"}},
 		{"several, one twice", []string{"z", "a", "y", "z"}, []string{"z:Zulu", "y:Yankee"}},
-		{"deleted meanwhile", []string{"gone"}, []string{"gone:gone"}},
+		{"a value that names no record", []string{"none"}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			got, err := withChosen(slices.Clone(first), c.chosen, label)
@@ -106,6 +106,24 @@ func TestTagFormKeepsAnInstrumentPastTheFirstPage(t *testing.T) {
 		e.post(aims.RoleContributor, "/lineage/tags/"+tag.ID+"/edit", formOf(edit.doc, "main form")).want(t, http.StatusSeeOther)
 		if got, err := e.svc.FindTagByID(ctx, tag.ID); err != nil || got.InstrumentID != last.ID {
 			t.Fatalf("after saving the form unchanged, the tag's instrument is %q (%v), want %s", got.InstrumentID, err, last.ID)
+		}
+	})
+}
+
+// TestFiltersDoNotInventOptions: a filter value that names no record (the
+// register's "the organization's own", an id typed into the URL) adds no
+// option to the select.
+func TestFiltersDoNotInventOptions(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		e := newTestEnv(t, db)
+		own := e.get(aims.RoleViewer, "/risks?system_id=none").want(t, http.StatusOK)
+		if got := len(queryAll(own.doc, `select#system_id option[value=none]`)); got != 1 {
+			t.Errorf("%d options say none, want 1", got)
+		}
+		query(t, own.doc, `select#system_id option[value=none][selected]`)
+		typed := e.get(aims.RoleViewer, "/systems?owner_id=no-such-member").want(t, http.StatusOK)
+		if got := len(queryAll(typed.doc, `select#owner_id option[value=no-such-member]`)); got != 0 {
+			t.Errorf("an unknown owner in the URL became %d option(s)", got)
 		}
 	})
 }

@@ -107,8 +107,8 @@ func (ui *UI) soaView(r *http.Request, n int, f aims.SoAFilter) (*SoAView, error
 		}
 		listed[id] = true
 		m, err := ui.Svc.FindMemberByID(ctx, id)
-		if aims.IsKind(err, aims.KindNotFound) {
-			m, err = &aims.Member{User: aims.User{ID: id, Name: id}}, nil
+		if aims.IsKind(err, aims.KindNotFound) || aims.IsKind(err, aims.KindInvalid) {
+			continue
 		}
 		if err != nil {
 			return nil, err
