@@ -6,7 +6,6 @@ import (
 	"context"
 	"log/slog"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,31 +14,20 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/browsertest"
 	"github.com/aimsproject/aims/internal/server"
 	"github.com/aimsproject/aims/internal/service"
 	"github.com/aimsproject/aims/internal/store"
 )
 
-// RequireBrowserEnv, when "1", turns a missing chromium into a failure (CI
-// sets it).
-const RequireBrowserEnv = "AIMS_TEST_REQUIRE_BROWSER"
-
-const chromiumPath = "/usr/bin/chromium"
-
 // TestSignInRegisterAndFindSystem signs in, registers an AI system through
 // the form, and finds it in the inventory with the live search.
 func TestSignInRegisterAndFindSystem(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv(RequireBrowserEnv) == "1" {
-			t.Fatalf("%s is missing but %s=1: install chromium (apt-get install chromium)", chromiumPath, RequireBrowserEnv)
-		}
-		t.Skipf("browser test skipped: %s not found (install chromium, or set %s=1 to make this a failure)", chromiumPath, RequireBrowserEnv)
-	}
+	browser := browsertest.New(t, 60*time.Second)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 
 	baseURL := startServer(t, ctx)
-	browser := newBrowser(t, ctx)
 
 	const email, password = "owner@acme.test", "a long enough password"
 	const name = "Dewatering setpoint optimizer"
@@ -157,27 +145,4 @@ func startServer(t *testing.T, ctx context.Context) string {
 		}
 	})
 	return "http://" + ln.Addr().String()
-}
-
-// newBrowser starts a headless chromium with the flags it needs to run as
-// root in a container, in a profile of its own.
-func newBrowser(t *testing.T, ctx context.Context) context.Context {
-	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-	)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	browser, cancelBrowser := chromedp.NewContext(alloc, chromedp.WithErrorf(t.Logf))
-	t.Cleanup(func() {
-		cancelBrowser()
-		cancelAlloc()
-	})
-	return browser
 }

@@ -6,42 +6,24 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/browsertest"
 	"github.com/aimsproject/aims/internal/server"
 	"github.com/aimsproject/aims/internal/service"
 	"github.com/aimsproject/aims/internal/store/storetest"
 )
-
-// RequireBrowserEnv, when "1", turns a missing chromium into a failure.
-const RequireBrowserEnv = "AIMS_TEST_REQUIRE_BROWSER"
-
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv(RequireBrowserEnv) == "1" {
-		t.Fatalf("no chromium found but %s=1: the browser test must run", RequireBrowserEnv)
-	}
-	t.Skip("browser test skipped: install chromium (apt-get install chromium)")
-	return ""
-}
 
 // TestTagFormFindsAnInstrumentPastTheSelect registers a tag in a plant with
 // more instruments than the tag form's select lists: typing in the search
 // beside it brings the instrument into the select (htmx), and the saved tag
 // is produced by it.
 func TestTagFormFindsAnInstrumentPastTheSelect(t *testing.T) {
-	chrome := chromiumPath(t)
+	bctx := browsertest.New(t, 90*time.Second)
 	db := storetest.OpenSQLite(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := service.New(db, log)
@@ -64,16 +46,6 @@ func TestTagFormFindsAnInstrumentPastTheSelect(t *testing.T) {
 	}
 	srv := httptest.NewServer(server.New(server.Config{Version: "test"}, svc, log).Handler())
 	defer srv.Close()
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("no-first-run", true), chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()))
-	actx, cancel := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancel()
-	bctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	bctx, cancel = context.WithTimeout(bctx, 90*time.Second)
-	defer cancel()
 
 	option := `#instrument_id option[value="` + probe.ID + `"]`
 	err = chromedp.Do(bctx,

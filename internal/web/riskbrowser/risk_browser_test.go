@@ -5,8 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -14,27 +12,11 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/browsertest"
 	"github.com/aimsproject/aims/internal/server"
 	"github.com/aimsproject/aims/internal/service"
 	"github.com/aimsproject/aims/internal/store/storetest"
 )
-
-// RequireBrowserEnv, when "1", turns a missing chromium into a failure.
-const RequireBrowserEnv = "AIMS_TEST_REQUIRE_BROWSER"
-
-func chromiumPath(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv(RequireBrowserEnv) == "1" {
-		t.Fatalf("no chromium found but %s=1: the browser test must run", RequireBrowserEnv)
-	}
-	t.Skip("browser test skipped: install chromium (apt-get install chromium)")
-	return ""
-}
 
 // TestRiskRegisterHeatMapAndImpactInBrowser walks the risk pages as a
 // system owner: add a risk with the form and see its computed level, find
@@ -42,7 +24,7 @@ func chromiumPath(t *testing.T) string {
 // system's impact, sign it off, and see the system page mark it out of
 // date once a newer model version is deployed.
 func TestRiskRegisterHeatMapAndImpactInBrowser(t *testing.T) {
-	chrome := chromiumPath(t)
+	bctx := browsertest.New(t, 90*time.Second)
 	db := storetest.OpenSQLite(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := service.New(db, log)
@@ -65,15 +47,6 @@ func TestRiskRegisterHeatMapAndImpactInBrowser(t *testing.T) {
 	srv := httptest.NewServer(server.New(server.Config{Version: "test"}, svc, log).Handler())
 	defer srv.Close()
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("no-first-run", true), chromedp.Flag("disable-sync", true), chromedp.UserDataDir(t.TempDir()))
-	actx, cancel := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancel()
-	bctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	bctx, cancel = context.WithTimeout(bctx, 90*time.Second)
-	defer cancel()
 	text := func(sel string) string {
 		t.Helper()
 		s, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel)))
