@@ -20,6 +20,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/cputime"
 	"github.com/aimsproject/aims/internal/server"
 	"github.com/aimsproject/aims/internal/service"
 	"github.com/aimsproject/aims/internal/store"
@@ -298,7 +299,7 @@ func (b *decisionBench) singleEvents(t *benchTarget, run int) (rate, p50, p99, c
 	lat := make([][]float64, b.clients)
 	var firstErr atomic.Value
 	var n atomic.Int64
-	cpu0 := processCPU()
+	cpu0 := cputime.Process()
 	start := time.Now()
 	stop := start.Add(b.duration)
 	var wg sync.WaitGroup
@@ -324,7 +325,7 @@ func (b *decisionBench) singleEvents(t *benchTarget, run int) (rate, p50, p99, c
 		})
 	}
 	wg.Wait()
-	elapsed, cpu := time.Since(start), processCPU()-cpu0
+	elapsed, cpu := time.Since(start), cputime.Process()-cpu0
 	if e, ok := firstErr.Load().(error); ok {
 		return 0, 0, 0, 0, e
 	}
@@ -347,7 +348,7 @@ func (b *decisionBench) batches(t *benchTarget, run int) (rate, cpuPerEvent floa
 	}
 	var n atomic.Int64
 	var firstErr atomic.Value
-	cpu0 := processCPU()
+	cpu0 := cputime.Process()
 	start := time.Now()
 	stop := start.Add(b.duration)
 	var wg sync.WaitGroup
@@ -371,7 +372,7 @@ func (b *decisionBench) batches(t *benchTarget, run int) (rate, cpuPerEvent floa
 		})
 	}
 	wg.Wait()
-	elapsed, cpu := time.Since(start), processCPU()-cpu0
+	elapsed, cpu := time.Since(start), cputime.Process()-cpu0
 	if e, ok := firstErr.Load().(error); ok {
 		return 0, 0, e
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/cputime"
 	"github.com/aimsproject/aims/internal/service"
 	"github.com/aimsproject/aims/internal/store/storetest"
 )
@@ -28,7 +29,7 @@ func BenchmarkRecordDecision(b *testing.B) {
 	var seq atomic.Int64
 	const clients = 64
 	b.ResetTimer()
-	start, cpu := time.Now(), storetest.ProcessCPU()
+	start, cpu := time.Now(), cputime.Process()
 	var n atomic.Int64
 	for b.Loop() {
 		var wg sync.WaitGroup
@@ -46,5 +47,5 @@ func BenchmarkRecordDecision(b *testing.B) {
 		wg.Wait()
 	}
 	b.ReportMetric(float64(n.Load())/time.Since(start).Seconds(), "events/s")
-	b.ReportMetric(float64((storetest.ProcessCPU()-cpu).Microseconds())/float64(n.Load()), "cpu-µs/event")
+	b.ReportMetric(float64((cputime.Process()-cpu).Microseconds())/float64(n.Load()), "cpu-µs/event")
 }

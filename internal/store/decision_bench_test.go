@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/cputime"
 	"github.com/aimsproject/aims/internal/ledger"
 	"github.com/aimsproject/aims/internal/store"
 	"github.com/aimsproject/aims/internal/store/storetest"
@@ -54,11 +55,11 @@ func BenchmarkStoreDecisions(b *testing.B) {
 					seq++
 				}
 				b.StartTimer()
-				start, cpu0 := time.Now(), storetest.ProcessCPU()
+				start, cpu0 := time.Now(), cputime.Process()
 				if err := db.Transact(ctx, func(tx *store.Tx) error { return store.StoreDecisions(ctx, tx, f.Scope, ds) }); err != nil {
 					b.Fatal(err)
 				}
-				wall, cpu = wall+time.Since(start), cpu+storetest.ProcessCPU()-cpu0
+				wall, cpu = wall+time.Since(start), cpu+cputime.Process()-cpu0
 				n += c.group
 			}
 			b.ReportMetric(float64(n)/wall.Seconds(), "events/s")
