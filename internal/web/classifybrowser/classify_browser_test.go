@@ -3,9 +3,6 @@ package classifybrowser_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -14,8 +11,6 @@ import (
 
 	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/browsertest"
-	"github.com/aimsproject/aims/internal/server"
-	"github.com/aimsproject/aims/internal/service"
 	"github.com/aimsproject/aims/internal/store/storetest"
 )
 
@@ -41,31 +36,17 @@ func waitFor(ctx context.Context, t *testing.T, what, expr string) {
 // obligations with their dates.
 func TestQuestionnaireInBrowser(t *testing.T) {
 	bctx := browsertest.New(t, 60*time.Second)
-	db := storetest.OpenSQLite(t)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := service.New(db, log)
-	ctx := context.Background()
-	const email, password = "owner@acme.test", "correct horse battery"
-	org, owner, err := svc.BootstrapUser(ctx, service.Bootstrap{OrgSlug: "acme", OrgName: "Acme", Email: email, Name: "Olga Owner",
-		Role: aims.RoleSystemOwner, Password: password, Actor: aims.Actor{Kind: aims.ActorSystem, Label: "test"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	op := service.OperatorContext(ctx, org, "test")
+	site := browsertest.NewSite(t, aims.RoleSystemOwner, "Olga Owner")
+	svc, op := site.Svc, site.Op
+	owner := site.Person
 	sys := storetest.System("Credit scoring", owner.ID)
 	sys.OperatorRoles = []aims.OperatorRole{aims.OperatorDeployer}
 	if err := svc.CreateSystem(op, sys); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(server.New(server.Config{Version: "test"}, svc, log).Handler())
-	defer srv.Close()
 
-	err = chromedp.Do(bctx,
-		chromedp.Navigate(srv.URL+"/systems/"+sys.ID+"/classification/edit"),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), email),
-		chromedp.SendKeys(chromedp.CSS("#password"), password),
-		chromedp.Submit(chromedp.CSS("#password")),
+	err := chromedp.Do(bctx,
+		site.SignIn("/systems/"+sys.ID+"/classification/edit"),
 		chromedp.WaitVisible(chromedp.CSS("#classification-form")),
 	)
 	if err != nil {
@@ -115,7 +96,7 @@ func TestQuestionnaireInBrowser(t *testing.T) {
 		}
 	}
 	c, err := svc.FindClassification(op, sys.ID)
-	if err != nil || c.Version != 1 || c.Tier != aims.TierHighRisk || !c.Answers.Profiling || c.ClassifiedBy != email {
+	if err != nil || c.Version != 1 || c.Tier != aims.TierHighRisk || !c.Answers.Profiling || c.ClassifiedBy != site.Email {
 		t.Fatalf("stored classification = %+v (%v)", c, err)
 	}
 }

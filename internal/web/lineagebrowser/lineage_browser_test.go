@@ -1,11 +1,7 @@
 package lineagebrowser_test
 
 import (
-	"context"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -13,9 +9,6 @@ import (
 
 	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/browsertest"
-	"github.com/aimsproject/aims/internal/server"
-	"github.com/aimsproject/aims/internal/service"
-	"github.com/aimsproject/aims/internal/store/storetest"
 )
 
 // TestTagFormFindsAnInstrumentPastTheSelect registers a tag in a plant with
@@ -24,17 +17,8 @@ import (
 // is produced by it.
 func TestTagFormFindsAnInstrumentPastTheSelect(t *testing.T) {
 	bctx := browsertest.New(t, 90*time.Second)
-	db := storetest.OpenSQLite(t)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := service.New(db, log)
-	ctx := context.Background()
-	const email, password = "engineer@acme.test", "correct horse battery"
-	org, _, err := svc.BootstrapUser(ctx, service.Bootstrap{OrgSlug: "acme", OrgName: "Acme", Email: email, Name: "Ines Engineer",
-		Role: aims.RoleContributor, Password: password, Actor: aims.Actor{Kind: aims.ActorSystem, Label: "test"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	op := service.OperatorContext(ctx, org, "test")
+	site := browsertest.NewSite(t, aims.RoleContributor, "Ines Engineer")
+	svc, op := site.Svc, site.Op
 	for i := range 250 {
 		if err := svc.CreateInstrument(op, &aims.Instrument{Name: fmt.Sprintf("AT-%04d", i), Kind: aims.InstrumentSensor}); err != nil {
 			t.Fatal(err)
@@ -44,16 +28,10 @@ func TestTagFormFindsAnInstrumentPastTheSelect(t *testing.T) {
 	if err := svc.CreateInstrument(op, probe); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(server.New(server.Config{Version: "test"}, svc, log).Handler())
-	defer srv.Close()
 
 	option := `#instrument_id option[value="` + probe.ID + `"]`
-	err = chromedp.Do(bctx,
-		chromedp.Navigate(srv.URL+"/lineage/tags/new"),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), email),
-		chromedp.SendKeys(chromedp.CSS("#password"), password),
-		chromedp.Submit(chromedp.CSS("#password")),
+	err := chromedp.Do(bctx,
+		site.SignIn("/lineage/tags/new"),
 		chromedp.WaitVisible(chromedp.CSS("#instrument-search")),
 	)
 	if err != nil {

@@ -1,10 +1,6 @@
 package riskbrowser_test
 
 import (
-	"context"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -13,8 +9,6 @@ import (
 
 	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/browsertest"
-	"github.com/aimsproject/aims/internal/server"
-	"github.com/aimsproject/aims/internal/service"
 	"github.com/aimsproject/aims/internal/store/storetest"
 )
 
@@ -25,17 +19,9 @@ import (
 // date once a newer model version is deployed.
 func TestRiskRegisterHeatMapAndImpactInBrowser(t *testing.T) {
 	bctx := browsertest.New(t, 90*time.Second)
-	db := storetest.OpenSQLite(t)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := service.New(db, log)
-	ctx := context.Background()
-	const email, password = "owner@acme.test", "correct horse battery"
-	org, owner, err := svc.BootstrapUser(ctx, service.Bootstrap{OrgSlug: "acme", OrgName: "Acme", Email: email, Name: "Lena Owner",
-		Role: aims.RoleSystemOwner, Password: password, Actor: aims.Actor{Kind: aims.ActorSystem, Label: "test"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	op := service.OperatorContext(ctx, org, "test")
+	site := browsertest.NewSite(t, aims.RoleSystemOwner, "Lena Owner")
+	svc, op := site.Svc, site.Op
+	owner := site.Person
 	sys := storetest.System("Setpoint optimizer", owner.ID)
 	if err := svc.CreateSystem(op, sys); err != nil {
 		t.Fatal(err)
@@ -44,8 +30,6 @@ func TestRiskRegisterHeatMapAndImpactInBrowser(t *testing.T) {
 	if err := svc.CreateModelVersion(op, deployed); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(server.New(server.Config{Version: "test"}, svc, log).Handler())
-	defer srv.Close()
 
 	text := func(sel string) string {
 		t.Helper()
@@ -57,12 +41,8 @@ func TestRiskRegisterHeatMapAndImpactInBrowser(t *testing.T) {
 	}
 
 	// Add a risk: likely and severe is critical under the default criteria.
-	err = chromedp.Do(bctx,
-		chromedp.Navigate(srv.URL+"/risks/new"),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), email),
-		chromedp.SendKeys(chromedp.CSS("#password"), password),
-		chromedp.Submit(chromedp.CSS("#password")),
+	err := chromedp.Do(bctx,
+		site.SignIn("/risks/new"),
 		chromedp.WaitVisible(chromedp.CSS("#risk-form")),
 		chromedp.SendKeys(chromedp.CSS("#title"), "Polymer dose driven to its limit"),
 		chromedp.SetValue(chromedp.CSS("#system_id"), sys.ID),
@@ -84,7 +64,7 @@ func TestRiskRegisterHeatMapAndImpactInBrowser(t *testing.T) {
 	}
 
 	// The heat map places it in the likely/severe cell.
-	err = chromedp.Do(bctx, chromedp.Navigate(srv.URL+"/risks/heatmap"), chromedp.WaitVisible(chromedp.CSS("#inherent")))
+	err = chromedp.Do(bctx, chromedp.Navigate(site.URL+"/risks/heatmap"), chromedp.WaitVisible(chromedp.CSS("#inherent")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +72,7 @@ func TestRiskRegisterHeatMapAndImpactInBrowser(t *testing.T) {
 		t.Errorf("likely/severe cell lists %q, want R-1", got)
 	}
 	// The register filtered by level finds it; another level does not.
-	err = chromedp.Do(bctx, chromedp.Navigate(srv.URL+"/risks"), chromedp.WaitVisible(chromedp.CSS("#level")),
+	err = chromedp.Do(bctx, chromedp.Navigate(site.URL+"/risks"), chromedp.WaitVisible(chromedp.CSS("#level")),
 		chromedp.SetValue(chromedp.CSS("#level"), "critical"), chromedp.Submit(chromedp.CSS("#level")),
 		chromedp.WaitVisible(chromedp.CSS("#risk-table")))
 	if err != nil {
@@ -104,7 +84,7 @@ func TestRiskRegisterHeatMapAndImpactInBrowser(t *testing.T) {
 
 	// Assess the impact: every area at once, then sign off.
 	err = chromedp.Do(bctx,
-		chromedp.Navigate(srv.URL+"/systems/"+sys.ID+"/impact-assessments"),
+		chromedp.Navigate(site.URL+"/systems/"+sys.ID+"/impact-assessments"),
 		chromedp.Click(chromedp.CSS("#start-assessment")),
 		chromedp.WaitVisible(chromedp.CSS("#impact-form")),
 	)
@@ -127,10 +107,10 @@ func TestRiskRegisterHeatMapAndImpactInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatalf("sign off: %v", err)
 	}
-	if got := text("#impact-status"); !strings.Contains(got, "Signed off by "+email) {
+	if got := text("#impact-status"); !strings.Contains(got, "Signed off by "+site.Email) {
 		t.Errorf("status after sign-off = %q", got)
 	}
-	err = chromedp.Do(bctx, chromedp.Navigate(srv.URL+"/systems/"+sys.ID), chromedp.WaitVisible(chromedp.CSS("#impact-current")))
+	err = chromedp.Do(bctx, chromedp.Navigate(site.URL+"/systems/"+sys.ID), chromedp.WaitVisible(chromedp.CSS("#impact-current")))
 	if err != nil {
 		t.Fatalf("system page after sign-off: %v", err)
 	}

@@ -1,10 +1,6 @@
 package soabrowser_test
 
 import (
-	"context"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -14,26 +10,14 @@ import (
 	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/browsertest"
 	"github.com/aimsproject/aims/internal/catalog"
-	"github.com/aimsproject/aims/internal/server"
-	"github.com/aimsproject/aims/internal/service"
-	"github.com/aimsproject/aims/internal/store/storetest"
 )
 
 // TestSoAEditorInBrowser walks the SoA editor as an AIMS manager: change a
 // control's status inline, approve the version, start a new draft.
 func TestSoAEditorInBrowser(t *testing.T) {
 	bctx := browsertest.New(t, 60*time.Second)
-	db := storetest.OpenSQLite(t)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := service.New(db, log)
-	ctx := context.Background()
-	const email, password = "manager@acme.test", "correct horse battery"
-	org, _, err := svc.BootstrapUser(ctx, service.Bootstrap{OrgSlug: "acme", OrgName: "Acme", Email: email, Name: "Maria Manager",
-		Role: aims.RoleAIMSManager, Password: password, Actor: aims.Actor{Kind: aims.ActorSystem, Label: "test"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	op := service.OperatorContext(ctx, org, "test")
+	site := browsertest.NewSite(t, aims.RoleAIMSManager, "Maria Manager")
+	svc, op := site.Svc, site.Op
 	draft, err := svc.StartSoADraft(op, "")
 	if err != nil {
 		t.Fatal(err)
@@ -46,16 +30,10 @@ func TestSoAEditorInBrowser(t *testing.T) {
 	if _, err := svc.UpdateSoARows(op, 1, refs, aims.SoARowUpdate{Applicability: &app, Justification: &just}); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(server.New(server.Config{Version: "test"}, svc, log).Handler())
-	defer srv.Close()
 
 	row := "#row-iso42001-A-6-2-8"
 	err = chromedp.Do(bctx,
-		chromedp.Navigate(srv.URL+"/soa"),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), email),
-		chromedp.SendKeys(chromedp.CSS("#password"), password),
-		chromedp.Submit(chromedp.CSS("#password")),
+		site.SignIn("/soa"),
 		chromedp.WaitVisible(chromedp.CSS(row)),
 	)
 	if err != nil {
@@ -131,8 +109,8 @@ func TestSoAEditorInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(status, "approved") || !strings.Contains(status, email) {
-		t.Errorf("status after approval = %q, want approved by %s", status, email)
+	if !strings.Contains(status, "approved") || !strings.Contains(status, site.Email) {
+		t.Errorf("status after approval = %q, want approved by %s", status, site.Email)
 	}
 	if !strings.Contains(title2, "version 2") {
 		t.Errorf("title after starting a draft = %q, want version 2", title2)
