@@ -106,7 +106,6 @@ func StoreDecisions(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDeci
 	next := lg.app.Size()
 	fresh := make([]*NewDecision, 0, len(unique))
 	leaves := make([]Leaf, 0, len(unique))
-	perSource := map[int64]int{}
 	for _, nd := range unique {
 		if nd.Duplicate {
 			continue
@@ -116,7 +115,6 @@ func StoreDecisions(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDeci
 		// The decision row names its leaf: no ref, and no index entry
 		// for one, in the log.
 		leaves = append(leaves, Leaf{Entry: nd.entry, hash: nd.hash})
-		perSource[nd.sourceID]++
 	}
 	if err := tx.resolveTagSets(ctx, scope, fresh); err != nil {
 		return err
@@ -124,7 +122,7 @@ func StoreDecisions(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDeci
 	if _, err := insertDecisionRows(ctx, tx, scope, fresh); err != nil {
 		return err
 	}
-	recentAdded, err := tx.storeDecisionKeys(ctx, fresh, perSource)
+	recentAdded, err := tx.storeDecisionKeys(ctx, fresh)
 	if err != nil {
 		return err
 	}

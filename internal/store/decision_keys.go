@@ -225,12 +225,15 @@ func (tx *Tx) marks(rows, cols int, cast string) string {
 // a tenth of the single writer's time.
 const directKeysAt = 64
 
-// storeDecisionKeys stores the key of each of fresh (perSource counts
-// them by source): those of sources with directKeysAt or more in
-// decision_keys, raising the source's flushed_max so that lookups find
-// them there, the others in decision_recent_keys. It says how many went
-// to decision_recent_keys.
-func (tx *Tx) storeDecisionKeys(ctx context.Context, fresh []*NewDecision, perSource map[int64]int) (int64, error) {
+// storeDecisionKeys stores the key of each of fresh: those of sources with
+// directKeysAt or more in fresh in decision_keys, raising the source's
+// flushed_max so that lookups find them there, the others in
+// decision_recent_keys. It says how many went to decision_recent_keys.
+func (tx *Tx) storeDecisionKeys(ctx context.Context, fresh []*NewDecision) (int64, error) {
+	perSource := map[int64]int{}
+	for _, nd := range fresh {
+		perSource[nd.sourceID]++
+	}
 	var recent, direct []any
 	maxSeq := map[int64]int64{}
 	for _, nd := range fresh {

@@ -212,7 +212,8 @@ func (tx *Tx) appendLeaves(ctx context.Context, lg *openLog, leaves []Leaf) (uin
 		}
 		args = append(args, lg.head.LogID, int64(idx), h, l.Entry, l.Ref)
 	}
-	// Statements of a few fixed sizes, each prepared once (insertRows).
+	// Multi-row INSERTs of a few fixed sizes, each prepared once, or COPY
+	// on PostgreSQL (insertRowsRaw).
 	if _, err := tx.insertRowsRaw(ctx, "log_leaves", "log_id, idx, hash, entry, ref", 5, args, ""); err != nil {
 		if isUniqueViolation(err) {
 			return 0, fmt.Errorf("append to the log: a record is already sealed: %w", err)
