@@ -108,6 +108,27 @@ func LineageBenchQueries(ctx context.Context, s *Service) ([]LineageBenchQuery, 
 		{"instruments never calibrated", func() (int, error) {
 			return count2(s.FindInstruments(ctx, aims.InstrumentFilter{State: aims.CalibrationNever}))
 		}},
+		// The operator view's reads over the same decisions (a system's
+		// page: its newest decisions, filtered, and the override chart).
+		{"decisions of a system, page 1", func() (int, error) {
+			return count2(s.FindDecisions(ctx, sys.ID, aims.DecisionFilter{}))
+		}},
+		{"decisions of a system, overridden, page 1", func() (int, error) {
+			return count2(s.FindDecisions(ctx, sys.ID, aims.DecisionFilter{Human: aims.HumanOverridden}))
+		}},
+		{"decisions of a system, one source, page 1", func() (int, error) {
+			return count2(s.FindDecisions(ctx, sys.ID, aims.DecisionFilter{Source: dec.Source}))
+		}},
+		{"decisions of a system, one model version, page 1", func() (int, error) {
+			return count2(s.FindDecisions(ctx, sys.ID, aims.DecisionFilter{ModelVersion: dec.ModelVersion}))
+		}},
+		{"decisions of a system, one model version by id, page 1", func() (int, error) {
+			return count2(s.FindDecisions(ctx, sys.ID, aims.DecisionFilter{ModelVersion: mv.ID}))
+		}},
+		{"override chart of a system, 2 years by day", func() (int, error) {
+			b, err := s.DecisionOverrides(ctx, sys.ID, 730)
+			return len(b), err
+		}},
 		{"tags search", func() (int, error) {
 			return count2(s.FindTags(ctx, aims.TagFilter{Query: "TAG-09"}))
 		}},

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aimsproject/aims/internal/aims"
@@ -366,35 +368,77 @@ func scanDecision(sc scanner, extra ...any) (*aims.Decision, error) {
 	return &d, nil
 }
 
-// decisionWhere is the filter of FindDecisions and the export.
-const decisionWhere = `WHERE org_id = $1 AND system_id = $2
-			AND (NOT $3 OR decided_at >= $4)
-			AND (NOT $5 OR decided_at < $6)
-			AND (CAST($7 AS TEXT) IS NULL OR model_version = $7 OR model_version_id = $7)
-			AND (CAST($8 AS TEXT) IS NULL OR source = $8)
-			AND (CAST($9 AS TEXT) IS NULL OR human = $9)`
-
-func decisionArgs(scope aims.Scope, systemID string, f aims.DecisionFilter) []any {
-	return []any{scope.OrgID(), systemID, f.Since != nil, timeOrZero(f.Since), f.Until != nil, timeOrZero(f.Until),
-		opt(f.ModelVersion), opt(f.Source), opt(f.Human)}
+// decisionFilter is the WHERE clause of FindDecisions and the export, and
+// its arguments ($1 on). It holds a condition only for each filter set, so
+// that a count with none but time goes through the index decisions_time
+// alone and never reads a row: a system gathers a million decisions a
+// year at one every 30 seconds.
+func decisionFilter(scope aims.Scope, systemID string, f aims.DecisionFilter) (string, []any) {
+	where := []string{"org_id = $1", "system_id = $2"}
+	args := []any{scope.OrgID(), systemID}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "$?", fmt.Sprintf("$%d", len(args))))
+	}
+	if f.Since != nil {
+		add("decided_at >= $?", timeOrZero(f.Since))
+	}
+	if f.Until != nil {
+		add("decided_at < $?", timeOrZero(f.Until))
+	}
+	if f.ModelVersion != "" {
+		add("(model_version = $? OR model_version_id = $?)", f.ModelVersion)
+	}
+	if f.Source != "" {
+		add("source = $?", f.Source)
+	}
+	if f.Human != "" {
+		add("human = $?", string(f.Human))
+	}
+	return "WHERE " + strings.Join(where, " AND "), args
 }
 
 // FindDecisions lists the decisions of one system, newest first, with the
-// total that match.
+// total that match. The page and the total are two queries: a count over
+// the page's rows (COUNT(*) OVER ()) read every match whole, 300 ms for a
+// system of 50,000 decisions, where the page alone reads its own rows.
 func FindDecisions(ctx context.Context, q Querier, scope aims.Scope, systemID string, f aims.DecisionFilter) ([]*aims.Decision, int, error) {
-	return findPage(ctx, q, "decisions", `
-		SELECT `+decisionColumns+`, COUNT(*) OVER ()
-		FROM decisions `+decisionWhere+`
-		ORDER BY decided_at DESC, id DESC
-		LIMIT $10 OFFSET $11`, decisionArgs(scope, systemID, f), f.Page,
-		func(sc scanner, total *int) (*aims.Decision, error) { return scanDecision(sc, total) })
+	where, args := decisionFilter(scope, systemID, f)
+	limit, offset := limitOffset(f.Page)
+	var total int
+	if err := q.queryer().QueryRowContext(ctx, `SELECT COUNT(*) FROM decisions `+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count decisions: %w", mapError(err))
+	}
+	out := []*aims.Decision{}
+	if offset >= total {
+		return out, total, nil
+	}
+	n := len(args)
+	rows, err := q.queryer().QueryContext(ctx, `SELECT `+decisionColumns+` FROM decisions `+where+`
+		ORDER BY decided_at DESC, id DESC LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2), append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("find decisions: %w", mapError(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		d, err := scanDecision(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("find decisions: %w", err)
+		}
+		out = append(out, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("find decisions: %w", err)
+	}
+	return out, total, nil
 }
 
 // EachDecision calls fn with every decision of one system that f selects
 // (no paging), oldest first, for exports.
 func EachDecision(ctx context.Context, q Querier, scope aims.Scope, systemID string, f aims.DecisionFilter, fn func(*aims.Decision) error) error {
-	rows, err := q.queryer().QueryContext(ctx, `SELECT `+decisionColumns+` FROM decisions `+decisionWhere+`
-		ORDER BY decided_at, id`, decisionArgs(scope, systemID, f)...)
+	where, args := decisionFilter(scope, systemID, f)
+	rows, err := q.queryer().QueryContext(ctx, `SELECT `+decisionColumns+` FROM decisions `+where+`
+		ORDER BY decided_at, id`, args...)
 	if err != nil {
 		return fmt.Errorf("export decisions: %w", mapError(err))
 	}

@@ -115,3 +115,96 @@ func TestStoreDecisionsDuplicates(t *testing.T) {
 		}
 	})
 }
+
+// TestFindDecisionsFilters lists a system's decisions by each filter of the
+// API and the operator view, alone and together, a page at a time: the
+// matches come newest first (ties by id, descending), the total counts
+// every match whatever the page, a page past the end is empty with the
+// total still told, and neither another system's decisions nor another
+// organization's scope leak in.
+func TestFindDecisionsFilters(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := storetest.NewOrg(t, db, "acme")
+		sys := f.MustCreateSystem(t, db, storetest.System("Setpoint optimizer", f.Admin.ID))
+		other := f.MustCreateSystem(t, db, storetest.System("Kiln controller", f.Admin.ID))
+		mv := &aims.ModelVersion{SystemID: sys.ID, Version: "2.1", Status: aims.ModelDeployed, Digest: fmt.Sprintf("%064x", 21)}
+		mv.Normalize()
+		if err := db.Transact(ctx, func(tx *store.Tx) error { return store.CreateModelVersion(ctx, tx, f.Scope, mv) }); err != nil {
+			t.Fatal(err)
+		}
+		t0 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+		// Twelve events an hour apart: gw-a and gw-b by turns; every
+		// third overridden, every fourth approved; from the sixth on, of
+		// model version 2.1 (by its label or its digest, resolved to its id).
+		var ds []*store.NewDecision
+		for i := range 12 {
+			nd := newDecision(sys.ID, []string{"gw-a", "gw-b"}[i%2], int64(i), t0.Add(time.Duration(i)*time.Hour))
+			switch {
+			case i%3 == 0:
+				nd.D.Human = aims.HumanOverridden
+			case i%4 == 0:
+				nd.D.Human = aims.HumanApproved
+			}
+			if i >= 6 {
+				nd.D.ModelVersion, nd.D.ModelVersionID, nd.D.UnknownModelVersion = "2.1", mv.ID, false
+				if i%2 == 1 {
+					nd.D.ModelVersion = mv.Digest
+				}
+			}
+			ds = append(ds, nd)
+		}
+		ds = append(ds, newDecision(other.ID, "gw-a", 0, t0.Add(3*time.Hour))) // another system's, same source
+		if err := db.Transact(ctx, func(tx *store.Tx) error { return store.StoreDecisions(ctx, tx, f.Scope, ds) }); err != nil {
+			t.Fatal(err)
+		}
+		at := func(h int) *time.Time { v := t0.Add(time.Duration(h) * time.Hour); return &v }
+		for _, c := range []struct {
+			name string
+			f    aims.DecisionFilter
+			want []int64 // seqs, newest first
+		}{
+			{"all", aims.DecisionFilter{}, []int64{11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0}},
+			{"since", aims.DecisionFilter{Since: at(9)}, []int64{11, 10, 9}},
+			{"until (before)", aims.DecisionFilter{Until: at(2)}, []int64{1, 0}},
+			{"since and until", aims.DecisionFilter{Since: at(4), Until: at(7)}, []int64{6, 5, 4}},
+			{"source", aims.DecisionFilter{Source: "gw-b"}, []int64{11, 9, 7, 5, 3, 1}},
+			{"overridden", aims.DecisionFilter{Human: aims.HumanOverridden}, []int64{9, 6, 3, 0}},
+			{"approved", aims.DecisionFilter{Human: aims.HumanApproved}, []int64{8, 4}},
+			{"model version by label", aims.DecisionFilter{ModelVersion: "2.1"}, []int64{10, 8, 6}},
+			{"model version by digest", aims.DecisionFilter{ModelVersion: mv.Digest}, []int64{11, 9, 7}},
+			{"model version by id", aims.DecisionFilter{ModelVersion: mv.ID}, []int64{11, 10, 9, 8, 7, 6}},
+			{"unknown model version", aims.DecisionFilter{ModelVersion: "2.0"}, []int64{5, 4, 3, 2, 1, 0}},
+			{"all at once", aims.DecisionFilter{Since: at(1), Until: at(11), Source: "gw-b", Human: aims.HumanOverridden, ModelVersion: mv.ID}, []int64{9}},
+			{"none", aims.DecisionFilter{Source: "gw-z"}, nil},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				var got []int64
+				for off := 0; ; off += 2 {
+					filter := c.f
+					filter.Page = aims.Page{Limit: 2, Offset: off}
+					page, total, err := store.FindDecisions(ctx, db, f.Scope, sys.ID, filter)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if total != len(c.want) {
+						t.Errorf("offset %d: total %d, want %d", off, total, len(c.want))
+					}
+					if len(page) == 0 {
+						break
+					}
+					for _, d := range page {
+						got = append(got, d.Seq)
+					}
+				}
+				if fmt.Sprint(got) != fmt.Sprint(c.want) {
+					t.Errorf("got seqs %v, want %v", got, c.want)
+				}
+			})
+		}
+		o := storetest.NewOrg(t, db, "other")
+		if page, total, err := store.FindDecisions(ctx, db, o.Scope, sys.ID, aims.DecisionFilter{}); err != nil || total != 0 || len(page) != 0 {
+			t.Errorf("another organization's scope: %d of %d decisions (%v), want none", len(page), total, err)
+		}
+	})
+}
