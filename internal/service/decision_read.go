@@ -124,18 +124,17 @@ func (s *Service) DecisionOverrides(ctx context.Context, systemID string, days i
 	if err != nil {
 		return nil, err
 	}
-	const day = 86400
-	since := s.db.Now().Unix()/day*day - int64(days-1)*day
-	counted, err := store.DecisionOverrides(ctx, s.db, scope, systemID, since, day)
+	since := s.db.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, 1-days)
+	counted, err := store.DecisionDays(ctx, s.db, scope, systemID, since)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]aims.OverrideBucket, days)
 	for i := range out {
-		out[i].Start = time.Unix(since+int64(i)*day, 0).UTC()
+		out[i].Start = since.AddDate(0, 0, i)
 	}
 	for _, b := range counted {
-		if i := int((b.Start.Unix() - since) / day); i >= 0 && i < days {
+		if i := int(b.Start.Sub(since) / (24 * time.Hour)); i >= 0 && i < days {
 			out[i] = b
 		}
 	}

@@ -124,6 +124,9 @@ func StoreDecisions(ctx context.Context, tx *Tx, scope aims.Scope, ds []*NewDeci
 	if _, err := insertDecisionRows(ctx, tx, scope, fresh); err != nil {
 		return err
 	}
+	if err := tx.countDecisionDays(ctx, scope, fresh); err != nil {
+		return err
+	}
 	recentAdded, err := tx.storeDecisionKeys(ctx, fresh)
 	if err != nil {
 		return err
@@ -370,21 +373,31 @@ func scanDecision(sc scanner, extra ...any) (*aims.Decision, error) {
 
 // decisionFilter is the WHERE clause of FindDecisions and the export, and
 // its arguments ($1 on). It holds a condition only for each filter set, so
-// that a count with none but time goes through the index decisions_time
-// alone and never reads a row: a system gathers a million decisions a
-// year at one every 30 seconds.
-func decisionFilter(scope aims.Scope, systemID string, f aims.DecisionFilter) (string, []any) {
+// that a count goes through an index alone and never reads a row: a system
+// gathers a million decisions a year at one every 30 seconds. byDay makes
+// it the clause of decision_days (see decisionTotal).
+func decisionFilter(scope aims.Scope, systemID string, f aims.DecisionFilter, byDay bool) (string, []any) {
 	where := []string{"org_id = $1", "system_id = $2"}
 	args := []any{scope.OrgID(), systemID}
 	add := func(cond string, v any) {
 		args = append(args, v)
 		where = append(where, strings.ReplaceAll(cond, "$?", fmt.Sprintf("$%d", len(args))))
 	}
-	if f.Since != nil {
-		add("decided_at >= $?", timeOrZero(f.Since))
-	}
-	if f.Until != nil {
-		add("decided_at < $?", timeOrZero(f.Until))
+	switch {
+	case byDay:
+		if f.Since != nil {
+			add("day >= $?", decisionDay(*f.Since))
+		}
+		if f.Until != nil {
+			add("day < $?", decisionDay(*f.Until))
+		}
+	default:
+		if f.Since != nil {
+			add("decided_at >= $?", timeOrZero(f.Since))
+		}
+		if f.Until != nil {
+			add("decided_at < $?", timeOrZero(f.Until))
+		}
 	}
 	if f.ModelVersion != "" {
 		add("(model_version = $? OR model_version_id = $?)", f.ModelVersion)
@@ -403,16 +416,16 @@ func decisionFilter(scope aims.Scope, systemID string, f aims.DecisionFilter) (s
 // the page's rows (COUNT(*) OVER ()) read every match whole, 300 ms for a
 // system of 50,000 decisions, where the page alone reads its own rows.
 func FindDecisions(ctx context.Context, q Querier, scope aims.Scope, systemID string, f aims.DecisionFilter) ([]*aims.Decision, int, error) {
-	where, args := decisionFilter(scope, systemID, f)
 	limit, offset := limitOffset(f.Page)
-	var total int
-	if err := q.queryer().QueryRowContext(ctx, `SELECT COUNT(*) FROM decisions `+where, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count decisions: %w", mapError(err))
+	total, err := decisionTotal(ctx, q, scope, systemID, f)
+	if err != nil {
+		return nil, 0, err
 	}
 	out := []*aims.Decision{}
 	if offset >= total {
 		return out, total, nil
 	}
+	where, args := decisionFilter(scope, systemID, f, false)
 	n := len(args)
 	rows, err := q.queryer().QueryContext(ctx, `SELECT `+decisionColumns+` FROM decisions `+where+`
 		ORDER BY decided_at DESC, id DESC LIMIT $`+strconv.Itoa(n+1)+` OFFSET $`+strconv.Itoa(n+2), append(args, limit, offset)...)
@@ -436,7 +449,7 @@ func FindDecisions(ctx context.Context, q Querier, scope aims.Scope, systemID st
 // EachDecision calls fn with every decision of one system that f selects
 // (no paging), oldest first, for exports.
 func EachDecision(ctx context.Context, q Querier, scope aims.Scope, systemID string, f aims.DecisionFilter, fn func(*aims.Decision) error) error {
-	where, args := decisionFilter(scope, systemID, f)
+	where, args := decisionFilter(scope, systemID, f, false)
 	rows, err := q.queryer().QueryContext(ctx, `SELECT `+decisionColumns+` FROM decisions `+where+`
 		ORDER BY decided_at, id`, args...)
 	if err != nil {
@@ -488,36 +501,4 @@ func EraseDecisionPayload(ctx context.Context, tx *Tx, scope aims.Scope, before 
 	redacted := *before
 	redacted.Payload, redacted.Salt = nil, nil
 	return &after, tx.recordUpdate(ctx, scope, aims.EntityDecision, before.ID, &redacted, &after)
-}
-
-// DecisionOverrides counts the decisions of one system from since on, by
-// period of bucket seconds (from the Unix epoch), with how many a person
-// overrode or approved.
-func DecisionOverrides(ctx context.Context, q Querier, scope aims.Scope, systemID string, since int64, bucket int64) ([]aims.OverrideBucket, error) {
-	epoch := `CAST(strftime('%s', decided_at) AS INTEGER)`
-	if dialectOf(q) == Postgres {
-		epoch = `CAST(FLOOR(EXTRACT(EPOCH FROM decided_at)) AS BIGINT)`
-	}
-	rows, err := q.queryer().QueryContext(ctx, `
-		SELECT `+epoch+` / $3 AS b, COUNT(*),
-			SUM(CASE WHEN human = 'overridden' THEN 1 ELSE 0 END),
-			SUM(CASE WHEN human = 'approved' THEN 1 ELSE 0 END)
-		FROM decisions
-		WHERE org_id = $1 AND system_id = $2 AND decided_at >= $4
-		GROUP BY b ORDER BY b`, scope.OrgID(), systemID, bucket, unixTime(since))
-	if err != nil {
-		return nil, fmt.Errorf("count overrides: %w", mapError(err))
-	}
-	defer rows.Close()
-	var out []aims.OverrideBucket
-	for rows.Next() {
-		var b aims.OverrideBucket
-		var n int64
-		if err := rows.Scan(&n, &b.Decisions, &b.Overridden, &b.Approved); err != nil {
-			return nil, fmt.Errorf("count overrides: %w", err)
-		}
-		b.Start = unixTime(n * bucket)
-		out = append(out, b)
-	}
-	return out, rows.Err()
 }

@@ -134,12 +134,13 @@ func TestFindDecisionsFilters(t *testing.T) {
 			t.Fatal(err)
 		}
 		t0 := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
-		// Twelve events an hour apart: gw-a and gw-b by turns; every
+		// Twelve events five hours apart (five on March 1, five on the
+		// 2nd, two on the 3rd): gw-a and gw-b by turns; every
 		// third overridden, every fourth approved; from the sixth on, of
 		// model version 2.1 (by its label or its digest, resolved to its id).
 		var ds []*store.NewDecision
 		for i := range 12 {
-			nd := newDecision(sys.ID, []string{"gw-a", "gw-b"}[i%2], int64(i), t0.Add(time.Duration(i)*time.Hour))
+			nd := newDecision(sys.ID, []string{"gw-a", "gw-b"}[i%2], int64(i), t0.Add(time.Duration(5*i)*time.Hour))
 			switch {
 			case i%3 == 0:
 				nd.D.Human = aims.HumanOverridden
@@ -158,7 +159,11 @@ func TestFindDecisionsFilters(t *testing.T) {
 		if err := db.Transact(ctx, func(tx *store.Tx) error { return store.StoreDecisions(ctx, tx, f.Scope, ds) }); err != nil {
 			t.Fatal(err)
 		}
-		at := func(h int) *time.Time { v := t0.Add(time.Duration(h) * time.Hour); return &v }
+		// at(i) is event i's time; day(n) midnight of March 1 + n. Totals
+		// with whole days and no source come from decision_days, the others
+		// from the index.
+		at := func(i int) *time.Time { v := t0.Add(time.Duration(5*i) * time.Hour); return &v }
+		day := func(n int) *time.Time { v := t0.AddDate(0, 0, n); return &v }
 		for _, c := range []struct {
 			name string
 			f    aims.DecisionFilter
@@ -177,6 +182,12 @@ func TestFindDecisionsFilters(t *testing.T) {
 			{"unknown model version", aims.DecisionFilter{ModelVersion: "2.0"}, []int64{5, 4, 3, 2, 1, 0}},
 			{"all at once", aims.DecisionFilter{Since: at(1), Until: at(11), Source: "gw-b", Human: aims.HumanOverridden, ModelVersion: mv.ID}, []int64{9}},
 			{"none", aims.DecisionFilter{Source: "gw-z"}, nil},
+			{"whole days", aims.DecisionFilter{Since: day(1), Until: day(2)}, []int64{9, 8, 7, 6, 5}},
+			{"whole days, overridden", aims.DecisionFilter{Since: day(1), Human: aims.HumanOverridden}, []int64{9, 6}},
+			{"whole days, model version by id", aims.DecisionFilter{Since: day(2), ModelVersion: mv.ID}, []int64{11, 10}},
+			{"whole days, model version by label", aims.DecisionFilter{Until: day(2), ModelVersion: "2.1"}, []int64{8, 6}},
+			{"whole days and a source", aims.DecisionFilter{Since: day(1), Source: "gw-b"}, []int64{11, 9, 7, 5}},
+			{"no whole day", aims.DecisionFilter{Since: day(5)}, nil},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				var got []int64
@@ -207,4 +218,77 @@ func TestFindDecisionsFilters(t *testing.T) {
 			t.Errorf("another organization's scope: %d of %d decisions (%v), want none", len(page), total, err)
 		}
 	})
+}
+
+// TestDecisionDaysBackfill checks migration 00053 on both databases: the
+// per-day counts it builds from decisions stored before it (here: the
+// table dropped and the migration run again) are the counts StoreDecisions
+// keeps, days split in UTC (an event a millisecond before midnight and one
+// at midnight), and the totals and the override chart read them.
+func TestDecisionDaysBackfill(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		opts func(t *testing.T) store.Options
+	}{
+		{"sqlite", func(t *testing.T) store.Options { return store.Options{SQLitePath: t.TempDir() + "/aims.db"} }},
+		{"postgres", func(t *testing.T) store.Options { return store.Options{DatabaseURL: storetest.PostgresURL(t)} }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			opts := c.opts(t)
+			db, err := store.Open(ctx, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if _, err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			f := storetest.NewOrg(t, db, "acme")
+			sys := f.MustCreateSystem(t, db, storetest.System("Setpoint optimizer", f.Admin.ID))
+			midnight := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
+			var ds []*store.NewDecision
+			for i, at := range []time.Time{midnight.Add(-26 * time.Hour), midnight.Add(-time.Millisecond), midnight, midnight.Add(5 * time.Hour)} {
+				for j := range 3 {
+					nd := newDecision(sys.ID, "gw", int64(3*i+j), at)
+					if j == 0 {
+						nd.D.Human = aims.HumanOverridden
+					}
+					ds = append(ds, nd)
+				}
+			}
+			if err := db.Transact(ctx, func(tx *store.Tx) error { return store.StoreDecisions(ctx, tx, f.Scope, ds) }); err != nil {
+				t.Fatal(err)
+			}
+			read := func() string {
+				t.Helper()
+				days, err := store.DecisionDays(ctx, db, f.Scope, sys.ID, midnight.AddDate(0, 0, -7))
+				if err != nil {
+					t.Fatal(err)
+				}
+				var out []string
+				for _, d := range days {
+					out = append(out, fmt.Sprintf("%s: %d, %d overridden", d.Start.Format(time.DateOnly), d.Decisions, d.Overridden))
+				}
+				_, total, err := store.FindDecisions(ctx, db, f.Scope, sys.ID, aims.DecisionFilter{Since: &midnight, Human: aims.HumanOverridden})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return fmt.Sprintf("%v; overridden from March 2: %d", out, total)
+			}
+			want := "[2026-02-28: 3, 1 overridden 2026-03-01: 3, 1 overridden 2026-03-02: 6, 2 overridden]; overridden from March 2: 2"
+			if got := read(); got != want {
+				t.Fatalf("as stored: %s\nwant %s", got, want)
+			}
+			storetest.RawExec(t, opts, `DROP TABLE decision_days`)
+			storetest.RawExec(t, opts, `DELETE FROM goose_db_version WHERE version_id = 53`)
+			if n, err := db.Migrate(ctx); err != nil || n != 1 {
+				t.Fatalf("migrate again: %d migrations, %v", n, err)
+			}
+			if got := read(); got != want {
+				t.Errorf("as the migration built it: %s\nwant %s", got, want)
+			}
+		})
+	}
 }

@@ -25,7 +25,7 @@ const LineageBenchSlug = "lineage-bench"
 
 // lineageBenchVersion changes whenever the fixture does, so that a cached
 // database of an older shape is not used.
-const lineageBenchVersion = 3
+const lineageBenchVersion = 4
 
 // LineageBenchPath is where the benchmark database of spec is cached.
 func LineageBenchPath(spec LineageBenchSpec) string {
@@ -258,18 +258,23 @@ func buildLineageBench(ctx context.Context, path string, spec LineageBenchSpec, 
 	for start := 0; start < spec.Decisions; start += chunk {
 		err := db.Transact(ctx, func(tx *Tx) error {
 			args := make([]any, 0, chunk*18)
+			days := make([]*NewDecision, 0, chunk) // for decision_days
 			for i := start; i < min(start+chunk, spec.Decisions); i++ {
 				s := i % len(systems)
 				at := t0.Add(time.Duration(i) * step)
-				human := "none"
+				human := aims.HumanNone
 				if rng.IntN(20) == 0 {
-					human = "overridden"
+					human = aims.HumanOverridden
 				}
 				args = append(args, newID(), org.ID, systems[s], "1.2", versions[s*3+2], false, "gw", int64(i/len(systems)),
-					at, at, int64(0), false, human, sets[s], int64(i), "sha256:bench", nil, nil)
+					at, at, int64(0), false, string(human), sets[s], int64(i), "sha256:bench", nil, nil)
+				days = append(days, &NewDecision{D: &aims.Decision{SystemID: systems[s], SourceTime: at, Human: human,
+					ModelVersion: "1.2", ModelVersionID: versions[s*3+2]}})
 			}
-			_, err := tx.insertRows(ctx, "decisions", decisionInsertColumns, 18, args, "")
-			return err
+			if _, err := tx.insertRows(ctx, "decisions", decisionInsertColumns, 18, args, ""); err != nil {
+				return err
+			}
+			return tx.countDecisionDays(ctx, scope, days)
 		})
 		if err != nil {
 			return fmt.Errorf("decisions: %w", err)
