@@ -1,6 +1,7 @@
 package aims
 
 import (
+	"encoding/json"
 	"strings"
 	"time"
 )
@@ -79,6 +80,41 @@ func (p Period) EndsOpen() bool { return !p.To.Before(OpenEnd) }
 
 // Empty reports whether the period holds no instant.
 func (p Period) Empty() bool { return !p.To.After(p.From) }
+
+// periodJSON is a Period on the wire: an open end is null, not the
+// stand-in time.
+type periodJSON struct {
+	From *time.Time `json:"from"`
+	To   *time.Time `json:"to"`
+}
+
+// MarshalJSON writes an end the records do not bound as null.
+func (p Period) MarshalJSON() ([]byte, error) {
+	var w periodJSON
+	if !p.StartsOpen() {
+		w.From = &p.From
+	}
+	if !p.EndsOpen() {
+		w.To = &p.To
+	}
+	return json.Marshal(w)
+}
+
+// UnmarshalJSON reads a null end as open.
+func (p *Period) UnmarshalJSON(b []byte) error {
+	var w periodJSON
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	p.From, p.To = OpenStart, OpenEnd
+	if w.From != nil {
+		p.From = w.From.UTC()
+	}
+	if w.To != nil {
+		p.To = w.To.UTC()
+	}
+	return nil
+}
 
 // Contains reports whether t is in [From, To).
 func (p Period) Contains(t time.Time) bool { return !t.Before(p.From) && t.Before(p.To) }

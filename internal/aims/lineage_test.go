@@ -1,6 +1,7 @@
 package aims_test
 
 import (
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -80,5 +81,29 @@ func TestUpdatesReplaceRefs(t *testing.T) {
 	m := aims.ModelVersionUpdate{}.Apply(aims.ModelVersion{Features: []aims.LineageRef{{ID: "f0"}}})
 	if len(m.Features) != 1 {
 		t.Errorf("an update without features keeps them, got %v", m.Features)
+	}
+}
+
+// TestPeriodJSON checks that a period's open ends are null on the wire and
+// read back as open.
+func TestPeriodJSON(t *testing.T) {
+	d := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		p    aims.Period
+		json string
+	}{
+		{aims.Period{From: d, To: d.AddDate(0, 1, 0)}, `{"from":"2026-02-01T00:00:00Z","to":"2026-03-01T00:00:00Z"}`},
+		{aims.Period{From: d, To: aims.OpenEnd}, `{"from":"2026-02-01T00:00:00Z","to":null}`},
+		{aims.Period{From: aims.OpenStart, To: d}, `{"from":null,"to":"2026-02-01T00:00:00Z"}`},
+		{aims.Period{From: aims.OpenStart, To: aims.OpenEnd}, `{"from":null,"to":null}`},
+	} {
+		b, err := json.Marshal(c.p)
+		if err != nil || string(b) != c.json {
+			t.Errorf("%v: %s (%v), want %s", c.p, b, err, c.json)
+		}
+		var back aims.Period
+		if err := json.Unmarshal([]byte(c.json), &back); err != nil || !back.From.Equal(c.p.From) || !back.To.Equal(c.p.To) {
+			t.Errorf("%s read back as %v (%v), want %v", c.json, back, err, c.p)
+		}
 	}
 }

@@ -6,8 +6,10 @@ package api
 
 import (
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humachi"
@@ -47,6 +49,8 @@ func Register(r chi.Router, svc *service.Service, version string) huma.API {
 	}
 	cfg.Security = []map[string][]string{{"bearer": {}}, {"session": {}}}
 	cfg.Formats = map[string]huma.Format{"application/json": strictJSON, "json": strictJSON}
+	// A period's open end is null on the wire (aims.Period.MarshalJSON).
+	cfg.Components.Schemas.RegisterTypeAlias(reflect.TypeFor[aims.Period](), reflect.TypeFor[Period]())
 	var api huma.API
 	limits := bodyLimits{}
 	r.Group(func(r chi.Router) {
@@ -151,6 +155,13 @@ func permissionMiddleware(api huma.API) func(huma.Context, func(huma.Context)) {
 		}
 		next(hctx)
 	}
+}
+
+// Period is the schema of aims.Period: a half-open time interval whose
+// ends the records may leave open.
+type Period struct {
+	From *time.Time `json:"from" required:"true" nullable:"true" doc:"Start (included); null when no record bounds it (an instrument never calibrated)"`
+	To   *time.Time `json:"to" required:"true" nullable:"true" doc:"End (excluded); null when no record bounds it (out of calibration to this day)"`
 }
 
 // PageParams are the paging query parameters of every list.

@@ -2,6 +2,8 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"testing"
 
@@ -84,6 +86,51 @@ func TestLineageBadInput(t *testing.T) {
 		// Nothing of the bad file was imported.
 		if _, n, _ := e.svc.FindInstruments(service.OperatorContext(context.Background(), o.Org, "test"), aims.InstrumentFilter{Query: "A-1"}); n != 0 {
 			t.Errorf("a bad file imported %d instruments", n)
+		}
+	})
+}
+
+// TestOpenPeriodEndsAreNull checks that an out-of-calibration period the
+// records leave open has a null end on the wire, not a stand-in date: a
+// probe calibrated for January 2026 only, and a decision on its tag in
+// March, fall in a period from February 1 with no end; a probe never
+// calibrated, in one with neither.
+func TestOpenPeriodEndsAreNull(t *testing.T) {
+	runAPI(t, func(t *testing.T, e *apiEnv) {
+		o := e.orgs["a"]
+		sys := o.mustSystem(t, e.db, o.Admin.ID)
+		lapsed := o.mustInstrument(t, e.db)
+		o.mustCalibration(t, e.db, lapsed.ID)
+		never := o.mustInstrument(t, e.db)
+		octx := service.OperatorContext(context.Background(), o.Org, "test")
+		for _, in := range []*aims.Instrument{lapsed, never} {
+			tg := o.mustTag(t, e.db, in.ID)
+			if _, err := e.svc.RecordDecision(octx, sys.ID, fmt.Appendf(nil,
+				`{"model_version":"1.0","source":"gw","seq":%d,"source_time":"2026-03-10T12:00:00Z","inputs":{%q:1},"output":{"value":1}}`,
+				decisionSeq.Add(1), tg.Name), service.ViaCLI); err != nil {
+				t.Fatal(err)
+			}
+		}
+		res := e.do(t, request{method: http.MethodGet, url: "/api/v1/lineage/out-of-calibration-decisions?system_id=" + sys.ID, token: o.tokens[aims.RoleAuditor]})
+		if res.Code != http.StatusOK {
+			t.Fatalf("status %d: %s", res.Code, res.Body)
+		}
+		var page struct {
+			Items []struct {
+				InstrumentID string                     `json:"instrument_id"`
+				Period       map[string]json.RawMessage `json:"period"`
+			} `json:"items"`
+		}
+		if err := json.Unmarshal(res.Body.Bytes(), &page); err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, it := range page.Items {
+			got[it.InstrumentID] = string(it.Period["from"]) + " to " + string(it.Period["to"])
+		}
+		want := map[string]string{lapsed.ID: `"2026-02-01T00:00:00Z" to null`, never.ID: "null to null"}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("periods %v, want %v", got, want)
 		}
 	})
 }
