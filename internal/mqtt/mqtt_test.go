@@ -17,8 +17,10 @@ import (
 	"github.com/eclipse/paho.golang/autopaho"
 	"github.com/eclipse/paho.golang/paho"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	"golang.org/x/mod/sumdb/note"
 
 	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/ledger"
 	"github.com/aimsproject/aims/internal/mqtt"
 	"github.com/aimsproject/aims/internal/service"
 	"github.com/aimsproject/aims/internal/store/storetest"
@@ -77,6 +79,15 @@ func TestMQTTIngestion(t *testing.T) {
 	db := storetest.OpenSQLite(t)
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := service.New(db, quiet)
+	skey, err := ledger.GenerateMasterKey("mqtt-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk, err := ledger.ParseMasterKey(skey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.SetLogKey(mk)
 	f := storetest.NewOrg(t, db, randomName("mqtt-"))
 	sys := storetest.System("Setpoint optimizer", f.Admin.ID)
 	sys.LifecycleStage = aims.StageDeployed
@@ -120,6 +131,37 @@ func TestMQTTIngestion(t *testing.T) {
 	}
 	if total != 4 {
 		t.Fatalf("%d decisions stored from MQTT, want 4 (seq 1 to 4, the repeated seq 1 once)", total)
+	}
+	// Each is sealed: its tlog-proof verifies with the log's key, for the
+	// entry the stored decision encodes to, and its payload matches the
+	// salted digest the entry holds.
+	vkey, err := svc.LogVerifierKey(octx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	verifier, err := note.NewVerifier(vkey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stored, _, err := svc.FindDecisions(octx, sys.ID, aims.DecisionFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range stored {
+		file, err := svc.DecisionProof(octx, sys.ID, d.ID)
+		if err != nil {
+			t.Fatalf("proof of seq %d: %v", d.Seq, err)
+		}
+		entry, err := ledger.EncodeDecision(f.Org.ID, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := ledger.VerifyRecordProof(file, verifier, entry); err != nil {
+			t.Errorf("seq %d: %v", d.Seq, err)
+		}
+		if ledger.SaltedDigest(d.Salt, d.Payload) != d.PayloadDigest {
+			t.Errorf("seq %d: the payload does not match its salted digest", d.Seq)
+		}
 	}
 	// Messages are handled concurrently: the bad ones may be counted
 	// after the good ones are stored.
