@@ -73,8 +73,11 @@ func (h *Handlers) registerDecisions(api huma.API) {
 	}}
 	post.Responses = map[string]*huma.Response{
 		"201": {Description: "One event, stored and sealed", Content: map[string]*huma.MediaType{"application/json": {Schema: schemaOf(api, aims.DecisionAck{})}}},
-		"200": {Description: "One event stored before (duplicate), or an NDJSON batch", Content: map[string]*huma.MediaType{
-			"application/json": {Schema: schemaOf(api, aims.DecisionBatchResult{})}}},
+		// One event stored before is acknowledged as the first time, with
+		// duplicate true; a batch gets its result.
+		"200": {Description: "One event stored before (duplicate: the acknowledgement of the first time), or an NDJSON batch's result",
+			Content: map[string]*huma.MediaType{"application/json": {Schema: &huma.Schema{OneOf: []*huma.Schema{
+				schemaOf(api, aims.DecisionAck{}), schemaOf(api, aims.DecisionBatchResult{})}}}}},
 	}
 	// The hot path of ingestion is a plain handler (decision_post.go):
 	// the operation is in the OpenAPI document, and its route is chi's.
