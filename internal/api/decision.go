@@ -121,6 +121,22 @@ func (h *Handlers) registerDecisions(api huma.API) {
 			return &Body[*aims.Decision]{Body: d}, nil
 		})
 
+	payload := sends(operation(http.MethodGet, "/systems/{id}/decisions/{decision_id}/payload", "get-decision-payload", tag,
+		"Download one decision's payload: the event exactly as received, the bytes its salted digest is over", authz.Read), "application/json")
+	payload.Description += " The payload field of the decision is the same event re-encoded inside a JSON answer (compacted); " +
+		"this answer is the bytes themselves (without surrounding whitespace), so that `cat salt payload | sha256sum` gives the " +
+		"decision's payload_digest whatever the gateway's spacing and key order (docs/decisions.md). Erased: 404."
+	huma.Register(api, payload, func(ctx context.Context, in *DecisionParams) (*FileOutput, error) {
+		d, err := h.svc.FindDecisionByID(ctx, in.ID, in.DecisionID)
+		if err != nil {
+			return nil, fail(ctx, err)
+		}
+		if len(d.Payload) == 0 {
+			return nil, fail(ctx, aims.Errorf(aims.KindNotFound, "the payload of decision %s was erased on request; the decision keeps what the log seals", d.ID))
+		}
+		return fileOf(d.Payload, "application/json", "decision-"+d.ID+".json"), nil
+	})
+
 	proof := operation(http.MethodGet, "/systems/{id}/decisions/{decision_id}/proof", "get-decision-proof", "Tamper-evident log",
 		"Download one decision's proof (c2sp.org/tlog-proof)", authz.ReadLog)
 	proof.Responses = map[string]*huma.Response{"200": {Description: "The proof", Content: map[string]*huma.MediaType{"text/plain": {}}}}

@@ -75,9 +75,12 @@ func describeOperation(o *huma.OpenAPI, op *huma.Operation) {
 func declareDownloads(op *huma.Operation) {
 	for _, res := range op.Responses {
 		isBytes := false
-		for _, mt := range res.Content {
+		for name, mt := range res.Content {
 			if s := mt.Schema; s != nil && s.Type == "string" && s.ContentEncoding == "base64" {
 				isBytes = true
+			}
+			if mt.Schema == nil && strings.HasPrefix(name, "text/") {
+				mt.Schema = &huma.Schema{Type: "string", Description: "Text (UTF-8)"}
 			}
 		}
 		if !isBytes {
