@@ -155,22 +155,24 @@ func fileContent(mediaTypes ...string) map[string]*huma.MediaType {
 }
 
 // declareProblems declares the problem answers that the operation can give:
-// 401 and 403 from the permission check, 404 for a record named in its path
-// or body, 409 for a write, 400, 413 and 415 for a request body, and 422 for
+// 401 and 403 from the permission check, 404 for a record named in its path,
+// query or body, 409 for a write, 400, 413 and 415 for a request body, and 422 for
 // anything it validates.
 func declareProblems(o *huma.OpenAPI, op *huma.Operation) {
 	perms, checked := op.Metadata[metaPermissions].([]authz.Permission)
 	write := op.Method != http.MethodGet && op.Method != http.MethodHead
 	body := op.RequestBody != nil
-	pathParams, params := false, len(op.Parameters) > 0
+	// A record named in the path, or in a query parameter other than the
+	// page's (a version, a filter's system), may not exist.
+	names, params := false, len(op.Parameters) > 0
 	for _, p := range op.Parameters {
-		pathParams = pathParams || p.In == "path"
+		names = names || p.In == "path" || p.Name != "limit" && p.Name != "offset"
 	}
 	statuses := map[int]bool{
 		http.StatusBadRequest:            body,
 		http.StatusUnauthorized:          checked,
 		http.StatusForbidden:             checked && len(perms) > 0,
-		http.StatusNotFound:              pathParams || write,
+		http.StatusNotFound:              names || write,
 		http.StatusConflict:              write,
 		http.StatusRequestEntityTooLarge: body,
 		http.StatusUnsupportedMediaType:  body,
