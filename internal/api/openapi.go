@@ -70,8 +70,8 @@ func describeOperation(o *huma.OpenAPI, op *huma.Operation) {
 
 // declareDownloads replaces a byte body that huma would describe as a
 // base64 JSON string with the media types the operation really sends: one
-// per value of its format parameter (service.ExportContentType), or those
-// its author declared before registering it.
+// per value of its format parameter (service.ExportContentType), those its
+// author declared with sends, or text/csv for a path ending in .csv.
 func declareDownloads(op *huma.Operation) {
 	for _, res := range op.Responses {
 		isBytes := false
@@ -90,7 +90,11 @@ func declareDownloads(op *huma.Operation) {
 			res.Description = "The file, in the media type of the format asked for (Content-Disposition names it)"
 		}
 		types, _ := op.Metadata[metaMediaTypes].([]string)
-		if len(types) == 0 {
+		switch {
+		case len(types) > 0:
+		case strings.HasSuffix(op.Path, ".csv"):
+			types = []string{"text/csv"}
+		default:
 			types = []string{"application/octet-stream"}
 		}
 		if formats := formatValues(op); len(formats) > 0 {
