@@ -89,5 +89,15 @@ func TestPayloadDigestShellRecipe(t *testing.T) {
 		if want := strings.TrimPrefix(d.PayloadDigest, "sha256:"); sum != want || want == d.PayloadDigest {
 			t.Errorf("cat salt payload | sha256sum = %s, want the decision's payload_digest %s", sum, d.PayloadDigest)
 		}
+
+		// Once erased, the payload is gone from its download too.
+		res = e.do(t, request{method: http.MethodPost, url: url + "/erase", token: admin, body: map[string]any{"reason": "data subject's request"}})
+		if res.Code != http.StatusOK {
+			t.Fatalf("erase: status %d; body: %s", res.Code, res.Body)
+		}
+		if res = e.do(t, request{method: http.MethodGet, url: url + "/payload", token: admin}); res.Code != http.StatusNotFound ||
+			!strings.Contains(res.Body.String(), "erased") {
+			t.Errorf("payload after erasure: status %d, want 404 saying it was erased; body: %s", res.Code, res.Body)
+		}
 	})
 }
