@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/csv"
 	"io"
 	"strings"
 	"time"
@@ -132,10 +131,16 @@ func (s *Service) ExportRisks(ctx context.Context, w io.Writer, f aims.RiskFilte
 		rows[i] = riskCells(r, c)
 	}
 	if format == "csv" {
-		cw := csv.NewWriter(w)
-		_ = cw.Write(riskColumns)
-		_ = cw.WriteAll(rows)
-		return cw.Error()
+		cw, err := newCSVExport(w, riskColumns)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if err := cw.Write(r); err != nil {
+				return err
+			}
+		}
+		return cw.Close()
 	}
 	x := excelize.NewFile()
 	defer x.Close()

@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -69,13 +68,16 @@ func (s *Service) ExportSoA(ctx context.Context, w io.Writer, number int, format
 	case "xlsx":
 		return v, writeSoAXLSX(w, v, p.OrgName)
 	case "csv":
-		cw := csv.NewWriter(w)
-		_ = cw.Write(soaColumns)
-		for _, r := range v.Rows {
-			_ = cw.Write(soaCells(r))
+		cw, err := newCSVExport(w, soaColumns)
+		if err != nil {
+			return nil, err
 		}
-		cw.Flush()
-		return v, cw.Error()
+		for _, r := range v.Rows {
+			if err := cw.Write(soaCells(r)); err != nil {
+				return nil, err
+			}
+		}
+		return v, cw.Close()
 	case "json":
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
