@@ -3,6 +3,8 @@ package service_test
 import (
 	"bytes"
 	"fmt"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -92,4 +94,44 @@ func TestPDFPageFrame(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestPDFPagesReadByPdftotext has an independent reader (poppler's
+// pdftotext) find the page frame and the table header on every page of a
+// draft SoA.
+func TestPDFPagesReadByPdftotext(t *testing.T) {
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		if os.Getenv("AIMS_TEST_REQUIRE_BROWSER") != "" {
+			t.Fatal("pdftotext is not installed (Debian: poppler-utils)")
+		}
+		t.Skip("pdftotext is not installed (Debian: poppler-utils); set AIMS_TEST_REQUIRE_BROWSER=1 to fail instead")
+	}
+	w := newSoAWorld(t, storetest.OpenSQLite(t), "acme")
+	if err := w.svc.SeedDemoSoA(w.as(aims.RoleAdmin)); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := w.svc.ExportSoA(w.as(aims.RoleAuditor), &buf, 2, "pdf"); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-enc", "UTF-8", "-", "-")
+	cmd.Stdin = &buf
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	pages := strings.Split(strings.TrimSuffix(string(out), "\f"), "\f")
+	if len(pages) < 2 {
+		t.Fatalf("pdftotext reads %d page(s), want several", len(pages))
+	}
+	for i, p := range pages {
+		text := strings.Join(strings.Fields(p), " ")
+		for _, want := range []string{w.f.Org.Name, "Statement of Applicability", "version 2", "DRAFT",
+			fmt.Sprintf("Page %d of %d", i+1, len(pages)), "Control", "Justification"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("pdftotext: page %d lacks %q", i+1, want)
+			}
+		}
+	}
 }
