@@ -28,6 +28,13 @@ type logState struct {
 	cache  *ledger.Cache
 	signMu sync.Mutex // one signature at a time in this process
 
+	// The deployment's log identity (SetLogIdentity): the origin prefix
+	// of new logs, whether the operator configured it, and the verifier
+	// keys given outside the database, by origin.
+	prefix           string
+	prefixConfigured bool
+	verifierKeys     map[string]string
+
 	alerts      prometheus.Counter
 	signed      prometheus.Counter
 	signRefused prometheus.Counter
@@ -83,22 +90,12 @@ func (s *Service) orgKey(origin string) (*ledger.OrgKey, error) {
 }
 
 // logOrigin returns the origin of the organization's log: the one pinned by
-// its first checkpoint, else the one this process's key gives it.
+// its first checkpoint, else the one this deployment gives it.
 func (s *Service) logOrigin(ctx context.Context, head *store.LogHead) (string, error) {
 	if head.Origin != "" {
 		return head.Origin, nil
 	}
-	s.tlog.mu.Lock()
-	master := s.tlog.master
-	s.tlog.mu.Unlock()
-	if master == nil {
-		return "", errNoLogKey
-	}
-	org, err := store.FindOrganizationByID(ctx, s.db, head.OrgID)
-	if err != nil {
-		return "", err
-	}
-	return master.Origin(org.Slug), nil
+	return s.newLogOrigin(ctx, head.OrgID)
 }
 
 // logVerifier returns the verifier of the organization's log: derived from
