@@ -174,3 +174,60 @@ func TestRebuildLogRecordsTheBreak(t *testing.T) {
 		}
 	})
 }
+
+// TestRebuildLogResealsDecisions: a rebuild of a log that still has its
+// head sets the old log aside and seals every decision again: each
+// decision, and its key (what a gateway resending it is answered), names
+// its new leaf, which holds the decision's entry.
+func TestRebuildLogResealsDecisions(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := storetest.NewOrg(t, db, "acme")
+		sys := f.MustCreateSystem(t, db, storetest.System("Setpoint optimizer", f.Admin.ID))
+		at := db.Now()
+		var ds []*store.NewDecision
+		for seq := range int64(5) {
+			ds = append(ds, newDecision(sys.ID, "gw-a", seq, at))
+		}
+		if err := db.Transact(ctx, func(tx *store.Tx) error { return store.StoreDecisions(ctx, tx, f.Scope, ds) }); err != nil {
+			t.Fatal(err)
+		}
+		old := checkLog(t, db, f.Scope)
+		err := db.Transact(ctx, func(tx *store.Tx) error {
+			_, _, err := store.RebuildLog(ctx, tx, f.Scope, func(r *aims.LogRebuild, prev *ledger.PreviousLog) ([]byte, error) {
+				if prev == nil || prev.Size != old.Size {
+					t.Errorf("previous log %+v, want the old head's size %d", prev, old.Size)
+				}
+				return ledger.EncodeLogRebuilt(ledger.LogRebuilt{ID: r.ID, Generation: r.Generation, OrgID: f.Org.ID, Previous: prev, Reason: "test", Time: tx.Now()})
+			})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		head := checkLog(t, db, f.Scope)
+		got, total, err := store.FindDecisions(ctx, db, f.Scope, sys.ID, aims.DecisionFilter{Page: aims.Page{Limit: 100}})
+		if err != nil || total != 5 {
+			t.Fatalf("decisions: %d, %v", total, err)
+		}
+		for _, d := range got {
+			entries, err := store.ReadLogEntries(ctx, db, head, d.LogIndex, d.LogIndex+1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, _ := ledger.EncodeDecision(f.Org.ID, d)
+			if string(entries[0]) != string(want) {
+				t.Errorf("decision %s: leaf %d holds %s", d.ID, d.LogIndex, entries[0])
+			}
+		}
+		again := []*store.NewDecision{newDecision(sys.ID, "gw-a", 3, at)}
+		if err := db.Transact(ctx, func(tx *store.Tx) error { return store.StoreDecisions(ctx, tx, f.Scope, again) }); err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range got {
+			if d.Seq == 3 && (!again[0].Duplicate || again[0].D.LogIndex != d.LogIndex) {
+				t.Errorf("resent decision: duplicate %v at leaf %d, want leaf %d", again[0].Duplicate, again[0].D.LogIndex, d.LogIndex)
+			}
+		}
+	})
+}
