@@ -279,6 +279,9 @@ func (s *Service) RunLogChecker(ctx context.Context) {
 	t := time.NewTicker(checkInterval)
 	defer t.Stop()
 	for {
+		if _, err := s.GuardLogs(ctx); err != nil && ctx.Err() == nil {
+			s.log.ErrorContext(ctx, "checking the tamper-evident logs' identity failed", "err", err)
+		}
 		if _, err := s.CheckLogs(ctx, LogCheckOptions{Recent: checkRecent}); err != nil && ctx.Err() == nil {
 			s.log.ErrorContext(ctx, "checking the tamper-evident log failed", "err", err)
 		}

@@ -154,10 +154,12 @@ func originPrefixOf(origin, slug string) string {
 }
 
 // GuardLogs checks that every organization's log is whole and the one
-// configured, before 'aims serve' writes anything: a log found broken is
-// refused (writes to it answer 503 and name 'aims log rebuild'; reads go
-// on; other organizations are not affected), and why is logged as an
-// error. It returns the problems found.
+// configured: 'aims serve' runs it before it writes anything, then every
+// minute with the checker. A log found broken is refused (writes to it
+// answer 503 and name 'aims log rebuild'; reads go on; other organizations
+// are not affected), and why is logged as an error when the refusal is new
+// or its reason changed; a log found whole again (rebuilt, say) is allowed.
+// It returns the problems found.
 func (s *Service) GuardLogs(ctx context.Context) ([]LogFinding, error) {
 	facts, err := store.ReadLogFacts(ctx, s.db)
 	if err != nil {
@@ -168,6 +170,10 @@ func (s *Service) GuardLogs(ctx context.Context) ([]LogFinding, error) {
 		problem := s.logProblem(f)
 		if problem == "" {
 			s.db.AllowLog(f.OrgID)
+			continue
+		}
+		if s.db.LogRefusal(f.OrgID) == problem {
+			out = append(out, LogFinding{OrgID: f.OrgID, Detail: "the log is refused: " + problem, key: "identity"})
 			continue
 		}
 		s.db.RefuseLog(f.OrgID, problem)
