@@ -109,8 +109,8 @@ func (p *Program) logRebuildCommand() *cobra.Command {
 			"(aims.log_rebuilt) records the reason, who, when and what was left of the old log, its last\n" +
 			"signed checkpoint included; then the audit trail and the decisions are sealed in it again. The\n" +
 			"rebuild is an audit event. Records changed before the rebuild are sealed as they are now: find\n" +
-			"the cause first. Give auditors the new key, add it to AIMS_LOG_VERIFIER_KEYS, and restart\n" +
-			"'aims serve'.",
+			"the cause first. Give auditors the new key and add it to AIMS_LOG_VERIFIER_KEYS; a running\n" +
+			"'aims serve' takes writes again within a minute.",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			e, err := p.open(c, true)
@@ -136,7 +136,7 @@ func (p *Program) logRebuildCommand() *cobra.Command {
 			if r.PreviousOrigin != "" || r.PreviousSize > 0 {
 				prev = fmt.Sprintf("the old log %s had %d entries", r.PreviousOrigin, r.PreviousSize)
 			}
-			fmt.Fprintf(p.Stdout, "rebuilt the log of %s: %s (generation %d); %s\nits verifier key (give it to auditors, add it to AIMS_LOG_VERIFIER_KEYS, restart aims serve):\n%s\n",
+			fmt.Fprintf(p.Stdout, "rebuilt the log of %s: %s (generation %d); %s\nits verifier key (give it to auditors and add it to AIMS_LOG_VERIFIER_KEYS):\n%s\n",
 				org.Slug, r.Origin, r.Generation, prev, vkey)
 			return nil
 		},
