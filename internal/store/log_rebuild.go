@@ -76,8 +76,12 @@ func RebuildLog(ctx context.Context, tx *Tx, scope aims.Scope, first func(r *aim
 			return nil, nil, fmt.Errorf("set the old log aside: %w", mapError(err))
 		}
 	}
-	if _, err := tx.createLogHead(ctx, orgID); err != nil {
+	created, err := tx.createLogHead(ctx, orgID)
+	if err != nil {
 		return nil, nil, err
+	}
+	if !created {
+		return nil, nil, aims.Errorf(aims.KindConflict, "another transaction created this organization's log during the rebuild: check the log again before rebuilding")
 	}
 	head, err := scanLogHead(tx.tx.QueryRowContext(ctx, lock, orgID))
 	if err != nil {
