@@ -118,6 +118,9 @@ func TestServeRefusesADeletedLog(t *testing.T) {
 		if st, body := createSystem(t, s.url, globex, "Fine"); st != http.StatusCreated {
 			t.Fatalf("write to the other organization: %d %s", st, body)
 		}
+		if _, metrics := get(t, s.url+"/metrics"); !strings.Contains(metrics, "aims_log_refused_organizations 1") {
+			t.Errorf("/metrics does not count the refused organization")
+		}
 		if st := call(t, http.MethodGet, s.url+"/api/v1/systems", acme, nil, nil); st != http.StatusOK {
 			t.Fatalf("read in the refused organization: %d", st)
 		}

@@ -38,6 +38,7 @@ type logState struct {
 	alerts      prometheus.Counter
 	signed      prometheus.Counter
 	signRefused prometheus.Counter
+	refused     prometheus.Gauge
 }
 
 func newLogState() *logState {
@@ -50,6 +51,8 @@ func newLogState() *logState {
 			Help: "Checkpoints signed by this process."}),
 		signRefused: prometheus.NewCounter(prometheus.CounterOpts{Name: "aims_log_sign_refused_total",
 			Help: "Checkpoints not signed because the log was not consistent with the last one signed, or the key differs."}),
+		refused: prometheus.NewGauge(prometheus.GaugeOpts{Name: "aims_log_refused_organizations",
+			Help: "Organizations whose tamper-evident log is refused (missing, changed, or keyed or named otherwise than configured): their writes answer 503 until 'aims log rebuild'."}),
 	}
 }
 
@@ -64,7 +67,7 @@ func (s *Service) SetLogKey(k *ledger.MasterKey) {
 
 // LogCollectors returns the log's Prometheus counters, for /metrics.
 func (s *Service) LogCollectors() []prometheus.Collector {
-	return []prometheus.Collector{s.tlog.alerts, s.tlog.signed, s.tlog.signRefused}
+	return []prometheus.Collector{s.tlog.alerts, s.tlog.signed, s.tlog.signRefused, s.tlog.refused}
 }
 
 // errNoLogKey says this process cannot sign.

@@ -181,6 +181,7 @@ func (s *Service) GuardLogs(ctx context.Context) ([]LogFinding, error) {
 			"org", f.Slug, "reason", problem)
 		out = append(out, LogFinding{OrgID: f.OrgID, Detail: "the log is refused: " + problem, key: "identity"})
 	}
+	s.tlog.refused.Set(float64(len(out)))
 	return out, nil
 }
 
