@@ -204,7 +204,8 @@ func (s *Service) logIdentityFindings(ctx context.Context, orgID string) ([]LogF
 	return out, nil
 }
 
-// errLogRefused is the error of signing a refused log.
+// logRefused returns the error of signing (or writing to) a refused log,
+// or nil.
 func (s *Service) logRefused(orgID string) error {
 	if reason := s.db.LogRefusal(orgID); reason != "" {
 		return store.LogRefusedError(reason)
