@@ -25,6 +25,27 @@ type LogAlert struct {
 // AuditLabel names the alert in the audit trail.
 func (a *LogAlert) AuditLabel() string { return "tamper alert: " + a.RecordID }
 
+// EntityLogRebuild is how the audit trail names a rebuild of a log.
+const EntityLogRebuild = "log_rebuild"
+
+// LogRebuild is the explicit, recorded act of starting a new log for an
+// organization whose log was found broken (docs/ledger.md, "Rebuilding a
+// log"): the new log's first entry records it, then the audit trail and
+// the decisions are sealed again.
+type LogRebuild struct {
+	ID         string `json:"id"`
+	Generation int    `json:"generation"` // 2 for the first rebuild
+	Reason     string `json:"reason"`
+	Origin     string `json:"origin"` // the new log's
+	// What was left of the old log (empty when nothing was).
+	PreviousOrigin     string `json:"previous_origin"`
+	PreviousSize       uint64 `json:"previous_size"`
+	PreviousCheckpoint string `json:"previous_checkpoint"`
+}
+
+// AuditLabel names the rebuild in the audit trail.
+func (r *LogRebuild) AuditLabel() string { return "log rebuilt: " + r.Origin }
+
 // Token scopes limit what an API token may do; a token without scopes has
 // its member's full role.
 const (

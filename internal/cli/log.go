@@ -27,7 +27,7 @@ func (p *Program) logCommand() *cobra.Command {
 			"record's proof offline (no network, no database), and check stored records against the log.",
 	}
 	c.AddCommand(p.logKeyCommand(), p.logKeygenCommand(), p.logExportCommand(), p.logVerifyCommand(),
-		p.logVerifyProofCommand(), p.logCheckCommand())
+		p.logVerifyProofCommand(), p.logCheckCommand(), p.logRebuildCommand())
 	return c
 }
 
@@ -57,10 +57,13 @@ func (e *env) logKey(baseURL string) (*ledger.MasterKey, error) {
 func (p *Program) logKeyCommand() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "key",
-		Short: "Print the verifier key of an organization's log",
+		Short: "Print the verifier key of an organization's log, or of every log",
 		Long: "Print the key that verifies the organization's checkpoints and proofs, in the signed-note\n" +
 			"form name+hash+base64. Give it to auditors through a channel they trust; they pass it to\n" +
-			"'aims log verify --key' and 'aims log verify-proof --key'.",
+			"'aims log verify --key' and 'aims log verify-proof --key'. Without --org, every\n" +
+			"organization's key is listed, one a line with the organization as a comment: keep that\n" +
+			"outside the database as AIMS_LOG_VERIFIER_KEYS_FILE, so that a key changed in the\n" +
+			"database is caught.",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			e, err := p.open(c, true)
@@ -68,11 +71,12 @@ func (p *Program) logKeyCommand() *cobra.Command {
 				return err
 			}
 			defer e.Close()
-			k, err := e.logKey("")
-			if err != nil {
+			if err := e.setupLog(false); err != nil {
 				return err
 			}
-			e.svc.SetLogKey(k)
+			if e.cfg.Get("org") == "" {
+				return p.listLogKeys(c, e)
+			}
 			ctx, _, err := e.operator(c.Context())
 			if err != nil {
 				return err
@@ -129,11 +133,9 @@ func (p *Program) logExportCommand() *cobra.Command {
 				return err
 			}
 			defer e.Close()
-			k, err := e.logKey("")
-			if err != nil {
+			if err := e.setupLog(false); err != nil {
 				return err
 			}
-			e.svc.SetLogKey(k)
 			ctx, org, err := e.operator(c.Context())
 			if err != nil {
 				return err
@@ -250,8 +252,8 @@ func (p *Program) logCheckCommand() *cobra.Command {
 				return err
 			}
 			defer e.Close()
-			if k, err := e.logKey(""); err == nil {
-				e.svc.SetLogKey(k)
+			if err := e.setupLog(true); err != nil {
+				return err
 			}
 			opts := service.LogCheckOptions{Recent: recent}
 			if e.cfg.Get("org") != "" {

@@ -28,9 +28,17 @@ type logState struct {
 	cache  *ledger.Cache
 	signMu sync.Mutex // one signature at a time in this process
 
+	// The deployment's log identity (SetLogIdentity): the origin prefix
+	// of new logs, whether the operator configured it, and the verifier
+	// keys given outside the database, by origin.
+	prefix           string
+	prefixConfigured bool
+	verifierKeys     map[string]string
+
 	alerts      prometheus.Counter
 	signed      prometheus.Counter
 	signRefused prometheus.Counter
+	refused     prometheus.Gauge
 }
 
 func newLogState() *logState {
@@ -43,6 +51,8 @@ func newLogState() *logState {
 			Help: "Checkpoints signed by this process."}),
 		signRefused: prometheus.NewCounter(prometheus.CounterOpts{Name: "aims_log_sign_refused_total",
 			Help: "Checkpoints not signed because the log was not consistent with the last one signed, or the key differs."}),
+		refused: prometheus.NewGauge(prometheus.GaugeOpts{Name: "aims_log_refused_organizations",
+			Help: "Organizations whose tamper-evident log is refused (missing, changed, or keyed or named otherwise than configured): their writes answer 503 until 'aims log rebuild'."}),
 	}
 }
 
@@ -57,7 +67,7 @@ func (s *Service) SetLogKey(k *ledger.MasterKey) {
 
 // LogCollectors returns the log's Prometheus counters, for /metrics.
 func (s *Service) LogCollectors() []prometheus.Collector {
-	return []prometheus.Collector{s.tlog.alerts, s.tlog.signed, s.tlog.signRefused}
+	return []prometheus.Collector{s.tlog.alerts, s.tlog.signed, s.tlog.signRefused, s.tlog.refused}
 }
 
 // errNoLogKey says this process cannot sign.
@@ -83,22 +93,12 @@ func (s *Service) orgKey(origin string) (*ledger.OrgKey, error) {
 }
 
 // logOrigin returns the origin of the organization's log: the one pinned by
-// its first checkpoint, else the one this process's key gives it.
+// its first checkpoint, else the one this deployment gives it.
 func (s *Service) logOrigin(ctx context.Context, head *store.LogHead) (string, error) {
 	if head.Origin != "" {
 		return head.Origin, nil
 	}
-	s.tlog.mu.Lock()
-	master := s.tlog.master
-	s.tlog.mu.Unlock()
-	if master == nil {
-		return "", errNoLogKey
-	}
-	org, err := store.FindOrganizationByID(ctx, s.db, head.OrgID)
-	if err != nil {
-		return "", err
-	}
-	return master.Origin(org.Slug), nil
+	return s.newLogOrigin(ctx, head.OrgID)
 }
 
 // logVerifier returns the verifier of the organization's log: derived from

@@ -65,13 +65,11 @@ func (s *Service) LogVerifierKey(ctx context.Context) (string, error) {
 	}
 	_, head, err := s.authorizeLog(ctx, "")
 	if aims.IsKind(err, aims.KindNotFound) {
-		s.tlog.mu.Lock()
-		master := s.tlog.master
-		s.tlog.mu.Unlock()
-		if master == nil {
-			return "", errNoLogKey
+		origin, err := s.newLogOrigin(ctx, p.OrgID)
+		if err != nil {
+			return "", err
 		}
-		k, err := s.orgKey(master.Origin(p.OrgSlug))
+		k, err := s.orgKey(origin)
 		if err != nil {
 			return "", err
 		}
