@@ -165,7 +165,12 @@ func TestWitnessCosignsOnlyConsistentCheckpoints(t *testing.T) {
 	}{
 		{"old size the witness does not have", lg.request(5), http.StatusConflict, 305},
 		{"fork, proof from the cosigned size", fork.request(305), http.StatusUnprocessableEntity, 0},
-		{"fork at the same size", func() Request { f := newTestLog(t, lg.origin, "", lg.vkey); f.signer = lg.signer; f.grow("c", 305); return f.request(305) }(), http.StatusConflict, 305},
+		{"fork at the same size", func() Request {
+			f := newTestLog(t, lg.origin, "", lg.vkey)
+			f.signer = lg.signer
+			f.grow("c", 305)
+			return f.request(305)
+		}(), http.StatusConflict, 305},
 		{"the same checkpoint again is cosigned again", lg.request(305), 0, 0},
 		{"unknown log", other.request(0), http.StatusNotFound, 0},
 		{"signature does not verify", Request{OldSize: 305, Checkpoint: badSig}, http.StatusForbidden, 0},
