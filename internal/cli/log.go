@@ -27,7 +27,7 @@ func (p *Program) logCommand() *cobra.Command {
 			"record's proof offline (no network, no database), and check stored records against the log.",
 	}
 	c.AddCommand(p.logKeyCommand(), p.logKeygenCommand(), p.logExportCommand(), p.logVerifyCommand(),
-		p.logVerifyProofCommand(), p.logCheckCommand())
+		p.logVerifyProofCommand(), p.logCheckCommand(), p.logPublishCommand())
 	return c
 }
 
@@ -160,6 +160,8 @@ func (p *Program) logExportCommand() *cobra.Command {
 func (p *Program) logVerifyCommand() *cobra.Command {
 	var key string
 	var full bool
+	var witnesses []string
+	var minCosigs int
 	c := &cobra.Command{
 		Use:   "verify DIR --key KEY",
 		Short: "Verify an exported log offline",
@@ -174,6 +176,9 @@ func (p *Program) logVerifyCommand() *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
+			if minCosigs == 0 {
+				minCosigs = len(witnesses)
+			}
 			bar := p.progress("verifying")
 			rep, err := ledger.VerifyBundle(c.Context(), args[0], v, ledger.VerifyOptions{Full: full, Progress: bar.update})
 			bar.finish()
@@ -184,12 +189,21 @@ func (p *Program) logVerifyCommand() *cobra.Command {
 			if full {
 				how = "roots recomputed from the entries"
 			}
+			if len(witnesses) > 0 || minCosigs > 0 {
+				names, err := requireCosignatures(args[0], v, witnesses, minCosigs)
+				if err != nil {
+					return fmt.Errorf("verification failed: the checkpoint of size %d: %w", rep.Size, err)
+				}
+				how += ", cosigned by " + strings.Join(names, ", ")
+			}
 			fmt.Fprintf(p.Stdout, "OK: %s, %d entries, %d checkpoints consistent, %s\n", rep.Origin, rep.Size, rep.Checkpoints, how)
 			return nil
 		},
 	}
 	c.Flags().StringVar(&key, "key", "", "the log's verifier key, name+hash+base64 (required; from 'aims log key')")
 	c.Flags().BoolVar(&full, "full", false, "also recompute every checkpoint's root from the entries alone")
+	c.Flags().StringArrayVar(&witnesses, "witness", nil, "a witness's verifier key whose cosignature counts (repeatable; from 'aims witness key')")
+	c.Flags().IntVar(&minCosigs, "min-cosignatures", 0, "how many of the --witness keys must have cosigned the latest checkpoint (default: all of them)")
 	_ = c.MarkFlagRequired("key")
 	return c
 }

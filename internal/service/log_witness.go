@@ -133,26 +133,56 @@ func (s *Service) SubmitToWitnesses(ctx context.Context) error {
 	}
 	var errs []error
 	for orgID, ws := range all {
-		head, err := store.FindLogHead(ctx, s.db, systemScope(orgID, "aims log witnesses"))
-		if aims.IsKind(err, aims.KindNotFound) {
-			continue
+		errs = append(errs, s.submitOrg(ctx, orgID, ws))
+	}
+	return errors.Join(errs...)
+}
+
+// SubmitCheckpointNow signs a checkpoint of the caller's organization's log
+// when it grew (with the log key), submits the latest checkpoint to each
+// of its witnesses that has not cosigned it, and returns the witnesses
+// with what each answered ('aims witness submit').
+func (s *Service) SubmitCheckpointNow(ctx context.Context) ([]*aims.LogWitness, error) {
+	scope, _, err := authz.Authorize(ctx, authz.ManageSettings, "submit checkpoints to witnesses")
+	if err != nil {
+		return nil, err
+	}
+	if s.HasLogKey() {
+		if _, err := s.signLog(ctx, scope.OrgID()); err != nil {
+			return nil, err
 		}
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		latest, err := store.LatestLogCheckpoint(ctx, s.db, head)
-		if aims.IsKind(err, aims.KindNotFound) {
-			continue
-		}
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		for _, w := range ws {
-			if err := s.submitToWitness(ctx, head, latest, w); err != nil {
-				errs = append(errs, fmt.Errorf("witness %s of organization %s: %w", w.Name, orgID, err))
-			}
+	}
+	ws, err := store.FindLogWitnesses(ctx, s.db, scope)
+	if err != nil {
+		return nil, err
+	}
+	serr := s.submitOrg(ctx, scope.OrgID(), ws)
+	ws, err = store.FindLogWitnesses(ctx, s.db, scope)
+	if err != nil {
+		return nil, err
+	}
+	return ws, serr
+}
+
+func (s *Service) submitOrg(ctx context.Context, orgID string, ws []*aims.LogWitness) error {
+	head, err := store.FindLogHead(ctx, s.db, systemScope(orgID, "aims log witnesses"))
+	if aims.IsKind(err, aims.KindNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	latest, err := store.LatestLogCheckpoint(ctx, s.db, head)
+	if aims.IsKind(err, aims.KindNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, w := range ws {
+		if err := s.submitToWitness(ctx, head, latest, w); err != nil {
+			errs = append(errs, fmt.Errorf("witness %s of organization %s: %w", w.Name, orgID, err))
 		}
 	}
 	return errors.Join(errs...)
