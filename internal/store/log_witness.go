@@ -224,4 +224,3 @@ func SaveLogSettings(ctx context.Context, tx *Tx, scope aims.Scope, s *aims.LogS
 	}
 	return tx.recordUpdate(ctx, scope, aims.EntityLogSettings, scope.OrgID(), before, s)
 }
-
