@@ -2,6 +2,8 @@ package cli_test
 
 import (
 	"context"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -9,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/cli"
 	"github.com/aimsproject/aims/internal/ledger"
 )
@@ -161,4 +164,76 @@ func TestWitnessRefusesARebuiltLog(t *testing.T) {
 		t.Fatalf("the honest log after the fork:\n%s", out)
 	}
 	mustRun(t, "", "log", "check", "--data-dir", honest)
+}
+
+// TestServeSubmitsToWitnessesAndPublishes: 'aims serve' submits each new
+// checkpoint to the witness configured through the API, in the background,
+// and serves the checkpoint with its cosignature; once the organization
+// publishes its checkpoints they and the hash tiles are served without a
+// token, the entries are not.
+func TestServeSubmitsToWitnessesAndPublishes(t *testing.T) {
+	dir := isolate(t)
+	wantCode(t, runAIMS(t, dir, "a long enough password\n", "user", "create", "--org", "acme", "--email", "admin@acme.test", "--name", "Admin", "--role", "admin"), 0, "user create")
+	r := runAIMS(t, dir, "", "token", "create", "--email", "admin@acme.test", "--name", "e2e")
+	wantCode(t, r, 0, "token create")
+	token := strings.TrimSpace(r.stdout)
+	r = runAIMS(t, dir, "", "log", "key", "--org", "acme")
+	wantCode(t, r, 0, "log key")
+	url, wkey := startWitness(t, "witness.example", strings.TrimSpace(r.stdout))
+
+	s := serve(t, "--data-dir", dir)
+	if st := call(t, http.MethodPost, s.url+"/api/v1/log/witnesses", token, map[string]any{"url": "ftp://x", "verifier_key": "nope"}, nil); st != http.StatusUnprocessableEntity {
+		t.Errorf("a bad witness: status %d, want 422", st)
+	}
+	var w aims.LogWitness
+	if st := call(t, http.MethodPost, s.url+"/api/v1/log/witnesses", token, map[string]any{"url": url, "verifier_key": wkey}, &w); st != http.StatusCreated || w.Name != "witness.example" {
+		t.Fatalf("add witness: status %d, %+v", st, w)
+	}
+	if st := call(t, http.MethodPost, s.url+"/api/v1/systems", token, map[string]any{"name": "Setpoint optimizer", "purpose": "Keeps the setpoint",
+		"operator_roles": []string{"deployer"}, "lifecycle_stage": "development", "autonomy": "autonomous"}, nil); st != http.StatusCreated {
+		t.Fatalf("create system: status %d", st)
+	}
+	var cp string
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		req, _ := http.NewRequest(http.MethodGet, s.url+"/log/acme/checkpoint", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if cp = string(b); strings.Contains(cp, "\n— witness.example ") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no cosigned checkpoint served after 30 s; last:\n%s\nlogs:\n%s", cp, s.logs)
+		}
+	}
+	var ws []aims.LogWitness
+	if st := call(t, http.MethodGet, s.url+"/api/v1/log/witnesses", token, nil, &ws); st != http.StatusOK || len(ws) != 1 || ws[0].Status == nil || ws[0].Status.CosignedSize == 0 {
+		t.Fatalf("list witnesses: status %d, %+v", st, ws)
+	}
+
+	size := strings.Split(cp, "\n")[1]
+	for path, want := range map[string]int{"checkpoint": 401, "tile/0/000.p/" + size: 401, "tile/entries/000.p/" + size: 401} {
+		if st, _ := get(t, s.url+"/log/acme/"+path); st != want {
+			t.Errorf("unpublished %s without a token: status %d, want %d", path, st, want)
+		}
+	}
+	if st := call(t, http.MethodPut, s.url+"/api/v1/log/settings", token, map[string]any{"public_checkpoints": true}, nil); st != http.StatusOK {
+		t.Fatalf("publish: status %d", st)
+	}
+	for path, want := range map[string]int{"checkpoint": 200, "tile/0/000.p/" + size: 200, "tile/entries/000.p/" + size: 401} {
+		st, body := get(t, s.url+"/log/acme/"+path)
+		if st != want {
+			t.Errorf("published %s without a token: status %d, want %d", path, st, want)
+		}
+		if path == "checkpoint" && !strings.Contains(body, "\n— witness.example ") {
+			t.Errorf("the public checkpoint has no cosignature:\n%s", body)
+		}
+	}
+	if st, _ := get(t, s.url+"/log/other/checkpoint"); st != http.StatusUnauthorized {
+		t.Errorf("an unknown organization's checkpoint: status %d, want 401 (no hint whether it exists)", st)
+	}
 }
