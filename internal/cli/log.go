@@ -169,7 +169,8 @@ func (p *Program) logVerifyCommand() *cobra.Command {
 			"against KEY, the consistency of each checkpoint with the next, every hash tile and every\n" +
 			"entry's inclusion; with --full also recompute every checkpoint's root from the entries\n" +
 			"alone. Exit status 0 only when everything verifies; otherwise the first file or entry\n" +
-			"that fails is named.",
+			"that fails is named. With --witness KEY (repeatable) the latest checkpoint must also carry\n" +
+			"--min-cosignatures valid cosignatures (default: all) from those witnesses.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			v, err := ledger.ParseVerifierKey(key)
