@@ -242,6 +242,12 @@ func (s *Service) submitToWitness(ctx context.Context, head *store.LogHead, late
 // witnessFailed records a witness's failure; a refusal also raises a
 // tamper alert (once per witness and checkpoint size).
 func (s *Service) witnessFailed(ctx context.Context, head *store.LogHead, latest *store.LogCheckpoint, w *aims.LogWitness, cause error, refused bool, witnessSize uint64) error {
+	if !refused && w.Status != nil && w.Status.Refused {
+		// A witness that refused and is now unreachable has not taken its
+		// refusal back: it stays a finding until it cosigns.
+		// Its status keeps the refusal; the new failure is returned.
+		return fmt.Errorf("%w (it refused before: %s)", cause, w.Status.Error)
+	}
 	err := s.transact(ctx, func(tx *store.Tx) error {
 		return store.SetLogWitnessStatus(ctx, tx, head.OrgID, w.ID, cause.Error(), refused, witnessSize)
 	})
