@@ -150,7 +150,7 @@ func (p *Program) logExportCommand() *cobra.Command {
 			}
 			fmt.Fprintf(p.Stdout, "exported the log of %s: %d entries, checkpoint %s\nverify it with:\n  aims log verify %s --key '%s' --full\n",
 				org.Slug, cp.Size, cp.Origin, args[0], vkey)
-			return nil
+			return p.printCosigners(ctx, e, args[0], vkey)
 		},
 	}
 	dataFlags(c)

@@ -399,3 +399,37 @@ func requireCosignatures(dir string, logV note.Verifier, keys []string, min int)
 	}
 	return witness.RequireCosignatures(raw, logV, ws, min)
 }
+
+// printCosigners says which of the organization's witnesses cosigned the
+// exported checkpoint, and how to require their cosignatures.
+func (p *Program) printCosigners(ctx context.Context, e *env, dir, vkey string) error {
+	ws, err := e.svc.ListLogWitnesses(ctx)
+	if err != nil || len(ws) == 0 {
+		return err
+	}
+	logV, err := ledger.ParseVerifierKey(vkey)
+	if err != nil {
+		return err
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, ledger.BundleCheckpoint))
+	if err != nil {
+		return err
+	}
+	var flags []string
+	for _, w := range ws {
+		wv, err := witness.NewVerifier(w.VerifierKey)
+		if err != nil {
+			continue
+		}
+		if names, _ := witness.Cosigners(raw, logV, []note.Verifier{wv}); len(names) == 1 {
+			flags = append(flags, fmt.Sprintf("--witness '%s'", w.VerifierKey))
+		}
+	}
+	if len(flags) == 0 {
+		fmt.Fprintf(p.Stdout, "none of the %d witnesses has cosigned a checkpoint yet: 'aims witness submit' submits the latest\n", len(ws))
+		return nil
+	}
+	fmt.Fprintf(p.Stdout, "cosigned by %d of the %d witnesses; require their cosignatures with:\n  aims log verify %s --key '%s' %s --min-cosignatures %d\n",
+		len(flags), len(ws), dir, vkey, strings.Join(flags, " "), len(flags))
+	return nil
+}

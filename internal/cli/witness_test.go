@@ -78,7 +78,10 @@ func TestTwoWitnessesCosignTheDemoLog(t *testing.T) {
 	}
 
 	bundle := filepath.Join(t.TempDir(), "bundle")
-	mustRun(t, "", "log", "export", bundle, "--org", "demo", "--data-dir", dir)
+	out = mustRun(t, "", "log", "export", bundle, "--org", "demo", "--data-dir", dir)
+	if !strings.Contains(out, "cosigned by 2 of the 2 witnesses") || !strings.Contains(out, "--witness '"+keyB+"' --min-cosignatures 2") {
+		t.Errorf("export does not say how to require the cosignatures:\n%s", out)
+	}
 	out = mustRun(t, "", "log", "verify", bundle, "--key", key, "--witness", keyA, "--witness", keyB, "--min-cosignatures", "2", "--full")
 	if !strings.Contains(out, "cosigned by witness-a.example, witness-b.example") {
 		t.Fatalf("verify with two witnesses:\n%s", out)
