@@ -44,7 +44,14 @@ func (p *Program) witnessCommand() *cobra.Command {
 
 // loadWitnessKey reads the witness key from dir, creating it (named name,
 // readable by the owner only) on first use.
-func loadWitnessKey(dir, name string) (skey string, created bool, err error) {
+func loadWitnessKey(dir, name, keyFile string) (skey string, created bool, err error) {
+	if keyFile != "" {
+		b, err := os.ReadFile(keyFile)
+		if err != nil {
+			return "", false, usageError{fmt.Errorf("--key-file: %w", err)}
+		}
+		return strings.TrimSpace(string(b)), false, nil
+	}
 	path := filepath.Join(dir, witnessKeyFile)
 	b, err := os.ReadFile(path)
 	if err == nil {
@@ -108,7 +115,7 @@ func readLogKeys(keys []string, file string) (map[string]note.Verifier, error) {
 }
 
 func (p *Program) witnessServeCommand() *cobra.Command {
-	var dir, listen, name, logsFile, level string
+	var dir, listen, name, logsFile, level, keyFile string
 	var logKeys []string
 	c := &cobra.Command{
 		Use:   "serve --data-dir DIR --log LOG-VERIFIER-KEY ...",
@@ -129,7 +136,7 @@ func (p *Program) witnessServeCommand() *cobra.Command {
 			if len(logs) == 0 {
 				return usageError{errors.New("name the logs to witness with --log KEY or --logs-file FILE")}
 			}
-			skey, created, err := loadWitnessKey(dir, name)
+			skey, created, err := loadWitnessKey(dir, name, keyFile)
 			if err != nil {
 				return err
 			}
@@ -175,6 +182,7 @@ func (p *Program) witnessServeCommand() *cobra.Command {
 	c.Flags().StringArrayVar(&logKeys, "log", nil, "the verifier key of a log to witness (repeatable)")
 	c.Flags().StringVar(&logsFile, "logs-file", "", "a file of log verifier keys, one a line")
 	c.Flags().StringVar(&level, "log-level", "info", "debug, info, warn or error")
+	c.Flags().StringVar(&keyFile, "key-file", "", "a file holding the witness's signer key (PRIVATE+KEY+name+hash+base64), instead of DIR/"+witnessKeyFile)
 	return c
 }
 
@@ -207,7 +215,7 @@ func logRequests(log *slog.Logger, h http.Handler) http.Handler {
 }
 
 func (p *Program) witnessKeyCommand() *cobra.Command {
-	var dir, name string
+	var dir, name, keyFile string
 	c := &cobra.Command{
 		Use:   "key --data-dir DIR",
 		Short: "Print the witness's verifier key (creating its key on first use)",
@@ -216,7 +224,7 @@ func (p *Program) witnessKeyCommand() *cobra.Command {
 			"('aims log verify --witness KEY').",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			skey, _, err := loadWitnessKey(dir, name)
+			skey, _, err := loadWitnessKey(dir, name, keyFile)
 			if err != nil {
 				return err
 			}
@@ -230,6 +238,7 @@ func (p *Program) witnessKeyCommand() *cobra.Command {
 	}
 	c.Flags().StringVar(&dir, "data-dir", "./aims-witness", "the witness's directory")
 	c.Flags().StringVar(&name, "name", "", "the name of a new witness key (default: HOST-witness)")
+	c.Flags().StringVar(&keyFile, "key-file", "", "a file holding the witness's signer key, instead of DIR/"+witnessKeyFile)
 	c.Flags().String("log-level", "info", "debug, info, warn or error")
 	_ = c.Flags().MarkHidden("log-level")
 	return c

@@ -14,6 +14,7 @@ import (
 	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/cli"
 	"github.com/aimsproject/aims/internal/ledger"
+	"github.com/aimsproject/aims/internal/witness"
 )
 
 // startWitness runs 'aims witness serve' in-process on a loopback port for
@@ -238,5 +239,26 @@ func TestServeSubmitsToWitnessesAndPublishes(t *testing.T) {
 	}
 	if st, _ := get(t, s.url+"/log/other/checkpoint"); st != http.StatusUnauthorized {
 		t.Errorf("an unknown organization's checkpoint: status %d, want 401 (no hint whether it exists)", st)
+	}
+}
+
+// TestWitnessKeyFromAFile: a witness can be given its key instead of
+// making one; 'aims witness key' prints the matching verifier key.
+func TestWitnessKeyFromAFile(t *testing.T) {
+	t.Parallel()
+	skey, vkey, err := witness.GenerateKey("witness.given.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "key")
+	if err := os.WriteFile(file, []byte(skey+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if got := strings.TrimSpace(mustRun(t, "", "witness", "key", "--data-dir", dir, "--key-file", file)); got != vkey {
+		t.Fatalf("witness key = %q, want %q", got, vkey)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "witness.key")); err == nil {
+		t.Error("a key was made although one was given")
 	}
 }
