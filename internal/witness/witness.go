@@ -136,8 +136,10 @@ func ParseRequest(body []byte) (Request, error) {
 		if len(r.Proof) == MaxProofHashes {
 			return r, fmt.Errorf("the proof has more than %d hashes", MaxProofHashes)
 		}
-		h, err := base64.StdEncoding.DecodeString(string(line))
-		if err != nil || len(h) != 32 {
+		// Canonical base64 only: the decoder would skip CR and ignore
+		// trailing bits, and then two bodies would mean one request.
+		h, err := base64.StdEncoding.Strict().DecodeString(string(line))
+		if err != nil || len(h) != 32 || base64.StdEncoding.EncodeToString(h) != string(line) {
 			return r, fmt.Errorf("proof line %d is not a base64 SHA-256 hash", len(r.Proof)+1)
 		}
 		r.Proof = append(r.Proof, h)

@@ -116,6 +116,8 @@ func TestRequestRoundTripAndBadBodies(t *testing.T) {
 		"negative":          "old -1\n\ncp\n",
 		"bad hash":          "old 3\nnot-base64!\n\ncp\n",
 		"short hash":        "old 3\nAAAA\n\ncp\n",
+		"hash with a CR":    "old 3\nBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=\r\n\ncp\n",
+		"non-canonical":     "old 3\nBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwd=\n\ncp\n",
 		"no blank line":     "old 3\n",
 		"no checkpoint":     "old 3\n\n",
 		"too many hashes":   "old 3\n" + strings.Repeat("BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=\n", 64) + "\ncp\n",
@@ -246,4 +248,25 @@ func TestSubmitOverHTTP(t *testing.T) {
 	if _, err := Submit(ctx, hs.Client(), hs.URL, wv, lg.request(10)); err != nil {
 		t.Fatalf("honest log after the fork was refused: %v", err)
 	}
+}
+
+// FuzzParseRequest: any body either parses into a request that marshals
+// back to the same bytes, or is refused; it never panics.
+func FuzzParseRequest(f *testing.F) {
+	f.Add([]byte("old 0\n\naims.example/log/acme\n1\nAAAA\n\n— aims.example/log/acme sig\n"))
+	f.Add([]byte("old 12\nBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=\n\ncp\n"))
+	f.Add([]byte("old 3\n"))
+	f.Add([]byte(""))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		r, err := ParseRequest(body)
+		if err != nil {
+			return
+		}
+		if len(r.Proof) > MaxProofHashes || len(r.Checkpoint) == 0 {
+			t.Fatalf("parsed an out-of-bounds request: %d hashes, %d bytes of checkpoint", len(r.Proof), len(r.Checkpoint))
+		}
+		if got := r.Marshal(); !bytes.Equal(got, body) {
+			t.Fatalf("Marshal(Parse(%q)) = %q", body, got)
+		}
+	})
 }
