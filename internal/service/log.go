@@ -39,12 +39,15 @@ type logState struct {
 	signed      prometheus.Counter
 	signRefused prometheus.Counter
 	refused     prometheus.Gauge
+
+	witnessKick chan struct{} // wakes the witness submitter
 }
 
 func newLogState() *logState {
 	return &logState{
-		keys:  map[string]*ledger.OrgKey{},
-		cache: ledger.NewCache(logTileCache),
+		keys:        map[string]*ledger.OrgKey{},
+		witnessKick: make(chan struct{}, 1),
+		cache:       ledger.NewCache(logTileCache),
 		alerts: prometheus.NewCounter(prometheus.CounterOpts{Name: "aims_log_tamper_alerts_total",
 			Help: "Records found not to match the tamper-evident log (each finding once)."}),
 		signed: prometheus.NewCounter(prometheus.CounterOpts{Name: "aims_log_checkpoints_signed_total",
@@ -170,7 +173,7 @@ func (s *Service) authorizeLog(ctx context.Context, slug string) (aims.Scope, *s
 // organization's log (c2sp.org/tlog-checkpoint), signing one first when
 // none exists yet.
 func (s *Service) LogCheckpoint(ctx context.Context, slug string) ([]byte, error) {
-	_, head, err := s.authorizeLog(ctx, slug)
+	head, err := s.publishedLog(ctx, slug)
 	if err != nil {
 		return nil, err
 	}
@@ -181,12 +184,34 @@ func (s *Service) LogCheckpoint(ctx context.Context, slug string) ([]byte, error
 	if err != nil {
 		return nil, err
 	}
-	return cp.Note, nil
+	return s.withCosignatures(ctx, head, cp)
+}
+
+// publishedLog is authorizeLog for the checkpoint and the hash tiles, which
+// an organization may publish (log settings, public_checkpoints): a caller
+// who may not read the log still gets them when the organization opted in.
+// Entry bundles and proofs stay behind authorizeLog.
+func (s *Service) publishedLog(ctx context.Context, slug string) (*store.LogHead, error) {
+	_, head, err := s.authorizeLog(ctx, slug)
+	if err == nil || slug == "" {
+		return head, err
+	}
+	if !aims.IsKind(err, aims.KindUnauthenticated) && !aims.IsKind(err, aims.KindNotFound) && !aims.IsKind(err, aims.KindForbidden) {
+		return nil, err
+	}
+	org, ferr := store.FindOrganizationBySlug(ctx, s.db, slug)
+	if ferr != nil {
+		return nil, err
+	}
+	if set, ferr := store.FindLogSettings(ctx, s.db, org.ID); ferr != nil || !set.PublicCheckpoints {
+		return nil, err
+	}
+	return store.FindLogHead(ctx, s.db, systemScope(org.ID, "published checkpoint"))
 }
 
 // LogTile returns hash tile n of level with width w (c2sp.org/tlog-tiles).
 func (s *Service) LogTile(ctx context.Context, slug string, level int, n uint64, w int) ([]byte, error) {
-	_, head, err := s.authorizeLog(ctx, slug)
+	head, err := s.publishedLog(ctx, slug)
 	if err != nil {
 		return nil, err
 	}

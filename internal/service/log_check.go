@@ -84,6 +84,11 @@ func (s *Service) CheckLogs(ctx context.Context, opts LogCheckOptions) (*LogChec
 			return rep, fmt.Errorf("check the log of organization %s: %w", h.OrgID, err)
 		}
 		rep.Leaves += leaves
+		refusals, err := s.witnessFindings(ctx, h)
+		if err != nil {
+			return rep, err
+		}
+		findings = append(findings, refusals...)
 		for _, f := range findings {
 			isNew, err := s.raiseAlert(ctx, f)
 			if err != nil {

@@ -74,6 +74,7 @@ func (s *Service) signLog(ctx context.Context, orgID string) (*store.LogCheckpoi
 		return nil, err
 	}
 	s.tlog.signed.Inc()
+	s.kickWitnesses() // the witnesses get it in the background
 	// Another replica may have signed this size first: serve what is stored.
 	return store.LatestLogCheckpoint(ctx, s.db, head)
 }
