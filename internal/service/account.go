@@ -24,17 +24,19 @@ type LoginResult struct {
 }
 
 // Login checks an email and password. client names the caller's address for
-// rate limiting.
+// throttling: the attempt is counted before the password is checked (see
+// ratelimit.go), and refused while a delay earned by earlier failures runs.
 func (s *Service) Login(ctx context.Context, email, password, client string) (*LoginResult, error) {
 	email = aims.NormalizeEmail(email)
-	emailKey, clientKey := "email:"+email, "client:"+client
-	if b, wait := s.limiter.blocked(emailKey, maxFailuresPerEmail); b {
+	claim := newLoginClaim(email, client)
+	wait, err := s.claimAttempt(ctx, claim)
+	if err != nil {
+		return nil, err
+	}
+	if wait > 0 {
+		s.log.InfoContext(ctx, "sign-in refused: too many failures", "email", email, "client", client, "wait", wait)
 		return nil, tooManyAttempts(wait)
 	}
-	if b, wait := s.limiter.blocked(clientKey, maxAttemptsPerClient); b {
-		return nil, tooManyAttempts(wait)
-	}
-	s.limiter.add(clientKey)
 	u, hash, err := store.FindUserByEmail(ctx, s.db, email)
 	if err != nil && !aims.IsKind(err, aims.KindNotFound) {
 		return nil, err
@@ -44,7 +46,6 @@ func (s *Service) Login(ctx context.Context, email, password, client string) (*L
 		return nil, err
 	}
 	if u == nil || !ok {
-		s.limiter.add(emailKey)
 		s.log.InfoContext(ctx, "sign-in failed", "email", email, "client", client)
 		return nil, ErrBadCredentials
 	}
@@ -59,10 +60,11 @@ func (s *Service) Login(ctx context.Context, email, password, client string) (*L
 		}
 	}
 	if len(active) == 0 {
-		s.limiter.add(emailKey)
 		return nil, ErrBadCredentials
 	}
-	s.limiter.reset(emailKey)
+	if err := s.attemptSucceeded(ctx, claim); err != nil {
+		return nil, err
+	}
 	if err := s.transact(ctx, func(tx *store.Tx) error { return store.TouchLogin(ctx, tx, u.ID) }); err != nil {
 		return nil, err
 	}
@@ -70,16 +72,24 @@ func (s *Service) Login(ctx context.Context, email, password, client string) (*L
 }
 
 func tooManyAttempts(wait time.Duration) error {
-	return aims.Errorf(aims.KindRateLimited, "too many sign-in attempts: try again in %d minutes", int(wait.Minutes())+1)
+	secs := int(wait.Seconds())
+	if wait > time.Duration(secs)*time.Second {
+		secs++
+	}
+	return aims.Errorf(aims.KindRateLimited, "too many failed sign-in attempts: try again in %d seconds", secs)
 }
 
 // PrincipalForSession rebuilds the caller of a web session from the
 // database on every request, so that a changed role or a disabled account
-// takes effect at once.
-func (s *Service) PrincipalForSession(ctx context.Context, userID, orgID string) (*authz.Principal, error) {
+// takes effect at once. epoch is the account's session epoch when the
+// session began: a password changed since has ended the session.
+func (s *Service) PrincipalForSession(ctx context.Context, userID, orgID string, epoch int64) (*authz.Principal, error) {
 	u, _, err := store.FindUserByID(ctx, s.db, userID)
 	if err != nil {
 		return nil, err
+	}
+	if u.SessionEpoch != epoch {
+		return nil, &aims.Error{Kind: aims.KindUnauthenticated, Message: "your session has ended (the password changed): sign in again"}
 	}
 	ms, err := store.FindMembershipsOfUser(ctx, s.db, userID)
 	if err != nil {
@@ -268,21 +278,23 @@ func (s *Service) UpdateMember(ctx context.Context, id string, upd aims.MemberUp
 }
 
 // ChangePassword sets a new password for the caller, who proves the old one.
-func (s *Service) ChangePassword(ctx context.Context, current, next string) error {
+// Every session of the account ends; the returned epoch keeps the caller's
+// own session going.
+func (s *Service) ChangePassword(ctx context.Context, current, next string) (epoch int64, err error) {
 	scope, p, err := authz.Authorize(ctx, authz.Read, "change your password")
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if p.Operator || p.TokenID != "" {
-		return aims.Errorf(aims.KindForbidden, "sign in to the web UI to change your password")
+		return 0, aims.Errorf(aims.KindForbidden, "sign in to the web UI to change your password")
 	}
 	u, hash, err := store.FindUserByID(ctx, s.db, p.UserID)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	ok, err := s.checkPassword(ctx, hash, current)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	var v aims.Validation
 	if !ok {
@@ -290,13 +302,14 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) erro
 	}
 	aims.ValidatePassword(&v, "new_password", next)
 	if err := v.Err(); err != nil {
-		return err
+		return 0, err
 	}
 	newHash, err := s.hashPassword(ctx, next)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	return s.transact(ctx, func(tx *store.Tx) error { return store.SetPassword(ctx, tx, scope, u, newHash) })
+	err = s.transact(ctx, func(tx *store.Tx) error { return store.SetPassword(ctx, tx, scope, u, newHash) })
+	return u.SessionEpoch, err
 }
 
 // CreateToken makes an API token for a member and returns its secret, which

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/aimsproject/aims/internal/aims"
@@ -36,19 +37,19 @@ func CreateUser(ctx context.Context, tx *Tx, scope aims.Scope, u *aims.User, pas
 // FindUserByEmail returns an account and its password hash. It reads across
 // tenants: sign-in happens before any organization is known.
 func FindUserByEmail(ctx context.Context, q Querier, email string) (*aims.User, string, error) {
-	return scanUser(q.queryer().QueryRowContext(ctx, `SELECT id, email, name, created_at, last_login_at, password_hash FROM users WHERE email = $1`, email))
+	return scanUser(q.queryer().QueryRowContext(ctx, `SELECT id, email, name, created_at, last_login_at, session_epoch, password_hash FROM users WHERE email = $1`, email))
 }
 
 // FindUserByID returns an account and its password hash.
 func FindUserByID(ctx context.Context, q Querier, id string) (*aims.User, string, error) {
-	return scanUser(q.queryer().QueryRowContext(ctx, `SELECT id, email, name, created_at, last_login_at, password_hash FROM users WHERE id = $1`, id))
+	return scanUser(q.queryer().QueryRowContext(ctx, `SELECT id, email, name, created_at, last_login_at, session_epoch, password_hash FROM users WHERE id = $1`, id))
 }
 
 func scanUser(row *sql.Row) (*aims.User, string, error) {
 	var u aims.User
 	var last sql.NullTime
 	var hash string
-	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.CreatedAt, &last, &hash); err != nil {
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.CreatedAt, &last, &u.SessionEpoch, &hash); err != nil {
 		return nil, "", notFound(err, "user")
 	}
 	u.CreatedAt = u.CreatedAt.UTC()
@@ -65,15 +66,18 @@ func CountUsers(ctx context.Context, q Querier) (int, error) {
 	return n, nil
 }
 
-// SetPassword replaces a user's password hash. The audit event says that the
-// password changed, never what it is.
+// SetPassword replaces a user's password hash and moves the account's
+// session epoch on, which ends every web session begun before (u.SessionEpoch
+// is set to the new epoch, for the session that made the change). The audit
+// event says that the password changed, never what it is.
 func SetPassword(ctx context.Context, tx *Tx, scope aims.Scope, u *aims.User, passwordHash string) error {
-	res, err := tx.tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, passwordHash, u.ID)
+	err := tx.tx.QueryRowContext(ctx, `UPDATE users SET password_hash = $1, session_epoch = session_epoch + 1 WHERE id = $2 RETURNING session_epoch`,
+		passwordHash, u.ID).Scan(&u.SessionEpoch)
+	if errors.Is(err, sql.ErrNoRows) {
+		return aims.ErrNotFound("user")
+	}
 	if err != nil {
 		return fmt.Errorf("set password: %w", mapError(err))
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return aims.ErrNotFound("user")
 	}
 	change := map[string]string{"password": "changed"}
 	return tx.record(ctx, scope, aims.ActionUpdate, aims.EntityUser, u.ID, u.Email, nil, change)

@@ -44,12 +44,14 @@ type UI struct {
 const (
 	sessionUserID = "user_id"
 	sessionOrgID  = "org_id"
+	sessionEpoch  = "session_epoch"
 	sessionFlash  = "flash"
 )
 
-// SessionUser returns the user and organization of the web session in ctx.
-func SessionUser(ctx context.Context, sm *scs.SessionManager) (userID, orgID string) {
-	return sm.GetString(ctx, sessionUserID), sm.GetString(ctx, sessionOrgID)
+// SessionUser returns the user and organization of the web session in ctx,
+// and the account's session epoch when the session began.
+func SessionUser(ctx context.Context, sm *scs.SessionManager) (userID, orgID string, epoch int64) {
+	return sm.GetString(ctx, sessionUserID), sm.GetString(ctx, sessionOrgID), sm.GetInt64(ctx, sessionEpoch)
 }
 
 // Register mounts the pages on r.
