@@ -276,3 +276,24 @@ func AuthorizeSystemWrite(ctx context.Context, what string) (aims.Scope, *Princi
 	}
 	return Authorize(ctx, Edit, what)
 }
+
+// AccountScopes returns the scopes in which a change to one person's
+// account (their name, their password) is recorded: one per organization
+// the person belongs to, each naming actor. An account is the person's in
+// every organization, so only the person or the host's operator changes it
+// (the service checks which), and every organization's audit trail shows
+// the change.
+func AccountScopes(actor aims.Actor, orgIDs []string) []aims.Scope {
+	out := make([]aims.Scope, len(orgIDs))
+	for i, id := range orgIDs {
+		out[i] = aims.NewTenantScope(id, actor)
+	}
+	return out
+}
+
+// InviteeScope is the scope in which a person accepting an invitation to
+// orgID joins it: the invitation's secret, which only the person was sent,
+// is the authority.
+func InviteeScope(orgID string, actor aims.Actor) aims.Scope {
+	return aims.NewTenantScope(orgID, actor)
+}

@@ -184,9 +184,11 @@ func (s *Service) FindMemberByID(ctx context.Context, id string) (*aims.Member, 
 	return store.FindMemberByID(ctx, s.db, scope, id)
 }
 
-// AddMember adds a person to the caller's organization: a new account with
-// the given password, or an existing account (from another organization)
-// given a role here.
+// AddMember creates a new account with the given password and makes it a
+// member of the caller's organization. It serves the host's operator and
+// tests; an organization's admin invites instead (InviteMember), so that
+// an existing account is joined only by its person. An email that has an
+// account already is refused here.
 func (s *Service) AddMember(ctx context.Context, in aims.NewMember) (*aims.Member, error) {
 	scope, _, err := authz.Authorize(ctx, authz.ManageUsers, "add users")
 	if err != nil {
@@ -217,6 +219,9 @@ func (s *Service) AddMember(ctx context.Context, in aims.NewMember) (*aims.Membe
 			}
 		case err != nil:
 			return err
+		default:
+			return &aims.Error{Kind: aims.KindConflict, Message: "an account with this email exists: invite the person instead",
+				Fields: []aims.FieldError{{Field: "email", Detail: "has an account: invite the person"}}}
 		}
 		m, err = store.AddMember(ctx, tx, scope, u, in.Role)
 		return err
@@ -240,10 +245,10 @@ func (s *Service) UpdateMember(ctx context.Context, id string, upd aims.MemberUp
 		}
 		after = *before
 		var v aims.Validation
-		if upd.Name != nil {
-			after.Name = *upd.Name
-			v.Required("name", after.Name)
-			v.MaxLen("name", after.Name, 200)
+		if upd.Name != nil && *upd.Name != before.Name {
+			// The account is the person's, shared with the other
+			// organizations they belong to.
+			v.Add("name", "is changed by the person on their account page (or by the host's operator: aims user rename), not by an organization's admin")
 		}
 		if upd.Role != nil {
 			after.Role = *upd.Role
@@ -308,8 +313,81 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) (epo
 	if err != nil {
 		return 0, err
 	}
-	err = s.transact(ctx, func(tx *store.Tx) error { return store.SetPassword(ctx, tx, scope, u, newHash) })
+	err = s.transact(ctx, func(tx *store.Tx) error {
+		scopes, err := accountScopes(ctx, tx, p.Actor(), u.ID)
+		if err != nil {
+			return err
+		}
+		return store.SetPassword(ctx, tx, scopes, u, newHash)
+	})
+	s.authz.invalidate(scope.OrgID())
 	return u.SessionEpoch, err
+}
+
+// accountScopes returns a scope for each organization the account userID
+// belongs to, naming actor: a change to the account is recorded in each.
+func accountScopes(ctx context.Context, q store.Querier, actor aims.Actor, userID string) ([]aims.Scope, error) {
+	ms, err := store.FindMembershipsOfUser(ctx, q, userID)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(ms))
+	for i, m := range ms {
+		ids[i] = m.Org.ID
+	}
+	return authz.AccountScopes(actor, ids), nil
+}
+
+// RenameSelf changes the caller's own name, as every organization they
+// belong to knows them; each records the change. Only the person, signed
+// in, does this (an organization's admin does not rename an account that
+// other organizations share).
+func (s *Service) RenameSelf(ctx context.Context, name string) (*aims.User, error) {
+	_, p, err := authz.Authorize(ctx, authz.Read, "change your name")
+	if err != nil {
+		return nil, err
+	}
+	if p.Operator || p.TokenID != "" || p.UserID == "" {
+		return nil, aims.Errorf(aims.KindForbidden, "sign in to the web UI to change your name")
+	}
+	return s.renameAccount(ctx, p.UserID, name, p.Actor())
+}
+
+// RenameAccount is the host's operator renaming the account of email (the
+// aims command); every organization the person belongs to records it.
+func (s *Service) RenameAccount(ctx context.Context, email, name, label string) (*aims.User, error) {
+	u, _, err := store.FindUserByEmail(ctx, s.db, aims.NormalizeEmail(email))
+	if err != nil {
+		return nil, err
+	}
+	return s.renameAccount(ctx, u.ID, name, aims.Actor{Kind: aims.ActorCLI, Label: label})
+}
+
+func (s *Service) renameAccount(ctx context.Context, userID, name string, actor aims.Actor) (*aims.User, error) {
+	name = strings.TrimSpace(name)
+	var v aims.Validation
+	v.Required("name", name)
+	v.MaxLen("name", name, 200)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var out *aims.User
+	var orgs []aims.Scope
+	err := s.transact(ctx, func(tx *store.Tx) error {
+		u, _, err := store.FindUserByID(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		if orgs, err = accountScopes(ctx, tx, actor, userID); err != nil {
+			return err
+		}
+		out, err = store.SetUserName(ctx, tx, orgs, u, name)
+		return err
+	})
+	for _, sc := range orgs {
+		s.authz.invalidate(sc.OrgID())
+	}
+	return out, err
 }
 
 // CreateToken makes an API token for a member and returns its secret, which

@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/aimsproject/aims/internal/aims"
@@ -142,7 +143,14 @@ func (s *Service) BootstrapUser(ctx context.Context, in Bootstrap) (*aims.Organi
 		case err != nil:
 			return err
 		case hash != "":
-			if err := store.SetPassword(ctx, tx, scope, u, hash); err != nil {
+			scopes, err := accountScopes(ctx, tx, scope.Actor(), u.ID)
+			if err != nil {
+				return err
+			}
+			if !slices.ContainsFunc(scopes, func(s aims.Scope) bool { return s.OrgID() == org.ID }) {
+				scopes = append(scopes, scope)
+			}
+			if err := store.SetPassword(ctx, tx, scopes, u, hash); err != nil {
 				return err
 			}
 		}
