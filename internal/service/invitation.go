@@ -11,8 +11,9 @@ import (
 	"github.com/aimsproject/aims/internal/store"
 )
 
-// InvitationPath is where an invitation's link points, before its secret.
-const InvitationPath = "/invitations/"
+// InvitationPath is where an invitation's link points, before its secret
+// (a query parameter, as the setup link's: request logs record paths).
+const InvitationPath = "/invitation?token="
 
 // An organization adds a person only through an invitation the person
 // accepts. Inviting says nothing of whether the email has an account

@@ -45,3 +45,19 @@ func (ui *UI) changePassword(w http.ResponseWriter, r *http.Request) error {
 	ui.Sessions.Put(r.Context(), sessionEpoch, epoch)
 	return ui.done(w, r, "Your password is changed.", "/account")
 }
+
+// changeName renames the person: their account is one in every
+// organization they belong to, and each records the change.
+func (ui *UI) changeName(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	_, err := ui.Svc.RenameSelf(r.Context(), r.PostForm.Get("name"))
+	if fe, ok := fieldErrors(err); ok {
+		return ui.renderAccount(w, r, errorStatus(err), fe)
+	}
+	if err != nil {
+		return err
+	}
+	return ui.done(w, r, "Your name is changed in every organization you belong to.", "/account")
+}

@@ -66,6 +66,8 @@ func Register(r chi.Router, d Deps) {
 	r.Post("/logout", ui.handle(ui.logout))
 	r.Get("/setup", ui.handle(ui.setupPage))
 	r.Post("/setup", ui.handle(ui.setup))
+	r.Get("/invitation", ui.handle(ui.invitationPage))
+	r.Post("/invitation", ui.handle(ui.acceptInvitation))
 
 	r.Group(func(r chi.Router) {
 		r.Use(ui.requireLogin)
@@ -84,6 +86,7 @@ func Register(r chi.Router, d Deps) {
 		ui.registerLineage(r)
 		r.Get("/account", ui.handle(ui.accountPage))
 		r.Post("/account/password", ui.handle(ui.changePassword))
+		r.Post("/account/name", ui.handle(ui.changeName))
 	})
 	r.NotFound(ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return aims.ErrNotFound("page")
