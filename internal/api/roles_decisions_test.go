@@ -66,7 +66,9 @@ func init() {
 		"list-decisions":       {allowed: everyone, prepare: anySystem, success: 200},
 		"export-decisions":     {allowed: exporters, prepare: anySystem, success: 200},
 		"get-decision":         {allowed: everyone, prepare: aDecision(nil), success: 200},
-		"get-decision-payload": {allowed: everyone, prepare: aDecision(nil), success: 200},
+		// Payloads are personal data: read_payload (admins, AIMS managers,
+		// auditors) or the system's owner.
+		"get-decision-payload": {allowed: trail, prepare: aDecision(nil), success: 200},
 		// The log's proofs reveal hashes only: every role may check them.
 		"get-decision-proof": {allowed: everyone, prepare: aDecision(nil), success: 200},
 		// Erasing personal data destroys a record's content: admins only.
