@@ -148,6 +148,7 @@ func (ui *UI) setup(w http.ResponseWriter, r *http.Request) error {
 	if err := ui.Sessions.RenewToken(r.Context()); err != nil {
 		return err
 	}
+	ui.Sessions.Put(r.Context(), sessionEpoch, m.SessionEpoch)
 	ui.startSession(r, m.ID, store.Membership{Org: *org})
 	ui.flash(r, "Welcome. Start by registering your AI systems.")
 	http.Redirect(w, r, "/", http.StatusSeeOther)
