@@ -41,6 +41,9 @@ type LogCheckReport struct {
 	// salted digest has nothing left to be checked against).
 	Decisions      int
 	ErasedPayloads int
+	// Records is how many current records (AI systems, risks, SoA rows
+	// ...) were compared with their last sealed state.
+	Records int
 }
 
 // checkChunk is how many leaves a check reads at a time.
@@ -48,12 +51,15 @@ const checkChunk = 4096
 
 // CheckLogs recomputes the leaves of stored audit events and decision
 // events and compares them with the log: each record must still encode to
-// the entry its leaf holds, each leaf must be in the latest signed
-// checkpoint, no sealed record may be missing and no record may be
+// the entry its leaf holds, the leaves must give the root of the latest
+// signed checkpoint, no sealed record may be missing and no record may be
 // unsealed; a decision's payload must match the salted digest its leaf
-// seals, unless it was erased on request (counted, not a finding). Each
-// new finding raises an alert (shown to admins and auditors, logged as an
-// error, counted in /metrics).
+// seals, unless it was erased on request (counted, not a finding). The
+// current row of every record the audit trail seals must hold what its
+// latest sealed audit event says (log_check_state.go). Each log is read
+// at one snapshot, so a commit made while the check runs is either wholly
+// seen or not at all; CheckLogs writes nothing (CheckLogsAndAlert raises
+// the findings as alerts afterwards).
 func (s *Service) CheckLogs(ctx context.Context, opts LogCheckOptions) (*LogCheckReport, error) {
 	heads, err := store.ListLogHeads(ctx, s.db)
 	if err != nil {
@@ -65,26 +71,68 @@ func (s *Service) CheckLogs(ctx context.Context, opts LogCheckOptions) (*LogChec
 			continue
 		}
 		rep.Logs++
-		findings, leaves, err := s.checkLog(ctx, h, opts.Recent, rep)
+		err := s.db.ReadSnapshot(ctx, func(snap *store.Snapshot) error {
+			// The head as of the snapshot: everything read below is
+			// bounded by it.
+			head, err := store.FindLogHead(ctx, snap, systemScope(h.OrgID, "aims log check"))
+			if err != nil {
+				return err
+			}
+			findings, leaves, err := s.checkLog(ctx, snap, head, opts.Recent, rep)
+			if err != nil {
+				return err
+			}
+			rep.Leaves += leaves
+			state, err := s.checkState(ctx, snap, head, rep)
+			if err != nil {
+				return err
+			}
+			rep.Findings = append(rep.Findings, findings...)
+			rep.Findings = append(rep.Findings, state...)
+			return nil
+		})
 		if err != nil {
 			return rep, fmt.Errorf("check the log of organization %s: %w", h.OrgID, err)
-		}
-		rep.Leaves += leaves
-		for _, f := range findings {
-			isNew, err := s.raiseAlert(ctx, f)
-			if err != nil {
-				return rep, err
-			}
-			if isNew {
-				rep.NewAlerts++
-			}
-			rep.Findings = append(rep.Findings, f)
 		}
 	}
 	return rep, nil
 }
 
-func (s *Service) checkLog(ctx context.Context, head *store.LogHead, recent uint64, rep *LogCheckReport) ([]LogFinding, uint64, error) {
+// CheckLogsAndAlert checks as CheckLogs does and then raises each new
+// finding as an alert (shown to admins and auditors, logged as an error,
+// counted in /metrics), through the sealed write path, after the check.
+func (s *Service) CheckLogsAndAlert(ctx context.Context, opts LogCheckOptions) (*LogCheckReport, error) {
+	rep, err := s.CheckLogs(ctx, opts)
+	if err != nil {
+		return rep, err
+	}
+	for _, f := range rep.Findings {
+		isNew, err := s.raiseAlert(ctx, f)
+		if err != nil {
+			return rep, err
+		}
+		if isNew {
+			rep.NewAlerts++
+		}
+	}
+	return rep, nil
+}
+
+// snapshotSource reads a log's stored hashes at the check's snapshot.
+type snapshotSource struct {
+	q    store.Querier
+	head *store.LogHead
+}
+
+func (l snapshotSource) Hashes(ctx context.Context, level int, from, to uint64) ([][]byte, error) {
+	return store.ReadLogHashes(ctx, l.q, l.head, level, from, to)
+}
+
+func (l snapshotSource) FullTile(ctx context.Context, level int, n uint64) ([][]byte, [][]byte, error) {
+	return store.ReadLogTile(ctx, l.q, l.head, level, n)
+}
+
+func (s *Service) checkLog(ctx context.Context, q store.Querier, head *store.LogHead, recent uint64, rep *LogCheckReport) ([]LogFinding, uint64, error) {
 	from := uint64(0)
 	if recent > 0 && head.Size > recent {
 		from = head.Size - recent
@@ -93,12 +141,12 @@ func (s *Service) checkLog(ctx context.Context, head *store.LogHead, recent uint
 	add := func(index *uint64, record, key, format string, args ...any) {
 		out = append(out, LogFinding{OrgID: head.OrgID, LeafIndex: index, RecordID: record, Detail: fmt.Sprintf(format, args...), key: key})
 	}
-	// A cache of this check's own: what it reads comes from the database
-	// now, not from tiles another request read before a change.
-	r := ledger.NewReader("check", head.Size, logSource{s.db, head}, ledger.NewCache(1024))
+	// A cache of this check's own: what it reads comes from the snapshot,
+	// not from tiles another request read before a change.
+	r := ledger.NewReader("check", head.Size, snapshotSource{q, head}, ledger.NewCache(1024))
 	var cp *ledger.Checkpoint
 	if key, err := s.logVerifier(ctx, head); err == nil {
-		if stored, err := store.LatestLogCheckpoint(ctx, s.db, head); err == nil {
+		if stored, err := store.LatestLogCheckpoint(ctx, q, head); err == nil {
 			c, err := ledger.OpenCheckpoint(stored.Note, key.Verifier)
 			if err != nil {
 				add(nil, "", "checkpoint:"+strconv.FormatUint(stored.Size, 10),
@@ -113,88 +161,78 @@ func (s *Service) checkLog(ctx context.Context, head *store.LogHead, recent uint
 	} else if !errors.Is(err, errNoLogKey) {
 		return nil, 0, err
 	}
+	// The leaves [from, cp.Size) are folded into the tree from the stored
+	// edge at from; the root they give must be the checkpoint's. Only when
+	// it is not are the leaves proved one by one, to name the ones that
+	// are not in it.
+	var app *ledger.Appender
+	if cp != nil && from < cp.Size {
+		edge, err := r.Edge(ctx, from)
+		if err == nil {
+			app, err = ledger.NewAppender(edge)
+		}
+		if err != nil {
+			add(nil, "", "edge:"+strconv.FormatUint(from, 10),
+				"the log's stored hashes of its first %d leaves cannot be read (%v): the log storage (log_tiles, log_nodes, log_leaves) was changed", from, err)
+		}
+	}
 	var since time.Time
 	sealedDecisions := map[string]uint64{} // decision id -> its leaf
+	next := from                           // the next leaf index expected
+	gaps := false
+	missing := func(lo, hi uint64) {
+		first := lo
+		add(&first, "", "gone:"+strconv.FormatUint(lo, 10)+"-"+strconv.FormatUint(hi, 10),
+			"leaves %d to %d (%d leaves) are missing from the log's stored leaves (table log_leaves), whose head says it holds %d: "+
+				"they were deleted in the database, and the records they sealed can no longer be checked against them",
+			lo, hi-1, hi-lo, head.Size)
+		app, gaps = nil, true
+	}
 	for lo := from; lo < head.Size; lo += checkChunk {
-		sealed, err := store.FindSealedAuditEvents(ctx, s.db, head, lo, min(lo+checkChunk, head.Size))
+		hi := min(lo+checkChunk, head.Size)
+		sealed, err := store.FindSealedAuditEvents(ctx, q, head, lo, hi)
 		if err != nil {
 			return nil, 0, err
 		}
-		decisions, err := s.decisionsOf(ctx, head, sealed)
+		decisions, err := s.decisionsOf(ctx, q, head, sealed)
 		if err != nil {
 			return nil, 0, err
 		}
 		for _, l := range sealed {
 			idx := l.Index
-			if !bytes.Equal(ledger.LeafHash(l.Entry), l.Hash) {
-				add(&idx, l.Ref, "entry:"+strconv.FormatUint(idx, 10), "leaf %d: its stored entry does not match its stored hash: the log storage was changed", idx)
-				continue
+			if idx != next {
+				missing(next, idx)
 			}
-			leafHash := l.Hash
-			h, err := ledger.ParseEntryHeader(l.Entry)
-			if err == nil && h.Type == ledger.DecisionType {
-				rep.Decisions++
-				d := decisions[h.ID]
-				if d == nil {
-					add(&idx, h.ID, "missing:"+h.ID, "decision %s, sealed at leaf %d, is missing from the decisions: it was deleted in the database", h.ID, idx)
-					continue
-				}
-				sealedDecisions[d.ID] = d.LogIndex
-				entry, err := ledger.EncodeDecision(head.OrgID, d)
-				if err != nil {
+			next = idx + 1
+			s.checkLeaf(head, l, decisions, sealedDecisions, &since, from, rep, add)
+			if app != nil && idx < cp.Size {
+				// The stored hash: a leaf whose entry or record does
+				// not match it is named above.
+				if err := app.Append(l.Hash); err != nil {
 					return nil, 0, err
 				}
-				if !bytes.Equal(entry, l.Entry) || d.LogIndex != idx {
-					add(&idx, d.ID, "changed:"+d.ID, "decision %s (%s #%d of system %s, made at %s) no longer matches leaf %d: it was changed in the database",
-						d.ID, d.Source, d.Seq, d.SystemID, d.SourceTime.Format(ledger.TimeFormat), idx)
-					continue
+				if app.Size() == cp.Size {
+					if !bytes.Equal(app.Root(), cp.Root) {
+						if err := s.proveEach(ctx, r, q, head, cp, from, add); err != nil {
+							return nil, 0, err
+						}
+					}
+					app = nil
 				}
-				switch {
-				case d.Payload == nil && d.Salt == nil && d.ErasedAt != nil:
-					rep.ErasedPayloads++ // erased on request: nothing to check the digest against
-				case d.Payload == nil || d.Salt == nil:
-					add(&idx, d.ID, "payload:"+d.ID, "decision %s: its payload or salt is gone but no erasure was recorded: it was deleted in the database", d.ID)
-				case ledger.SaltedDigest(d.Salt, d.Payload) != d.PayloadDigest:
-					add(&idx, d.ID, "payload:"+d.ID, "decision %s: its payload no longer matches the salted digest sealed at leaf %d: it was changed in the database", d.ID, idx)
-				}
-			}
-			if err == nil && h.Type == ledger.AuditEventType {
-				if l.Event == nil {
-					add(&idx, h.ID, "missing:"+h.ID, "audit event %s, sealed at leaf %d, is missing from the audit trail: it was deleted in the database", h.ID, idx)
-					continue
-				}
-				if since.IsZero() && from > 0 {
-					since = l.Event.OccurredAt
-				}
-				entry, err := ledger.EncodeAuditEvent(head.OrgID, l.Event)
-				if err != nil {
-					return nil, 0, err
-				}
-				if !bytes.Equal(entry, l.Entry) {
-					ev := l.Event
-					add(&idx, ev.ID, "changed:"+ev.ID,
-						"audit event %s (%s of %s %s %q by %s at %s) no longer matches leaf %d: it was changed in the database",
-						ev.ID, ev.Action, ev.EntityType, ev.EntityID, ev.EntityLabel, ev.Actor.Label, ev.OccurredAt.Format(ledger.TimeFormat), idx)
-					continue
-				}
-				leafHash = ledger.LeafHash(entry)
-			}
-			if cp == nil || idx >= cp.Size {
-				continue
-			}
-			p, err := r.InclusionProof(ctx, idx, cp.Size)
-			if err == nil {
-				err = ledger.VerifyInclusion(idx, cp.Size, leafHash, p, cp.Root)
-			}
-			if err != nil {
-				add(&idx, l.Ref, "excluded:"+strconv.FormatUint(idx, 10),
-					"leaf %d (record %s) is not in the signed checkpoint of size %d: the log storage was changed", idx, l.Ref, cp.Size)
 			}
 		}
 	}
+	if next < head.Size {
+		missing(next, head.Size)
+	}
+	if gaps {
+		// Every record whose leaf is gone would be reported as unsealed
+		// too: the missing leaves say it once.
+		return out, head.Size - from, nil
+	}
 	if from == 0 {
 		// A full check: every decision row must be one a leaf seals.
-		unsealed, err := store.FindUnsealedDecisions(ctx, s.db, head, sealedDecisions)
+		unsealed, err := store.FindUnsealedDecisions(ctx, q, head, sealedDecisions)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -207,7 +245,7 @@ func (s *Service) checkLog(ctx context.Context, head *store.LogHead, recent uint
 		// unsealed rows to a full check rather than scan the whole trail.
 		return out, head.Size - from, nil
 	}
-	unsealed, err := store.FindUnsealedAuditEvents(ctx, s.db, head, since)
+	unsealed, err := store.FindUnsealedAuditEvents(ctx, q, head, since)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -217,9 +255,90 @@ func (s *Service) checkLog(ctx context.Context, head *store.LogHead, recent uint
 	return out, head.Size - from, nil
 }
 
+// checkLeaf compares one leaf with the record it seals.
+func (s *Service) checkLeaf(head *store.LogHead, l *store.SealedAuditEvent, decisions map[string]*aims.Decision, sealedDecisions map[string]uint64,
+	since *time.Time, from uint64, rep *LogCheckReport, add func(index *uint64, record, key, format string, args ...any)) {
+	idx := l.Index
+	if !bytes.Equal(ledger.LeafHash(l.Entry), l.Hash) {
+		add(&idx, l.Ref, "entry:"+strconv.FormatUint(idx, 10), "leaf %d: its stored entry does not match its stored hash: the log storage was changed", idx)
+		return
+	}
+	h, err := ledger.ParseEntryHeader(l.Entry)
+	if err == nil && h.Type == ledger.DecisionType {
+		rep.Decisions++
+		d := decisions[h.ID]
+		if d == nil {
+			add(&idx, h.ID, "missing:"+h.ID, "decision %s, sealed at leaf %d, is missing from the decisions: it was deleted in the database", h.ID, idx)
+			return
+		}
+		sealedDecisions[d.ID] = d.LogIndex
+		entry, err := ledger.EncodeDecision(head.OrgID, d)
+		if err != nil || !bytes.Equal(entry, l.Entry) || d.LogIndex != idx {
+			add(&idx, d.ID, "changed:"+d.ID, "decision %s (%s #%d of system %s, made at %s) no longer matches leaf %d: it was changed in the database",
+				d.ID, d.Source, d.Seq, d.SystemID, d.SourceTime.Format(ledger.TimeFormat), idx)
+			return
+		}
+		switch {
+		case d.Payload == nil && d.Salt == nil && d.ErasedAt != nil:
+			rep.ErasedPayloads++ // erased on request: nothing to check the digest against
+		case d.Payload == nil || d.Salt == nil:
+			add(&idx, d.ID, "payload:"+d.ID, "decision %s: its payload or salt is gone but no erasure was recorded: it was deleted in the database", d.ID)
+		case ledger.SaltedDigest(d.Salt, d.Payload) != d.PayloadDigest:
+			add(&idx, d.ID, "payload:"+d.ID, "decision %s: its payload no longer matches the salted digest sealed at leaf %d: it was changed in the database", d.ID, idx)
+		}
+		return
+	}
+	if err == nil && h.Type == ledger.AuditEventType {
+		if l.Event == nil {
+			add(&idx, h.ID, "missing:"+h.ID, "audit event %s, sealed at leaf %d, is missing from the audit trail: it was deleted in the database", h.ID, idx)
+			return
+		}
+		if since.IsZero() && from > 0 {
+			*since = l.Event.OccurredAt
+		}
+		entry, err := ledger.EncodeAuditEvent(head.OrgID, l.Event)
+		if err != nil || !bytes.Equal(entry, l.Entry) {
+			ev := l.Event
+			add(&idx, ev.ID, "changed:"+ev.ID,
+				"audit event %s (%s of %s %s %q by %s at %s) no longer matches leaf %d: it was changed in the database",
+				ev.ID, ev.Action, ev.EntityType, ev.EntityID, ev.EntityLabel, ev.Actor.Label, ev.OccurredAt.Format(ledger.TimeFormat), idx)
+		}
+	}
+}
+
+// proveEach proves the inclusion of each stored leaf hash of [from,
+// cp.Size) in the checkpoint, to name the leaves that are not in it.
+func (s *Service) proveEach(ctx context.Context, r *ledger.Reader, q store.Querier, head *store.LogHead, cp *ledger.Checkpoint, from uint64,
+	add func(index *uint64, record, key, format string, args ...any)) error {
+	named := false
+	for lo := from; lo < cp.Size; lo += checkChunk {
+		hashes, err := store.ReadLogHashes(ctx, q, head, 0, lo, min(lo+checkChunk, cp.Size))
+		if err != nil {
+			return err
+		}
+		for i, h := range hashes {
+			idx := lo + uint64(i)
+			p, err := r.InclusionProof(ctx, idx, cp.Size)
+			if err == nil {
+				err = ledger.VerifyInclusion(idx, cp.Size, h, p, cp.Root)
+			}
+			if err != nil {
+				named = true
+				add(&idx, "", "excluded:"+strconv.FormatUint(idx, 10),
+					"leaf %d is not in the signed checkpoint of size %d: the log storage was changed", idx, cp.Size)
+			}
+		}
+	}
+	if !named {
+		add(nil, "", "root:"+strconv.FormatUint(cp.Size, 10),
+			"the leaves of the log do not give the root of its signed checkpoint of size %d: the log storage was changed", cp.Size)
+	}
+	return nil
+}
+
 // decisionsOf reads the decisions that the decision leaves among sealed
 // name (by the record id in each entry).
-func (s *Service) decisionsOf(ctx context.Context, head *store.LogHead, sealed []*store.SealedAuditEvent) (map[string]*aims.Decision, error) {
+func (s *Service) decisionsOf(ctx context.Context, q store.Querier, head *store.LogHead, sealed []*store.SealedAuditEvent) (map[string]*aims.Decision, error) {
 	var ids []string
 	for _, l := range sealed {
 		if h, err := ledger.ParseEntryHeader(l.Entry); err == nil && h.Type == ledger.DecisionType && h.ID != "" {
@@ -229,7 +348,7 @@ func (s *Service) decisionsOf(ctx context.Context, head *store.LogHead, sealed [
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	return store.FindSealedDecisions(ctx, s.db, head, ids)
+	return store.FindSealedDecisions(ctx, q, head, ids)
 }
 
 // raiseAlert stores a finding as an alert (once) and reports it.
@@ -265,7 +384,7 @@ func (s *Service) RunLogChecker(ctx context.Context) {
 	t := time.NewTicker(checkInterval)
 	defer t.Stop()
 	for {
-		if _, err := s.CheckLogs(ctx, LogCheckOptions{Recent: checkRecent}); err != nil && ctx.Err() == nil {
+		if _, err := s.CheckLogsAndAlert(ctx, LogCheckOptions{Recent: checkRecent}); err != nil && ctx.Err() == nil {
 			s.log.ErrorContext(ctx, "checking the tamper-evident log failed", "err", err)
 		}
 		select {
