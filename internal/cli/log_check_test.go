@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/demo"
+	"github.com/aimsproject/aims/internal/ledger"
 	"github.com/aimsproject/aims/internal/service"
 	"github.com/aimsproject/aims/internal/store"
 	"github.com/aimsproject/aims/internal/store/storetest"
@@ -126,6 +128,61 @@ func TestLogCheckNamesEditedRows(t *testing.T) {
 			_, after, _ := tg.svc.FindAuditEvents(tg.op, aims.AuditFilter{})
 			if len(alerts) != 0 || after != events || events == 0 {
 				t.Errorf("the check wrote: %d alerts, %d audit events before, %d after", len(alerts), events, after)
+			}
+		})
+	}
+}
+
+// TestLogCheckAfterDeletedLeaves deletes leaves from the log's storage, in
+// the middle and at the end, and checks that `aims log check` says which
+// leaves are missing and that they were deleted, rather than calling the
+// records they sealed inserted around aims.
+func TestLogCheckAfterDeletedLeaves(t *testing.T) {
+	for _, pg := range []bool{false, true} {
+		name := map[bool]string{false: "sqlite", true: "postgres"}[pg]
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tg := demoTarget(t, pg)
+			sk, err := ledger.GenerateMasterKey("check.test")
+			if err != nil {
+				t.Fatal(err)
+			}
+			mk, _ := ledger.ParseMasterKey(sk)
+			tg.svc.SetLogKey(mk)
+			if err := tg.svc.SignGrownLogs(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			flags := append([]string{"log", "check", "--log-key", sk}, tg.flags...)
+			if out, err := run(t, "", flags...); err != nil {
+				t.Fatalf("untouched demo: %v\n%s", err, out)
+			}
+			heads, _ := store.ListLogHeads(context.Background(), tg.db)
+			var size uint64
+			for _, h := range heads {
+				size = max(size, h.Size)
+			}
+			if pg {
+				storetest.RawExec(t, tg.opts, `DROP TRIGGER log_leaves_append_only ON log_leaves`)
+			} else {
+				storetest.RawExec(t, tg.opts, `DROP TRIGGER log_leaves_no_delete`)
+			}
+			storetest.RawExec(t, tg.opts, `DELETE FROM log_leaves WHERE (idx >= 100 AND idx < 110) OR idx >= `+fmt.Sprint(size-3))
+
+			out, err := run(t, "", flags...)
+			if err == nil {
+				t.Fatalf("log check passed with deleted leaves:\n%s", out)
+			}
+			for _, want := range []string{
+				"leaves 100 to 109 (10 leaves) are missing from the log's stored leaves",
+				fmt.Sprintf("leaves %d to %d (3 leaves) are missing", size-3, size-1),
+				"they were deleted in the database",
+			} {
+				if !strings.Contains(out, want) {
+					t.Errorf("the output does not say %q:\n%s", want, out)
+				}
+			}
+			if strings.Contains(out, "inserted") {
+				t.Errorf("the output calls records inserted when their leaves were deleted:\n%s", out)
 			}
 		})
 	}

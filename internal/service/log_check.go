@@ -78,16 +78,22 @@ func (s *Service) CheckLogs(ctx context.Context, opts LogCheckOptions) (*LogChec
 			if err != nil {
 				return err
 			}
-			findings, leaves, err := s.checkLog(ctx, snap, head, opts.Recent, rep)
+			findings, leaves, whole, err := s.checkLog(ctx, snap, head, opts.Recent, rep)
 			if err != nil {
 				return err
 			}
 			rep.Leaves += leaves
+			rep.Findings = append(rep.Findings, findings...)
+			if !whole {
+				// With leaves gone, the latest sealed state of a record
+				// may be among them: compared with an older one, every
+				// later change would be reported.
+				return nil
+			}
 			state, err := s.checkState(ctx, snap, head, rep)
 			if err != nil {
 				return err
 			}
-			rep.Findings = append(rep.Findings, findings...)
 			rep.Findings = append(rep.Findings, state...)
 			return nil
 		})
@@ -132,7 +138,7 @@ func (l snapshotSource) FullTile(ctx context.Context, level int, n uint64) ([][]
 	return store.ReadLogTile(ctx, l.q, l.head, level, n)
 }
 
-func (s *Service) checkLog(ctx context.Context, q store.Querier, head *store.LogHead, recent uint64, rep *LogCheckReport) ([]LogFinding, uint64, error) {
+func (s *Service) checkLog(ctx context.Context, q store.Querier, head *store.LogHead, recent uint64, rep *LogCheckReport) (findings []LogFinding, leaves uint64, whole bool, err error) {
 	from := uint64(0)
 	if recent > 0 && head.Size > recent {
 		from = head.Size - recent
@@ -159,7 +165,7 @@ func (s *Service) checkLog(ctx context.Context, q store.Querier, head *store.Log
 			}
 		}
 	} else if !errors.Is(err, errNoLogKey) {
-		return nil, 0, err
+		return nil, 0, false, err
 	}
 	// The leaves [from, cp.Size) are folded into the tree from the stored
 	// edge at from; the root they give must be the checkpoint's. Only when
@@ -184,42 +190,46 @@ func (s *Service) checkLog(ctx context.Context, q store.Querier, head *store.Log
 		first := lo
 		add(&first, "", "gone:"+strconv.FormatUint(lo, 10)+"-"+strconv.FormatUint(hi, 10),
 			"leaves %d to %d (%d leaves) are missing from the log's stored leaves (table log_leaves), whose head says it holds %d: "+
-				"they were deleted in the database, and the records they sealed can no longer be checked against them",
+				"they were deleted in the database; the records they sealed can no longer be checked against them, "+
+				"and current records are not compared with their sealed state while leaves are missing",
 			lo, hi-1, hi-lo, head.Size)
 		app, gaps = nil, true
 	}
-	for lo := from; lo < head.Size; lo += checkChunk {
-		hi := min(lo+checkChunk, head.Size)
-		sealed, err := store.FindSealedAuditEvents(ctx, q, head, lo, hi)
-		if err != nil {
-			return nil, 0, err
+	// One goroutine reads the next chunk of leaves, with the audit events
+	// and decisions they seal, while this one checks the chunk before: the
+	// database's work and the hashing overlap.
+	chunks := make(chan checkChunkRead, 1)
+	readCtx, stopReading := context.WithCancel(ctx)
+	defer stopReading()
+	go s.readChunks(readCtx, q, head, from, chunks)
+	rootMismatch := false
+	for c := range chunks {
+		if c.err != nil {
+			return nil, 0, false, c.err
 		}
-		decisions, err := s.decisionsOf(ctx, q, head, sealed)
-		if err != nil {
-			return nil, 0, err
-		}
-		for _, l := range sealed {
+		for i, l := range c.sealed {
 			idx := l.Index
 			if idx != next {
 				missing(next, idx)
 			}
 			next = idx + 1
-			s.checkLeaf(head, l, decisions, sealedDecisions, &since, from, rep, add)
+			s.checkLeaf(head, l, c.headers[i], c.decisions, sealedDecisions, &since, from, rep, add)
 			if app != nil && idx < cp.Size {
 				// The stored hash: a leaf whose entry or record does
 				// not match it is named above.
 				if err := app.Append(l.Hash); err != nil {
-					return nil, 0, err
+					return nil, 0, false, err
 				}
 				if app.Size() == cp.Size {
-					if !bytes.Equal(app.Root(), cp.Root) {
-						if err := s.proveEach(ctx, r, q, head, cp, from, add); err != nil {
-							return nil, 0, err
-						}
-					}
+					rootMismatch = !bytes.Equal(app.Root(), cp.Root)
 					app = nil
 				}
 			}
+		}
+	}
+	if rootMismatch {
+		if err := s.proveEach(ctx, r, q, head, cp, from, add); err != nil {
+			return nil, 0, false, err
 		}
 	}
 	if next < head.Size {
@@ -228,13 +238,13 @@ func (s *Service) checkLog(ctx context.Context, q store.Querier, head *store.Log
 	if gaps {
 		// Every record whose leaf is gone would be reported as unsealed
 		// too: the missing leaves say it once.
-		return out, head.Size - from, nil
+		return out, head.Size - from, !gaps, nil
 	}
 	if from == 0 {
 		// A full check: every decision row must be one a leaf seals.
 		unsealed, err := store.FindUnsealedDecisions(ctx, q, head, sealedDecisions)
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, false, err
 		}
 		for _, id := range unsealed {
 			add(nil, id, "unsealed:"+id, "decision %s is stored but no leaf of the log seals it: it was inserted or moved in the database around aims", id)
@@ -243,28 +253,27 @@ func (s *Service) checkLog(ctx context.Context, q store.Querier, head *store.Log
 	if from > 0 && since.IsZero() {
 		// No audit event among the recent leaves: leave the search for
 		// unsealed rows to a full check rather than scan the whole trail.
-		return out, head.Size - from, nil
+		return out, head.Size - from, !gaps, nil
 	}
 	unsealed, err := store.FindUnsealedAuditEvents(ctx, q, head, since)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, false, err
 	}
 	for _, id := range unsealed {
 		add(nil, id, "unsealed:"+id, "audit event %s is in the audit trail but not in the log: it was inserted in the database around aims", id)
 	}
-	return out, head.Size - from, nil
+	return out, head.Size - from, !gaps, nil
 }
 
 // checkLeaf compares one leaf with the record it seals.
-func (s *Service) checkLeaf(head *store.LogHead, l *store.SealedAuditEvent, decisions map[string]*aims.Decision, sealedDecisions map[string]uint64,
+func (s *Service) checkLeaf(head *store.LogHead, l *store.SealedAuditEvent, h entryHeader, decisions map[string]*aims.Decision, sealedDecisions map[string]uint64,
 	since *time.Time, from uint64, rep *LogCheckReport, add func(index *uint64, record, key, format string, args ...any)) {
 	idx := l.Index
 	if !bytes.Equal(ledger.LeafHash(l.Entry), l.Hash) {
 		add(&idx, l.Ref, "entry:"+strconv.FormatUint(idx, 10), "leaf %d: its stored entry does not match its stored hash: the log storage was changed", idx)
 		return
 	}
-	h, err := ledger.ParseEntryHeader(l.Entry)
-	if err == nil && h.Type == ledger.DecisionType {
+	if h.ok && h.Type == ledger.DecisionType {
 		rep.Decisions++
 		d := decisions[h.ID]
 		if d == nil {
@@ -288,7 +297,7 @@ func (s *Service) checkLeaf(head *store.LogHead, l *store.SealedAuditEvent, deci
 		}
 		return
 	}
-	if err == nil && h.Type == ledger.AuditEventType {
+	if h.ok && h.Type == ledger.AuditEventType {
 		if l.Event == nil {
 			add(&idx, h.ID, "missing:"+h.ID, "audit event %s, sealed at leaf %d, is missing from the audit trail: it was deleted in the database", h.ID, idx)
 			return
@@ -336,19 +345,90 @@ func (s *Service) proveEach(ctx context.Context, r *ledger.Reader, q store.Queri
 	return nil
 }
 
-// decisionsOf reads the decisions that the decision leaves among sealed
-// name (by the record id in each entry).
-func (s *Service) decisionsOf(ctx context.Context, q store.Querier, head *store.LogHead, sealed []*store.SealedAuditEvent) (map[string]*aims.Decision, error) {
-	var ids []string
-	for _, l := range sealed {
-		if h, err := ledger.ParseEntryHeader(l.Entry); err == nil && h.Type == ledger.DecisionType && h.ID != "" {
-			ids = append(ids, h.ID)
+// checkChunkRead is a chunk of leaves read for the check: each leaf with
+// the audit event it seals and its entry's header, and the decisions the
+// chunk's decision leaves name, by id.
+type checkChunkRead struct {
+	sealed    []*store.SealedAuditEvent
+	headers   []entryHeader
+	decisions map[string]*aims.Decision
+	err       error
+}
+
+// readChunks reads the leaves [from, head.Size) a chunk at a time into
+// out, and closes it.
+func (s *Service) readChunks(ctx context.Context, q store.Querier, head *store.LogHead, from uint64, out chan<- checkChunkRead) {
+	defer close(out)
+	for lo := from; lo < head.Size; lo += checkChunk {
+		var c checkChunkRead
+		c.sealed, c.err = store.FindSealedAuditEvents(ctx, q, head, lo, min(lo+checkChunk, head.Size))
+		if c.err == nil {
+			c.headers = make([]entryHeader, len(c.sealed))
+			var ids []string
+			for i, l := range c.sealed {
+				c.headers[i] = parseEntryHeader(l.Entry)
+				if h := c.headers[i]; h.ok && h.Type == ledger.DecisionType && h.ID != "" {
+					ids = append(ids, h.ID)
+				}
+			}
+			if len(ids) > 0 {
+				c.decisions, c.err = store.FindSealedDecisions(ctx, q, head, ids)
+			}
+		}
+		select {
+		case out <- c:
+		case <-ctx.Done():
+			return
+		}
+		if c.err != nil {
+			return
 		}
 	}
-	if len(ids) == 0 {
-		return nil, nil
+}
+
+// entryHeader is an entry's type and record id; ok is false when the
+// entry is not one aims can read.
+type entryHeader struct {
+	ledger.EntryHeader
+	ok bool
+}
+
+// decisionTail ends every decision entry, before its version number and
+// closing brace: its keys are sorted, and type and v come last.
+var decisionTail = []byte(`,"type":"` + ledger.DecisionType + `","v":`)
+
+func isDecisionEntry(entry []byte) bool {
+	i := bytes.LastIndex(entry, decisionTail)
+	if i < 0 {
+		return false
 	}
-	return store.FindSealedDecisions(ctx, q, head, ids)
+	rest := entry[i+len(decisionTail):]
+	if len(rest) < 2 || rest[len(rest)-1] != '}' {
+		return false
+	}
+	for _, c := range rest[:len(rest)-1] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// parseEntryHeader reads an entry's header. A decision entry is flat (one
+// object of strings and numbers, in canonical form), so its id is read
+// without decoding the whole entry; whatever this reads is confirmed when
+// the decision found by it is encoded again and compared with the entry.
+func parseEntryHeader(entry []byte) entryHeader {
+	if isDecisionEntry(entry) {
+		if i := bytes.Index(entry, []byte(`,"id":"`)); i >= 0 {
+			rest := entry[i+len(`,"id":"`):]
+			if j := bytes.IndexByte(rest, '"'); j > 0 && bytes.IndexByte(rest[:j], '\\') < 0 {
+				return entryHeader{EntryHeader: ledger.EntryHeader{Type: ledger.DecisionType, ID: string(rest[:j])}, ok: true}
+			}
+		}
+	}
+	h, err := ledger.ParseEntryHeader(entry)
+	return entryHeader{EntryHeader: h, ok: err == nil}
 }
 
 // raiseAlert stores a finding as an alert (once) and reports it.

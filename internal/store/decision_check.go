@@ -11,31 +11,48 @@ import (
 // What `aims log check` reads to compare stored decisions with the leaves
 // that seal them (service/log_check.go).
 
+// sealedDecisionColumns are decisionColumns without the decision's input
+// tags, which its entry does not seal: a lookup a row saved.
+var sealedDecisionColumns = func() string {
+	const tags = "(SELECT tags FROM decision_tag_sets s WHERE s.id = decisions.tag_set_id)"
+	if !strings.Contains(decisionColumns, tags) {
+		panic("store: decisionColumns no longer reads the tags as " + tags)
+	}
+	return strings.Replace(decisionColumns, tags, "''", 1)
+}()
+
 // FindSealedDecisions returns the organization's decisions among ids (the
-// record ids of decision leaves), by id; ids with no decision are absent.
+// record ids of decision leaves), by id, without their input tags; ids
+// with no decision are absent.
 func FindSealedDecisions(ctx context.Context, q Querier, head *LogHead, ids []string) (map[string]*aims.Decision, error) {
 	out := make(map[string]*aims.Decision, len(ids))
 	for rest := ids; len(rest) > 0; {
 		n := min(len(rest), 500)
-		args := make([]any, 0, n+1)
-		args = append(args, head.OrgID)
+		args := make([]any, 0, n)
 		marks := make([]string, n)
 		for i, id := range rest[:n] {
 			args = append(args, id)
-			marks[i] = fmt.Sprintf("$%d", i+2)
+			marks[i] = fmt.Sprintf("$%d", i+1)
 		}
-		rows, err := q.queryer().QueryContext(ctx, `SELECT `+decisionColumns+` FROM decisions
-			WHERE org_id = $1 AND id IN (`+strings.Join(marks, ",")+`)`, args...)
+		// By primary key alone: with org_id in the WHERE clause SQLite
+		// would rather walk an (org_id, ...) index through every decision
+		// of the organization, for each batch. The organization is
+		// compared on the rows read.
+		rows, err := q.queryer().QueryContext(ctx, `SELECT `+sealedDecisionColumns+`, org_id FROM decisions
+			WHERE id IN (`+strings.Join(marks, ",")+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("read sealed decisions: %w", mapError(err))
 		}
 		for rows.Next() {
-			d, err := scanDecision(rows)
+			var org string
+			d, err := scanDecision(rows, &org)
 			if err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("read sealed decisions: %w", err)
 			}
-			out[d.ID] = d
+			if org == head.OrgID {
+				out[d.ID] = d
+			}
 		}
 		if err := rows.Close(); err != nil {
 			return nil, err

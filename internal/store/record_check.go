@@ -217,7 +217,7 @@ func ReadRecordPage(ctx context.Context, q Querier, head *LogHead, kind RecordKi
 func readSealedImages(ctx context.Context, q Querier, head *LogHead, entityType, after, until string, out map[string]*SealedImage) error {
 	rows, err := q.queryer().QueryContext(ctx, `
 		SELECT e.entity_id, e.id, l.idx, e.action, e.entity_label, e.after_json, l.entry
-		FROM audit_events e JOIN log_leaves l ON l.log_id = $1 AND l.ref = e.id
+		FROM audit_events e JOIN log_leaves l ON l.log_id = $1 AND l.ref = e.id AND l.ref <> ''
 		WHERE e.org_id = $2 AND e.entity_type = $3 AND e.entity_id > $4 AND ($5 OR e.entity_id <= $6)
 		ORDER BY e.entity_id, l.idx`, head.LogID, head.OrgID, entityType, after, until == "", until)
 	if err != nil {
@@ -249,7 +249,7 @@ func readSealedImages(ctx context.Context, q Querier, head *LogHead, entityType,
 func ReadImagesWithin(ctx context.Context, q Querier, head *LogHead, w *Within) (map[string]*SealedImage, error) {
 	rows, err := q.queryer().QueryContext(ctx, `
 		SELECT e.id, l.idx, e.action, e.after_json, l.entry
-		FROM audit_events e JOIN log_leaves l ON l.log_id = $1 AND l.ref = e.id
+		FROM audit_events e JOIN log_leaves l ON l.log_id = $1 AND l.ref = e.id AND l.ref <> ''
 		WHERE e.org_id = $2 AND e.entity_type = $3 AND e.after_json IS NOT NULL
 		ORDER BY l.idx`, head.LogID, head.OrgID, w.EntityType)
 	if err != nil {
