@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -11,41 +12,65 @@ import (
 // What `aims log check` reads to compare stored decisions with the leaves
 // that seal them (service/log_check.go).
 
-// sealedDecisionColumns are decisionColumns without the decision's input
-// tags, which its entry does not seal: a lookup a row saved.
-var sealedDecisionColumns = func() string {
-	const tags = "(SELECT tags FROM decision_tag_sets s WHERE s.id = decisions.tag_set_id)"
-	if !strings.Contains(decisionColumns, tags) {
-		panic("store: decisionColumns no longer reads the tags as " + tags)
+// sealedDecisionColumns are what a decision's entry and payload check
+// need (scanSealedDecision's order): not its tags, skew or erasure's
+// author, which no leaf seals.
+const sealedDecisionColumns = `id, org_id, system_id, model_version, source, seq, decided_at, received_at, human, leaf_index,
+	payload_digest, salt, payload, erased_at`
+
+func scanSealedDecision(sc scanner) (*aims.Decision, string, error) {
+	var d aims.Decision
+	var org, human string
+	var idx int64
+	var erased sql.NullTime
+	var payload []byte
+	if err := sc.Scan(&d.ID, &org, &d.SystemID, &d.ModelVersion, &d.Source, &d.Seq, &d.SourceTime, &d.ReceivedAt, &human, &idx,
+		&d.PayloadDigest, &d.Salt, &payload, &erased); err != nil {
+		return nil, "", err
 	}
-	return strings.Replace(decisionColumns, tags, "''", 1)
-}()
+	d.Human = aims.HumanAction(human)
+	d.LogIndex = uint64(idx)
+	d.SourceTime, d.ReceivedAt = d.SourceTime.UTC(), d.ReceivedAt.UTC()
+	d.ErasedAt = scanTime(erased)
+	if len(payload) > 0 {
+		d.Payload = payload
+	}
+	if len(d.Salt) == 0 {
+		d.Salt = nil
+	}
+	return &d, org, nil
+}
 
 // FindSealedDecisions returns the organization's decisions among ids (the
-// record ids of decision leaves), by id, without their input tags; ids
+// record ids of decision leaves), by id, with what their leaves seal; ids
 // with no decision are absent.
 func FindSealedDecisions(ctx context.Context, q Querier, head *LogHead, ids []string) (map[string]*aims.Decision, error) {
 	out := make(map[string]*aims.Decision, len(ids))
+	postgres := dialectOf(q) == Postgres
 	for rest := ids; len(rest) > 0; {
 		n := min(len(rest), 500)
 		args := make([]any, 0, n)
 		marks := make([]string, n)
 		for i, id := range rest[:n] {
 			args = append(args, id)
-			marks[i] = fmt.Sprintf("$%d", i+1)
+			// SQLite finds a numbered parameter by its name, in a list:
+			// binding 500 of them cost more than reading the rows.
+			marks[i] = "?"
+			if postgres {
+				marks[i] = fmt.Sprintf("$%d", i+1)
+			}
 		}
 		// By primary key alone: with org_id in the WHERE clause SQLite
 		// would rather walk an (org_id, ...) index through every decision
 		// of the organization, for each batch. The organization is
 		// compared on the rows read.
-		rows, err := q.queryer().QueryContext(ctx, `SELECT `+sealedDecisionColumns+`, org_id FROM decisions
+		rows, err := q.queryer().QueryContext(ctx, `SELECT `+sealedDecisionColumns+` FROM decisions
 			WHERE id IN (`+strings.Join(marks, ",")+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("read sealed decisions: %w", mapError(err))
 		}
 		for rows.Next() {
-			var org string
-			d, err := scanDecision(rows, &org)
+			d, org, err := scanSealedDecision(rows)
 			if err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("read sealed decisions: %w", err)
