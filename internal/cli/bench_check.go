@@ -149,7 +149,7 @@ func (b *checkBench) run(ctx context.Context) error {
 		if len(rep.Findings) > 0 {
 			return fmt.Errorf("the check found %d mismatches on untouched data: %s", len(rep.Findings), rep.Findings[0].Detail)
 		}
-		secs, cpus = append(secs, time.Since(t).Seconds()), append(cpus, (cputime.Process() - cpu0).Seconds())
+		secs, cpus = append(secs, time.Since(t).Seconds()), append(cpus, (cputime.Process()-cpu0).Seconds())
 		b.out("  check: %d leaves, %d decisions, %d current records in %.1f s (CPU %.1f s)",
 			rep.Leaves, rep.Decisions, rep.Records, secs[len(secs)-1], cpus[len(cpus)-1])
 	}
