@@ -361,7 +361,7 @@ func (s *Service) readChunks(ctx context.Context, q store.Querier, head *store.L
 	defer close(out)
 	for lo := from; lo < head.Size; lo += checkChunk {
 		var c checkChunkRead
-		c.sealed, c.err = store.FindSealedAuditEvents(ctx, q, head, lo, min(lo+checkChunk, head.Size))
+		c.sealed, c.err = store.ReadLeavesForCheck(ctx, q, head, lo, min(lo+checkChunk, head.Size))
 		if c.err == nil {
 			c.headers = make([]entryHeader, len(c.sealed))
 			var ids []string

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	"github.com/aimsproject/aims/internal/aims"
 )
@@ -46,26 +45,18 @@ func scanSealedDecision(sc scanner) (*aims.Decision, string, error) {
 // with no decision are absent.
 func FindSealedDecisions(ctx context.Context, q Querier, head *LogHead, ids []string) (map[string]*aims.Decision, error) {
 	out := make(map[string]*aims.Decision, len(ids))
-	postgres := dialectOf(q) == Postgres
 	for rest := ids; len(rest) > 0; {
 		n := min(len(rest), 500)
-		args := make([]any, 0, n)
-		marks := make([]string, n)
+		args := make([]any, n)
 		for i, id := range rest[:n] {
-			args = append(args, id)
-			// SQLite finds a numbered parameter by its name, in a list:
-			// binding 500 of them cost more than reading the rows.
-			marks[i] = "?"
-			if postgres {
-				marks[i] = fmt.Sprintf("$%d", i+1)
-			}
+			args[i] = id
 		}
 		// By primary key alone: with org_id in the WHERE clause SQLite
 		// would rather walk an (org_id, ...) index through every decision
 		// of the organization, for each batch. The organization is
 		// compared on the rows read.
 		rows, err := q.queryer().QueryContext(ctx, `SELECT `+sealedDecisionColumns+` FROM decisions
-			WHERE id IN (`+strings.Join(marks, ",")+`)`, args...)
+			WHERE id IN (`+inList(q, n)+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("read sealed decisions: %w", mapError(err))
 		}
