@@ -48,7 +48,8 @@ type Within struct {
 // compares with their sealed state. Not here: decisions (checked against
 // their own leaves), accounts (shared by organizations; their audit events
 // carry what changed, not a whole image), memberships and requirement texts
-// (no id of their own), organizations.
+// (no id of their own), organizations, API tokens (their last use is
+// kept without an audit event), frameworks and mappings.
 var RecordKinds = []RecordKind{
 	{EntityType: aims.EntityAISystem, Table: "ai_systems", Image: aims.AISystem{}},
 	{EntityType: aims.EntitySupplier, Table: "suppliers", Image: aims.Supplier{}},
@@ -75,6 +76,8 @@ var RecordKinds = []RecordKind{
 	{EntityType: aims.EntityTag, Table: "tags", Image: aims.Tag{}},
 	{EntityType: aims.EntityFeature, Table: "features", Image: aims.Feature{}},
 	{EntityType: aims.EntitySuspension, Table: "suspensions", Image: aims.Suspension{}},
+	// A tamper alert acknowledged or deleted in the database is named too.
+	{EntityType: aims.EntityLogAlert, Table: "log_alerts", Image: aims.LogAlert{}},
 }
 
 // fields returns the JSON names of the image's fields.
