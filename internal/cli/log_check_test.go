@@ -184,6 +184,11 @@ func TestLogCheckAfterDeletedLeaves(t *testing.T) {
 			if strings.Contains(out, "inserted") {
 				t.Errorf("the output calls records inserted when their leaves were deleted:\n%s", out)
 			}
+			// `aims log check` reports; it raises no alert (the checker in
+			// `aims serve` does, after its check).
+			if alerts, n, _ := tg.svc.FindLogAlerts(tg.op, false, aims.Page{}); n != 0 {
+				t.Errorf("the check wrote %d alerts: %+v", n, alerts)
+			}
 		})
 	}
 }
