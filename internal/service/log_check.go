@@ -200,8 +200,13 @@ func (s *Service) checkLog(ctx context.Context, q store.Querier, head *store.Log
 	// database's work and the hashing overlap.
 	chunks := make(chan checkChunkRead, 1)
 	readCtx, stopReading := context.WithCancel(ctx)
-	defer stopReading()
 	go s.readChunks(readCtx, q, head, from, chunks)
+	defer func() {
+		// On an early return, the reader stops before the snapshot ends.
+		stopReading()
+		for range chunks {
+		}
+	}()
 	rootMismatch := false
 	for c := range chunks {
 		if c.err != nil {
