@@ -11,6 +11,7 @@ import (
 
 	"github.com/aimsproject/aims/internal/service"
 	"github.com/aimsproject/aims/internal/store"
+	"github.com/aimsproject/aims/internal/store/storetest"
 )
 
 // TestLogCheckUnderConcurrentWrites runs the log check, full and of the
@@ -112,5 +113,40 @@ func TestLogCheckUnderConcurrentWrites(t *testing.T) {
 			t.Errorf("only %d checks ran while the writers wrote", checks)
 		}
 		t.Logf("%d checks, %d findings", checks, findings)
+	})
+}
+
+// TestLogCheckNamesALeafOutsideTheCheckpoint replaces a leaf (its entry and
+// hash together, so that they agree) after a checkpoint was signed: the
+// leaves no longer give the checkpoint's root, and the check names the
+// leaf that is not in it.
+func TestLogCheckNamesALeafOutsideTheCheckpoint(t *testing.T) {
+	forEachDatabase(t, func(t *testing.T, opts store.Options) {
+		e := newLogEnv(t, opts)
+		for _, name := range []string{"One", "Two", "Three"} {
+			e.createSystem("admin", name)
+		}
+		e.checkpoint("admin")
+		if opts.DatabaseURL != "" {
+			storetest.RawExec(t, opts, `DROP TRIGGER log_leaves_append_only ON log_leaves`)
+		} else {
+			storetest.RawExec(t, opts, `DROP TRIGGER log_leaves_no_update`)
+		}
+		log := `(SELECT log_id FROM log_heads WHERE org_id = '` + e.org.ID + `')`
+		storetest.RawExec(t, opts, `UPDATE log_leaves SET
+			entry = (SELECT o.entry FROM log_leaves o WHERE o.log_id = `+log+` AND o.idx = 2),
+			hash = (SELECT o.hash FROM log_leaves o WHERE o.log_id = `+log+` AND o.idx = 2)
+			WHERE log_id = `+log+` AND idx = 1`)
+		rep, err := e.svc.CheckLogs(context.Background(), service.LogCheckOptions{OrgID: e.org.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, f := range rep.Findings {
+			found = found || (f.LeafIndex != nil && *f.LeafIndex == 1 && strings.Contains(f.Detail, "leaf 1 is not in the signed checkpoint"))
+		}
+		if !found {
+			t.Errorf("no finding names leaf 1 outside the checkpoint: %+v", rep.Findings)
+		}
 	})
 }
