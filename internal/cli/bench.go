@@ -26,7 +26,7 @@ import (
 
 func (p *Program) benchCommand() *cobra.Command {
 	c := &cobra.Command{Use: "bench", Short: "Measure performance on this machine"}
-	c.AddCommand(p.benchLogCommand(), p.benchIngestCommand(), p.benchAuthorizationCommand(), p.benchLineageCommand())
+	c.AddCommand(p.benchLogCommand(), p.benchIngestCommand(), p.benchAuthorizationCommand(), p.benchLineageCommand(), p.benchCheckCommand())
 	return c
 }
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/schollz/progressbar/v3"
@@ -253,21 +254,31 @@ func (p *Program) logCheckCommand() *cobra.Command {
 	var recent uint64
 	c := &cobra.Command{
 		Use:   "check",
-		Short: "Check stored audit events and decisions against the log",
+		Short: "Check stored records against the log",
 		Long: "Recompute the leaf of every stored audit event and decision event and compare it with the log\n" +
-			"and its latest signed checkpoint, and each decision's payload with the salted digest its leaf\n" +
-			"seals: a record changed, deleted or inserted in the database outside aims is reported (and\n" +
-			"raised as an alert in the UI). A payload erased on request is counted as erased, not as a\n" +
-			"mismatch. Exit status 1 when anything does not match. Without --org every organization's log\n" +
-			"is checked.",
+			"and its latest signed checkpoint, each decision's payload with the salted digest its leaf\n" +
+			"seals, and the current row of every record the audit trail seals (AI systems, risks, SoA\n" +
+			"rows, datasets, ...) with the state its latest sealed audit event recorded: a record changed,\n" +
+			"deleted or inserted in the database outside aims is reported, naming the record, the field\n" +
+			"and both values. A payload erased on request is counted as erased, not as a mismatch. Each\n" +
+			"log is read at one snapshot, so writes going on meanwhile are not reported, and nothing is\n" +
+			"written (the checker in 'aims serve' raises its findings as alerts in the UI). Exit status 1\n" +
+			"when anything does not match. Without --org every organization's log is checked.",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
-			e, err := p.open(c, true)
+			// Read only: no migration, no key file created.
+			e, err := p.open(c, false)
 			if err != nil {
 				return err
 			}
 			defer e.Close()
-			if err := e.setupLog(true); err != nil {
+			// A check writes nothing: without a key it makes no key file,
+			// and checks what needs no key (the identity findings included).
+			if e.cfg.Get("log-key") != "" || fileExists(filepath.Join(e.cfg.Get("data-dir"), ledger.KeyFile)) {
+				if err := e.setupLog(true); err != nil {
+					return err
+				}
+			} else if err := e.setLogIdentity(nil); err != nil {
 				return err
 			}
 			opts := service.LogCheckOptions{Recent: recent}
@@ -286,16 +297,22 @@ func (p *Program) logCheckCommand() *cobra.Command {
 				fmt.Fprintf(p.Stdout, "MISMATCH org %s: %s\n", f.OrgID, f.Detail)
 			}
 			if len(rep.Findings) > 0 {
-				return fmt.Errorf("%d records do not match the tamper-evident log (%d logs, %d leaves checked)", len(rep.Findings), rep.Logs, rep.Leaves)
+				return fmt.Errorf("%d records do not match the tamper-evident log (%d logs, %d leaves, %d current records checked)",
+					len(rep.Findings), rep.Logs, rep.Leaves, rep.Records)
 			}
-			fmt.Fprintf(p.Stdout, "OK: %d logs, %d leaves match the stored records (%d decisions, %d of them with the payload erased on request)\n",
-				rep.Logs, rep.Leaves, rep.Decisions, rep.ErasedPayloads)
+			fmt.Fprintf(p.Stdout, "OK: %d logs, %d leaves match the stored records (%d decisions, %d of them with the payload erased on request); %d current records match their sealed state\n",
+				rep.Logs, rep.Leaves, rep.Decisions, rep.ErasedPayloads, rep.Records)
 			return nil
 		},
 	}
 	c.Flags().Uint64Var(&recent, "recent", 0, "check only the last N leaves of each log (0: all)")
 	dataFlags(c)
 	return c
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // progressBar shows progress on stderr when it is a terminal, and nothing

@@ -25,6 +25,14 @@ func (e *env) setupLog(keyOptional bool) error {
 	if k != nil {
 		e.svc.SetLogKey(k)
 	}
+	return e.setLogIdentity(k)
+}
+
+// setLogIdentity gives the service the logs' origin prefix and the
+// verifier keys configured outside the database; k is the deployment's
+// key, or nil when there is none to read.
+func (e *env) setLogIdentity(k *ledger.MasterKey) error {
+	var err error
 	id := service.LogIdentity{}
 	switch {
 	case e.cfg.Get("log-origin") != "":

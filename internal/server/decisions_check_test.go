@@ -56,7 +56,7 @@ func TestLogCheckFindsChangedDecisions(t *testing.T) {
 			SELECT '0190ffff-0000-7000-8000-000000000001', org_id, system_id, model_version, unknown_model_version, source, 99, decided_at,
 			received_at, skew_ms, clock_skew, human, tag_set_id, leaf_index, payload_digest FROM decisions WHERE id = '`+id(6)+`'`)
 
-		rep, err = e.svc.CheckLogs(e.octx, service.LogCheckOptions{})
+		rep, err = e.svc.CheckLogsAndAlert(e.octx, service.LogCheckOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -333,7 +333,7 @@ func TestTamperedAuditRowIsDetected(t *testing.T) {
 		}
 		storetest.RawExec(t, opts, `UPDATE audit_events SET after_json = REPLACE(after_json, 'Testing', 'Altered') WHERE id = '`+target+`'`)
 
-		rep, err = e.svc.CheckLogs(ctx, service.LogCheckOptions{Recent: 100})
+		rep, err = e.svc.CheckLogsAndAlert(ctx, service.LogCheckOptions{Recent: 100})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -344,7 +344,7 @@ func TestTamperedAuditRowIsDetected(t *testing.T) {
 			t.Errorf("new alerts = %d", rep.NewAlerts)
 		}
 		// A second check raises no second alert.
-		if rep, _ := e.svc.CheckLogs(ctx, service.LogCheckOptions{}); rep.NewAlerts != 0 || len(rep.Findings) != 1 {
+		if rep, _ := e.svc.CheckLogsAndAlert(ctx, service.LogCheckOptions{}); rep.NewAlerts != 0 || len(rep.Findings) != 1 {
 			t.Errorf("second check: %+v", rep)
 		}
 		banner := []byte(`role="alert" class="log-alert"`)
@@ -379,17 +379,20 @@ func TestTamperedAuditRowIsDetected(t *testing.T) {
 		storetest.RawExec(t, opts, `DELETE FROM audit_events WHERE id = '`+evs[0].ID+`'`)
 		storetest.RawExec(t, opts, `INSERT INTO audit_events (id, org_id, occurred_at, actor_kind, actor_label, action, entity_type, entity_id, entity_label)
 			SELECT 'forged-event', org_id, occurred_at, actor_kind, actor_label, action, entity_type, entity_id, entity_label FROM audit_events WHERE id = '`+target+`'`)
-		rep, err = e.svc.CheckLogs(ctx, service.LogCheckOptions{})
+		rep, err = e.svc.CheckLogsAndAlert(ctx, service.LogCheckOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		var missing, forged bool
+		// The system whose only event was deleted is named too: no sealed
+		// event in the audit trail records its row any more.
+		var missing, forged, unrecorded bool
 		for _, f := range rep.Findings {
 			missing = missing || (f.RecordID == evs[0].ID && strings.Contains(f.Detail, "deleted"))
 			forged = forged || (f.RecordID == "forged-event" && strings.Contains(f.Detail, "not in the log"))
+			unrecorded = unrecorded || (f.RecordID == other && strings.Contains(f.Detail, "no sealed audit event"))
 		}
-		if !missing || !forged || rep.NewAlerts != 2 {
-			t.Errorf("deleted found %v, inserted found %v, new alerts %d: %+v", missing, forged, rep.NewAlerts, rep.Findings)
+		if !missing || !forged || !unrecorded || rep.NewAlerts != 3 {
+			t.Errorf("deleted found %v, inserted found %v, system without event found %v, new alerts %d: %+v", missing, forged, unrecorded, rep.NewAlerts, rep.Findings)
 		}
 	})
 }

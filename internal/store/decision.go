@@ -331,6 +331,8 @@ func dialectOf(q Querier) Dialect {
 		return v.dialect
 	case *Tx:
 		return v.db.dialect
+	case *Snapshot:
+		return v.dialect
 	}
 	return SQLite
 }

@@ -311,7 +311,7 @@ func FindSealedAuditEvents(ctx context.Context, q Querier, head *LogHead, from, 
 func FindUnsealedAuditEvents(ctx context.Context, q Querier, head *LogHead, since time.Time) ([]string, error) {
 	rows, err := q.queryer().QueryContext(ctx, `SELECT e.id FROM audit_events e
 		WHERE e.org_id = $1 AND e.occurred_at >= $2
-			AND NOT EXISTS (SELECT 1 FROM log_leaves l WHERE l.log_id = $3 AND l.ref = e.id)
+			AND NOT EXISTS (SELECT 1 FROM log_leaves l WHERE l.log_id = $3 AND l.ref = e.id AND l.ref <> '')
 		ORDER BY e.occurred_at, e.id`, head.OrgID, since.UTC(), head.LogID)
 	if err != nil {
 		return nil, fmt.Errorf("find unsealed audit events: %w", mapError(err))
