@@ -73,17 +73,22 @@ func (s *Service) CheckLogs(ctx context.Context, opts LogCheckOptions) (*LogChec
 		return nil, err
 	}
 	rep.Findings = append(rep.Findings, identity...)
-	broken := map[string]bool{}
+	refused := map[string]bool{}
 	for _, f := range identity {
-		broken[f.OrgID] = true
+		refused[f.OrgID] = true
+	}
+	for _, h := range heads {
+		if s.db.LogRefusal(h.OrgID) != "" {
+			refused[h.OrgID] = true
+		}
 	}
 	for _, h := range heads {
 		if opts.OrgID != "" && h.OrgID != opts.OrgID {
 			continue
 		}
-		if broken[h.OrgID] || s.db.LogRefusal(h.OrgID) != "" {
-			continue // reported above; its alerts could not be sealed
-		}
+		// A refused log is still checked leaf by leaf, so that the report
+		// names what was deleted or changed; CheckLogsAndAlert raises no
+		// alert for it (an alert is sealed in that very log).
 		rep.Logs++
 		err := s.db.ReadSnapshot(ctx, func(snap *store.Snapshot) error {
 			// The head as of the snapshot: everything read below is
@@ -112,6 +117,12 @@ func (s *Service) CheckLogs(ctx context.Context, opts LogCheckOptions) (*LogChec
 			return nil
 		})
 		if err != nil {
+			if refused[h.OrgID] {
+				// Reported above; what else is wrong with a refused log
+				// (a swapped key fails the checkpoint's signature) adds
+				// nothing to act on.
+				continue
+			}
 			return rep, fmt.Errorf("check the log of organization %s: %w", h.OrgID, err)
 		}
 		// A witness's refusal (a rebuilt or forked log) is read outside
@@ -133,8 +144,14 @@ func (s *Service) CheckLogsAndAlert(ctx context.Context, opts LogCheckOptions) (
 	if err != nil {
 		return rep, err
 	}
+	refused := map[string]bool{}
 	for _, f := range rep.Findings {
-		if f.key == "identity" {
+		if f.key == "identity" || s.db.LogRefusal(f.OrgID) != "" {
+			refused[f.OrgID] = true
+		}
+	}
+	for _, f := range rep.Findings {
+		if refused[f.OrgID] {
 			continue // the log itself is refused: an alert could not be sealed in it
 		}
 		isNew, err := s.raiseAlert(ctx, f)
