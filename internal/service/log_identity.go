@@ -161,7 +161,7 @@ func originPrefixOf(origin, slug string) string {
 // or its reason changed; a log found whole again (rebuilt, say) is allowed.
 // It returns the problems found.
 func (s *Service) GuardLogs(ctx context.Context) ([]LogFinding, error) {
-	facts, err := store.ReadLogFacts(ctx, s.db)
+	facts, err := s.readLogFacts(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -188,7 +188,7 @@ func (s *Service) GuardLogs(ctx context.Context) ([]LogFinding, error) {
 // logIdentityFindings is what 'aims log check' reports of the logs'
 // identity: the problems GuardLogs refuses a log for, without refusing.
 func (s *Service) logIdentityFindings(ctx context.Context, orgID string) ([]LogFinding, error) {
-	facts, err := store.ReadLogFacts(ctx, s.db)
+	facts, err := s.readLogFacts(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -225,7 +225,7 @@ type LogKeyInfo struct {
 // (the pinned one, else the one this process would pin), for the host's
 // operator ('aims log key'), like CheckLogs; no HTTP route reaches it.
 func (s *Service) LogVerifierKeys(ctx context.Context) ([]LogKeyInfo, error) {
-	facts, err := store.ReadLogFacts(ctx, s.db)
+	facts, err := s.readLogFacts(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -246,4 +246,17 @@ func (s *Service) LogVerifierKeys(ctx context.Context) ([]LogKeyInfo, error) {
 		out = append(out, LogKeyInfo{Slug: f.Slug, Origin: origin, VerifierKey: k.VerifierKey})
 	}
 	return out, nil
+}
+
+// readLogFacts reads every log's facts at one snapshot: read apart, a
+// checkpoint signed between reading a head and its checkpoints looks like
+// a head whose pinned key was removed, and a sound log would be refused.
+func (s *Service) readLogFacts(ctx context.Context) ([]*store.LogFacts, error) {
+	var facts []*store.LogFacts
+	err := s.db.ReadSnapshot(ctx, func(snap *store.Snapshot) error {
+		var err error
+		facts, err = store.ReadLogFacts(ctx, snap)
+		return err
+	})
+	return facts, err
 }
