@@ -50,14 +50,3 @@ func (s *Service) UpdateDataset(ctx context.Context, id string, upd aims.Dataset
 func (s *Service) DeleteDataset(ctx context.Context, id string) error {
 	return datasets.remove(ctx, s, id)
 }
-
-func checkSupplierRef(ctx context.Context, q store.Querier, scope aims.Scope, id string) error {
-	if id == "" {
-		return nil
-	}
-	_, err := store.FindSupplierByID(ctx, q, scope, id)
-	if aims.IsKind(err, aims.KindNotFound) {
-		return &aims.Error{Kind: aims.KindInvalid, Message: "no such supplier", Fields: []aims.FieldError{{Field: "supplier_id", Detail: "no such supplier"}}}
-	}
-	return err
-}

@@ -44,24 +44,6 @@ func (s *Service) CreateTag(ctx context.Context, t *aims.Tag) error {
 	})
 }
 
-// checkInstrumentRef checks that the tag's instrument is the
-// organization's, and names it.
-func checkInstrumentRef(ctx context.Context, tx *store.Tx, scope aims.Scope, t *aims.Tag) error {
-	if t.InstrumentID == "" {
-		t.InstrumentName = ""
-		return nil
-	}
-	in, err := store.FindInstrumentByID(ctx, tx, scope, t.InstrumentID, tx.Now())
-	if aims.IsKind(err, aims.KindNotFound) {
-		return &aims.Error{Kind: aims.KindInvalid, Message: "no such instrument", Fields: []aims.FieldError{{Field: "instrument_id", Detail: "no such instrument"}}}
-	}
-	if err != nil {
-		return err
-	}
-	t.InstrumentName = in.Name
-	return nil
-}
-
 // UpdateTag changes a tag.
 func (s *Service) UpdateTag(ctx context.Context, id string, upd aims.TagUpdate) (*aims.Tag, error) {
 	scope, _, err := authz.Authorize(ctx, authz.Edit, "change tags")
@@ -105,41 +87,6 @@ func (s *Service) DeleteTag(ctx context.Context, id string) error {
 		}
 		return store.DeleteTag(ctx, tx, scope, before)
 	})
-}
-
-// checkTagRefs checks that every tag named by id is the organization's,
-// and fills in the names; an unknown one is an invalid "field/INDEX".
-func checkTagRefs(ctx context.Context, q store.Querier, scope aims.Scope, field string, refs []aims.LineageRef) error {
-	found, err := store.FindTagsByIDs(ctx, q, scope, aims.RefIDs(refs))
-	if err != nil {
-		return err
-	}
-	var v aims.Validation
-	for i := range refs {
-		if t := found[refs[i].ID]; t != nil {
-			refs[i].Name = t.Name
-		} else {
-			v.Add(field+"/"+itoa(i), "no such tag")
-		}
-	}
-	return v.Err()
-}
-
-// checkFeatureRefs is checkTagRefs for features.
-func checkFeatureRefs(ctx context.Context, q store.Querier, scope aims.Scope, field string, refs []aims.LineageRef) error {
-	found, err := store.FindFeaturesByIDs(ctx, q, scope, aims.RefIDs(refs))
-	if err != nil {
-		return err
-	}
-	var v aims.Validation
-	for i := range refs {
-		if f := found[refs[i].ID]; f != nil {
-			refs[i].Name = f.Name
-		} else {
-			v.Add(field+"/"+itoa(i), "no such feature")
-		}
-	}
-	return v.Err()
 }
 
 // FindFeatures lists the features of the caller's organization, with their
