@@ -231,24 +231,6 @@ func preview(names []string) string {
 	return fmt.Sprintf("%s and %d more", strings.Join(names[:5], ", "), len(names)-5)
 }
 
-// refs runs a query of (id, name) rows.
-func refs(ctx context.Context, q Querier, what, query string, args ...any) ([]aims.LineageRef, error) {
-	rows, err := q.queryer().QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, mapError(err))
-	}
-	defer rows.Close()
-	out := []aims.LineageRef{}
-	for rows.Next() {
-		var r aims.LineageRef
-		if err := rows.Scan(&r.ID, &r.Name); err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}
-
 // collect runs a query of one text column.
 func collect(ctx context.Context, q Querier, dst *[]string, query string, args ...any) error {
 	rows, err := q.queryer().QueryContext(ctx, query, args...)
