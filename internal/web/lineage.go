@@ -19,8 +19,6 @@ import (
 func (ui *UI) registerLineage(r chi.Router) {
 	r.Get("/lineage", ui.handle(ui.lineageOverview))
 	r.Get("/lineage/out-of-calibration-decisions", ui.handle(ui.outOfCalibrationDecisions))
-	r.Get("/systems/{id}/decisions", ui.handle(ui.decisionList))
-	r.Get("/systems/{id}/decisions/{did}", ui.handle(ui.decisionDetail))
 	r.Get("/lineage/import", ui.handle(ui.lineageImportPage))
 	r.Post("/lineage/import", ui.handle(ui.lineageImport))
 

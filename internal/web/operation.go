@@ -218,26 +218,6 @@ func (c overrideChart) Rate() string {
 
 func f1(x float64) string { return fmt.Sprintf("%.1f", x) }
 
-// decisionOutput writes a decision's output for the table.
-func decisionOutput(d *aims.Decision) string {
-	ev := d.Event()
-	if ev == nil || ev.Output == nil {
-		if d.ErasedAt != nil {
-			return "(erased)"
-		}
-		return "—"
-	}
-	return strings.Trim(string(ev.Output.Value), `"`) + " " + ev.Output.Unit
-}
-
-// humanBy names who approved or overrode a decision.
-func humanBy(d *aims.Decision) string {
-	if ev := d.Event(); ev != nil && ev.Human != nil {
-		return ev.Human.By
-	}
-	return ""
-}
-
 // stopTargets lists what a suspension may stop: the system, or one of its
 // model versions.
 func stopTargets(versions []*aims.ModelVersion) []option {
@@ -246,14 +226,6 @@ func stopTargets(versions []*aims.ModelVersion) []option {
 		opts = append(opts, option{Value: m.ID, Label: "Model version " + m.Version + " (" + m.Status.Title() + ")"})
 	}
 	return opts
-}
-
-// humanBadge picks the badge style of what a person did.
-func humanBadge(a aims.HumanAction) string {
-	if a == aims.HumanOverridden {
-		return "badge warn"
-	}
-	return "badge ok"
 }
 
 // authorizedAttr marks the authorization state for tests and styles.

@@ -79,6 +79,7 @@ func Register(r chi.Router, d Deps) {
 		ui.registerLog(r)
 		ui.registerRisks(r)
 		ui.registerOperation(r)
+		ui.registerDecisions(r)
 		ui.registerLineage(r)
 		r.Get("/account", ui.handle(ui.accountPage))
 		r.Post("/account/password", ui.handle(ui.changePassword))
