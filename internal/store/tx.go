@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -184,3 +185,19 @@ func (r *flatRows) Next() bool {
 func (r *flatRows) Values() ([]any, error) { return r.args[r.next : r.next+r.cols], nil }
 
 func (r *flatRows) Err() error { return nil }
+
+var insertCache sync.Map // "dialect/table/rows" -> SQL
+
+// insertSQL builds a multi-row INSERT of rows rows of cols columns, and
+// remembers it. PostgreSQL gets $N placeholders; SQLite gets plain ?
+// (numbered in order), because it looks $N names up in a list, which costs
+// quadratic time in a statement of a thousand parameters.
+func (tx *Tx) insertSQL(table, columns string, cols, rows int) string {
+	key := fmt.Sprintf("%s/%s/%d", tx.db.dialect, table, rows)
+	if s, ok := insertCache.Load(key); ok {
+		return s.(string)
+	}
+	s := fmt.Sprintf("INSERT INTO %s (%s) VALUES ", table, columns) + placeholders(1, rows, cols, true, "", tx.db.dialect == SQLite)
+	insertCache.Store(key, s)
+	return s
+}
