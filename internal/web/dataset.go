@@ -72,20 +72,6 @@ func datasetFromForm(id string, f url.Values) (*aims.Dataset, error) {
 	return d, v.Err()
 }
 
-// formDate reads an optional date input.
-func formDate(v *aims.Validation, f url.Values, name string) *aims.Date {
-	s := f.Get(name)
-	if s == "" {
-		return nil
-	}
-	d, err := aims.ParseDate(s)
-	if err != nil {
-		v.Add(name, "%s", err.Error())
-		return nil
-	}
-	return &d
-}
-
 func datasetUpdate(d *aims.Dataset) aims.DatasetUpdate {
 	// A zero date clears a bound; the form always sends both.
 	start, end := aims.Date{}, aims.Date{}

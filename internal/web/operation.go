@@ -9,7 +9,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/aimsproject/aims/internal/aims"
-	"github.com/aimsproject/aims/internal/authz"
 )
 
 // The operator view of a system (issue 6): whether it may act now, the
@@ -41,13 +40,6 @@ type operationView struct {
 	// -> model version -> decision), drawn by the lineage capability; nil
 	// shows a placeholder where it goes.
 	Lineage templ.Component
-}
-
-// CanStopSystem reports whether the person may suspend or resume a system
-// owned by ownerID (the service decides again).
-func (p Page) CanStopSystem(ownerID string) bool {
-	owner := p.Principal != nil && ownerID == p.Principal.UserID && (p.Can(authz.EditOwned) || p.Can(authz.Edit))
-	return p.Can(authz.Suspend) || owner
 }
 
 func (ui *UI) operationPanel(r *http.Request, s *aims.AISystem, versions []*aims.ModelVersion) (operationView, error) {
