@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/authz"
 )
 
 // maxFormBody bounds an ordinary (not multipart) form; the services bound
@@ -58,4 +59,17 @@ func (ui *UI) done(w http.ResponseWriter, r *http.Request, msg, next string) err
 	ui.flash(r, msg)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
+}
+
+// allowed spares a person a form that the service would refuse anyway:
+// ok comes from Page.Can or Page.CanEditSystem. It decides nothing the
+// service does not decide again when the form is posted.
+func (ui *UI) allowed(r *http.Request, ok bool, what string) error {
+	if ok {
+		return nil
+	}
+	if authz.PrincipalFrom(r.Context()) == nil {
+		return &aims.Error{Kind: aims.KindUnauthenticated, Message: "sign in first"}
+	}
+	return aims.ErrForbidden(what)
 }
