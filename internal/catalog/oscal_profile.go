@@ -18,6 +18,12 @@ import (
 // row an alteration that adds the decision, its justification and the
 // implementation status (aims' namespace). Undecided rows of a draft are in
 // neither list.
+//
+// Resolving a profile drops the alterations of excluded controls with the
+// controls, and with them the justification for excluding each, which
+// 6.1.3 d) requires. So every excluded control also gets a back-matter
+// resource that carries its id and justification:
+// back-matter survives resolution into the resolved catalog.
 func (c *Catalog) ExportProfile(v *aims.SoAVersion, orgName string, now time.Time) ([]byte, error) {
 	byFW := map[string][]*aims.SoARow{}
 	var fwOrder []string
@@ -31,6 +37,7 @@ func (c *Catalog) ExportProfile(v *aims.SoAVersion, orgName string, now time.Tim
 	var imports []oscal.Import
 	var resources []oscal.Resource
 	var alters []oscal.Alteration
+	var exclusions []oscal.Resource
 	for _, fwID := range fwOrder {
 		fw, ok := c.Framework(fwID)
 		if !ok {
@@ -51,6 +58,7 @@ func (c *Catalog) ExportProfile(v *aims.SoAVersion, orgName string, now time.Tim
 				include = append(include, id)
 			case aims.Excluded:
 				exclude = append(exclude, id)
+				exclusions = append(exclusions, exclusionResource(v, id, r))
 			}
 			alters = append(alters, rowAlteration(id, r))
 		}
@@ -68,6 +76,7 @@ func (c *Catalog) ExportProfile(v *aims.SoAVersion, orgName string, now time.Tim
 	if len(imports) == 0 {
 		return nil, fmt.Errorf("SoA version %d has no rows to export", v.Number)
 	}
+	resources = append(resources, exclusions...)
 	modified := v.UpdatedAt
 	if v.ApprovedAt != nil {
 		modified = *v.ApprovedAt
@@ -96,6 +105,18 @@ func (c *Catalog) ExportProfile(v *aims.SoAVersion, orgName string, now time.Tim
 		BackMatter: &oscal.BackMatter{Resources: &resources},
 	}
 	return encodeOSCAL(oscal.OscalModels{Profile: p})
+}
+
+// exclusionResource records why control id (row r) is excluded, where a
+// resolved profile keeps it.
+func exclusionResource(v *aims.SoAVersion, id string, r *aims.SoARow) oscal.Resource {
+	return oscal.Resource{
+		UUID:  oscalUUID("soa-exclusion", v.ID, strconv.Itoa(v.Number), r.Framework, r.RequirementID),
+		Title: "Justification for excluding " + r.RequirementID,
+		Props: props(prop("control-id", id), prop("label", r.RequirementID), prop("framework-id", r.Framework),
+			prop("applicability", string(r.Applicability))),
+		Description: strings.TrimSpace(r.Justification),
+	}
 }
 
 func basedOn(v *aims.SoAVersion) string {

@@ -137,6 +137,7 @@ func TestOSCALProfileOfSoAValidates(t *testing.T) {
 			Status: aims.Implemented, OwnerEmail: "owner@example.com"}
 		if i%7 == 0 {
 			row.Applicability, row.Status = aims.Excluded, aims.NotStarted
+			row.Justification = "We do not do " + r.ID
 		}
 		v.Rows = append(v.Rows, row)
 	}
@@ -148,6 +149,50 @@ func TestOSCALProfileOfSoAValidates(t *testing.T) {
 	ValidateOSCAL(t, b)
 	if !bytes.Contains(b, []byte(`"exclude-controls"`)) || !bytes.Contains(b, []byte(`"A.2.2"`)) {
 		t.Error("profile lacks the excluded controls or the Annex A ids")
+	}
+
+	// Resolving the profile drops the excluded controls with their
+	// alterations; the back-matter keeps why each was excluded (6.1.3 d).
+	var doc struct {
+		Profile struct {
+			BackMatter struct {
+				Resources []struct {
+					Title, Description string
+					Props              []struct{ Name, Value string }
+				}
+			} `json:"back-matter"`
+		}
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	kept := map[string]string{}
+	for _, r := range doc.Profile.BackMatter.Resources {
+		var id, applicability string
+		for _, p := range r.Props {
+			switch p.Name {
+			case "label":
+				id = p.Value
+			case "applicability":
+				applicability = p.Value
+			}
+		}
+		if applicability == "excluded" {
+			kept[id] = r.Description
+		}
+	}
+	excluded := 0
+	for _, r := range v.Rows {
+		if r.Applicability != aims.Excluded {
+			continue
+		}
+		excluded++
+		if kept[r.RequirementID] != r.Justification {
+			t.Errorf("back-matter justification of excluded %s = %q, want %q", r.RequirementID, kept[r.RequirementID], r.Justification)
+		}
+	}
+	if excluded == 0 || len(kept) != excluded {
+		t.Errorf("back-matter keeps %d exclusions, want %d", len(kept), excluded)
 	}
 }
 

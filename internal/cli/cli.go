@@ -142,6 +142,7 @@ func (p *Program) rootCommand() *cobra.Command {
 		p.importCommand(), p.exportCommand(), p.configCommand(), p.versionCommand(), p.logCommand(), p.benchCommand())
 	root.AddCommand(p.catalogCommand(), p.soaCommand())
 	root.AddCommand(p.decisionsCommand(), p.lineageCommand())
+	root.AddCommand(p.witnessCommand())
 	return root
 }
 

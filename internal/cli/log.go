@@ -27,7 +27,7 @@ func (p *Program) logCommand() *cobra.Command {
 			"record's proof offline (no network, no database), and check stored records against the log.",
 	}
 	c.AddCommand(p.logKeyCommand(), p.logKeygenCommand(), p.logExportCommand(), p.logVerifyCommand(),
-		p.logVerifyProofCommand(), p.logCheckCommand())
+		p.logVerifyProofCommand(), p.logCheckCommand(), p.logRebuildCommand(), p.logPublishCommand())
 	return c
 }
 
@@ -57,10 +57,13 @@ func (e *env) logKey(baseURL string) (*ledger.MasterKey, error) {
 func (p *Program) logKeyCommand() *cobra.Command {
 	c := &cobra.Command{
 		Use:   "key",
-		Short: "Print the verifier key of an organization's log",
+		Short: "Print the verifier key of an organization's log, or of every log",
 		Long: "Print the key that verifies the organization's checkpoints and proofs, in the signed-note\n" +
 			"form name+hash+base64. Give it to auditors through a channel they trust; they pass it to\n" +
-			"'aims log verify --key' and 'aims log verify-proof --key'.",
+			"'aims log verify --key' and 'aims log verify-proof --key'. Without --org, every\n" +
+			"organization's key is listed, one a line with the organization as a comment: keep that\n" +
+			"outside the database as AIMS_LOG_VERIFIER_KEYS_FILE, so that a key changed in the\n" +
+			"database is caught.",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			e, err := p.open(c, true)
@@ -68,11 +71,12 @@ func (p *Program) logKeyCommand() *cobra.Command {
 				return err
 			}
 			defer e.Close()
-			k, err := e.logKey("")
-			if err != nil {
+			if err := e.setupLog(false); err != nil {
 				return err
 			}
-			e.svc.SetLogKey(k)
+			if e.cfg.Get("org") == "" {
+				return p.listLogKeys(c, e)
+			}
 			ctx, _, err := e.operator(c.Context())
 			if err != nil {
 				return err
@@ -129,11 +133,9 @@ func (p *Program) logExportCommand() *cobra.Command {
 				return err
 			}
 			defer e.Close()
-			k, err := e.logKey("")
-			if err != nil {
+			if err := e.setupLog(false); err != nil {
 				return err
 			}
-			e.svc.SetLogKey(k)
 			ctx, org, err := e.operator(c.Context())
 			if err != nil {
 				return err
@@ -150,7 +152,7 @@ func (p *Program) logExportCommand() *cobra.Command {
 			}
 			fmt.Fprintf(p.Stdout, "exported the log of %s: %d entries, checkpoint %s\nverify it with:\n  aims log verify %s --key '%s' --full\n",
 				org.Slug, cp.Size, cp.Origin, args[0], vkey)
-			return nil
+			return p.printCosigners(ctx, e, args[0], vkey)
 		},
 	}
 	dataFlags(c)
@@ -160,6 +162,8 @@ func (p *Program) logExportCommand() *cobra.Command {
 func (p *Program) logVerifyCommand() *cobra.Command {
 	var key string
 	var full bool
+	var witnesses []string
+	var minCosigs int
 	c := &cobra.Command{
 		Use:   "verify DIR --key KEY",
 		Short: "Verify an exported log offline",
@@ -167,12 +171,16 @@ func (p *Program) logVerifyCommand() *cobra.Command {
 			"against KEY, the consistency of each checkpoint with the next, every hash tile and every\n" +
 			"entry's inclusion; with --full also recompute every checkpoint's root from the entries\n" +
 			"alone. Exit status 0 only when everything verifies; otherwise the first file or entry\n" +
-			"that fails is named.",
+			"that fails is named. With --witness KEY (repeatable) the latest checkpoint must also carry\n" +
+			"--min-cosignatures valid cosignatures (default: all) from those witnesses.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			v, err := ledger.ParseVerifierKey(key)
 			if err != nil {
 				return usageError{err}
+			}
+			if minCosigs == 0 {
+				minCosigs = len(witnesses)
 			}
 			bar := p.progress("verifying")
 			rep, err := ledger.VerifyBundle(c.Context(), args[0], v, ledger.VerifyOptions{Full: full, Progress: bar.update})
@@ -184,12 +192,21 @@ func (p *Program) logVerifyCommand() *cobra.Command {
 			if full {
 				how = "roots recomputed from the entries"
 			}
+			if len(witnesses) > 0 || minCosigs > 0 {
+				names, err := requireCosignatures(args[0], v, witnesses, minCosigs)
+				if err != nil {
+					return fmt.Errorf("verification failed: the checkpoint of size %d: %w", rep.Size, err)
+				}
+				how += ", cosigned by " + strings.Join(names, ", ")
+			}
 			fmt.Fprintf(p.Stdout, "OK: %s, %d entries, %d checkpoints consistent, %s\n", rep.Origin, rep.Size, rep.Checkpoints, how)
 			return nil
 		},
 	}
 	c.Flags().StringVar(&key, "key", "", "the log's verifier key, name+hash+base64 (required; from 'aims log key')")
 	c.Flags().BoolVar(&full, "full", false, "also recompute every checkpoint's root from the entries alone")
+	c.Flags().StringArrayVar(&witnesses, "witness", nil, "a witness's verifier key whose cosignature counts (repeatable; from 'aims witness key')")
+	c.Flags().IntVar(&minCosigs, "min-cosignatures", 0, "how many of the --witness keys must have cosigned the latest checkpoint (default: all of them)")
 	_ = c.MarkFlagRequired("key")
 	return c
 }
@@ -250,8 +267,8 @@ func (p *Program) logCheckCommand() *cobra.Command {
 				return err
 			}
 			defer e.Close()
-			if k, err := e.logKey(""); err == nil {
-				e.svc.SetLogKey(k)
+			if err := e.setupLog(true); err != nil {
+				return err
 			}
 			opts := service.LogCheckOptions{Recent: recent}
 			if e.cfg.Get("org") != "" {

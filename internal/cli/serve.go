@@ -39,6 +39,20 @@ func (p *Program) serve(c *cobra.Command, _ []string) error {
 	log := e.log
 	log.Info("database ready", "database", e.db.String())
 
+	// The tamper-evident log: the signing key and identity; a log found
+	// missing, changed or not the one configured is refused (its writes
+	// answer 503, others go on); then the logs of organizations whose
+	// events predate it.
+	if err := e.setupLog(false); err != nil {
+		return err
+	}
+	if _, err := e.svc.GuardLogs(ctx); err != nil {
+		return fmt.Errorf("check the tamper-evident logs: %w", err)
+	}
+	if err := e.svc.SealEarlierEvents(ctx); err != nil {
+		return fmt.Errorf("seal earlier audit events: %w", err)
+	}
+
 	demoMode := e.cfg.Bool("demo")
 	if demoMode {
 		accounts, err := demo.Ensure(ctx, e.svc)
@@ -48,17 +62,6 @@ func (p *Program) serve(c *cobra.Command, _ []string) error {
 		for _, a := range accounts {
 			log.Warn("demo account (demo mode only; never expose a demo instance)", "email", a.Email, "role", a.Role, "password", a.Password)
 		}
-	}
-
-	// The tamper-evident log: the signing key, and the logs of
-	// organizations whose events predate it.
-	logKey, err := e.logKey(e.cfg.Get("base-url"))
-	if err != nil {
-		return fmt.Errorf("log key: %w", err)
-	}
-	e.svc.SetLogKey(logKey)
-	if err := e.svc.SealEarlierEvents(ctx); err != nil {
-		return fmt.Errorf("seal earlier audit events: %w", err)
 	}
 
 	// Decision events from an MQTT broker, and suspensions out to it.

@@ -40,13 +40,19 @@ var Options = []Option{
 	{Name: "org", Env: "AIMS_ORG", Usage: "organization slug a command acts on (default: the only one)"},
 	{Name: "log-key", Env: "AIMS_LOG_KEY", Secret: true, Check: checkLogKey,
 		Usage: "signing key of the tamper-evident log, a signed-note signer key made by 'aims log keygen'; empty means the key file in --data-dir (created on first start). Give every replica on PostgreSQL the same one"},
+	{Name: "log-origin", Env: "AIMS_LOG_ORIGIN", Check: checkLogOrigin,
+		Usage: "origin prefix of the organizations' tamper-evident logs, their URL without the scheme (e.g. aims.example.com): a log's origin is PREFIX/log/SLUG. Default: --base-url's host and path, else the log key's name (with the key's id when the key file was made without a base URL). A log never changes its origin: one pinned to another is refused"},
+	{Name: "log-verifier-keys", Env: "AIMS_LOG_VERIFIER_KEYS", Check: checkVerifierKeys,
+		Usage: "verifier keys of the organizations' logs, comma-separated, as 'aims log key' prints them: a log whose key in the database differs is refused (writes answer 503) and reported by 'aims log check'"},
+	{Name: "log-verifier-keys-file", Env: "AIMS_LOG_VERIFIER_KEYS_FILE",
+		Usage: "a file of verifier keys of the organizations' logs, one a line (# comments), added to --log-verifier-keys"},
 	{Name: "decision-max-skew", Env: "AIMS_DECISION_MAX_SKEW", Default: "1m", Check: checkDuration,
 		Usage: "clock skew between a decision event's source time and its receipt beyond which the event is flagged (it is stored all the same)"},
 	{Name: "log-level", Env: "AIMS_LOG_LEVEL", Default: "info", Check: checkLogLevel, Usage: "debug, info, warn or error"},
 	{Name: "log-format", Env: "AIMS_LOG_FORMAT", Default: "json", Check: oneOf("json", "text"), Usage: "json (structured) or text"},
 	{Name: "listen", Env: "AIMS_LISTEN", Default: "127.0.0.1:8080", Serve: true, Check: checkListen, Usage: "address the HTTP server listens on"},
-	{Name: "base-url", Env: "AIMS_BASE_URL", Serve: true, Check: checkBaseURL,
-		Usage: "the URL people use to reach aims (e.g. https://aims.example.com); https makes session cookies Secure. Default: http://LISTEN"},
+	{Name: "base-url", Env: "AIMS_BASE_URL", Check: checkBaseURL,
+		Usage: "the URL people use to reach aims (e.g. https://aims.example.com); https makes session cookies Secure; its host and path name the tamper-evident logs (see --log-origin). Default for serve: http://LISTEN"},
 	{Name: "tls-cert", Env: "AIMS_TLS_CERT", Serve: true, Usage: "PEM certificate file: serve HTTPS directly (with --tls-key)"},
 	{Name: "tls-key", Env: "AIMS_TLS_KEY", Serve: true, Secret: true, Usage: "PEM private key file for --tls-cert"},
 	{Name: "session-lifetime", Env: "AIMS_SESSION_LIFETIME", Default: "12h", Serve: true, Check: checkDuration, Usage: "how long a web sign-in lasts"},
@@ -185,6 +191,25 @@ func checkMQTTURL(s string) error {
 func checkLogKey(s string) error {
 	_, err := ledger.ParseMasterKey(s)
 	return err
+}
+
+func checkLogOrigin(s string) error {
+	if strings.Contains(s, "://") || strings.ContainsAny(s, " \t\n+") || strings.Trim(s, "/") == "" {
+		return fmt.Errorf("%q is not an origin prefix: give the host and path people reach aims at, without the scheme (e.g. aims.example.com)", s)
+	}
+	return nil
+}
+
+func checkVerifierKeys(s string) error {
+	for _, k := range strings.Split(s, ",") {
+		if k = strings.TrimSpace(k); k == "" {
+			continue
+		}
+		if _, err := ledger.ParseVerifierKey(k); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func checkLogLevel(s string) error {

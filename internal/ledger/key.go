@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"crypto/hkdf"
 	"crypto/rand"
 	"crypto/sha256"
@@ -149,4 +150,9 @@ func ParseVerifierKey(vkey string) (note.Verifier, error) {
 		return nil, fmt.Errorf("the verifier key is not name+hash+base64 (get it with 'aims log key --org SLUG'): %w", err)
 	}
 	return v, nil
+}
+
+// Public is the master key's Ed25519 public key.
+func (k *MasterKey) Public() []byte {
+	return ed25519.NewKeyFromSeed(k.seed).Public().(ed25519.PublicKey)
 }

@@ -122,6 +122,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	// grows, and check recent leaves against the stored records.
 	go s.svc.RunLogSigner(ctx)
 	go s.svc.RunLogChecker(ctx)
+	go s.svc.RunWitnessSubmitter(ctx)
 	// Suspensions made through other replicas reach this one's answers.
 	go s.svc.RunAuthzWatcher(ctx)
 	errc := make(chan error, 1)

@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"io"
 	"strings"
@@ -62,12 +61,14 @@ func (s *Service) ExportCatalog(ctx context.Context, w io.Writer, id, format str
 		enc.SetIndent("", "  ")
 		return enc.Encode(out)
 	case "csv":
-		cw := csv.NewWriter(w)
 		head := []string{"id", "parent", "kind", "title", "text", "asks", "evidence", "records", "roles", "citation"}
 		if withOwnerText {
 			head = append(head, "owner_text")
 		}
-		_ = cw.Write(head)
+		cw, err := newCSVExport(w, head)
+		if err != nil {
+			return err
+		}
 		for _, r := range fw.Requirements {
 			g := r.Guidance
 			if g == nil {
@@ -81,10 +82,11 @@ func (s *Service) ExportCatalog(ctx context.Context, w io.Writer, id, format str
 			if withOwnerText {
 				rec = append(rec, texts[r.ID])
 			}
-			_ = cw.Write(rec)
+			if err := cw.Write(rec); err != nil {
+				return err
+			}
 		}
-		cw.Flush()
-		return cw.Error()
+		return cw.Close()
 	}
 	return badFormat()
 }
@@ -117,17 +119,20 @@ func (s *Service) ExportCrosswalk(ctx context.Context, w io.Writer, id, format s
 		enc.SetIndent("", "  ")
 		return enc.Encode(cw)
 	case "csv":
-		out := csv.NewWriter(w)
-		_ = out.Write([]string{"from", "source", "to", "target", "relationship", "rationale", "flag", "source_reading"})
+		out, err := newCSVExport(w, []string{"from", "source", "to", "target", "relationship", "rationale", "flag", "source_reading"})
+		if err != nil {
+			return err
+		}
 		for _, p := range cw.Pairs {
 			from, to := cw.From, cw.To
 			if p.From != "" {
 				from, to = p.From, p.To
 			}
-			_ = out.Write([]string{from, p.Source, to, p.Target, string(p.Relationship), p.Rationale, p.Flag, p.SourceReading})
+			if err := out.Write([]string{from, p.Source, to, p.Target, string(p.Relationship), p.Rationale, p.Flag, p.SourceReading}); err != nil {
+				return err
+			}
 		}
-		out.Flush()
-		return out.Error()
+		return out.Close()
 	}
 	return badFormat()
 }

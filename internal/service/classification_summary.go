@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/csv"
 	"io"
 	"strings"
 	"time"
@@ -166,11 +165,8 @@ func (s *Service) ExportClassificationSummaryCSV(ctx context.Context, w io.Write
 	if err != nil {
 		return err
 	}
-	if _, err := w.Write(utf8BOM); err != nil {
-		return err
-	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write(ClassificationSummaryCSVColumns); err != nil {
+	cw, err := newCSVExport(w, ClassificationSummaryCSVColumns)
+	if err != nil {
 		return err
 	}
 	roles := func(rs []aims.OperatorRole) string {
@@ -187,13 +183,9 @@ func (s *Service) ExportClassificationSummaryCSV(ctx context.Context, w io.Write
 		}
 		rec := []string{r.Name, string(r.LifecycleStage), string(r.Tier), strings.Join(r.Basis, "; "), roles(r.Roles),
 			strings.Join(r.Obligations, "; "), version, at, r.ClassifiedBy, string(r.ImpactClass), r.ImpactReason}
-		for i := range rec {
-			rec[i] = escapeFormula(rec[i])
-		}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Close()
 }

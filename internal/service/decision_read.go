@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -156,11 +155,8 @@ func (s *Service) ExportDecisionsCSV(ctx context.Context, w io.Writer, systemID 
 	if err := validateDecisionFilter(f); err != nil {
 		return err
 	}
-	if _, err := w.Write(utf8BOM); err != nil {
-		return err
-	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write(DecisionCSVColumns); err != nil {
+	cw, err := newCSVExport(w, DecisionCSVColumns)
+	if err != nil {
 		return err
 	}
 	err = store.EachDecision(ctx, s.db, scope, systemID, f, func(d *aims.Decision) error {
@@ -169,8 +165,7 @@ func (s *Service) ExportDecisionsCSV(ctx context.Context, w io.Writer, systemID 
 	if err != nil {
 		return err
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Close()
 }
 
 func decisionRecord(d *aims.Decision) []string {
@@ -178,13 +173,13 @@ func decisionRecord(d *aims.Decision) []string {
 	var by, at, value, unit, inputs, attrs, erased string
 	if ev := d.Event(); ev != nil {
 		if ev.Human != nil {
-			by = escapeFormula(ev.Human.By)
+			by = ev.Human.By
 			if ev.Human.At != nil {
 				at = ts(*ev.Human.At)
 			}
 		}
 		if ev.Output != nil {
-			value, unit = jsonCell(ev.Output.Value), escapeFormula(ev.Output.Unit)
+			value, unit = jsonCell(ev.Output.Value), ev.Output.Unit
 		}
 		if len(ev.Inputs) > 0 {
 			b, _ := json.Marshal(ev.Inputs)
@@ -199,17 +194,17 @@ func decisionRecord(d *aims.Decision) []string {
 		erased = ts(*d.ErasedAt)
 	}
 	return []string{d.ID, ts(d.SourceTime), ts(d.ReceivedAt), strconv.FormatInt(d.SkewMS, 10), strconv.FormatBool(d.ClockSkew),
-		escapeFormula(d.ModelVersion), d.ModelVersionID, strconv.FormatBool(d.UnknownModelVersion), escapeFormula(d.Source),
+		d.ModelVersion, d.ModelVersionID, strconv.FormatBool(d.UnknownModelVersion), d.Source,
 		strconv.FormatInt(d.Seq, 10), string(d.Human), by, at, value, unit, inputs, attrs,
 		strconv.FormatUint(d.LogIndex, 10), d.PayloadDigest, erased}
 }
 
 // jsonCell writes a JSON scalar for a spreadsheet: numbers as they are,
-// strings unquoted (escaped when a spreadsheet would run them).
+// strings unquoted.
 func jsonCell(raw json.RawMessage) string {
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
-		return escapeFormula(s)
+		return s
 	}
 	return string(raw)
 }

@@ -5,11 +5,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/johnfercher/maroto/v2/pkg/components/col"
-	"github.com/johnfercher/maroto/v2/pkg/components/row"
-	"github.com/johnfercher/maroto/v2/pkg/components/text"
-	"github.com/johnfercher/maroto/v2/pkg/core"
-
 	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/authz"
 	"github.com/aimsproject/aims/internal/store"
@@ -50,20 +45,21 @@ func (s *Service) ExportImpactAssessment(ctx context.Context, w io.Writer, syste
 
 func impactPDF(a *aims.ImpactAssessment, sys *aims.AISystem, risks []*aims.Risk, c *aims.RiskCriteria, org string) ([]byte, error) {
 	title := "AI system impact assessment — " + sys.Name
-	m, err := newPDF(title, true)
+	status := a.Status.Title()
+	if len(a.OutOfDate) > 0 {
+		status += ", out of date"
+	}
+	r, err := newPDF(pdfFrame{Org: org, Document: title, Version: a.Version, Status: status, Draft: a.Status == aims.AssessmentDraft})
 	if err != nil {
 		return nil, err
 	}
-	status := "Version " + itoa(a.Version) + ", " + strings.ToLower(a.Status.Title())
+	line := "Version " + itoa(a.Version) + ", " + strings.ToLower(a.Status.Title())
 	if a.SignedOffAt != nil {
-		status += " by " + a.SignedOffBy + " on " + a.SignedOffAt.UTC().Format("2006-01-02 15:04 UTC")
+		line += " by " + a.SignedOffBy + " on " + a.SignedOffAt.UTC().Format("2006-01-02 15:04 UTC")
 	}
-	m.AddRows(
-		text.NewRow(9, title, pdfTitle),
-		text.NewRow(5, org+" · ISO/IEC 42001:2023, 6.1.4 and 8.4; Annex A.5. "+status, pdfSmall),
-	)
+	r.title(title, org+" · ISO/IEC 42001:2023, 6.1.4 and 8.4; Annex A.5. "+line)
 	if len(a.OutOfDate) > 0 {
-		paragraph(m, "Out of date: the system changed significantly since sign-off", "– "+strings.Join(a.OutOfDate, "\n– "))
+		r.paragraph("Out of date: the system changed significantly since sign-off", "– "+strings.Join(a.OutOfDate, "\n– "))
 	}
 	deployed := "none"
 	if sys.Deployed != nil {
@@ -73,16 +69,16 @@ func impactPDF(a *aims.ImpactAssessment, sys *aims.AISystem, risks []*aims.Risk,
 	for _, d := range sys.ImpactDomains {
 		domains = append(domains, d.Title())
 	}
-	paragraph(m, "The AI system", "Purpose: "+sys.Purpose+"\nOwner: "+sys.OwnerName+" <"+sys.OwnerEmail+">"+
+	r.paragraph("The AI system", "Purpose: "+sys.Purpose+"\nOwner: "+sys.OwnerName+" <"+sys.OwnerEmail+">"+
 		"\nAutonomy: "+sys.Autonomy.Title()+"\nImpact domains: "+strings.Join(domains, ", ")+"\nDeployed model version: "+deployed)
-	paragraph(m, "Intended use", orNone(a.IntendedUse))
-	paragraph(m, "Reasonably foreseeable misuse", orNone(a.ForeseeableMisuse))
+	r.paragraph("Intended use", orNone(a.IntendedUse))
+	r.paragraph("Reasonably foreseeable misuse", orNone(a.ForeseeableMisuse))
 	var parties []string
 	for _, p := range a.AffectedParties {
 		parties = append(parties, p.Title())
 	}
-	paragraph(m, "Who is affected", orNone(strings.Join(parties, ", "))+"\n"+a.AffectedDescription)
-	m.AddRows(text.NewRow(8, "Impact areas", pdfHeading))
+	r.paragraph("Who is affected", orNone(strings.Join(parties, ", "))+"\n"+a.AffectedDescription)
+	r.heading("Impact areas")
 	rows := make([][]string, len(a.Areas))
 	for i, x := range a.Areas {
 		var linked []string
@@ -96,9 +92,11 @@ func impactPDF(a *aims.ImpactAssessment, sys *aims.AISystem, risks []*aims.Risk,
 		rows[i] = []string{x.Area.Title(), aims.SeverityName(x.Severity), aims.ImpactLikelihoodName(x.Likelihood), x.People,
 			strings.TrimSpace(x.Mitigations + "\n" + x.Notes), x.Residual.Title(), strings.Join(linked, ", ")}
 	}
-	pdfTable(m, []int{2, 1, 1, 2, 4, 1, 1}, []string{"Area", "Severity", "Likelihood", "People affected", "Mitigations and notes", "Residual", "Risks"}, rows)
-	paragraph(m, "Conclusion", orNone(a.Conclusion))
-	m.AddRows(text.NewRow(8, "Risks of this system in the register", pdfHeading))
+	if err := r.table([]int{2, 1, 1, 2, 4, 1, 1}, []string{"Area", "Severity", "Likelihood", "People affected", "Mitigations and notes", "Residual", "Risks"}, rows); err != nil {
+		return nil, err
+	}
+	r.paragraph("Conclusion", orNone(a.Conclusion))
+	r.heading("Risks of this system in the register")
 	level := func(key string) string {
 		if l := c.Level(key); l != nil {
 			return l.Name
@@ -106,18 +104,13 @@ func impactPDF(a *aims.ImpactAssessment, sys *aims.AISystem, risks []*aims.Risk,
 		return key
 	}
 	rrows := make([][]string, len(risks))
-	for i, r := range risks {
-		rrows[i] = []string{r.Ref(), r.Title, level(r.Level), level(r.ResidualLevel), r.Status.Title(), r.Treatment.Title(), strings.Join(r.Controls, ", ")}
+	for i, x := range risks {
+		rrows[i] = []string{x.Ref(), x.Title, level(x.Level), level(x.ResidualLevel), x.Status.Title(), x.Treatment.Title(), strings.Join(x.Controls, ", ")}
 	}
-	pdfTable(m, []int{1, 4, 1, 1, 2, 1, 2}, []string{"Risk", "Title", "Inherent", "Residual", "Status", "Treatment", "Controls"}, rrows)
-	return pdfBytes(m)
-}
-
-// paragraph adds a heading and a block of wrapped text.
-func paragraph(m core.Maroto, heading, body string) {
-	m.AddRows(text.NewRow(8, heading, pdfHeading))
-	m.AddAutoRow(col.New(12).Add(text.New(body, pdfSmall)))
-	m.AddRows(row.New(2))
+	if err := r.table([]int{1, 4, 1, 1, 2, 1, 2}, []string{"Risk", "Title", "Inherent", "Residual", "Status", "Treatment", "Controls"}, rrows); err != nil {
+		return nil, err
+	}
+	return r.bytes()
 }
 
 func orNone(s string) string {

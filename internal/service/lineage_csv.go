@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"slices"
@@ -67,25 +66,16 @@ func (s *Service) ExportLineageCSV(ctx context.Context, kind string, w io.Writer
 	if !k.IsValid() {
 		return lineageKindError(kind)
 	}
-	if _, err := w.Write(utf8BOM); err != nil {
-		return err
-	}
-	cw := csv.NewWriter(w)
 	switch k {
 	case aims.LineageInstruments:
-		err = exportSheet(cw, instrumentColumns, func(fn func(*aims.Instrument) error) error {
+		return exportSheet(w, instrumentColumns, func(fn func(*aims.Instrument) error) error {
 			return store.EachInstrument(ctx, s.db, scope, s.db.Now(), fn)
 		})
 	case aims.LineageTags:
-		err = exportSheet(cw, tagColumns, func(fn func(*aims.Tag) error) error { return store.EachTag(ctx, s.db, scope, fn) })
+		return exportSheet(w, tagColumns, func(fn func(*aims.Tag) error) error { return store.EachTag(ctx, s.db, scope, fn) })
 	default:
-		err = exportSheet(cw, featureColumns, func(fn func(*aims.Feature) error) error { return store.EachFeature(ctx, s.db, scope, fn) })
+		return exportSheet(w, featureColumns, func(fn func(*aims.Feature) error) error { return store.EachFeature(ctx, s.db, scope, fn) })
 	}
-	if err != nil {
-		return err
-	}
-	cw.Flush()
-	return cw.Error()
 }
 
 // LineageCSVColumns lists the columns of a lineage CSV kind in the order
@@ -127,17 +117,22 @@ func textCell[T any](name string, field func(*T) *string) column[T] {
 	return column[T]{name, func(r *T) string { return *field(r) }, func(r *T, v string) string { *field(r) = v; return "" }}
 }
 
-func exportSheet[T any](cw *csv.Writer, cols []column[T], each func(func(*T) error) error) error {
-	if err := cw.Write(columnNames(cols)); err != nil {
+func exportSheet[T any](w io.Writer, cols []column[T], each func(func(*T) error) error) error {
+	cw, err := newCSVExport(w, columnNames(cols))
+	if err != nil {
 		return err
 	}
 	rec := make([]string, len(cols))
-	return each(func(r *T) error {
+	err = each(func(r *T) error {
 		for i, c := range cols {
-			rec[i] = escapeFormula(c.get(r))
+			rec[i] = c.get(r)
 		}
 		return cw.Write(rec)
 	})
+	if err != nil {
+		return err
+	}
+	return cw.Close()
 }
 
 // lineageSheet is how one kind of record imports.

@@ -28,21 +28,34 @@ type logState struct {
 	cache  *ledger.Cache
 	signMu sync.Mutex // one signature at a time in this process
 
+	// The deployment's log identity (SetLogIdentity): the origin prefix
+	// of new logs, whether the operator configured it, and the verifier
+	// keys given outside the database, by origin.
+	prefix           string
+	prefixConfigured bool
+	verifierKeys     map[string]string
+
 	alerts      prometheus.Counter
 	signed      prometheus.Counter
 	signRefused prometheus.Counter
+	refused     prometheus.Gauge
+
+	witnessKick chan struct{} // wakes the witness submitter
 }
 
 func newLogState() *logState {
 	return &logState{
-		keys:  map[string]*ledger.OrgKey{},
-		cache: ledger.NewCache(logTileCache),
+		keys:        map[string]*ledger.OrgKey{},
+		witnessKick: make(chan struct{}, 1),
+		cache:       ledger.NewCache(logTileCache),
 		alerts: prometheus.NewCounter(prometheus.CounterOpts{Name: "aims_log_tamper_alerts_total",
 			Help: "Records found not to match the tamper-evident log (each finding once)."}),
 		signed: prometheus.NewCounter(prometheus.CounterOpts{Name: "aims_log_checkpoints_signed_total",
 			Help: "Checkpoints signed by this process."}),
 		signRefused: prometheus.NewCounter(prometheus.CounterOpts{Name: "aims_log_sign_refused_total",
 			Help: "Checkpoints not signed because the log was not consistent with the last one signed, or the key differs."}),
+		refused: prometheus.NewGauge(prometheus.GaugeOpts{Name: "aims_log_refused_organizations",
+			Help: "Organizations whose tamper-evident log is refused (missing, changed, or keyed or named otherwise than configured): their writes answer 503 until 'aims log rebuild'."}),
 	}
 }
 
@@ -57,7 +70,7 @@ func (s *Service) SetLogKey(k *ledger.MasterKey) {
 
 // LogCollectors returns the log's Prometheus counters, for /metrics.
 func (s *Service) LogCollectors() []prometheus.Collector {
-	return []prometheus.Collector{s.tlog.alerts, s.tlog.signed, s.tlog.signRefused}
+	return []prometheus.Collector{s.tlog.alerts, s.tlog.signed, s.tlog.signRefused, s.tlog.refused}
 }
 
 // errNoLogKey says this process cannot sign.
@@ -83,22 +96,12 @@ func (s *Service) orgKey(origin string) (*ledger.OrgKey, error) {
 }
 
 // logOrigin returns the origin of the organization's log: the one pinned by
-// its first checkpoint, else the one this process's key gives it.
+// its first checkpoint, else the one this deployment gives it.
 func (s *Service) logOrigin(ctx context.Context, head *store.LogHead) (string, error) {
 	if head.Origin != "" {
 		return head.Origin, nil
 	}
-	s.tlog.mu.Lock()
-	master := s.tlog.master
-	s.tlog.mu.Unlock()
-	if master == nil {
-		return "", errNoLogKey
-	}
-	org, err := store.FindOrganizationByID(ctx, s.db, head.OrgID)
-	if err != nil {
-		return "", err
-	}
-	return master.Origin(org.Slug), nil
+	return s.newLogOrigin(ctx, head.OrgID)
 }
 
 // logVerifier returns the verifier of the organization's log: derived from
@@ -170,7 +173,7 @@ func (s *Service) authorizeLog(ctx context.Context, slug string) (aims.Scope, *s
 // organization's log (c2sp.org/tlog-checkpoint), signing one first when
 // none exists yet.
 func (s *Service) LogCheckpoint(ctx context.Context, slug string) ([]byte, error) {
-	_, head, err := s.authorizeLog(ctx, slug)
+	head, err := s.publishedLog(ctx, slug)
 	if err != nil {
 		return nil, err
 	}
@@ -181,12 +184,34 @@ func (s *Service) LogCheckpoint(ctx context.Context, slug string) ([]byte, error
 	if err != nil {
 		return nil, err
 	}
-	return cp.Note, nil
+	return s.withCosignatures(ctx, head, cp)
+}
+
+// publishedLog is authorizeLog for the checkpoint and the hash tiles, which
+// an organization may publish (log settings, public_checkpoints): a caller
+// who may not read the log still gets them when the organization opted in.
+// Entry bundles and proofs stay behind authorizeLog.
+func (s *Service) publishedLog(ctx context.Context, slug string) (*store.LogHead, error) {
+	_, head, err := s.authorizeLog(ctx, slug)
+	if err == nil || slug == "" {
+		return head, err
+	}
+	if !aims.IsKind(err, aims.KindUnauthenticated) && !aims.IsKind(err, aims.KindNotFound) && !aims.IsKind(err, aims.KindForbidden) {
+		return nil, err
+	}
+	org, ferr := store.FindOrganizationBySlug(ctx, s.db, slug)
+	if ferr != nil {
+		return nil, err
+	}
+	if set, ferr := store.FindLogSettings(ctx, s.db, org.ID); ferr != nil || !set.PublicCheckpoints {
+		return nil, err
+	}
+	return store.FindLogHead(ctx, s.db, systemScope(org.ID, "published checkpoint"))
 }
 
 // LogTile returns hash tile n of level with width w (c2sp.org/tlog-tiles).
 func (s *Service) LogTile(ctx context.Context, slug string, level int, n uint64, w int) ([]byte, error) {
-	_, head, err := s.authorizeLog(ctx, slug)
+	head, err := s.publishedLog(ctx, slug)
 	if err != nil {
 		return nil, err
 	}

@@ -60,9 +60,23 @@ func (s *Service) CheckLogs(ctx context.Context, opts LogCheckOptions) (*LogChec
 		return nil, err
 	}
 	rep := &LogCheckReport{}
+	// A log missing, or not the one configured, is a finding too; it
+	// raises no alert (an alert is sealed in that very log).
+	identity, err := s.logIdentityFindings(ctx, opts.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	rep.Findings = append(rep.Findings, identity...)
+	broken := map[string]bool{}
+	for _, f := range identity {
+		broken[f.OrgID] = true
+	}
 	for _, h := range heads {
 		if opts.OrgID != "" && h.OrgID != opts.OrgID {
 			continue
+		}
+		if broken[h.OrgID] || s.db.LogRefusal(h.OrgID) != "" {
+			continue // reported above; its alerts could not be sealed
 		}
 		rep.Logs++
 		findings, leaves, err := s.checkLog(ctx, h, opts.Recent, rep)
@@ -70,6 +84,11 @@ func (s *Service) CheckLogs(ctx context.Context, opts LogCheckOptions) (*LogChec
 			return rep, fmt.Errorf("check the log of organization %s: %w", h.OrgID, err)
 		}
 		rep.Leaves += leaves
+		refusals, err := s.witnessFindings(ctx, h)
+		if err != nil {
+			return rep, err
+		}
+		findings = append(findings, refusals...)
 		for _, f := range findings {
 			isNew, err := s.raiseAlert(ctx, f)
 			if err != nil {
@@ -265,6 +284,9 @@ func (s *Service) RunLogChecker(ctx context.Context) {
 	t := time.NewTicker(checkInterval)
 	defer t.Stop()
 	for {
+		if _, err := s.GuardLogs(ctx); err != nil && ctx.Err() == nil {
+			s.log.ErrorContext(ctx, "checking the tamper-evident logs' identity failed", "err", err)
+		}
 		if _, err := s.CheckLogs(ctx, LogCheckOptions{Recent: checkRecent}); err != nil && ctx.Err() == nil {
 			s.log.ErrorContext(ctx, "checking the tamper-evident log failed", "err", err)
 		}

@@ -65,13 +65,11 @@ func (s *Service) LogVerifierKey(ctx context.Context) (string, error) {
 	}
 	_, head, err := s.authorizeLog(ctx, "")
 	if aims.IsKind(err, aims.KindNotFound) {
-		s.tlog.mu.Lock()
-		master := s.tlog.master
-		s.tlog.mu.Unlock()
-		if master == nil {
-			return "", errNoLogKey
+		origin, err := s.newLogOrigin(ctx, p.OrgID)
+		if err != nil {
+			return "", err
 		}
-		k, err := s.orgKey(master.Origin(p.OrgSlug))
+		k, err := s.orgKey(origin)
 		if err != nil {
 			return "", err
 		}
@@ -92,7 +90,7 @@ func (s *Service) LogVerifierKey(ctx context.Context) (string, error) {
 // process has the key), into dir as a tlog-tiles bundle that `aims log
 // verify` checks offline. progress, when set, is told the entries written.
 func (s *Service) ExportLog(ctx context.Context, dir string, progress func(done, total uint64)) (*ledger.Checkpoint, error) {
-	_, head, err := s.authorizeLog(ctx, "")
+	scope, head, err := s.authorizeLog(ctx, "")
 	if err != nil {
 		return nil, err
 	}
@@ -121,9 +119,26 @@ func (s *Service) ExportLog(ctx context.Context, dir string, progress func(done,
 	if err != nil {
 		return nil, err
 	}
+	// With witnesses, the pack ends at the latest checkpoint most of them
+	// cosigned (entries sealed since go in the next pack), and every
+	// checkpoint carries its cosignatures.
+	sigs, err := store.FindLogCosignatures(ctx, s.db, head, 0, latest.Size)
+	if err != nil {
+		return nil, err
+	}
+	ws, err := store.FindLogWitnesses(ctx, s.db, scope)
+	if err != nil {
+		return nil, err
+	}
+	if i := bestCosigned(cps, sigs, ws); i >= 0 && i < len(cps)-1 {
+		cps, latest = cps[:i+1], cps[i]
+		if cp, err = ledger.OpenCheckpoint(latest.Note, key.Verifier); err != nil {
+			return nil, fmt.Errorf("the cosigned checkpoint of size %d does not verify with the log's key: %w", latest.Size, err)
+		}
+	}
 	notes := make([][]byte, len(cps))
 	for i, c := range cps {
-		notes[i] = c.Note
+		notes[i] = appendCosignatures(c.Note, sigs[c.Size])
 	}
 	b := ledger.Bundle{
 		VerifierKey: key.VerifierKey, Checkpoints: notes, Size: latest.Size,

@@ -20,6 +20,9 @@ import (
 // checkpoint signed (c2sp.org/tlog-checkpoint: a log must never sign two
 // inconsistent checkpoints); it refuses otherwise.
 func (s *Service) signLog(ctx context.Context, orgID string) (*store.LogCheckpoint, error) {
+	if err := s.logRefused(orgID); err != nil {
+		return nil, err
+	}
 	s.tlog.signMu.Lock()
 	defer s.tlog.signMu.Unlock()
 	scope := systemScope(orgID, "aims log signer")
@@ -71,6 +74,7 @@ func (s *Service) signLog(ctx context.Context, orgID string) (*store.LogCheckpoi
 		return nil, err
 	}
 	s.tlog.signed.Inc()
+	s.kickWitnesses() // the witnesses get it in the background
 	// Another replica may have signed this size first: serve what is stored.
 	return store.LatestLogCheckpoint(ctx, s.db, head)
 }
@@ -87,6 +91,12 @@ func (s *Service) pinnedKey(ctx context.Context, head *store.LogHead) (*ledger.O
 	if err != nil {
 		return nil, err
 	}
+	// A key configured outside the database is the one the log must have.
+	if k := s.configuredKey(origin); k != "" && k != key.VerifierKey {
+		s.tlog.signRefused.Inc()
+		return nil, fmt.Errorf("the log %s of organization %s is configured (AIMS_LOG_VERIFIER_KEYS) with key %s, but this process holds %s: set the AIMS_LOG_KEY that made it",
+			origin, head.OrgID, k, key.VerifierKey)
+	}
 	if head.VerifierKey == "" {
 		err := s.transact(ctx, func(tx *store.Tx) error {
 			o, v, err := store.PinLogKey(ctx, tx, head, origin, key.VerifierKey)
@@ -95,6 +105,12 @@ func (s *Service) pinnedKey(ctx context.Context, head *store.LogHead) (*ledger.O
 		})
 		if err != nil {
 			return nil, err
+		}
+		if head.VerifierKey == key.VerifierKey {
+			// Printed once, at the log's creation: the key belongs outside
+			// the database too.
+			s.log.InfoContext(ctx, "the tamper-evident log of an organization has its key: give it to auditors and add it to AIMS_LOG_VERIFIER_KEYS",
+				"org", head.OrgID, "origin", head.Origin, "verifier_key", head.VerifierKey)
 		}
 	}
 	if head.VerifierKey != key.VerifierKey {
@@ -198,15 +214,26 @@ func (s *Service) HasLogKey() bool {
 }
 
 // SealEarlierEvents creates the log of every organization that has none
-// yet, sealing the audit events written before the log existed.
+// yet, sealing the audit events written before the log existed. An
+// organization whose log was opened before and is gone is left refused
+// (see GuardLogs), not given a new log.
 func (s *Service) SealEarlierEvents(ctx context.Context) error {
 	orgs, err := store.OrganizationsWithoutLog(ctx, s.db)
 	if err != nil {
 		return err
 	}
 	for _, id := range orgs {
+		if s.db.LogRefusal(id) != "" {
+			continue // GuardLogs said why
+		}
 		scope := systemScope(id, "aims log")
-		if err := s.transact(ctx, func(tx *store.Tx) error { return store.OpenLog(ctx, tx, scope) }); err != nil {
+		err := s.transact(ctx, func(tx *store.Tx) error { return store.OpenLog(ctx, tx, scope) })
+		if aims.IsKind(err, aims.KindUnavailable) {
+			// A log gone after it was opened is not created again.
+			s.log.ErrorContext(ctx, "tamper-evident log refused", "org", id, "err", err)
+			continue
+		}
+		if err != nil {
 			return err
 		}
 		s.log.InfoContext(ctx, "sealed the earlier audit events of an organization in its new log", "org", id)

@@ -2,12 +2,9 @@ package service
 
 import (
 	"context"
-	"encoding/csv"
 	"io"
 	"strings"
 	"time"
-
-	"github.com/xuri/excelize/v2"
 
 	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/authz"
@@ -27,18 +24,20 @@ var riskColumns = []string{"Risk", "Title", "AI system", "Source", "Trustworthin
 
 var riskWidths = []float64{7, 36, 24, 30, 26, 14, 26, 10, 10, 10, 16, 40, 18, 10, 10, 10, 12, 24, 12, 36, 12, 8, 8, 8, 40}
 
-func riskCells(r *aims.Risk, c *aims.RiskCriteria) []string {
+// riskCells are the cells of risk r: text, scores and counts as numbers,
+// days as dates.
+func riskCells(r *aims.Risk, c *aims.RiskCriteria) []any {
 	level := func(key string) string {
 		if l := c.Level(key); l != nil {
 			return l.Name
 		}
 		return key
 	}
-	num := func(n int) string {
+	num := func(n int) any {
 		if n == 0 {
-			return ""
+			return nil
 		}
-		return itoa(n)
+		return n
 	}
 	var chars []string
 	for _, ch := range r.Characteristics {
@@ -48,9 +47,10 @@ func riskCells(r *aims.Risk, c *aims.RiskCriteria) []string {
 	if r.OwnerEmail != "" {
 		owner += " <" + r.OwnerEmail + ">"
 	}
-	var by, on, why string
+	var by, why string
+	var on any
 	if a := r.Acceptance; a != nil {
-		by, on, why = a.By, a.At.UTC().Format(aims.DateLayout), a.Rationale
+		by, on, why = a.By, aims.DateOf(a.At), a.Rationale
 	}
 	open := 0
 	for _, a := range r.Actions {
@@ -62,9 +62,9 @@ func riskCells(r *aims.Risk, c *aims.RiskCriteria) []string {
 	for _, i := range r.Issues {
 		issues = append(issues, i.Detail)
 	}
-	review := ""
+	var review any
 	if r.NextReview != nil {
-		review = r.NextReview.String()
+		review = *r.NextReview
 	}
 	treatment := ""
 	if r.Treatment != "" {
@@ -74,10 +74,10 @@ func riskCells(r *aims.Risk, c *aims.RiskCriteria) []string {
 	if r.LifecycleStage != "" {
 		stage = r.LifecycleStage.Title()
 	}
-	return []string{r.Ref(), r.Title, orOrganization(r.SystemName), r.Source.Label(), strings.Join(chars, "; "), stage, owner,
+	return []any{r.Ref(), r.Title, orOrganization(r.SystemName), r.Source.Label(), strings.Join(chars, "; "), stage, owner,
 		num(r.Likelihood), num(r.Consequence), level(r.Level), treatment, r.TreatmentPlan, strings.Join(r.Controls, "; "),
 		num(r.ResidualLikelihood), num(r.ResidualConsequence), level(r.ResidualLevel), r.Status.Title(), by, on, why,
-		review, itoa(open), yesNo(r.Overdue), itoa(r.CriteriaVersion), strings.Join(issues, " ")}
+		review, open, yesNo(r.Overdue), r.CriteriaVersion, strings.Join(issues, " ")}
 }
 
 func orOrganization(system string) string {
@@ -127,35 +127,34 @@ func (s *Service) ExportRisks(ctx context.Context, w io.Writer, f aims.RiskFilte
 	if err != nil {
 		return err
 	}
-	rows := make([][]string, len(list))
+	rows := make([][]any, len(list))
 	for i, r := range list {
 		rows[i] = riskCells(r, c)
 	}
 	if format == "csv" {
-		cw := csv.NewWriter(w)
-		_ = cw.Write(riskColumns)
-		_ = cw.WriteAll(rows)
-		return cw.Error()
+		cw, err := newCSVExport(w, riskColumns)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if err := cw.Write(cellTexts(r)); err != nil {
+				return err
+			}
+		}
+		return cw.Close()
 	}
-	x := excelize.NewFile()
-	defer x.Close()
-	const sheet = "Risk register"
-	if err := x.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	if err := writeTableSheet(x, sheet, riskColumns, riskWidths, rows); err != nil {
-		return err
-	}
-	if err := writeAboutSheet(x, [][2]string{
-		{"Organization", p.OrgName},
-		{"Document", "AI risk register (ISO/IEC 42001:2023, 6.1.2, 6.1.3, 8.2, 8.3)"},
-		{"Risk criteria", "Version " + itoa(c.Version) + "; risk appetite: " + c.Appetite},
-		{"Risks", itoa(len(list))},
-		{"As of", time.Now().UTC().Format(aims.DateLayout)},
-	}); err != nil {
-		return err
-	}
-	return x.Write(w)
+	return writeWorkbook(w, workbook{
+		Org: p.OrgName, Document: "AI risk register", Sheet: "Risk register",
+		Columns: riskColumns, Widths: riskWidths, Rows: rows,
+		About: [][2]string{
+			{"Organization", p.OrgName},
+			{"Document", "AI risk register (ISO/IEC 42001:2023, 6.1.2, 6.1.3, 8.2, 8.3)"},
+			{"Risk criteria", "Version " + itoa(c.Version) + "; risk appetite: " + c.Appetite},
+			{"Risks", itoa(len(list))},
+			{"As of", time.Now().UTC().Format(aims.DateLayout)},
+		},
+		Created: time.Now(),
+	})
 }
 
 // HeatMap places the risks of the register on the current criteria's

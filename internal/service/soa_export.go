@@ -2,13 +2,10 @@ package service
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"time"
-
-	"github.com/xuri/excelize/v2"
 
 	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/authz"
@@ -37,7 +34,8 @@ func ExportContentType(format string) (mediaType, ext string) {
 // control (ISO/IEC 42001 6.1.3 d and e).
 var soaColumns = []string{"Framework", "Control", "Title", "Applicability", "Justification", "Implementation status", "Owner", "Target date", "Notes"}
 
-func soaCells(r *aims.SoARow) []string {
+// soaCells are the cells of row r: text, and the target date as a date.
+func soaCells(r *aims.SoARow) []any {
 	status := r.Status.Title()
 	if r.Applicability != aims.Applicable {
 		status = ""
@@ -46,11 +44,11 @@ func soaCells(r *aims.SoARow) []string {
 	if r.OwnerEmail != "" {
 		owner = r.OwnerName + " <" + r.OwnerEmail + ">"
 	}
-	date := ""
+	var date any
 	if r.TargetDate != nil {
-		date = r.TargetDate.String()
+		date = *r.TargetDate
 	}
-	return []string{r.Framework, r.RequirementID, r.Title, r.Applicability.Title(), r.Justification, status, owner, date, r.Notes}
+	return []any{r.Framework, r.RequirementID, r.Title, r.Applicability.Title(), r.Justification, status, owner, date, r.Notes}
 }
 
 // ExportSoA writes SoA version number (0: the newest) in format: xlsx (what
@@ -67,15 +65,18 @@ func (s *Service) ExportSoA(ctx context.Context, w io.Writer, number int, format
 	}
 	switch format {
 	case "xlsx":
-		return v, writeSoAXLSX(w, v, p.OrgName)
+		return v, writeSoAXLSX(w, v, p.OrgName, time.Now())
 	case "csv":
-		cw := csv.NewWriter(w)
-		_ = cw.Write(soaColumns)
-		for _, r := range v.Rows {
-			_ = cw.Write(soaCells(r))
+		cw, err := newCSVExport(w, soaColumns)
+		if err != nil {
+			return nil, err
 		}
-		cw.Flush()
-		return v, cw.Error()
+		for _, r := range v.Rows {
+			if err := cw.Write(cellTexts(soaCells(r))); err != nil {
+				return nil, err
+			}
+		}
+		return v, cw.Close()
 	case "json":
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
@@ -105,28 +106,21 @@ func versionLine(v *aims.SoAVersion) string {
 	return s
 }
 
-func writeSoAXLSX(w io.Writer, v *aims.SoAVersion, org string) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	const sheet = "Statement of Applicability"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	rows := make([][]string, len(v.Rows))
+func writeSoAXLSX(w io.Writer, v *aims.SoAVersion, org string, now time.Time) error {
+	rows := make([][]any, len(v.Rows))
 	for i, r := range v.Rows {
 		rows[i] = soaCells(r)
 	}
-	if err := writeTableSheet(f, sheet, soaColumns, []float64{12, 10, 40, 13, 50, 20, 28, 12, 40}, rows); err != nil {
-		return err
-	}
-	if err := writeAboutSheet(f, [][2]string{
-		{"Organization", org},
-		{"Document", "Statement of Applicability (ISO/IEC 42001:2023, 6.1.3 d and e)"},
-		{"Version", versionLine(v)},
-		{"Created", v.CreatedAt.UTC().Format(time.RFC3339) + " by " + v.CreatedBy},
-		{"Note", v.Note},
-	}); err != nil {
-		return err
-	}
-	return f.Write(w)
+	return writeWorkbook(w, workbook{
+		Org: org, Document: "Statement of Applicability", Sheet: "Statement of Applicability",
+		Columns: soaColumns, Widths: []float64{12, 10, 40, 13, 50, 20, 28, 12, 40}, Rows: rows,
+		About: [][2]string{
+			{"Organization", org},
+			{"Document", "Statement of Applicability (ISO/IEC 42001:2023, 6.1.3 d and e)"},
+			{"Version", versionLine(v)},
+			{"Created", v.CreatedAt.UTC().Format(time.RFC3339) + " by " + v.CreatedBy},
+			{"Note", v.Note},
+		},
+		Created: now,
+	})
 }

@@ -106,12 +106,27 @@ var (
 	showRE   = regexp.MustCompile(`(?s)\((.*?[^\\])\)\s*Tj`)
 )
 
-// pdfText extracts the text shown by a PDF's content streams: it inflates
-// each compressed stream and decodes the strings of Tj operators, which gofpdf writes
-// in UTF-16BE for UTF-8 fonts.
+// pdfText extracts the text shown by a PDF's content streams (pdfPages),
+// one shown string a line.
 func pdfText(t *testing.T, pdf []byte) string {
 	t.Helper()
 	var out strings.Builder
+	for _, p := range pdfPages(t, pdf) {
+		for _, s := range p {
+			out.WriteString(s)
+			out.WriteByte('\n')
+		}
+	}
+	return out.String()
+}
+
+// pdfPages extracts the strings each page of a PDF shows: it inflates each
+// compressed stream and decodes the strings of Tj operators, which gofpdf
+// writes in UTF-16BE for UTF-8 fonts. gofpdf writes one content stream per
+// page, in page order; streams that show nothing (fonts) are skipped.
+func pdfPages(t *testing.T, pdf []byte) [][]string {
+	t.Helper()
+	var pages [][]string
 	for _, m := range streamRE.FindAllSubmatch(pdf, -1) {
 		content := m[1]
 		if zr, err := zlib.NewReader(bytes.NewReader(m[1])); err == nil {
@@ -119,12 +134,15 @@ func pdfText(t *testing.T, pdf []byte) string {
 				content = inflated
 			}
 		}
+		var shown []string
 		for _, s := range showRE.FindAllSubmatch(content, -1) {
-			out.WriteString(decodePDFString(unescapePDF(s[1])))
-			out.WriteByte('\n')
+			shown = append(shown, decodePDFString(unescapePDF(s[1])))
+		}
+		if len(shown) > 0 {
+			pages = append(pages, shown)
 		}
 	}
-	return out.String()
+	return pages
 }
 
 func unescapePDF(b []byte) []byte {
@@ -165,7 +183,9 @@ func unescapePDF(b []byte) []byte {
 }
 
 func decodePDFString(b []byte) string {
-	if len(b)%2 == 0 && len(b) > 0 && b[0] == 0 {
+	// Every font of aims' PDFs is a UTF-8 font, so every string is UTF-16BE
+	// (a lone "—" is 0x20 0x14, which does not start with a zero byte).
+	if len(b)%2 == 0 && len(b) > 0 {
 		u := make([]uint16, len(b)/2)
 		for i := range u {
 			u[i] = uint16(b[2*i])<<8 | uint16(b[2*i+1])

@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -80,25 +79,21 @@ func (s *Service) ExportSystemsCSV(ctx context.Context, w io.Writer, f aims.Syst
 	if err := validateSystemFilter(f); err != nil {
 		return err
 	}
-	if _, err := w.Write(utf8BOM); err != nil {
-		return err
-	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write(SystemCSVColumns()); err != nil {
+	cw, err := newCSVExport(w, SystemCSVColumns())
+	if err != nil {
 		return err
 	}
 	rec := make([]string, len(systemColumns))
 	err = store.EachSystem(ctx, s.db, scope, f, func(sys *aims.AISystem) error {
 		for i, c := range systemColumns {
-			rec[i] = escapeFormula(c.get(sys))
+			rec[i] = c.get(sys)
 		}
 		return cw.Write(rec)
 	})
 	if err != nil {
 		return err
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Close()
 }
 
 // importRefs is what rows are checked against, loaded once per import.

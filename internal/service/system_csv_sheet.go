@@ -19,9 +19,6 @@ const (
 	MaxImportRows  = 50_000
 )
 
-// utf8BOM starts files that spreadsheet programs save as "CSV UTF-8".
-var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
-
 // sheet is an inventory spreadsheet as read from CSV: where each known
 // column is, the data rows, and what is wrong with its shape.
 type sheet struct {
@@ -263,32 +260,6 @@ func (sh *sheet) err() error {
 	return &aims.Error{Kind: aims.KindInvalid,
 		Message: fmt.Sprintf("%d line(s) of the file have problems, so nothing was imported: correct them and import the file again", len(p.lines)),
 		Fields:  fields}
-}
-
-// Spreadsheet programs run a cell that starts with = + - or @ as a formula
-// (CSV injection). An export puts an apostrophe before such a cell, which
-// spreadsheets show as text; an import takes one apostrophe off again, so
-// the value survives export, edit and import unchanged.
-func isFormulaStart(c byte) bool { return c == '=' || c == '+' || c == '-' || c == '@' }
-
-// escapeFormula prefixes an apostrophe to a cell that is, after any
-// apostrophes, a formula start.
-func escapeFormula(s string) string {
-	rest := strings.TrimLeft(s, "'")
-	if rest != "" && isFormulaStart(rest[0]) {
-		return "'" + s
-	}
-	return s
-}
-
-// unescapeFormula undoes escapeFormula.
-func unescapeFormula(s string) string {
-	t := strings.TrimSpace(s)
-	rest := strings.TrimLeft(t, "'")
-	if len(rest) < len(t) && rest != "" && isFormulaStart(rest[0]) {
-		return t[1:]
-	}
-	return s
 }
 
 // listSeparator separates the entries of a list cell; techniques and tags

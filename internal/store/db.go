@@ -57,6 +57,9 @@ type DB struct {
 	sources    sync.Map      // "org\x00system\x00source" -> decision source id, once committed
 	recentKeys recentCounts  // decision keys added to decision_recent_keys, by organization
 	ckpt       *checkpointer // SQLite only: background WAL checkpoints
+	// refusedLogs holds, by organization, why its log takes no writes
+	// (RefuseLog): a log found broken or not the one configured.
+	refusedLogs sync.Map
 }
 
 // Options says where the data lives.

@@ -116,7 +116,9 @@ const headSQL = `SELECT log_id, org_id, size, root, edge, origin, verifier_key, 
 
 // openLog locks the organization's head for the rest of the transaction,
 // creating it on first use. A new head first seals the organization's
-// earlier audit events (written before the log existed), oldest first.
+// earlier audit events (written before the log existed), oldest first. A
+// log refused (DB.RefuseLog), or gone after it was opened, is not
+// created: the write fails as unavailable.
 func (tx *Tx) openLog(ctx context.Context, orgID string) (*openLog, error) {
 	if lg := tx.seal.open[orgID]; lg != nil {
 		return lg, nil
@@ -125,19 +127,27 @@ func (tx *Tx) openLog(ctx context.Context, orgID string) (*openLog, error) {
 	if tx.db.dialect == Postgres {
 		lock += ` FOR UPDATE`
 	}
+	if reason := tx.db.LogRefusal(orgID); reason != "" {
+		return nil, LogRefusedError(reason)
+	}
 	head, err := scanLogHead(tx.queryRow(ctx, lock, orgID))
 	created := false
 	if errors.Is(err, sql.ErrNoRows) {
-		res, err := tx.tx.ExecContext(ctx, `INSERT INTO log_heads (org_id, size, root, edge, updated_at) VALUES ($1, 0, $2, $3, $4)
-			ON CONFLICT (org_id) DO NOTHING`, orgID, ledger.EmptyRoot(), []byte{}, tx.now)
-		if err != nil {
-			return nil, fmt.Errorf("create log head: %w", mapError(err))
+		// A log is created only for an organization that never had one.
+		if err := tx.mayOpenLog(ctx, orgID, len(tx.seal.pending[orgID])); err != nil {
+			return nil, err
 		}
-		n, _ := res.RowsAffected()
-		created = n == 1
+		if created, err = tx.createLogHead(ctx, orgID); err != nil {
+			return nil, err
+		}
 		head, err = scanLogHead(tx.tx.QueryRowContext(ctx, lock, orgID))
 		if err != nil {
 			return nil, fmt.Errorf("lock new log head: %w", mapError(err))
+		}
+		if created {
+			if err := tx.markLogOpened(ctx, orgID, head.LogID, 0); err != nil {
+				return nil, err
+			}
 		}
 	} else if err != nil {
 		return nil, fmt.Errorf("lock log head: %w", mapError(err))

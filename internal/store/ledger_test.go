@@ -177,6 +177,11 @@ func TestEventsBeforeTheLogAreSealedFirst(t *testing.T) {
 	}
 	f := storetest.NewOrg(t, old, "legacy")
 	f.MustCreateSystem(t, old, storetest.System("Old system", f.Admin.ID))
+	// Migration 00065 marks each organization of a database from before
+	// the log as waiting for its log (opened_at NULL).
+	if err := store.TamperForTest(ctx, old, `INSERT INTO log_marks (org_id) VALUES ('`+f.Org.ID+`')`); err != nil {
+		t.Fatal(err)
+	}
 	old.Close()
 
 	db, err := store.Open(ctx, store.Options{SQLitePath: path})
