@@ -228,6 +228,17 @@ type Decision struct {
 	Payload  json.RawMessage `json:"payload,omitempty" doc:"The event as received; gone once erased"`
 	ErasedAt *time.Time      `json:"erased_at,omitempty"`
 	ErasedBy string          `json:"erased_by,omitempty"`
+	// PayloadWithheld says that the payload and salt exist but the caller
+	// may not read them (permission read_payload).
+	PayloadWithheld bool `json:"payload_withheld,omitempty" doc:"The payload exists but the caller may not read it (permission read_payload; a system's owner reads their own)"`
+}
+
+// WithholdPayload drops the payload and salt of a decision that the caller
+// may not read.
+func (d *Decision) WithholdPayload() {
+	if len(d.Payload) > 0 || len(d.Salt) > 0 {
+		d.Payload, d.Salt, d.PayloadWithheld = nil, nil, true
+	}
 }
 
 // AuditLabel names the decision in the audit trail.

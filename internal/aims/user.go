@@ -34,6 +34,9 @@ type User struct {
 	Name      string     `json:"name"`
 	CreatedAt time.Time  `json:"created_at"`
 	LastLogin *time.Time `json:"last_login_at,omitempty"`
+	// SessionEpoch moves on when the password changes; a web session begun
+	// under an older epoch has ended.
+	SessionEpoch int64 `json:"-"`
 }
 
 // Member is a user as seen from one organization: with the role held there.

@@ -55,6 +55,12 @@ type erasure struct {
 	}
 }
 
+// payloadNote says who reads decision payloads, for the operations that
+// return them.
+const payloadNote = " Payloads (inputs, output, who acted) are personal data: they are shown to callers with the permission " +
+	"read_payload (admin, AIMS manager, auditor) and to the system's owner; to others the payload and salt are withheld " +
+	"(payload_withheld), and the export's payload columns stay empty."
+
 func (h *Handlers) registerDecisions(api huma.API) {
 	const tag = "Decisions"
 	post := operation(http.MethodPost, "/systems/{id}/decisions", "record-decisions", tag,
@@ -85,6 +91,7 @@ func (h *Handlers) registerDecisions(api huma.API) {
 	api.OpenAPI().AddOperation(&post)
 
 	list := operation(http.MethodGet, "/systems/{id}/decisions", "list-decisions", tag, "List an AI system's decisions, newest first", authz.Read)
+	list.Description += payloadNote
 	huma.Register(api, list, func(ctx context.Context, in *decisionList) (*PageOutput[*aims.Decision], error) {
 		f := in.filter()
 		f.Page = in.page()
@@ -96,7 +103,8 @@ func (h *Handlers) registerDecisions(api huma.API) {
 	})
 
 	exp := operation(http.MethodGet, "/systems/{id}/decisions/export.csv", "export-decisions", tag, "Export an AI system's decisions as CSV", authz.Export)
-	exp.Description += " Takes the filters of the list and writes every matching decision (no paging), oldest first; inputs and attributes as JSON."
+	exp.Description += " Takes the filters of the list and writes every matching decision (no paging), oldest first; inputs and attributes as JSON." +
+		payloadNote
 	exp.Responses = map[string]*huma.Response{"200": {Description: "The decisions as CSV (UTF-8 with a byte-order mark)",
 		Content: map[string]*huma.MediaType{"text/csv": {Schema: &huma.Schema{Type: "string"}}}}}
 	huma.Register(api, exp, func(ctx context.Context, in *struct {
@@ -111,8 +119,10 @@ func (h *Handlers) registerDecisions(api huma.API) {
 		return &csvFile{ContentType: "text/csv; charset=utf-8", ContentDisposition: `attachment; filename="` + name + `"`, Body: buf.Bytes()}, nil
 	})
 
-	huma.Register(api, operation(http.MethodGet, "/systems/{id}/decisions/{decision_id}", "get-decision", tag,
-		"Get one decision, with its payload and salt unless erased", authz.Read),
+	get := operation(http.MethodGet, "/systems/{id}/decisions/{decision_id}", "get-decision", tag,
+		"Get one decision, with its payload and salt unless erased", authz.Read)
+	get.Description += payloadNote
+	huma.Register(api, get,
 		func(ctx context.Context, in *DecisionParams) (*Body[*aims.Decision], error) {
 			d, err := h.svc.FindDecisionByID(ctx, in.ID, in.DecisionID)
 			if err != nil {
@@ -122,14 +132,18 @@ func (h *Handlers) registerDecisions(api huma.API) {
 		})
 
 	payload := sends(operation(http.MethodGet, "/systems/{id}/decisions/{decision_id}/payload", "get-decision-payload", tag,
-		"Download one decision's payload: the event exactly as received, the bytes its salted digest is over", authz.Read), "application/json")
+		"Download one decision's payload: the event exactly as received, the bytes its salted digest is over", authz.ReadPayload), "application/json")
 	payload.Description += " The payload field of the decision is the same event re-encoded inside a JSON answer (compacted); " +
 		"this answer is the bytes themselves (without surrounding whitespace), so that `cat salt payload | sha256sum` gives the " +
-		"decision's payload_digest whatever the gateway's spacing and key order (docs/decisions.md). Erased: 404."
+		"decision's payload_digest whatever the gateway's spacing and key order (docs/decisions.md). Erased: 404." +
+		" A system's owner reads the payloads of their own system without read_payload; anyone else without it gets 403."
 	huma.Register(api, payload, func(ctx context.Context, in *DecisionParams) (*FileOutput, error) {
 		d, err := h.svc.FindDecisionByID(ctx, in.ID, in.DecisionID)
 		if err != nil {
 			return nil, fail(ctx, err)
+		}
+		if d.PayloadWithheld {
+			return nil, fail(ctx, aims.Errorf(aims.KindForbidden, "reading a decision's payload needs the permission read_payload (or owning the system): payloads are personal data"))
 		}
 		if len(d.Payload) == 0 {
 			return nil, fail(ctx, aims.Errorf(aims.KindNotFound, "the payload of decision %s was erased on request; the decision keeps what the log seals", d.ID))

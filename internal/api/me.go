@@ -13,8 +13,8 @@ import (
 // Me is the caller as the API sees it.
 type Me struct {
 	ID           string          `json:"id" doc:"The caller's user id"`
-	Email        string          `json:"email"`
-	Name         string          `json:"name"`
+	Email        string          `json:"email,omitempty" doc:"The member's email; absent for a token limited to scopes (a gateway or log reader has no need of it)"`
+	Name         string          `json:"name,omitempty" doc:"The member's name; absent for a token limited to scopes"`
 	Role         aims.Role       `json:"role" doc:"The caller's role in this organization"`
 	Permissions  []string        `json:"permissions" doc:"What the role allows"`
 	Organization OrganizationRef `json:"organization"`
@@ -43,7 +43,14 @@ func (h *Handlers) registerMe(api huma.API) {
 					perms = append(perms, string(q))
 				}
 			}
-			return &Body[Me]{Body: Me{ID: p.UserID, Email: p.Email, Name: p.Name, Role: p.Role, Permissions: perms,
-				Organization: OrganizationRef{ID: org.ID, Slug: org.Slug, Name: org.Name}, TokenID: p.TokenID, Scopes: p.Scopes}}, nil
+			me := Me{ID: p.UserID, Email: p.Email, Name: p.Name, Role: p.Role, Permissions: perms,
+				Organization: OrganizationRef{ID: org.ID, Slug: org.Slug, Name: org.Name}, TokenID: p.TokenID, Scopes: p.Scopes}
+			if len(p.Scopes) > 0 {
+				// A scoped token (an edge gateway, a log reader) sits on
+				// machines its member does not watch: it learns who it is,
+				// not the member's personal data.
+				me.Email, me.Name = "", ""
+			}
+			return &Body[Me]{Body: me}, nil
 		})
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/aimsproject/aims/internal/aims"
@@ -38,6 +39,21 @@ func TestMeShowsWhatTheCallerMayDo(t *testing.T) {
 		scoped := me(secret)
 		if !slices.Equal(scoped.Permissions, []string{"read_log"}) || !slices.Equal(scoped.Scopes, []string{aims.ScopeLogRead}) {
 			t.Errorf("log:read token: permissions %v, scopes %v; want only read_log", scoped.Permissions, scoped.Scopes)
+		}
+		if full.Email != o.Admin.Email {
+			t.Errorf("admin token: email %q, want %q", full.Email, o.Admin.Email)
+		}
+		// Finding (build item 7): a scoped token read its member's email.
+		gateway, _, err := e.svc.CreateToken(ctx, aims.NewToken{UserID: o.Admin.ID, Name: "gateway",
+			Scopes: []string{aims.ScopeDecisionsWrite, aims.ScopeAuthorizationRead}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, tok := range map[string]string{"log:read": secret, "gateway": gateway} {
+			res := e.do(t, request{method: http.MethodGet, url: "/api/v1/me", token: tok})
+			if strings.Contains(res.Body.String(), o.Admin.Email) || strings.Contains(res.Body.String(), `"email"`) {
+				t.Errorf("%s token's /me shows the member's email: %s", name, res.Body)
+			}
 		}
 	})
 }

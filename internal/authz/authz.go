@@ -53,23 +53,27 @@ const (
 	// Erase erases the payload of a decision event on request (personal
 	// data), leaving its sealed digest in the log.
 	Erase Permission = "erase"
+	// ReadPayload reads the payloads of decision events (their inputs,
+	// output and who acted): personal data until shown otherwise. A
+	// system's owner reads those of their own systems.
+	ReadPayload Permission = "read_payload"
 )
 
 // Permissions lists every permission, for the role matrix page.
 func Permissions() []Permission {
 	return []Permission{Read, Export, Edit, EditOwned, Approve, ReadAudit, ManageUsers, ManageTokens, ManageSettings, ReadLog,
-		RecordDecisions, ReadAuthorization, Suspend, Erase}
+		RecordDecisions, ReadAuthorization, Suspend, Erase, ReadPayload}
 }
 
 // rolePermissions is the role table. An auditor reads and exports but
 // writes nothing; a system owner edits only what they own.
 var rolePermissions = map[aims.Role][]Permission{
 	aims.RoleAdmin: {Read, Export, Edit, EditOwned, Approve, ReadAudit, ManageUsers, ManageTokens, ManageSettings, ReadLog,
-		RecordDecisions, ReadAuthorization, Suspend, Erase},
-	aims.RoleAIMSManager: {Read, Export, Edit, EditOwned, Approve, ReadAudit, ReadLog, RecordDecisions, ReadAuthorization, Suspend},
+		RecordDecisions, ReadAuthorization, Suspend, Erase, ReadPayload},
+	aims.RoleAIMSManager: {Read, Export, Edit, EditOwned, Approve, ReadAudit, ReadLog, RecordDecisions, ReadAuthorization, Suspend, ReadPayload},
 	aims.RoleSystemOwner: {Read, Export, EditOwned, ReadLog, RecordDecisions, ReadAuthorization},
 	aims.RoleContributor: {Read, Export, Edit, ReadLog, RecordDecisions, ReadAuthorization},
-	aims.RoleAuditor:     {Read, Export, ReadAudit, ReadLog, ReadAuthorization},
+	aims.RoleAuditor:     {Read, Export, ReadAudit, ReadLog, ReadAuthorization, ReadPayload},
 	aims.RoleViewer:      {Read, ReadLog, ReadAuthorization},
 }
 
@@ -271,4 +275,25 @@ func AuthorizeSystemWrite(ctx context.Context, what string) (aims.Scope, *Princi
 		return aims.NewTenantScope(pr.OrgID, pr.Actor()), pr, nil
 	}
 	return Authorize(ctx, Edit, what)
+}
+
+// AccountScopes returns the scopes in which a change to one person's
+// account (their name, their password) is recorded: one per organization
+// the person belongs to, each naming actor. An account is the person's in
+// every organization, so only the person or the host's operator changes it
+// (the service checks which), and every organization's audit trail shows
+// the change.
+func AccountScopes(actor aims.Actor, orgIDs []string) []aims.Scope {
+	out := make([]aims.Scope, len(orgIDs))
+	for i, id := range orgIDs {
+		out[i] = aims.NewTenantScope(id, actor)
+	}
+	return out
+}
+
+// InviteeScope is the scope in which a person accepting an invitation to
+// orgID joins it: the invitation's secret, which only the person was sent,
+// is the authority.
+func InviteeScope(orgID string, actor aims.Actor) aims.Scope {
+	return aims.NewTenantScope(orgID, actor)
 }

@@ -279,3 +279,22 @@ func TestImportExportSystems(t *testing.T) {
 	wantCode(t, runAIMS(t, dir, "", "import", "systems", filepath.Join(dir, "missing.csv")), 2, "missing file")
 	wantCode(t, runAIMS(t, dir, "", "import", "systems"), 2, "no file")
 }
+
+// The host's operator invites a person (the link printed is the
+// invitation's) and renames an account.
+func TestUserInviteAndRename(t *testing.T) {
+	dir := isolate(t)
+	wantCode(t, runAIMS(t, dir, "correct horse battery\n", "user", "create", "--org", "acme", "--email", "ada@acme.test", "--name", "Ada", "--role", "admin"), 0, "first user")
+	r := runAIMS(t, dir, "", "user", "invite", "--org", "acme", "--email", "Bob@Acme.test", "--role", "auditor")
+	wantCode(t, r, 0, "invite")
+	if !strings.HasPrefix(r.stdout, "invited bob@acme.test as auditor to organization acme until ") || !strings.Contains(r.stdout, "\n/invitation?token=") {
+		t.Errorf("invite printed %q", r.stdout)
+	}
+	wantCode(t, runAIMS(t, dir, "", "user", "invite", "--org", "acme", "--email", "ada@acme.test", "--role", "viewer"), 1, "inviting a member")
+	r = runAIMS(t, dir, "", "user", "rename", "--email", "ada@acme.test", "--name", "Ada Lovelace")
+	wantCode(t, r, 0, "rename")
+	if r.stdout != "user ada@acme.test is now named \"Ada Lovelace\"\n" {
+		t.Errorf("rename printed %q", r.stdout)
+	}
+	wantCode(t, runAIMS(t, dir, "", "user", "rename", "--email", "ada@acme.test", "--name", " "), 2, "an empty name")
+}

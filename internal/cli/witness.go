@@ -37,8 +37,8 @@ func (p *Program) witnessCommand() *cobra.Command {
 			"group's IT, the auditor); 'add', 'list', 'remove' and 'submit' configure and drive the\n" +
 			"witnesses of an organization's log.",
 	}
-	c.AddCommand(p.witnessServeCommand(), p.witnessKeyCommand(), p.witnessAddCommand(), p.witnessListCommand(),
-		p.witnessRemoveCommand(), p.witnessSubmitCommand())
+	c.AddCommand(p.witnessServeCommand(), p.witnessKeyCommand(), p.witnessForgetCommand(), p.witnessAddCommand(),
+		p.witnessListCommand(), p.witnessRemoveCommand(), p.witnessSubmitCommand())
 	return c
 }
 
@@ -239,6 +239,34 @@ func (p *Program) witnessKeyCommand() *cobra.Command {
 	c.Flags().StringVar(&dir, "data-dir", "./aims-witness", "the witness's directory")
 	c.Flags().StringVar(&name, "name", "", "the name of a new witness key (default: HOST-witness)")
 	c.Flags().StringVar(&keyFile, "key-file", "", "a file holding the witness's signer key, instead of DIR/"+witnessKeyFile)
+	c.Flags().String("log-level", "info", "debug, info, warn or error")
+	_ = c.Flags().MarkHidden("log-level")
+	return c
+}
+
+func (p *Program) witnessForgetCommand() *cobra.Command {
+	var dir string
+	c := &cobra.Command{
+		Use:   "forget ORIGIN --data-dir DIR",
+		Short: "Forget the checkpoint a witness holds of a log, after the log was rebuilt on purpose",
+		Long: "A witness refuses every checkpoint of a log inconsistent with the one it cosigned: a log\n" +
+			"rebuilt with 'aims log rebuild' is refused too, until the witness's operator, told why,\n" +
+			"forgets the old checkpoint. Stop 'aims witness serve' first. The checkpoint forgotten is\n" +
+			"printed: keep it as the record of the break.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			st, err := (&witness.FileStore{Path: filepath.Join(dir, witness.StateFile)}).Forget(args[0])
+			if err != nil {
+				return err
+			}
+			if st == nil {
+				return usageError{fmt.Errorf("the witness in %s holds no checkpoint of %q", dir, args[0])}
+			}
+			fmt.Fprintf(p.Stdout, "forgot the checkpoint of size %d cosigned at %s:\n%s", st.Size, st.CosignedAt.Format(time.RFC3339), st.Checkpoint)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&dir, "data-dir", "./aims-witness", "the witness's directory")
 	c.Flags().String("log-level", "info", "debug, info, warn or error")
 	_ = c.Flags().MarkHidden("log-level")
 	return c

@@ -164,9 +164,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r.WithContext(authz.WithPrincipal(ctx, p)))
 			return
 		}
-		userID, orgID := web.SessionUser(ctx, s.sessions)
+		userID, orgID, epoch := web.SessionUser(ctx, s.sessions)
 		if userID != "" {
-			p, err := s.svc.PrincipalForSession(ctx, userID, orgID)
+			p, err := s.svc.PrincipalForSession(ctx, userID, orgID, epoch)
 			if err == nil {
 				ctx = authz.WithPrincipal(ctx, p)
 			} else if aims.IsKind(err, aims.KindUnauthenticated) || aims.IsKind(err, aims.KindNotFound) {

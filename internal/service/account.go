@@ -24,17 +24,19 @@ type LoginResult struct {
 }
 
 // Login checks an email and password. client names the caller's address for
-// rate limiting.
+// throttling: the attempt is counted before the password is checked (see
+// ratelimit.go), and refused while a delay earned by earlier failures runs.
 func (s *Service) Login(ctx context.Context, email, password, client string) (*LoginResult, error) {
 	email = aims.NormalizeEmail(email)
-	emailKey, clientKey := "email:"+email, "client:"+client
-	if b, wait := s.limiter.blocked(emailKey, maxFailuresPerEmail); b {
+	claim := newLoginClaim(email, client)
+	wait, err := s.claimAttempt(ctx, claim)
+	if err != nil {
+		return nil, err
+	}
+	if wait > 0 {
+		s.log.InfoContext(ctx, "sign-in refused: too many failures", "email", email, "client", client, "wait", wait)
 		return nil, tooManyAttempts(wait)
 	}
-	if b, wait := s.limiter.blocked(clientKey, maxAttemptsPerClient); b {
-		return nil, tooManyAttempts(wait)
-	}
-	s.limiter.add(clientKey)
 	u, hash, err := store.FindUserByEmail(ctx, s.db, email)
 	if err != nil && !aims.IsKind(err, aims.KindNotFound) {
 		return nil, err
@@ -44,7 +46,6 @@ func (s *Service) Login(ctx context.Context, email, password, client string) (*L
 		return nil, err
 	}
 	if u == nil || !ok {
-		s.limiter.add(emailKey)
 		s.log.InfoContext(ctx, "sign-in failed", "email", email, "client", client)
 		return nil, ErrBadCredentials
 	}
@@ -59,10 +60,11 @@ func (s *Service) Login(ctx context.Context, email, password, client string) (*L
 		}
 	}
 	if len(active) == 0 {
-		s.limiter.add(emailKey)
 		return nil, ErrBadCredentials
 	}
-	s.limiter.reset(emailKey)
+	if err := s.attemptSucceeded(ctx, claim); err != nil {
+		return nil, err
+	}
 	if err := s.transact(ctx, func(tx *store.Tx) error { return store.TouchLogin(ctx, tx, u.ID) }); err != nil {
 		return nil, err
 	}
@@ -70,16 +72,24 @@ func (s *Service) Login(ctx context.Context, email, password, client string) (*L
 }
 
 func tooManyAttempts(wait time.Duration) error {
-	return aims.Errorf(aims.KindRateLimited, "too many sign-in attempts: try again in %d minutes", int(wait.Minutes())+1)
+	secs := int(wait.Seconds())
+	if wait > time.Duration(secs)*time.Second {
+		secs++
+	}
+	return aims.Errorf(aims.KindRateLimited, "too many failed sign-in attempts: try again in %d seconds", secs)
 }
 
 // PrincipalForSession rebuilds the caller of a web session from the
 // database on every request, so that a changed role or a disabled account
-// takes effect at once.
-func (s *Service) PrincipalForSession(ctx context.Context, userID, orgID string) (*authz.Principal, error) {
+// takes effect at once. epoch is the account's session epoch when the
+// session began: a password changed since has ended the session.
+func (s *Service) PrincipalForSession(ctx context.Context, userID, orgID string, epoch int64) (*authz.Principal, error) {
 	u, _, err := store.FindUserByID(ctx, s.db, userID)
 	if err != nil {
 		return nil, err
+	}
+	if u.SessionEpoch != epoch {
+		return nil, &aims.Error{Kind: aims.KindUnauthenticated, Message: "your session has ended (the password changed): sign in again"}
 	}
 	ms, err := store.FindMembershipsOfUser(ctx, s.db, userID)
 	if err != nil {
@@ -174,9 +184,11 @@ func (s *Service) FindMemberByID(ctx context.Context, id string) (*aims.Member, 
 	return store.FindMemberByID(ctx, s.db, scope, id)
 }
 
-// AddMember adds a person to the caller's organization: a new account with
-// the given password, or an existing account (from another organization)
-// given a role here.
+// AddMember creates a new account with the given password and makes it a
+// member of the caller's organization. It serves the host's operator and
+// tests; an organization's admin invites instead (InviteMember), so that
+// an existing account is joined only by its person. An email that has an
+// account already is refused here.
 func (s *Service) AddMember(ctx context.Context, in aims.NewMember) (*aims.Member, error) {
 	scope, _, err := authz.Authorize(ctx, authz.ManageUsers, "add users")
 	if err != nil {
@@ -207,6 +219,9 @@ func (s *Service) AddMember(ctx context.Context, in aims.NewMember) (*aims.Membe
 			}
 		case err != nil:
 			return err
+		default:
+			return &aims.Error{Kind: aims.KindConflict, Message: "an account with this email exists: invite the person instead",
+				Fields: []aims.FieldError{{Field: "email", Detail: "has an account: invite the person"}}}
 		}
 		m, err = store.AddMember(ctx, tx, scope, u, in.Role)
 		return err
@@ -230,10 +245,10 @@ func (s *Service) UpdateMember(ctx context.Context, id string, upd aims.MemberUp
 		}
 		after = *before
 		var v aims.Validation
-		if upd.Name != nil {
-			after.Name = *upd.Name
-			v.Required("name", after.Name)
-			v.MaxLen("name", after.Name, 200)
+		if upd.Name != nil && *upd.Name != before.Name {
+			// The account is the person's, shared with the other
+			// organizations they belong to.
+			v.Add("name", "is changed by the person on their account page (or by the host's operator: aims user rename), not by an organization's admin")
 		}
 		if upd.Role != nil {
 			after.Role = *upd.Role
@@ -268,21 +283,23 @@ func (s *Service) UpdateMember(ctx context.Context, id string, upd aims.MemberUp
 }
 
 // ChangePassword sets a new password for the caller, who proves the old one.
-func (s *Service) ChangePassword(ctx context.Context, current, next string) error {
+// Every session of the account ends; the returned epoch keeps the caller's
+// own session going.
+func (s *Service) ChangePassword(ctx context.Context, current, next string) (epoch int64, err error) {
 	scope, p, err := authz.Authorize(ctx, authz.Read, "change your password")
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if p.Operator || p.TokenID != "" {
-		return aims.Errorf(aims.KindForbidden, "sign in to the web UI to change your password")
+		return 0, aims.Errorf(aims.KindForbidden, "sign in to the web UI to change your password")
 	}
 	u, hash, err := store.FindUserByID(ctx, s.db, p.UserID)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	ok, err := s.checkPassword(ctx, hash, current)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	var v aims.Validation
 	if !ok {
@@ -290,13 +307,87 @@ func (s *Service) ChangePassword(ctx context.Context, current, next string) erro
 	}
 	aims.ValidatePassword(&v, "new_password", next)
 	if err := v.Err(); err != nil {
-		return err
+		return 0, err
 	}
 	newHash, err := s.hashPassword(ctx, next)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	return s.transact(ctx, func(tx *store.Tx) error { return store.SetPassword(ctx, tx, scope, u, newHash) })
+	err = s.transact(ctx, func(tx *store.Tx) error {
+		scopes, err := accountScopes(ctx, tx, p.Actor(), u.ID)
+		if err != nil {
+			return err
+		}
+		return store.SetPassword(ctx, tx, scopes, u, newHash)
+	})
+	s.authz.invalidate(scope.OrgID())
+	return u.SessionEpoch, err
+}
+
+// accountScopes returns a scope for each organization the account userID
+// belongs to, naming actor: a change to the account is recorded in each.
+func accountScopes(ctx context.Context, q store.Querier, actor aims.Actor, userID string) ([]aims.Scope, error) {
+	ms, err := store.FindMembershipsOfUser(ctx, q, userID)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(ms))
+	for i, m := range ms {
+		ids[i] = m.Org.ID
+	}
+	return authz.AccountScopes(actor, ids), nil
+}
+
+// RenameSelf changes the caller's own name, as every organization they
+// belong to knows them; each records the change. Only the person, signed
+// in, does this (an organization's admin does not rename an account that
+// other organizations share).
+func (s *Service) RenameSelf(ctx context.Context, name string) (*aims.User, error) {
+	_, p, err := authz.Authorize(ctx, authz.Read, "change your name")
+	if err != nil {
+		return nil, err
+	}
+	if p.Operator || p.TokenID != "" || p.UserID == "" {
+		return nil, aims.Errorf(aims.KindForbidden, "sign in to the web UI to change your name")
+	}
+	return s.renameAccount(ctx, p.UserID, name, p.Actor())
+}
+
+// RenameAccount is the host's operator renaming the account of email (the
+// aims command); every organization the person belongs to records it.
+func (s *Service) RenameAccount(ctx context.Context, email, name, label string) (*aims.User, error) {
+	u, _, err := store.FindUserByEmail(ctx, s.db, aims.NormalizeEmail(email))
+	if err != nil {
+		return nil, err
+	}
+	return s.renameAccount(ctx, u.ID, name, aims.Actor{Kind: aims.ActorCLI, Label: label})
+}
+
+func (s *Service) renameAccount(ctx context.Context, userID, name string, actor aims.Actor) (*aims.User, error) {
+	name = strings.TrimSpace(name)
+	var v aims.Validation
+	v.Required("name", name)
+	v.MaxLen("name", name, 200)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var out *aims.User
+	var orgs []aims.Scope
+	err := s.transact(ctx, func(tx *store.Tx) error {
+		u, _, err := store.FindUserByID(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		if orgs, err = accountScopes(ctx, tx, actor, userID); err != nil {
+			return err
+		}
+		out, err = store.SetUserName(ctx, tx, orgs, u, name)
+		return err
+	})
+	for _, sc := range orgs {
+		s.authz.invalidate(sc.OrgID())
+	}
+	return out, err
 }
 
 // CreateToken makes an API token for a member and returns its secret, which

@@ -27,34 +27,58 @@ func validateDecisionFilter(f aims.DecisionFilter) error {
 
 // readSystemDecisions authorizes reading one system's decisions with perm.
 func (s *Service) readSystemDecisions(ctx context.Context, perm authz.Permission, systemID, what string) (aims.Scope, error) {
-	scope, _, err := authz.AuthorizeSystem(ctx, perm, systemID, what)
-	if err != nil {
-		return scope, err
-	}
-	_, err = store.FindSystemByID(ctx, s.db, scope, systemID)
+	scope, _, _, err := s.readSystemDecisionsPayload(ctx, perm, systemID, what)
 	return scope, err
 }
 
+// readSystemDecisionsPayload is readSystemDecisions that also tells
+// whether the caller may read the payloads: with read_payload, or as the
+// system's owner (a token limited to scopes never does).
+func (s *Service) readSystemDecisionsPayload(ctx context.Context, perm authz.Permission, systemID, what string) (aims.Scope, *authz.Principal, bool, error) {
+	scope, p, err := authz.AuthorizeSystem(ctx, perm, systemID, what)
+	if err != nil {
+		return scope, p, false, err
+	}
+	sys, err := store.FindSystemByID(ctx, s.db, scope, systemID)
+	if err != nil {
+		return scope, p, false, err
+	}
+	payload := p.Can(authz.ReadPayload) || (len(p.Scopes) == 0 && p.UserID != "" && p.UserID == sys.OwnerID)
+	return scope, p, payload, nil
+}
+
 // FindDecisions lists the decisions of one AI system, newest first.
+// The payloads are withheld from a caller without read_payload.
 func (s *Service) FindDecisions(ctx context.Context, systemID string, f aims.DecisionFilter) ([]*aims.Decision, int, error) {
-	scope, err := s.readSystemDecisions(ctx, authz.Read, systemID, "read decisions")
+	scope, _, payload, err := s.readSystemDecisionsPayload(ctx, authz.Read, systemID, "read decisions")
 	if err != nil {
 		return nil, 0, err
 	}
 	if err := validateDecisionFilter(f); err != nil {
 		return nil, 0, err
 	}
-	return store.FindDecisions(ctx, s.db, scope, systemID, f)
+	ds, n, err := store.FindDecisions(ctx, s.db, scope, systemID, f)
+	if !payload {
+		for _, d := range ds {
+			d.WithholdPayload()
+		}
+	}
+	return ds, n, err
 }
 
 // FindDecisionByID returns one decision of one AI system, with its payload
-// and salt (unless erased) so that a reader can check the sealed digest.
+// and salt (unless erased) so that a reader can check the sealed digest;
+// both are withheld from a caller without read_payload.
 func (s *Service) FindDecisionByID(ctx context.Context, systemID, id string) (*aims.Decision, error) {
-	scope, err := s.readSystemDecisions(ctx, authz.Read, systemID, "read decisions")
+	scope, _, payload, err := s.readSystemDecisionsPayload(ctx, authz.Read, systemID, "read decisions")
 	if err != nil {
 		return nil, err
 	}
-	return store.FindDecisionByID(ctx, s.db, scope, systemID, id)
+	d, err := store.FindDecisionByID(ctx, s.db, scope, systemID, id)
+	if err == nil && !payload {
+		d.WithholdPayload()
+	}
+	return d, err
 }
 
 // DecisionProof returns the c2sp.org/tlog-proof of one decision: its log
@@ -147,8 +171,10 @@ var DecisionCSVColumns = []string{"id", "source_time", "received_at", "skew_ms",
 
 // ExportDecisionsCSV writes the decisions of one system that f selects
 // (no paging), oldest first, one row each; inputs and attributes as JSON.
+// The columns drawn from the payload (who acted, output, inputs,
+// attributes) stay empty for a caller without read_payload.
 func (s *Service) ExportDecisionsCSV(ctx context.Context, w io.Writer, systemID string, f aims.DecisionFilter) error {
-	scope, err := s.readSystemDecisions(ctx, authz.Export, systemID, "export decisions")
+	scope, _, payload, err := s.readSystemDecisionsPayload(ctx, authz.Export, systemID, "export decisions")
 	if err != nil {
 		return err
 	}
@@ -160,6 +186,9 @@ func (s *Service) ExportDecisionsCSV(ctx context.Context, w io.Writer, systemID 
 		return err
 	}
 	err = store.EachDecision(ctx, s.db, scope, systemID, f, func(d *aims.Decision) error {
+		if !payload {
+			d.WithholdPayload()
+		}
 		return cw.Write(decisionRecord(d))
 	})
 	if err != nil {

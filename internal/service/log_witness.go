@@ -133,7 +133,7 @@ func (s *Service) SubmitToWitnesses(ctx context.Context) error {
 	}
 	var errs []error
 	for orgID, ws := range all {
-		errs = append(errs, s.submitOrg(ctx, orgID, ws))
+		errs = append(errs, s.submitOrg(ctx, orgID, ws, witnessInterval))
 	}
 	return errors.Join(errs...)
 }
@@ -156,7 +156,7 @@ func (s *Service) SubmitCheckpointNow(ctx context.Context) ([]*aims.LogWitness, 
 	if err != nil {
 		return nil, err
 	}
-	serr := s.submitOrg(ctx, scope.OrgID(), ws)
+	serr := s.submitOrg(ctx, scope.OrgID(), ws, 0)
 	ws, err = store.FindLogWitnesses(ctx, s.db, scope)
 	if err != nil {
 		return nil, err
@@ -164,7 +164,10 @@ func (s *Service) SubmitCheckpointNow(ctx context.Context) ([]*aims.LogWitness, 
 	return ws, serr
 }
 
-func (s *Service) submitOrg(ctx context.Context, orgID string, ws []*aims.LogWitness) error {
+// submitOrg submits the latest checkpoint of one organization's log to
+// its witnesses; a witness that failed less than retryAfter ago is left
+// alone (the background submitter runs after every checkpoint).
+func (s *Service) submitOrg(ctx context.Context, orgID string, ws []*aims.LogWitness, retryAfter time.Duration) error {
 	head, err := store.FindLogHead(ctx, s.db, systemScope(orgID, "aims log witnesses"))
 	if aims.IsKind(err, aims.KindNotFound) {
 		return nil
@@ -181,6 +184,9 @@ func (s *Service) submitOrg(ctx context.Context, orgID string, ws []*aims.LogWit
 	}
 	var errs []error
 	for _, w := range ws {
+		if st := w.Status; st != nil && st.Error != "" && time.Since(st.UpdatedAt) < retryAfter {
+			continue
+		}
 		if err := s.submitToWitness(ctx, head, latest, w); err != nil {
 			errs = append(errs, fmt.Errorf("witness %s of organization %s: %w", w.Name, orgID, err))
 		}

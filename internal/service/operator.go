@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/aimsproject/aims/internal/aims"
@@ -68,6 +69,10 @@ type Bootstrap struct {
 	Role     aims.Role
 	Password string
 	Actor    aims.Actor // who runs it, for the audit trail
+	// FirstStart marks the first-start setup page: it may create only the
+	// first organization and admin, once, whatever the concurrency
+	// (store.ClaimSetup); a later or concurrent attempt is not found.
+	FirstStart bool
 }
 
 // BootstrapUser creates the organization when it does not exist, the account
@@ -104,8 +109,21 @@ func (s *Service) BootstrapUser(ctx context.Context, in Bootstrap) (*aims.Organi
 	err := s.transact(ctx, func(tx *store.Tx) error {
 		var err error
 		org, err = store.FindOrganizationBySlug(ctx, tx, in.OrgSlug)
+		if in.FirstStart {
+			if err == nil {
+				return store.ErrSetupDone
+			}
+			if !aims.IsKind(err, aims.KindNotFound) {
+				return err
+			}
+		}
 		if aims.IsKind(err, aims.KindNotFound) {
 			org = &aims.Organization{ID: store.NewID(), Slug: in.OrgSlug, Name: in.OrgName}
+			if in.FirstStart {
+				if err := store.ClaimSetup(ctx, tx, org.ID); err != nil {
+					return err
+				}
+			}
 			err = store.CreateOrganization(ctx, tx, operatorScope(org, in.Actor), org)
 		}
 		if err != nil {
@@ -125,7 +143,14 @@ func (s *Service) BootstrapUser(ctx context.Context, in Bootstrap) (*aims.Organi
 		case err != nil:
 			return err
 		case hash != "":
-			if err := store.SetPassword(ctx, tx, scope, u, hash); err != nil {
+			scopes, err := accountScopes(ctx, tx, scope.Actor(), u.ID)
+			if err != nil {
+				return err
+			}
+			if !slices.ContainsFunc(scopes, func(s aims.Scope) bool { return s.OrgID() == org.ID }) {
+				scopes = append(scopes, scope)
+			}
+			if err := store.SetPassword(ctx, tx, scopes, u, hash); err != nil {
 				return err
 			}
 		}

@@ -18,7 +18,6 @@ import (
 type Service struct {
 	db      *store.DB
 	log     *slog.Logger
-	limiter *loginLimiter
 	hashSem chan struct{}
 
 	touchMu   sync.Mutex
@@ -38,7 +37,6 @@ func New(db *store.DB, log *slog.Logger) *Service {
 	return &Service{
 		db:        db,
 		log:       log,
-		limiter:   newLoginLimiter(),
 		hashSem:   make(chan struct{}, 2), // argon2id takes 19 MiB an attempt: at most two at once
 		lastTouch: map[string]time.Time{},
 		tlog:      newLogState(),

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/aimsproject/aims/internal/aims"
@@ -36,19 +37,19 @@ func CreateUser(ctx context.Context, tx *Tx, scope aims.Scope, u *aims.User, pas
 // FindUserByEmail returns an account and its password hash. It reads across
 // tenants: sign-in happens before any organization is known.
 func FindUserByEmail(ctx context.Context, q Querier, email string) (*aims.User, string, error) {
-	return scanUser(q.queryer().QueryRowContext(ctx, `SELECT id, email, name, created_at, last_login_at, password_hash FROM users WHERE email = $1`, email))
+	return scanUser(q.queryer().QueryRowContext(ctx, `SELECT id, email, name, created_at, last_login_at, session_epoch, password_hash FROM users WHERE email = $1`, email))
 }
 
 // FindUserByID returns an account and its password hash.
 func FindUserByID(ctx context.Context, q Querier, id string) (*aims.User, string, error) {
-	return scanUser(q.queryer().QueryRowContext(ctx, `SELECT id, email, name, created_at, last_login_at, password_hash FROM users WHERE id = $1`, id))
+	return scanUser(q.queryer().QueryRowContext(ctx, `SELECT id, email, name, created_at, last_login_at, session_epoch, password_hash FROM users WHERE id = $1`, id))
 }
 
 func scanUser(row *sql.Row) (*aims.User, string, error) {
 	var u aims.User
 	var last sql.NullTime
 	var hash string
-	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.CreatedAt, &last, &hash); err != nil {
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.CreatedAt, &last, &u.SessionEpoch, &hash); err != nil {
 		return nil, "", notFound(err, "user")
 	}
 	u.CreatedAt = u.CreatedAt.UTC()
@@ -65,18 +66,50 @@ func CountUsers(ctx context.Context, q Querier) (int, error) {
 	return n, nil
 }
 
-// SetPassword replaces a user's password hash. The audit event says that the
-// password changed, never what it is.
-func SetPassword(ctx context.Context, tx *Tx, scope aims.Scope, u *aims.User, passwordHash string) error {
-	res, err := tx.tx.ExecContext(ctx, `UPDATE users SET password_hash = $1 WHERE id = $2`, passwordHash, u.ID)
+// SetPassword replaces a user's password hash and moves the account's
+// session epoch on, which ends every web session begun before (u.SessionEpoch
+// is set to the new epoch, for the session that made the change). The audit
+// event, in each scope (one per organization the person belongs to), says
+// that the password changed, never what it is.
+func SetPassword(ctx context.Context, tx *Tx, scopes []aims.Scope, u *aims.User, passwordHash string) error {
+	err := tx.tx.QueryRowContext(ctx, `UPDATE users SET password_hash = $1, session_epoch = session_epoch + 1 WHERE id = $2 RETURNING session_epoch`,
+		passwordHash, u.ID).Scan(&u.SessionEpoch)
+	if errors.Is(err, sql.ErrNoRows) {
+		return aims.ErrNotFound("user")
+	}
 	if err != nil {
 		return fmt.Errorf("set password: %w", mapError(err))
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return aims.ErrNotFound("user")
-	}
 	change := map[string]string{"password": "changed"}
-	return tx.record(ctx, scope, aims.ActionUpdate, aims.EntityUser, u.ID, u.Email, nil, change)
+	for _, scope := range scopes {
+		if err := tx.record(ctx, scope, aims.ActionUpdate, aims.EntityUser, u.ID, u.Email, nil, change); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SetUserName renames an account. A person is one account in every
+// organization they belong to, so the change is recorded in each scope
+// given (one per organization, each sealed in that organization's log).
+func SetUserName(ctx context.Context, tx *Tx, scopes []aims.Scope, u *aims.User, name string) (*aims.User, error) {
+	res, err := tx.tx.ExecContext(ctx, `UPDATE users SET name = $1 WHERE id = $2`, name, u.ID)
+	if err != nil {
+		return nil, fmt.Errorf("rename user: %w", mapError(err))
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil, aims.ErrNotFound("user")
+	}
+	before := map[string]string{"name": u.Name}
+	after := map[string]string{"name": name}
+	for _, scope := range scopes {
+		if err := tx.record(ctx, scope, aims.ActionUpdate, aims.EntityUser, u.ID, u.Email, before, after); err != nil {
+			return nil, err
+		}
+	}
+	out := *u
+	out.Name = name
+	return &out, nil
 }
 
 // TouchLogin stamps a user's last sign-in. It is bookkeeping, not a change to
@@ -202,11 +235,10 @@ func ListMembers(ctx context.Context, q Querier, scope aims.Scope) ([]*aims.Memb
 	return out, rows.Err()
 }
 
-// UpdateMember writes a member's name, role and disabled flag.
+// UpdateMember writes a member's role and disabled flag: what belongs to
+// the membership. The account (name, password) is the person's, changed
+// with SetUserName and SetPassword.
 func UpdateMember(ctx context.Context, tx *Tx, scope aims.Scope, before, after *aims.Member) error {
-	if _, err := tx.tx.ExecContext(ctx, `UPDATE users SET name = $1 WHERE id = $2`, after.Name, after.ID); err != nil {
-		return fmt.Errorf("update member: %w", mapError(err))
-	}
 	res, err := tx.tx.ExecContext(ctx, `UPDATE memberships SET role = $1, disabled = $2 WHERE org_id = $3 AND user_id = $4`,
 		string(after.Role), after.Disabled, scope.OrgID(), after.ID)
 	if err != nil {

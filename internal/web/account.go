@@ -29,17 +29,35 @@ func (ui *UI) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r); err != nil {
 		return err
 	}
-	err := ui.Svc.ChangePassword(r.Context(), r.PostForm.Get("current_password"), r.PostForm.Get("new_password"))
+	epoch, err := ui.Svc.ChangePassword(r.Context(), r.PostForm.Get("current_password"), r.PostForm.Get("new_password"))
 	if fe, ok := fieldErrors(err); ok {
 		return ui.renderAccount(w, r, errorStatus(err), fe)
 	}
 	if err != nil {
 		return err
 	}
-	// Other sessions of this person keep working until they expire; this
-	// one gets a new token, as at sign-in.
+	// The change ended every session of this person (a stolen session
+	// cookie dies with the old password); this one goes on under the new
+	// epoch, with a new token, as at sign-in.
 	if err := ui.Sessions.RenewToken(r.Context()); err != nil {
 		return err
 	}
+	ui.Sessions.Put(r.Context(), sessionEpoch, epoch)
 	return ui.done(w, r, "Your password is changed.", "/account")
+}
+
+// changeName renames the person: their account is one in every
+// organization they belong to, and each records the change.
+func (ui *UI) changeName(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	_, err := ui.Svc.RenameSelf(r.Context(), r.PostForm.Get("name"))
+	if fe, ok := fieldErrors(err); ok {
+		return ui.renderAccount(w, r, errorStatus(err), fe)
+	}
+	if err != nil {
+		return err
+	}
+	return ui.done(w, r, "Your name is changed in every organization you belong to.", "/account")
 }

@@ -82,3 +82,19 @@ func TestImportProblemsListEveryBadCell(t *testing.T) {
 	query(t, doc, "ul.problems-general li")
 	query(t, doc, "[role=alert]")
 }
+
+// A person changes their own name on the account page; an empty one is
+// refused on the form.
+func TestAccountChangeName(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		e := newTestEnv(t, db)
+		m := e.members[aims.RoleViewer]
+		bad := e.do(m, http.MethodPost, "/account/name", url.Values{"name": {"  "}}, nil).want(t, http.StatusUnprocessableEntity)
+		query(t, bad.doc, "input#name[aria-invalid=true]")
+		e.do(m, http.MethodPost, "/account/name", url.Values{"name": {"Vera Viewer"}}, nil).want(t, http.StatusSeeOther)
+		got, err := e.svc.FindMemberByID(e.ctx(aims.RoleAdmin), m.ID)
+		if err != nil || got.Name != "Vera Viewer" {
+			t.Errorf("after renaming: %+v, %v", got, err)
+		}
+	})
+}

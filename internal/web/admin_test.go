@@ -17,8 +17,7 @@ func TestAdminUsers(t *testing.T) {
 		e := newTestEnv(t, db)
 		for _, role := range []aims.Role{aims.RoleAIMSManager, aims.RoleViewer} {
 			e.get(role, "/admin/users").want(t, http.StatusForbidden)
-			e.post(role, "/admin/users/new", url.Values{"email": {"x@acme.test"}, "name": {"X"}, "role": {"viewer"},
-				"password": {"long enough password"}}).want(t, http.StatusForbidden)
+			e.post(role, "/admin/users/new", url.Values{"email": {"x@acme.test"}, "role": {"viewer"}}).want(t, http.StatusForbidden)
 		}
 		list := e.get(aims.RoleAdmin, "/admin/users").want(t, http.StatusOK)
 		// Every role is explained.
@@ -30,19 +29,29 @@ func TestAdminUsers(t *testing.T) {
 		// An admin cannot disable themselves: no button for it.
 		noMatch(t, list.doc, `form[action="/admin/users/`+e.org.Admin.ID+`/disable"]`)
 
-		bad := e.post(aims.RoleAdmin, "/admin/users/new", url.Values{"email": {"not-an-email"}, "name": {""}, "role": {"auditor"},
-			"password": {"short"}}).want(t, http.StatusUnprocessableEntity)
-		for _, id := range []string{"email", "name", "password"} {
-			query(t, bad.doc, "input#"+id+"[aria-invalid=true]")
-			query(t, bad.doc, "#"+id+"-error")
-		}
+		bad := e.post(aims.RoleAdmin, "/admin/users/new", url.Values{"email": {"not-an-email"}, "role": {"auditor"}}).
+			want(t, http.StatusUnprocessableEntity)
+		query(t, bad.doc, "input#email[aria-invalid=true]")
+		query(t, bad.doc, "#email-error")
 		query(t, bad.doc, "input#role-auditor[checked]")
-		if got := attr(query(t, bad.doc, "input#password"), "value"); got != "" {
-			t.Errorf("the refused form sends the password back: %q", got)
-		}
 
-		e.post(aims.RoleAdmin, "/admin/users/new", url.Values{"email": {"Rita@Acme.test"}, "name": {"Rita Auditor"}, "role": {"auditor"},
-			"password": {"correct horse battery"}}).want(t, http.StatusSeeOther)
+		// An admin invites; the page shows the link once; the person
+		// accepts it (a new account: name and password) and is a member.
+		made := e.post(aims.RoleAdmin, "/admin/users/new", url.Values{"email": {"Rita@Acme.test"}, "role": {"auditor"}}).want(t, http.StatusOK)
+		link := attr(query(t, made.doc, "input.invitation-link"), "value")
+		_, token, ok := strings.Cut(link, "/invitation?token=")
+		if !ok || token == "" {
+			t.Fatalf("no invitation link on the page: %q", link)
+		}
+		list = e.get(aims.RoleAdmin, "/admin/users").want(t, http.StatusOK)
+		query(t, list.doc, "table.invitations form[action$=revoke]")
+		page := e.do(nil, http.MethodGet, "/invitation?token="+url.QueryEscape(token), nil, nil).want(t, http.StatusOK)
+		query(t, page.doc, "input#password")
+		e.do(nil, http.MethodPost, "/invitation", url.Values{"token": {token}, "name": {"Rita Auditor"}, "password": {"short"}}, nil).
+			want(t, http.StatusUnprocessableEntity)
+		e.do(nil, http.MethodPost, "/invitation", url.Values{"token": {token}, "name": {"Rita Auditor"}, "password": {"correct horse battery"}}, nil).
+			want(t, http.StatusSeeOther)
+		e.do(nil, http.MethodGet, "/invitation?token="+url.QueryEscape(token), nil, nil).want(t, http.StatusNotFound)
 		ms, _, _ := e.svc.FindMembers(e.ctx(aims.RoleAdmin), aims.MemberFilter{Search: "rita"})
 		if len(ms) != 1 || ms[0].Role != aims.RoleAuditor {
 			t.Fatalf("added members = %+v", ms)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
@@ -19,6 +20,7 @@ func (ui *UI) registerAdmin(r chi.Router) {
 	r.Post("/admin/users/{id}/role", ui.handle(ui.userChangeRole))
 	r.Post("/admin/users/{id}/disable", ui.handle(ui.userSetDisabled(true)))
 	r.Post("/admin/users/{id}/enable", ui.handle(ui.userSetDisabled(false)))
+	r.Post("/admin/invitations/{id}/revoke", ui.handle(ui.invitationRevoke))
 	r.Get("/admin/tokens", ui.handle(ui.tokenList))
 	r.Get("/admin/tokens/new", ui.handle(ui.tokenNew))
 	r.Post("/admin/tokens/new", ui.handle(ui.tokenCreate))
@@ -27,11 +29,16 @@ func (ui *UI) registerAdmin(r chi.Router) {
 
 // userListView is the members page.
 type userListView struct {
-	Query   url.Values
-	Members []*aims.Member
-	Pager   Pager
-	Problem string // why the last change was refused
+	Query       url.Values
+	Members     []*aims.Member
+	Invitations []*aims.Invitation // the latest, newest first
+	Pager       Pager
+	Problem     string // why the last change was refused
+	Now         time.Time
 }
+
+// Status is an invitation's state now.
+func (v userListView) Status(inv *aims.Invitation) string { return inv.Status(v.Now) }
 
 func (ui *UI) userList(w http.ResponseWriter, r *http.Request) error {
 	return ui.renderUserList(w, r, http.StatusOK, "")
@@ -47,13 +54,17 @@ func (ui *UI) renderUserList(w http.ResponseWriter, r *http.Request, status int,
 	if err != nil {
 		return err
 	}
-	v := userListView{Query: q, Members: list, Pager: newPager(r, f.Page, total), Problem: problem}
+	invs, _, err := ui.Svc.FindInvitations(r.Context(), aims.Page{Limit: 50})
+	if err != nil {
+		return err
+	}
+	v := userListView{Query: q, Members: list, Invitations: invs, Pager: newPager(r, f.Page, total), Problem: problem, Now: ui.Svc.DB().Now()}
 	return render(w, r, status, UserListPage(ui.page(r, "Users", "admin"), v))
 }
 
-// memberForm adds a member.
+// memberForm invites a person.
 type memberForm struct {
-	Member aims.NewMember
+	Member aims.NewInvitation
 	Errors formErrors
 }
 
@@ -61,25 +72,34 @@ func (ui *UI) userNew(w http.ResponseWriter, r *http.Request) error {
 	if err := ui.allowed(r, viewer(r).Can(authz.ManageUsers), "add users"); err != nil {
 		return err
 	}
-	return render(w, r, http.StatusOK, MemberFormPage(ui.page(r, "Add a member", "admin"), memberForm{Member: aims.NewMember{Role: aims.RoleViewer}}))
+	return render(w, r, http.StatusOK, MemberFormPage(ui.page(r, "Invite a person", "admin"), memberForm{Member: aims.NewInvitation{Role: aims.RoleViewer}}))
 }
 
 func (ui *UI) userCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r); err != nil {
 		return err
 	}
-	in := aims.NewMember{Email: r.PostForm.Get("email"), Name: r.PostForm.Get("name"), Role: aims.Role(r.PostForm.Get("role")),
-		Password: r.PostForm.Get("password")}
-	m, err := ui.Svc.AddMember(r.Context(), in)
+	in := aims.NewInvitation{Email: r.PostForm.Get("email"), Role: aims.Role(r.PostForm.Get("role"))}
+	inv, err := ui.Svc.InviteMember(r.Context(), in)
 	if fe, ok := fieldErrors(err); ok {
-		in.Password = "" // never sent back to the browser
-		return render(w, r, errorStatus(err), MemberFormPage(ui.page(r, "Add a member", "admin"), memberForm{Member: in, Errors: fe}))
+		return render(w, r, errorStatus(err), MemberFormPage(ui.page(r, "Invite a person", "admin"), memberForm{Member: in, Errors: fe}))
 	}
 	if err != nil {
 		return err
 	}
-	return ui.done(w, r, "Added "+m.Email+" as "+m.Role.Title()+". Give them their initial password by a separate channel; they can change it under Account.",
-		"/admin/users")
+	return render(w, r, http.StatusOK, InvitationMadePage(ui.page(r, "Invitation made", "admin"), invitationMade{Inv: inv, Link: invitationLink(r, inv)}))
+}
+
+func (ui *UI) invitationRevoke(w http.ResponseWriter, r *http.Request) error {
+	inv, err := ui.Svc.RevokeInvitation(r.Context(), chi.URLParam(r, "id"))
+	var ae *aims.Error
+	if errors.As(err, &ae) && ae.Kind == aims.KindConflict {
+		return ui.renderUserList(w, r, http.StatusConflict, ae.Message)
+	}
+	if err != nil {
+		return err
+	}
+	return ui.done(w, r, "The invitation of "+inv.Email+" is revoked: its link no longer works.", "/admin/users")
 }
 
 func (ui *UI) userChangeRole(w http.ResponseWriter, r *http.Request) error {

@@ -4,7 +4,10 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/service"
@@ -17,9 +20,23 @@ func (ui *UI) loginPage(w http.ResponseWriter, r *http.Request) error {
 	return render(w, r, http.StatusOK, LoginPage(ui.page(r, "Sign in", ""), LoginForm{Next: safeNext(r.URL.Query().Get("next"))}))
 }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site. A browser parsing the
+// Location header drops tabs and newlines anywhere, strips leading control
+// characters and spaces, and reads a backslash as a slash, so "/\t/evil"
+// and "/\\evil" both lead to //evil, another host. Only a plain path is
+// kept: it starts with one slash and has no control character, no
+// backslash and no "//" at its start; anything else goes home.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsRune(next, '\\') || len(next) > 2048 {
+		return "/"
+	}
+	for _, c := range next {
+		if c < 0x20 || c == 0x7f || unicode.IsControl(c) || unicode.Is(unicode.White_Space, c) || c == utf8.RuneError {
+			return "/"
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
 		return "/"
 	}
 	return next
@@ -42,6 +59,7 @@ func (ui *UI) login(w http.ResponseWriter, r *http.Request) error {
 	if err := ui.Sessions.RenewToken(r.Context()); err != nil {
 		return err
 	}
+	ui.Sessions.Put(r.Context(), sessionEpoch, res.User.SessionEpoch)
 	if len(res.Memberships) > 1 {
 		ui.Sessions.Put(r.Context(), sessionPendingUser, res.User.ID)
 		return render(w, r, http.StatusOK, ChooseOrgPage(ui.page(r, "Choose an organization", ""), res.Memberships))
@@ -51,6 +69,8 @@ func (ui *UI) login(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// startSession signs the person in to one organization; the session epoch
+// was put at sign-in.
 func (ui *UI) startSession(r *http.Request, userID string, m store.Membership) {
 	ui.Sessions.Remove(r.Context(), sessionPendingUser)
 	ui.Sessions.Put(r.Context(), sessionUserID, userID)
@@ -64,7 +84,7 @@ func (ui *UI) chooseOrg(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	orgID := r.FormValue("org_id")
-	p, err := ui.Svc.PrincipalForSession(r.Context(), userID, orgID)
+	p, err := ui.Svc.PrincipalForSession(r.Context(), userID, orgID, ui.Sessions.GetInt64(r.Context(), sessionEpoch))
 	if err != nil {
 		return err
 	}
@@ -108,17 +128,15 @@ func (ui *UI) setup(w http.ResponseWriter, r *http.Request) error {
 	if !ui.Setup.Valid(f.Token) {
 		return aims.ErrNotFound("setup link")
 	}
-	has, err := ui.Svc.HasUsers(r.Context())
-	if err != nil {
-		return err
-	}
-	if has {
-		ui.Setup.Consume()
-		return aims.ErrNotFound("setup link")
-	}
+	// The transaction claims the setup (store.ClaimSetup): of parallel
+	// requests, even on several replicas, one creates the organization.
 	org, m, err := ui.Svc.BootstrapUser(r.Context(), service.Bootstrap{OrgSlug: f.OrgSlug, OrgName: f.OrgName, Email: f.Email,
 		Name: f.Name, Role: aims.RoleAdmin, Password: r.PostForm.Get("password"),
-		Actor: aims.Actor{Kind: aims.ActorSystem, Label: "setup link"}})
+		Actor: aims.Actor{Kind: aims.ActorSystem, Label: "setup link"}, FirstStart: true})
+	if errors.Is(err, store.ErrSetupDone) {
+		ui.Setup.Consume()
+		return err
+	}
 	if fe, ok := fieldErrors(err); ok {
 		f.Errors = fe
 		return render(w, r, http.StatusUnprocessableEntity, SetupPage(ui.page(r, "Set up aims", ""), f))
@@ -130,6 +148,7 @@ func (ui *UI) setup(w http.ResponseWriter, r *http.Request) error {
 	if err := ui.Sessions.RenewToken(r.Context()); err != nil {
 		return err
 	}
+	ui.Sessions.Put(r.Context(), sessionEpoch, m.SessionEpoch)
 	ui.startSession(r, m.ID, store.Membership{Org: *org})
 	ui.flash(r, "Welcome. Start by registering your AI systems.")
 	http.Redirect(w, r, "/", http.StatusSeeOther)

@@ -126,6 +126,9 @@ func decisionOutput(d *aims.Decision) string {
 		if d.ErasedAt != nil {
 			return "(erased)"
 		}
+		if d.PayloadWithheld {
+			return "(withheld)"
+		}
 		return "—"
 	}
 	return strings.Trim(string(ev.Output.Value), `"`) + " " + ev.Output.Unit

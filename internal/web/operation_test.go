@@ -50,6 +50,16 @@ func TestOperationPanel(t *testing.T) {
 		query(t, pg.doc, `#operation-lineage .empty-graph`)
 		query(t, pg.doc, `.authorization[data-authorized="yes"]`)
 		noMatch(t, pg.doc, "form.suspend")
+		// Payloads are personal data (read_payload): a viewer sees that a
+		// person overrode, not who, nor the output; the owner sees both.
+		for _, where := range []string{path, path + "/decisions"} {
+			if b := e.get(aims.RoleViewer, where).want(t, http.StatusOK).body; strings.Contains(b, "operator Ana") || !strings.Contains(b, "(withheld)") {
+				t.Errorf("%s as a viewer shows the payload, or does not say it is withheld", where)
+			}
+			if b := e.get(aims.RoleSystemOwner, where).want(t, http.StatusOK).body; !strings.Contains(b, "operator Ana") || strings.Contains(b, "(withheld)") {
+				t.Errorf("%s as the system's owner does not show the payload", where)
+			}
+		}
 
 		// The system's owner stops it; a reason is required.
 		pg = e.post(aims.RoleSystemOwner, path+"/suspend", url.Values{"reason": {""}}).want(t, http.StatusUnprocessableEntity)

@@ -42,12 +42,14 @@ type UI struct {
 const (
 	sessionUserID = "user_id"
 	sessionOrgID  = "org_id"
+	sessionEpoch  = "session_epoch"
 	sessionFlash  = "flash"
 )
 
-// SessionUser returns the user and organization of the web session in ctx.
-func SessionUser(ctx context.Context, sm *scs.SessionManager) (userID, orgID string) {
-	return sm.GetString(ctx, sessionUserID), sm.GetString(ctx, sessionOrgID)
+// SessionUser returns the user and organization of the web session in ctx,
+// and the account's session epoch when the session began.
+func SessionUser(ctx context.Context, sm *scs.SessionManager) (userID, orgID string, epoch int64) {
+	return sm.GetString(ctx, sessionUserID), sm.GetString(ctx, sessionOrgID), sm.GetInt64(ctx, sessionEpoch)
 }
 
 // Register mounts the pages on r.
@@ -62,6 +64,8 @@ func Register(r chi.Router, d Deps) {
 	r.Post("/logout", ui.handle(ui.logout))
 	r.Get("/setup", ui.handle(ui.setupPage))
 	r.Post("/setup", ui.handle(ui.setup))
+	r.Get("/invitation", ui.handle(ui.invitationPage))
+	r.Post("/invitation", ui.handle(ui.acceptInvitation))
 
 	r.Group(func(r chi.Router) {
 		r.Use(ui.requireLogin)
@@ -81,6 +85,7 @@ func Register(r chi.Router, d Deps) {
 		ui.registerLineage(r)
 		r.Get("/account", ui.handle(ui.accountPage))
 		r.Post("/account/password", ui.handle(ui.changePassword))
+		r.Post("/account/name", ui.handle(ui.changeName))
 	})
 	r.NotFound(ui.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return aims.ErrNotFound("page")

@@ -81,6 +81,11 @@ func (f *FileStore) Save(origin string, st *State) error {
 		return err
 	}
 	m[origin] = st
+	return f.write(m)
+}
+
+// write replaces the state file with m, durably.
+func (f *FileStore) write(m map[string]*State) error {
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return err
@@ -106,6 +111,25 @@ func (f *FileStore) Save(origin string, st *State) error {
 		return err
 	}
 	return errors.Join(d.Sync(), d.Close())
+}
+
+// Forget removes what the witness holds of the log with the given origin,
+// and returns it (nil when it held nothing): its operator's deliberate act
+// after the log was rebuilt on purpose, so that the new log can be
+// witnessed from its start.
+func (f *FileStore) Forget(origin string) (*State, error) {
+	st, err := f.Load(origin)
+	if err != nil || st == nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	m, err := f.read()
+	if err != nil {
+		return nil, err
+	}
+	delete(m, origin)
+	return st, f.write(m)
 }
 
 // Server is a witness: it cosigns checkpoints of the logs it knows (by

@@ -71,11 +71,9 @@ func NewVerifier(vkey string) (note.Verifier, error) {
 
 // VerifierKey returns the cosignature/v1 verifier key of a signer key.
 func VerifierKey(skey string) (string, error) {
-	s, err := NewSigner(skey)
-	if err != nil {
+	if _, err := NewSigner(skey); err != nil {
 		return "", err
 	}
-	_ = s
 	f := strings.SplitN(strings.TrimSpace(skey), "+", 5)
 	raw, err := base64.StdEncoding.DecodeString(f[4])
 	if err != nil || len(raw) != 33 {

@@ -205,6 +205,20 @@ func TestWitnessCosignsOnlyConsistentCheckpoints(t *testing.T) {
 	if _, err := srv2.AddCheckpoint(lg.request(305)); err != nil {
 		t.Fatalf("restarted witness and the honest log: %v", err)
 	}
+
+	// Its operator forgets the log (it was rebuilt on purpose): the new
+	// log is witnessed from its start, and only then.
+	fs := &FileStore{Path: filepath.Join(dir, StateFile)}
+	st, err := fs.Forget(lg.origin)
+	if err != nil || st == nil || st.Size != 306 {
+		t.Fatalf("Forget = %+v, %v; want the checkpoint of size 306", st, err)
+	}
+	if st, err := fs.Forget(lg.origin); err != nil || st != nil {
+		t.Fatalf("forgetting twice = %+v, %v", st, err)
+	}
+	if _, err := srv2.AddCheckpoint(fork.request(0)); err != nil {
+		t.Fatalf("the rebuilt log after Forget: %v", err)
+	}
 }
 
 // TestSubmitOverHTTP runs the client against the server: a cosignature
