@@ -374,8 +374,11 @@ func (p *Program) witnessSubmitCommand() *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			return p.asOperator(c, func(ctx context.Context, e *env, _ *aims.Organization) error {
-				if k, err := e.logKey(""); err == nil {
-					e.svc.SetLogKey(k)
+				// The log's key and origin as serve sets them (a key file's
+				// origin carries the key's id), or the checkpoint signed here
+				// would name another log than the one the witnesses know.
+				if err := e.setupLog(true); err != nil {
+					return err
 				}
 				ws, err := e.svc.SubmitCheckpointNow(ctx)
 				p.printWitnesses(ws)
