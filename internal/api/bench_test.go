@@ -81,13 +81,12 @@ func removeBenchData() {
 }
 
 // benchGet serves GET url, as the viewer's token, b.N times; each must
-// answer 200. A page that answers 404 is not built yet and is skipped.
+// answer 200: a route that answers 404 or anything else fails the
+// benchmark, so that a broken route cannot drop a figure silently.
 func benchGet(b *testing.B, url func(i int) string) {
 	e := benchEnv(b)
 	token := e.orgs["a"].tokens[aims.RoleViewer]
-	if res := e.do(b, request{method: http.MethodGet, url: url(0), token: token}); res.Code == http.StatusNotFound {
-		b.Skipf("GET %s answers 404: not built yet", url(0))
-	} else if res.Code != http.StatusOK {
+	if res := e.do(b, request{method: http.MethodGet, url: url(0), token: token}); res.Code != http.StatusOK {
 		b.Fatalf("GET %s: status %d; body: %s", url(0), res.Code, res.Body)
 	}
 	i := 0

@@ -2,12 +2,10 @@ package api
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/aimsproject/aims/internal/aims"
-	"github.com/aimsproject/aims/internal/authz"
 )
 
 // DatasetInput is a new dataset (ISO/IEC 42001 A.7.2 to A.7.6).
@@ -50,57 +48,18 @@ type datasetList struct {
 	SupplierID   string `query:"supplier_id"`
 }
 
-type datasetCreate struct {
-	Body DatasetInput
-}
-
-type datasetPatch struct {
-	ID   string `path:"id"`
-	Body aims.DatasetUpdate
-}
-
 func (h *Handlers) registerDatasets(api huma.API) {
-	const tag = "Datasets"
-	huma.Register(api, operation(http.MethodGet, "/datasets", "list-datasets", tag, "List datasets", authz.Read),
-		func(ctx context.Context, in *datasetList) (*PageOutput[*aims.Dataset], error) {
-			list, total, err := h.svc.FindDatasets(ctx, aims.DatasetFilter{Search: in.Q, PersonalData: aims.PersonalData(in.PersonalData), SupplierID: in.SupplierID, Page: in.page()})
-			if err != nil {
-				return nil, fail(ctx, err)
-			}
-			return pageOf(list, total, in.PageParams), nil
-		})
-	create := operation(http.MethodPost, "/datasets", "create-dataset", tag, "Add a dataset", authz.Edit)
-	create.DefaultStatus = http.StatusCreated
-	huma.Register(api, create, func(ctx context.Context, in *datasetCreate) (*Body[*aims.Dataset], error) {
-		d := in.Body.dataset()
-		if err := h.svc.CreateDataset(ctx, d); err != nil {
-			return nil, fail(ctx, err)
-		}
-		return &Body[*aims.Dataset]{Body: d}, nil
-	})
-	huma.Register(api, operation(http.MethodGet, "/datasets/{id}", "get-dataset", tag, "Get a dataset with the model versions that use it", authz.Read),
-		func(ctx context.Context, in *IDParam) (*Body[*aims.Dataset], error) {
-			d, err := h.svc.FindDatasetByID(ctx, in.ID)
-			if err != nil {
-				return nil, fail(ctx, err)
-			}
-			return &Body[*aims.Dataset]{Body: d}, nil
-		})
-	huma.Register(api, operation(http.MethodPatch, "/datasets/{id}", "update-dataset", tag, "Change a dataset", authz.Edit),
-		func(ctx context.Context, in *datasetPatch) (*Body[*aims.Dataset], error) {
-			d, err := h.svc.UpdateDataset(ctx, in.ID, in.Body)
-			if err != nil {
-				return nil, fail(ctx, err)
-			}
-			return &Body[*aims.Dataset]{Body: d}, nil
-		})
-	del := operation(http.MethodDelete, "/datasets/{id}", "delete-dataset", tag, "Delete a dataset", authz.Edit)
-	del.Description += " Refused with 409 while a model version uses the dataset."
-	del.DefaultStatus = http.StatusNoContent
-	huma.Register(api, del, func(ctx context.Context, in *IDParam) (*noContent, error) {
-		if err := h.svc.DeleteDataset(ctx, in.ID); err != nil {
-			return nil, fail(ctx, err)
-		}
-		return &noContent{}, nil
-	})
+	crud[aims.Dataset, datasetList, DatasetInput, aims.DatasetUpdate]{
+		tag: "Datasets", path: "/datasets", noun: "dataset", plural: "datasets", a: "a",
+		getSummary: "Get a dataset with the model versions that use it",
+		deleteNote: "Refused with 409 while a model version uses the dataset.",
+		list: func(ctx context.Context, in *datasetList) ([]*aims.Dataset, int, error) {
+			return h.svc.FindDatasets(ctx, aims.DatasetFilter{Search: in.Q, PersonalData: aims.PersonalData(in.PersonalData),
+				SupplierID: in.SupplierID, Page: in.page()})
+		},
+		create: func(ctx context.Context, b DatasetInput) (*aims.Dataset, error) {
+			return created(ctx, b.dataset(), h.svc.CreateDataset)
+		},
+		get: h.svc.FindDatasetByID, update: h.svc.UpdateDataset, delete: h.svc.DeleteDataset,
+	}.register(api)
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -39,12 +38,16 @@ type decisionBench struct {
 	token    string
 	system   string
 	profile  string
+	systems  int // authorization: gateways asked in the steady mix
+	versions int // authorization: approved model versions per system
+	changes  int // authorization: suspensions and revocations during a run
 }
 
 // benchTarget is a server to load: in-process on loopback, or given.
 type benchTarget struct {
 	url, token, system string
 	svc                *service.Service // in-process only
+	operator           context.Context  // in-process only: acts as the host's operator
 	close              func()
 }
 
@@ -65,24 +68,6 @@ func (p *Program) benchIngestCommand() *cobra.Command {
 	c.Flags().IntVar(&b.clients, "clients", 64, "concurrent clients posting one event at a time")
 	c.Flags().IntVar(&b.batch, "batch", 1000, "events per NDJSON batch")
 	c.Flags().IntVar(&b.batchers, "batchers", 4, "concurrent clients posting batches")
-	return c
-}
-
-func (p *Program) benchAuthorizationCommand() *cobra.Command {
-	b := &decisionBench{logBench: logBench{p: p}}
-	c := &cobra.Command{
-		Use:   "authorization",
-		Short: "Measure GET /api/v1/systems/{id}/authorization at a fixed request rate",
-		Long: "Start aims on loopback (or load --url with --token and --system) and ask whether a system and its\n" +
-			"model version may act, --rate times a second for --duration, open loop: each request is timed from\n" +
-			"when it was due, so a slow answer cannot hide the ones queued behind it. Reports p50, p99, p99.9 and\n" +
-			"the rate reached, as medians of --runs runs.",
-		Args: cobra.NoArgs,
-		RunE: func(c *cobra.Command, _ []string) error { return b.authorization(c.Context()) },
-	}
-	b.flags(c)
-	c.Flags().IntVar(&b.rate, "rate", 2000, "requests per second")
-	c.Flags().IntVar(&b.clients, "clients", 64, "most requests in flight at once")
 	return c
 }
 
@@ -146,7 +131,7 @@ func (b *decisionBench) target(ctx context.Context, run int) (*benchTarget, erro
 	srvCtx, cancel := context.WithCancel(ctx)
 	go svc.RunAuthzWatcher(srvCtx)
 	srv := httptest.NewServer(server.New(server.Config{Version: "bench"}, svc, b.quiet).Handler())
-	return &benchTarget{url: srv.URL, token: token, system: system, svc: svc, close: func() {
+	return &benchTarget{url: srv.URL, token: token, system: system, svc: svc, operator: octx, close: func() {
 		cancel()
 		srv.Close()
 		db.Close()
@@ -378,101 +363,4 @@ func (b *decisionBench) batches(t *benchTarget, run int) (rate, cpuPerEvent floa
 	}
 	events := float64(n.Load())
 	return events / elapsed.Seconds(), cpu.Seconds() * 1e6 / events, nil
-}
-
-func (b *decisionBench) authorization(ctx context.Context) error {
-	if err := b.prepare(); err != nil {
-		return err
-	}
-	if b.url == "" {
-		defer os.RemoveAll(b.dir)
-	}
-	b.header("authorization")
-	stopProfile, err := b.startProfile()
-	if err != nil {
-		return err
-	}
-	defer stopProfile()
-	var p50s, p99s, p999s, rates []float64
-	for run := range b.runs {
-		t, err := b.target(ctx, run)
-		if err != nil {
-			return err
-		}
-		p50, p99, p999, rate, err := b.fixedRate(t)
-		t.close()
-		if err != nil {
-			return err
-		}
-		p50s, p99s, p999s, rates = append(p50s, p50), append(p99s, p99), append(p999s, p999), append(rates, rate)
-	}
-	b.out("authorization at %d requests/s: median p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, %.0f requests/s reached (runs p99: %s ms)",
-		b.rate, median(p50s), median(p99s), median(p999s), median(rates), fmtList(p99s, "%.3f"))
-	return nil
-}
-
-// fixedRate sends b.rate requests a second, each timed from when it was
-// due (open loop).
-func (b *decisionBench) fixedRate(t *benchTarget) (p50, p99, p999, rate float64, err error) {
-	cl := benchClient(b.clients)
-	url := t.url + "/api/v1/systems/" + t.system + "/authorization?model_version=2.0"
-	ask := func() error {
-		req, _ := http.NewRequest(http.MethodGet, url, nil)
-		req.Header.Set("Authorization", "Bearer "+t.token)
-		resp, err := cl.Do(req)
-		if err != nil {
-			return err
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK || !bytes.Contains(body, []byte(`"authorized":true`)) {
-			return fmt.Errorf("authorization: status %d %s", resp.StatusCode, body)
-		}
-		return nil
-	}
-	for range 200 { // warm the connections and the cache
-		if err := ask(); err != nil {
-			return 0, 0, 0, 0, err
-		}
-	}
-	// Each of b.clients workers sends every b.clients-th request when it
-	// is due; a worker still waiting for an answer sends late, and the
-	// lateness counts (open loop).
-	total := int(b.duration.Seconds() * float64(b.rate))
-	interval := time.Second / time.Duration(b.rate)
-	lat := make([]float64, total)
-	var firstErr atomic.Value
-	var wg sync.WaitGroup
-	start := time.Now()
-	for w := range b.clients {
-		wg.Go(func() {
-			var prevDone time.Time
-			for i := w; i < total; i += b.clients {
-				due := start.Add(time.Duration(i) * interval)
-				if d := time.Until(due); d > 0 {
-					time.Sleep(d)
-				}
-				// Timed from when it was due if the previous answer
-				// kept this worker past it (aims was slow), else from
-				// when it was sent (a timer that woke late is the
-				// generator's delay, not aims').
-				from := time.Now()
-				if prevDone.After(due) {
-					from = due
-				}
-				if err := ask(); err != nil {
-					firstErr.CompareAndSwap(nil, err)
-					return
-				}
-				prevDone = time.Now()
-				lat[i] = float64(prevDone.Sub(from).Microseconds()) / 1000
-			}
-		})
-	}
-	wg.Wait()
-	elapsed := time.Since(start).Seconds()
-	if e, ok := firstErr.Load().(error); ok {
-		return 0, 0, 0, 0, e
-	}
-	return percentile(lat, 50), percentile(lat, 99), percentile(lat, 99.9), float64(total) / elapsed, nil
 }

@@ -146,27 +146,27 @@ func load(ctx context.Context, svc *service.Service) ([]Account, error) {
 	}
 	// An approved Statement of Applicability with exclusions and a newer
 	// draft, so that a new user sees versions and a diff (issue 3).
-	if err := svc.SeedDemoSoA(ctx); err != nil {
+	if err := SeedSoA(ctx, svc); err != nil {
 		return nil, fmt.Errorf("demo Statement of Applicability: %w", err)
 	}
 	// An EU AI Act classification for every demo system (issue 4).
-	if err := svc.SeedDemoClassification(ctx); err != nil {
+	if err := SeedClassification(ctx, svc); err != nil {
 		return nil, fmt.Errorf("demo classifications: %w", err)
 	}
 	// Risk criteria, a register with treatments, and an impact assessment
 	// per system, one of them out of date (issue 4).
-	if err := svc.SeedDemoRisk(ctx); err != nil {
+	if err := SeedRisk(ctx, svc); err != nil {
 		return nil, fmt.Errorf("demo risks and impact assessments: %w", err)
 	}
 	// Four weeks of the optimizer's decisions with overrides, and a
 	// suspension and resume in its history (issue 6).
-	if err := svc.SeedDemoDecisions(ctx); err != nil {
+	if err := SeedDecisions(ctx, svc); err != nil {
 		return nil, fmt.Errorf("demo decisions: %w", err)
 	}
 	// Instruments, calibrations, tags and features behind the optimizer,
 	// with the moisture probe out of calibration in a training window and
 	// during a stretch of those decisions (issue 6).
-	if err := svc.SeedDemoLineage(ctx); err != nil {
+	if err := SeedLineage(ctx, svc); err != nil {
 		return nil, fmt.Errorf("demo lineage: %w", err)
 	}
 	creds := make([]store.DemoCredential, len(accounts))

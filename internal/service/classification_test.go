@@ -114,10 +114,10 @@ func TestSeedDemoClassification(t *testing.T) {
 		t.Fatal(err)
 	}
 	op := service.OperatorContext(ctx, org, "test")
-	if err := svc.SeedDemoClassification(op); err != nil {
+	if err := demo.SeedClassification(op, svc); err != nil {
 		t.Fatal(err)
 	}
-	if err := svc.SeedDemoClassification(op); err != nil { // a second run adds nothing
+	if err := demo.SeedClassification(op, svc); err != nil { // a second run adds nothing
 		t.Fatal(err)
 	}
 	sum, err := svc.ClassificationSummary(op)

@@ -65,6 +65,12 @@ func LineageBenchQueries(ctx context.Context, s *Service) ([]LineageBenchQuery, 
 		return nil, fmt.Errorf("lineage bench: no decision (%v)", err)
 	}
 	mv, dec := versions[0], decisions[0]
+	oldest := versions[len(versions)-1] // retired early in the year: its decisions are far from the newest
+	for _, v := range versions {
+		if v.CreatedAt.Before(oldest.CreatedAt) || (v.CreatedAt.Equal(oldest.CreatedAt) && v.Version < oldest.Version) {
+			oldest = v
+		}
+	}
 	q1 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	return []LineageBenchQuery{
 		{"model version graph", func() (int, error) {
@@ -124,6 +130,9 @@ func LineageBenchQueries(ctx context.Context, s *Service) ([]LineageBenchQuery, 
 		}},
 		{"decisions of a system, one model version by id, page 1", func() (int, error) {
 			return count2(s.FindDecisions(ctx, sys.ID, aims.DecisionFilter{ModelVersion: mv.ID}))
+		}},
+		{"decisions of a system, a retired model version, page 1", func() (int, error) {
+			return count2(s.FindDecisions(ctx, sys.ID, aims.DecisionFilter{ModelVersion: oldest.Version}))
 		}},
 		{"override chart of a system, 2 years by day", func() (int, error) {
 			b, err := s.DecisionOverrides(ctx, sys.ID, 730)

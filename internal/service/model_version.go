@@ -65,18 +65,6 @@ func (s *Service) CreateModelVersion(ctx context.Context, in *aims.ModelVersion)
 	})
 }
 
-func checkDatasetRefs(ctx context.Context, q store.Querier, scope aims.Scope, uses []aims.DatasetUse) error {
-	var v aims.Validation
-	for i, u := range uses {
-		if _, err := store.FindDatasetByID(ctx, q, scope, u.DatasetID); aims.IsKind(err, aims.KindNotFound) {
-			v.Add("datasets/"+itoa(i)+"/dataset_id", "no such dataset")
-		} else if err != nil {
-			return err
-		}
-	}
-	return v.Err()
-}
-
 // UpdateModelVersion changes a model version.
 func (s *Service) UpdateModelVersion(ctx context.Context, systemID, id string, upd aims.ModelVersionUpdate) (*aims.ModelVersion, error) {
 	readScope, _, err := authz.AuthorizeSystemWrite(ctx, "change model versions")

@@ -41,7 +41,7 @@ func checkPDFPages(t *testing.T, pdf []byte, frame []string, each []string) int 
 func TestPDFPageFrame(t *testing.T) {
 	t.Run("SoA", func(t *testing.T) {
 		w := newSoAWorld(t, storetest.OpenSQLite(t), "acme")
-		if err := w.svc.SeedDemoSoA(w.as(aims.RoleAdmin)); err != nil {
+		if err := demo.SeedSoA(w.as(aims.RoleAdmin), w.svc); err != nil {
 			t.Fatal(err)
 		}
 		for number, status := range map[int]string{1: "Approved", 2: "DRAFT"} {
@@ -108,7 +108,7 @@ func TestPDFPagesReadByPdftotext(t *testing.T) {
 		t.Skip("pdftotext is not installed (Debian: poppler-utils); set AIMS_TEST_REQUIRE_BROWSER=1 to fail instead")
 	}
 	w := newSoAWorld(t, storetest.OpenSQLite(t), "acme")
-	if err := w.svc.SeedDemoSoA(w.as(aims.RoleAdmin)); err != nil {
+	if err := demo.SeedSoA(w.as(aims.RoleAdmin), w.svc); err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer

@@ -2,7 +2,9 @@ package service_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
+	"log/slog"
 	"strings"
 	"testing"
 
@@ -11,6 +13,9 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/demo"
+	"github.com/aimsproject/aims/internal/service"
+	"github.com/aimsproject/aims/internal/store"
 	"github.com/aimsproject/aims/internal/store/storetest"
 )
 
@@ -115,4 +120,24 @@ func TestRiskAndImpactExports(t *testing.T) {
 			}
 		}
 	})
+}
+
+// demoWithRisk loads the demo organization and its risk register, and
+// returns an operator context in it.
+func demoWithRisk(t *testing.T, db *store.DB) (*service.Service, context.Context) {
+	t.Helper()
+	ctx := context.Background()
+	svc := service.New(db, slog.New(slog.DiscardHandler))
+	if _, err := demo.Ensure(ctx, svc); err != nil {
+		t.Fatal(err)
+	}
+	org, err := svc.ResolveOrganization(ctx, demo.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := service.OperatorContext(ctx, org, "demo loader")
+	if err := demo.SeedRisk(op, svc); err != nil {
+		t.Fatal(err)
+	}
+	return svc, op
 }

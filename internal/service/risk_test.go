@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/demo"
 	"github.com/aimsproject/aims/internal/store"
 	"github.com/aimsproject/aims/internal/store/storetest"
 )
@@ -148,7 +149,7 @@ func TestAcceptRisk(t *testing.T) {
 func TestRiskControlsAndTheSoA(t *testing.T) {
 	db := storetest.OpenSQLite(t)
 	w := newSoAWorld(t, db, "acme")
-	if err := w.svc.SeedDemoSoA(w.as(aims.RoleAdmin)); err != nil { // excludes A.10.4 and A.4.5
+	if err := demo.SeedSoA(w.as(aims.RoleAdmin), w.svc); err != nil { // excludes A.10.4 and A.4.5
 		t.Fatal(err)
 	}
 	ctx := w.as(aims.RoleContributor)

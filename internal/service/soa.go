@@ -244,15 +244,6 @@ func (s *Service) withOwners(ctx context.Context, number int, rows []*aims.SoARo
 	return rows, nil
 }
 
-func checkMember(ctx context.Context, q store.Querier, scope aims.Scope, userID string) error {
-	m, err := store.FindMemberByID(ctx, q, scope, userID)
-	if aims.IsKind(err, aims.KindNotFound) || err == nil && m.Disabled {
-		return &aims.Error{Kind: aims.KindInvalid, Message: "the owner must be an active member of this organization",
-			Fields: []aims.FieldError{{Field: "owner_id", Detail: "is not an active member of this organization"}}}
-	}
-	return err
-}
-
 // AddSoAControl adds a control from another catalog (a NIST subcategory,
 // an EU AI Act obligation, a control of an imported catalog) to a draft.
 func (s *Service) AddSoAControl(ctx context.Context, number int, ref aims.Ref) (*aims.SoARow, error) {

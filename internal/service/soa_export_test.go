@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/demo"
 	"github.com/aimsproject/aims/internal/store"
 	"github.com/aimsproject/aims/internal/store/storetest"
 )
@@ -22,7 +23,7 @@ import (
 func TestSoAExportsHoldOneRowPerControl(t *testing.T) {
 	db := storetest.OpenSQLite(t)
 	w := newSoAWorld(t, db, "acme")
-	if err := w.svc.SeedDemoSoA(w.as(aims.RoleAdmin)); err != nil {
+	if err := demo.SeedSoA(w.as(aims.RoleAdmin), w.svc); err != nil {
 		t.Fatal(err)
 	}
 	ctx := w.as(aims.RoleAuditor)
@@ -252,7 +253,7 @@ func TestISOTextImport(t *testing.T) {
 func TestConcurrentPDFExports(t *testing.T) {
 	db := storetest.OpenSQLite(t)
 	w := newSoAWorld(t, db, "acme")
-	if err := w.svc.SeedDemoSoA(w.as(aims.RoleAdmin)); err != nil {
+	if err := demo.SeedSoA(w.as(aims.RoleAdmin), w.svc); err != nil {
 		t.Fatal(err)
 	}
 	errs := make(chan error, 4)

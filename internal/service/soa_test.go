@@ -9,6 +9,7 @@ import (
 	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/authz"
 	"github.com/aimsproject/aims/internal/catalog"
+	"github.com/aimsproject/aims/internal/demo"
 	"github.com/aimsproject/aims/internal/service"
 	"github.com/aimsproject/aims/internal/store"
 	"github.com/aimsproject/aims/internal/store/storetest"
@@ -186,7 +187,7 @@ func TestSoARolesAndTenancy(t *testing.T) {
 		if _, err := w.svc.StartSoADraft(w.as(aims.RoleSystemOwner), ""); !aims.IsKind(err, aims.KindForbidden) {
 			t.Errorf("system owner starts a draft: err = %v, want forbidden", err)
 		}
-		if err := w.svc.SeedDemoSoA(w.as(aims.RoleAdmin)); err != nil {
+		if err := demo.SeedSoA(w.as(aims.RoleAdmin), w.svc); err != nil {
 			t.Fatal(err)
 		}
 		impl := aims.Implemented
@@ -224,10 +225,10 @@ func TestSeedDemoSoA(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		w := newSoAWorld(t, db, "demo")
 		ctx := service.OperatorContext(context.Background(), w.f.Org, "demo")
-		if err := w.svc.SeedDemoSoA(ctx); err != nil {
+		if err := demo.SeedSoA(ctx, w.svc); err != nil {
 			t.Fatal(err)
 		}
-		if err := w.svc.SeedDemoSoA(ctx); err != nil { // a second start changes nothing
+		if err := demo.SeedSoA(ctx, w.svc); err != nil { // a second start changes nothing
 			t.Fatal(err)
 		}
 		vs, err := w.svc.FindSoAVersions(ctx)

@@ -74,37 +74,6 @@ func (s *Service) CreateSystem(ctx context.Context, in *aims.AISystem) error {
 	})
 }
 
-// checkSystemRefs checks that the owner is an active member and the
-// supplier exists, naming the field when not, and fills in their names so
-// that the audit trail's before and after read alike.
-func checkSystemRefs(ctx context.Context, q store.Querier, scope aims.Scope, in *aims.AISystem) error {
-	var v aims.Validation
-	m, err := store.FindMemberByID(ctx, q, scope, in.OwnerID)
-	switch {
-	case aims.IsKind(err, aims.KindNotFound):
-		v.Add("owner_id", "is not a member of this organization")
-	case err != nil:
-		return err
-	case m.Disabled:
-		v.Add("owner_id", "is a disabled account: choose an active member with authority to stop the system")
-	default:
-		in.OwnerName, in.OwnerEmail = m.Name, m.Email
-	}
-	in.SupplierName = ""
-	if in.SupplierID != "" {
-		sp, err := store.FindSupplierByID(ctx, q, scope, in.SupplierID)
-		switch {
-		case aims.IsKind(err, aims.KindNotFound):
-			v.Add("supplier_id", "no such supplier")
-		case err != nil:
-			return err
-		default:
-			in.SupplierName = sp.Name
-		}
-	}
-	return v.Err()
-}
-
 // UpdateSystem changes an AI system. Its owner, contributors and managers
 // may; a system owner cannot hand a system to someone else and keep editing
 // it, but may reassign it.

@@ -96,7 +96,7 @@ func checkWorkbook(t *testing.T, b []byte, sheet, org string, numberCols, dateCo
 func TestXLSXExports(t *testing.T) {
 	t.Run("SoA", func(t *testing.T) {
 		w := newSoAWorld(t, storetest.OpenSQLite(t), "acme")
-		if err := w.svc.SeedDemoSoA(w.as(aims.RoleAdmin)); err != nil {
+		if err := demo.SeedSoA(w.as(aims.RoleAdmin), w.svc); err != nil {
 			t.Fatal(err)
 		}
 		var buf bytes.Buffer

@@ -1,16 +1,15 @@
 package store
 
 import (
-	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
-	"github.com/aimsproject/aims/internal/aims"
 	"github.com/google/uuid"
+
+	"github.com/aimsproject/aims/internal/aims"
 )
 
 // newID returns a UUIDv7: unique, and ordered by creation time, which keeps
@@ -114,12 +113,6 @@ func memberOf[T ~string](v T) any {
 // that "Credit scoring" and "credit scoring" are one name on both databases.
 func nameKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
 
-// limitOffset returns a normalized page's LIMIT and OFFSET arguments.
-func limitOffset(p aims.Page) (int, int) {
-	p = p.Normalize()
-	return p.Limit, p.Offset
-}
-
 // timeOrZero returns *t, or the zero time, for a flag-and-value filter.
 func timeOrZero(t *time.Time) time.Time {
 	if t == nil {
@@ -131,42 +124,3 @@ func timeOrZero(t *time.Time) time.Time {
 // NameKey is the form in which names are unique: trimmed and lowercased.
 // Bulk work outside the store matches names with it.
 func NameKey(name string) string { return nameKey(name) }
-
-// scanner is a *sql.Row or *sql.Rows.
-type scanner interface{ Scan(...any) error }
-
-// findPage runs a list query whose last two parameters are LIMIT and OFFSET
-// and whose every row carries the total count (scan reads it into total). A
-// page past the end has no row to carry the count, so then it asks again for
-// the first row, so that callers always learn how many match.
-func findPage[T any](ctx context.Context, q Querier, what, query string, args []any, page aims.Page,
-	scan func(sc scanner, total *int) (T, error)) ([]T, int, error) {
-	limit, offset := limitOffset(page)
-	out, total, err := scanPage(ctx, q, what, query, slices.Concat(args, []any{limit, offset}), scan)
-	if err == nil && len(out) == 0 && offset > 0 {
-		_, total, err = scanPage(ctx, q, what, query, slices.Concat(args, []any{1, 0}), scan)
-	}
-	return out, total, err
-}
-
-func scanPage[T any](ctx context.Context, q Querier, what, query string, args []any,
-	scan func(sc scanner, total *int) (T, error)) ([]T, int, error) {
-	rows, err := q.queryer().QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("find %s: %w", what, mapError(err))
-	}
-	defer rows.Close()
-	out := []T{}
-	total := 0
-	for rows.Next() {
-		v, err := scan(rows, &total)
-		if err != nil {
-			return nil, 0, fmt.Errorf("find %s: %w", what, err)
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("find %s: %w", what, err)
-	}
-	return out, total, nil
-}

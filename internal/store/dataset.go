@@ -9,18 +9,21 @@ import (
 	"github.com/aimsproject/aims/internal/aims"
 )
 
+// datasets is the dataset register's table.
+var datasets = register{table: "datasets", noun: "dataset", entity: aims.EntityDataset}
+
 // CreateDataset adds a dataset to the organization in scope.
 func CreateDataset(ctx context.Context, tx *Tx, scope aims.Scope, d *aims.Dataset) error {
 	d.ID = newID()
 	d.CreatedAt, d.UpdatedAt = tx.now, tx.now
-	_, err := tx.tx.ExecContext(ctx, `
+	err := datasets.insert(ctx, tx, d.Name, `
 		INSERT INTO datasets (id, org_id, name, name_key, description, origin, collection_method, personal_data,
 			licence, quality_notes, window_start, window_end, supplier_id, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 		d.ID, scope.OrgID(), d.Name, nameKey(d.Name), d.Description, d.Origin, d.CollectionMethod, string(d.PersonalData),
 		d.Licence, d.QualityNotes, nullDate(d.WindowStart), nullDate(d.WindowEnd), nullString(d.SupplierID), d.CreatedAt, d.UpdatedAt)
 	if err != nil {
-		return datasetWriteError(err, d)
+		return err
 	}
 	if err := writeDatasetTags(ctx, tx, scope, d); err != nil {
 		return err
@@ -30,14 +33,6 @@ func CreateDataset(ctx context.Context, tx *Tx, scope aims.Scope, d *aims.Datase
 
 func writeDatasetTags(ctx context.Context, tx *Tx, scope aims.Scope, d *aims.Dataset) error {
 	return writeLinks(ctx, tx, scope, "dataset_tags", "dataset_id", "tag_id", d.ID, d.Tags, "tags", "tag")
-}
-
-func datasetWriteError(err error, d *aims.Dataset) error {
-	if isUniqueViolation(err) {
-		return &aims.Error{Kind: aims.KindConflict, Message: fmt.Sprintf("a dataset named %q already exists", d.Name),
-			Fields: []aims.FieldError{{Field: "name", Detail: "is already used by another dataset"}}}
-	}
-	return fmt.Errorf("write dataset %q: %w", d.Name, mapError(err))
 }
 
 // datasetColumns and datasetFrom make datasetSelect; a list puts its count between them.
@@ -71,8 +66,8 @@ func scanDataset(sc interface{ Scan(...any) error }, extra ...any) (*aims.Datase
 // model versions that use it.
 func FindDatasetByID(ctx context.Context, q Querier, scope aims.Scope, id string) (*aims.Dataset, error) {
 	d, err := scanDataset(q.queryer().QueryRowContext(ctx, datasetSelect+` WHERE d.org_id = $1 AND d.id = $2`, scope.OrgID(), id))
-	if err != nil {
-		return nil, notFound(err, "dataset")
+	if err := datasets.one(err); err != nil {
+		return nil, err
 	}
 	if d.Tags, err = refs(ctx, q, "tags of dataset", `SELECT t.id, t.name FROM dataset_tags dt JOIN tags t ON t.id = dt.tag_id
 		WHERE dt.org_id = $1 AND dt.dataset_id = $2 ORDER BY dt.position`, scope.OrgID(), id); err != nil {
@@ -153,7 +148,7 @@ func loadDatasetTags(ctx context.Context, q Querier, scope aims.Scope, list []*a
 // UpdateDataset writes after over before.
 func UpdateDataset(ctx context.Context, tx *Tx, scope aims.Scope, before, after *aims.Dataset) error {
 	after.UpdatedAt = tx.now
-	res, err := tx.tx.ExecContext(ctx, `
+	err := datasets.update(ctx, tx, after.Name, `
 		UPDATE datasets SET name = $1, name_key = $2, description = $3, origin = $4, collection_method = $5,
 			personal_data = $6, licence = $7, quality_notes = $8, window_start = $9, window_end = $10,
 			supplier_id = $11, updated_at = $12
@@ -162,10 +157,7 @@ func UpdateDataset(ctx context.Context, tx *Tx, scope aims.Scope, before, after 
 		after.Licence, after.QualityNotes, nullDate(after.WindowStart), nullDate(after.WindowEnd), nullString(after.SupplierID),
 		after.UpdatedAt, scope.OrgID(), before.ID)
 	if err != nil {
-		return datasetWriteError(err, after)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return aims.ErrNotFound("dataset")
+		return err
 	}
 	if !sameRefs(before.Tags, after.Tags) {
 		if err := writeDatasetTags(ctx, tx, scope, after); err != nil {
@@ -190,12 +182,6 @@ func DeleteDataset(ctx context.Context, tx *Tx, scope aims.Scope, before *aims.D
 	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM dataset_tags WHERE org_id = $1 AND dataset_id = $2`, scope.OrgID(), before.ID); err != nil {
 		return fmt.Errorf("delete dataset: %w", mapError(err))
 	}
-	_, err := tx.tx.ExecContext(ctx, `DELETE FROM datasets WHERE org_id = $1 AND id = $2`, scope.OrgID(), before.ID)
-	if classify(err) == classForeignKey {
-		return aims.Errorf(aims.KindConflict, "model versions use dataset %q: unlink it from them first", before.Name)
-	}
-	if err != nil {
-		return fmt.Errorf("delete dataset: %w", mapError(err))
-	}
-	return tx.recordDelete(ctx, scope, aims.EntityDataset, before.ID, before)
+	return datasets.remove(ctx, tx, scope, before, before.ID,
+		fmt.Sprintf("model versions use dataset %q: unlink it from them first", before.Name))
 }

@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -134,88 +132,6 @@ func (tx *Tx) storedKeys(ctx context.Context, table string, keys []decisionKey) 
 		return nil, fmt.Errorf("look up decision keys: %w", mapError(err))
 	}
 	return out, nil
-}
-
-// inChunks runs the query text(n) for args in chunks of fixed sizes (each
-// statement prepared once), calling scan for every row. Keys of two values
-// come in even chunks.
-func (tx *Tx) inChunks(ctx context.Context, args []int64, text func(n int) string, scan func(*sql.Rows) error) error {
-	for rest := args; len(rest) > 0; {
-		n := 1
-		for _, c := range []int{256, 64, 16, 2, 1} {
-			if len(rest) >= c {
-				n = c
-				break
-			}
-		}
-		vals := make([]any, n)
-		for i, v := range rest[:n] {
-			vals[i] = v
-		}
-		if err := tx.queryEach(ctx, text(n), vals, scan); err != nil {
-			return err
-		}
-		rest = rest[n:]
-	}
-	return nil
-}
-
-// queryEach runs query with args in the transaction, calling scan for
-// every row.
-func (tx *Tx) queryEach(ctx context.Context, query string, args []any, scan func(*sql.Rows) error) error {
-	var rows *sql.Rows
-	var err error
-	if stmt := tx.db.prepared(query); stmt != nil {
-		rows, err = tx.tx.StmtContext(ctx, stmt).QueryContext(ctx, args...)
-	} else {
-		rows, err = tx.tx.QueryContext(ctx, query, args...)
-	}
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			rows.Close()
-			return err
-		}
-	}
-	return errors.Join(rows.Err(), rows.Close())
-}
-
-var marksCache sync.Map // "dialect/rows/cols/cast" -> SQL
-
-// marks returns rows parenthesized groups of cols placeholders when cols > 1
-// ("(?,?),(?,?)"), or a plain list ("?,?,?") when cols is 1; cast names a
-// type to cast each to (PostgreSQL types a VALUES list before the join).
-func (tx *Tx) marks(rows, cols int, cast string) string {
-	key := string(tx.db.dialect) + "/" + strconv.Itoa(rows) + "/" + strconv.Itoa(cols) + "/" + cast
-	if s, ok := marksCache.Load(key); ok {
-		return s.(string)
-	}
-	var b strings.Builder
-	for r := range rows {
-		if r > 0 {
-			b.WriteByte(',')
-		}
-		if cols > 1 {
-			b.WriteByte('(')
-		}
-		for c := range cols {
-			if c > 0 {
-				b.WriteByte(',')
-			}
-			p := "$" + strconv.Itoa(r*cols+c+1)
-			if cast != "" {
-				p = "CAST(" + p + " AS " + cast + ")"
-			}
-			b.WriteString(p)
-		}
-		if cols > 1 {
-			b.WriteByte(')')
-		}
-	}
-	marksCache.Store(key, b.String())
-	return b.String()
 }
 
 // directKeysAt is how many new events of one source a transaction stores

@@ -3,7 +3,6 @@ package store
 import (
 	"database/sql"
 	"errors"
-	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
@@ -116,19 +115,3 @@ func notFound(err error, what string) error {
 	}
 	return mapError(err)
 }
-
-// likePattern makes a case-insensitive "contains" pattern for LIKE ... ESCAPE
-// '\' out of a search string; the columns it is compared with hold
-// lowercased keys, so both databases answer the same.
-func likePattern(s string) any {
-	s = strings.ToLower(strings.TrimSpace(s))
-	if s == "" {
-		return nil
-	}
-	return "%" + likeEscape(s) + "%"
-}
-
-var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-
-// likeEscape escapes LIKE's wildcards for ESCAPE '\'.
-func likeEscape(s string) string { return likeEscaper.Replace(s) }

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/aimsproject/aims/internal/aims"
 )
@@ -40,33 +39,6 @@ func auditFeature(f *aims.Feature) *aims.Feature {
 	c.ModelVersions = nil
 	return &c
 }
-
-// writeLinks replaces the links of one record (owner) in a link table with
-// refs, in order. A ref to a missing record is an invalid field
-// "field/INDEX".
-func writeLinks(ctx context.Context, tx *Tx, scope aims.Scope, table, ownerCol, refCol, owner string, refs []aims.LineageRef, field, what string) error {
-	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE org_id = $1 AND `+ownerCol+` = $2`, scope.OrgID(), owner); err != nil {
-		return fmt.Errorf("write %s: %w", table, mapError(err))
-	}
-	for i, r := range refs {
-		_, err := tx.tx.ExecContext(ctx, `INSERT INTO `+table+` (org_id, `+ownerCol+`, `+refCol+`, position) VALUES ($1, $2, $3, $4)`,
-			scope.OrgID(), owner, r.ID, i)
-		switch classify(err) {
-		case classForeignKey:
-			return &aims.Error{Kind: aims.KindInvalid, Message: "a linked " + what + " does not exist",
-				Fields: []aims.FieldError{{Field: fmt.Sprintf("%s/%d", field, i), Detail: "no such " + what}}}
-		case classUnique:
-			return &aims.Error{Kind: aims.KindInvalid, Message: "a " + what + " is listed twice",
-				Fields: []aims.FieldError{{Field: fmt.Sprintf("%s/%d", field, i), Detail: "is listed twice"}}}
-		}
-		if err != nil {
-			return fmt.Errorf("write %s: %w", table, mapError(err))
-		}
-	}
-	return nil
-}
-
-func sameRefs(a, b []aims.LineageRef) bool { return slices.Equal(aims.RefIDs(a), aims.RefIDs(b)) }
 
 const featureColumns = `
 	SELECT f.id, f.name, f.description, f.transformation, f.unit, f.created_at, f.updated_at`

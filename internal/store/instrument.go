@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/aimsproject/aims/internal/aims"
@@ -221,81 +219,4 @@ func DeleteInstrument(ctx context.Context, tx *Tx, scope aims.Scope, before *aim
 		return fmt.Errorf("delete instrument: %w", mapError(err))
 	}
 	return tx.recordDelete(ctx, scope, aims.EntityInstrument, before.ID, auditInstrument(before))
-}
-
-// preview lists up to five names, and how many more there are.
-func preview(names []string) string {
-	if len(names) <= 5 {
-		return strings.Join(names, ", ")
-	}
-	return fmt.Sprintf("%s and %d more", strings.Join(names[:5], ", "), len(names)-5)
-}
-
-// refs runs a query of (id, name) rows.
-func refs(ctx context.Context, q Querier, what, query string, args ...any) ([]aims.LineageRef, error) {
-	rows, err := q.queryer().QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, mapError(err))
-	}
-	defer rows.Close()
-	out := []aims.LineageRef{}
-	for rows.Next() {
-		var r aims.LineageRef
-		if err := rows.Scan(&r.ID, &r.Name); err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}
-
-// collect runs a query of one text column.
-func collect(ctx context.Context, q Querier, dst *[]string, query string, args ...any) error {
-	rows, err := q.queryer().QueryContext(ctx, query, args...)
-	if err != nil {
-		return mapError(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return err
-		}
-		*dst = append(*dst, s)
-	}
-	return rows.Err()
-}
-
-// chunkSize bounds the ids of one IN list (SQLite allows 32,766
-// parameters; PostgreSQL 65,535).
-const chunkSize = 500
-
-// eachChunk calls fn with ids in chunks of at most chunkSize.
-func eachChunk(ids []string, fn func([]string) error) error {
-	for c := range slices.Chunk(ids, chunkSize) {
-		if err := fn(c); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// marks writes n placeholders from $first on: "$3, $4, $5".
-func marks(first, n int) string {
-	var b strings.Builder
-	for i := range n {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "$%d", first+i)
-	}
-	return b.String()
-}
-
-func anySlice(ids []string) []any {
-	out := make([]any, len(ids))
-	for i, id := range ids {
-		out[i] = id
-	}
-	return out
 }

@@ -7,8 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/aimsproject/aims/internal/aims"
@@ -266,40 +264,6 @@ func (tx *Tx) appendLeaves(ctx context.Context, lg *openLog, leaves []Leaf) (uin
 	}
 	lg.dirty = true
 	return first, nil
-}
-
-var insertCache sync.Map // "dialect/table/rows" -> SQL
-
-// insertSQL builds a multi-row INSERT of rows rows of cols columns, and
-// remembers it. PostgreSQL gets $N placeholders; SQLite gets plain ?
-// (numbered in order), because it looks $N names up in a list, which costs
-// quadratic time in a statement of a thousand parameters.
-func (tx *Tx) insertSQL(table, columns string, cols, rows int) string {
-	key := fmt.Sprintf("%s/%s/%d", tx.db.dialect, table, rows)
-	if s, ok := insertCache.Load(key); ok {
-		return s.(string)
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "INSERT INTO %s (%s) VALUES ", table, columns)
-	for r := range rows {
-		if r > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte('(')
-		for c := range cols {
-			if c > 0 {
-				b.WriteByte(',')
-			}
-			if tx.db.dialect == SQLite {
-				b.WriteByte('?')
-			} else {
-				fmt.Fprintf(&b, "$%d", r*cols+c+1)
-			}
-		}
-		b.WriteByte(')')
-	}
-	insertCache.Store(key, b.String())
-	return b.String()
 }
 
 func scanLogHead(row interface{ Scan(...any) error }) (*LogHead, error) {

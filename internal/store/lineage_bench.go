@@ -2,10 +2,13 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/aimsproject/aims/internal/aims"
@@ -25,7 +28,7 @@ const LineageBenchSlug = "lineage-bench"
 
 // lineageBenchVersion changes whenever the fixture does, so that a cached
 // database of an older shape is not used.
-const lineageBenchVersion = 4
+const lineageBenchVersion = 5
 
 // LineageBenchPath is where the benchmark database of spec is cached.
 func LineageBenchPath(spec LineageBenchSpec) string {
@@ -224,6 +227,7 @@ func buildLineageBench(ctx context.Context, path string, spec LineageBenchSpec, 
 	// Each system's gateway sends 12 tags; every third system's set has a
 	// tag of an instrument with a gap.
 	sets := make([]string, len(systems))
+	setNames := make([][]string, len(systems))
 	err = db.Transact(ctx, func(tx *Tx) error {
 		var setRows, setTags []any
 		for s := range systems {
@@ -237,7 +241,7 @@ func buildLineageBench(ctx context.Context, path string, spec LineageBenchSpec, 
 			}
 			slices.Sort(names)
 			names = slices.Compact(names)
-			sets[s] = newID()
+			sets[s], setNames[s] = newID(), names
 			setRows = append(setRows, sets[s], org.ID, encodeList(names))
 			for _, n := range names {
 				setTags = append(setTags, org.ID, n, sets[s])
@@ -253,6 +257,13 @@ func buildLineageBench(ctx context.Context, path string, spec LineageBenchSpec, 
 		return err
 	}
 	// The decisions, spread evenly over 2025, in transactions of 50,000.
+	// Each system has benchGateways gateways taking turns, and its model
+	// versions follow a rollout: 1.0 for the first third of the year, 1.1
+	// for the second and 1.2 (deployed) for the last, each new version at
+	// first beside the old one (one decision in ten still by the old), and
+	// one in 200 by a version aims does not know. Each decision carries a
+	// payload of the size a gateway sends (about 600 bytes: the values of
+	// its 12 tags, the output and attributes) and a salt.
 	step := time.Duration(int64(365*24*time.Hour) / int64(spec.Decisions))
 	const chunk = 50_000
 	for start := 0; start < spec.Decisions; start += chunk {
@@ -266,10 +277,27 @@ func buildLineageBench(ctx context.Context, path string, spec LineageBenchSpec, 
 				if rng.IntN(20) == 0 {
 					human = aims.HumanOverridden
 				}
-				args = append(args, newID(), org.ID, systems[s], "1.2", versions[s*3+2], false, "gw", int64(i/len(systems)),
-					at, at, int64(0), false, string(human), sets[s], int64(i), "sha256:bench", nil, nil)
+				v := 3 * i / spec.Decisions
+				if v > 0 && rng.IntN(10) == 0 {
+					v--
+				}
+				label, versionID, unknown := fmt.Sprintf("1.%d", v), any(versions[s*3+v]), false
+				if rng.IntN(200) == 0 {
+					label, versionID, unknown = "1.3-rc1", nil, true
+				}
+				gw := (i / len(systems)) % benchGateways
+				source, seq := fmt.Sprintf("gw-line-%02d-%c", s, 'a'+gw), int64(i/(len(systems)*benchGateways))
+				payload := benchPayload(rng, label, source, seq, at, setNames[s])
+				salt := make([]byte, 16)
+				for k := range salt {
+					salt[k] = byte(rng.IntN(256))
+				}
+				digest := sha256.Sum256(append(salt, payload...))
+				args = append(args, newID(), org.ID, systems[s], label, versionID, unknown, source, seq,
+					at, at, int64(0), false, string(human), sets[s], int64(i), "sha256:"+hex.EncodeToString(digest[:]), salt, payload)
+				mvID, _ := versionID.(string)
 				days = append(days, &NewDecision{D: &aims.Decision{SystemID: systems[s], SourceTime: at, Human: human,
-					ModelVersion: "1.2", ModelVersionID: versions[s*3+2]}})
+					ModelVersion: label, ModelVersionID: mvID}})
 			}
 			if _, err := tx.insertRows(ctx, "decisions", decisionInsertColumns, 18, args, ""); err != nil {
 				return err
@@ -285,4 +313,26 @@ func buildLineageBench(ctx context.Context, path string, spec LineageBenchSpec, 
 	}
 	_, err = db.writer.ExecContext(ctx, `ANALYZE`)
 	return err
+}
+
+// benchGateways is how many gateways send each system's decisions in the
+// lineage benchmark.
+const benchGateways = 4
+
+// benchPayload is a decision event as a gateway sends it: the values of
+// its tags, the output and a few attributes.
+func benchPayload(rng *rand.Rand, version, source string, seq int64, at time.Time, tags []string) []byte {
+	b := make([]byte, 0, 768)
+	b = fmt.Appendf(b, `{"model_version":%q,"source":%q,"seq":%d,"source_time":%q,"inputs":{`, version, source, seq, at.Format(time.RFC3339Nano))
+	for k, t := range tags {
+		if k > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendQuote(b, t)
+		b = append(b, ':')
+		b = strconv.AppendFloat(b, 20+rng.Float64()*80, 'f', 3, 64)
+	}
+	b = fmt.Appendf(b, `},"output":{"value":%.2f,"unit":"%%"},"attributes":{"batch":"B-%06d","recipe":"R-%d","line":%q}}`,
+		30+rng.Float64()*40, seq/500, seq%7, source)
+	return b
 }

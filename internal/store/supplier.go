@@ -7,27 +7,22 @@ import (
 	"github.com/aimsproject/aims/internal/aims"
 )
 
+// suppliers is the supplier register's table.
+var suppliers = register{table: "suppliers", noun: "supplier", entity: aims.EntitySupplier}
+
 // CreateSupplier adds a supplier to the organization in scope.
 func CreateSupplier(ctx context.Context, tx *Tx, scope aims.Scope, s *aims.Supplier) error {
 	s.ID = newID()
 	s.CreatedAt, s.UpdatedAt = tx.now, tx.now
-	_, err := tx.tx.ExecContext(ctx, `
+	err := suppliers.insert(ctx, tx, s.Name, `
 		INSERT INTO suppliers (id, org_id, name, name_key, supplies, contact, website, assessment_notes, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
 		s.ID, scope.OrgID(), s.Name, nameKey(s.Name), encodeList(s.Supplies), s.Contact, s.Website, s.AssessmentNotes,
 		s.CreatedAt, s.UpdatedAt)
 	if err != nil {
-		return supplierWriteError(err, s)
+		return err
 	}
 	return tx.recordCreate(ctx, scope, aims.EntitySupplier, s.ID, s)
-}
-
-func supplierWriteError(err error, s *aims.Supplier) error {
-	if isUniqueViolation(err) {
-		return &aims.Error{Kind: aims.KindConflict, Message: fmt.Sprintf("a supplier named %q already exists", s.Name),
-			Fields: []aims.FieldError{{Field: "name", Detail: "is already used by another supplier"}}}
-	}
-	return fmt.Errorf("write supplier %q: %w", s.Name, mapError(err))
 }
 
 // supplierColumns and supplierFrom make supplierSelect; a list puts its count between them.
@@ -54,10 +49,7 @@ func scanSupplier(sc interface{ Scan(...any) error }, extra ...any) (*aims.Suppl
 // FindSupplierByID returns one supplier of the organization in scope.
 func FindSupplierByID(ctx context.Context, q Querier, scope aims.Scope, id string) (*aims.Supplier, error) {
 	s, err := scanSupplier(q.queryer().QueryRowContext(ctx, supplierSelect+` WHERE sp.org_id = $1 AND sp.id = $2`, scope.OrgID(), id))
-	if err != nil {
-		return nil, notFound(err, "supplier")
-	}
-	return s, nil
+	return s, suppliers.one(err)
 }
 
 // FindSupplierByName returns the supplier with this name, any case.
@@ -106,29 +98,20 @@ func ListSuppliers(ctx context.Context, q Querier, scope aims.Scope) ([]*aims.Su
 // UpdateSupplier writes after over before.
 func UpdateSupplier(ctx context.Context, tx *Tx, scope aims.Scope, before, after *aims.Supplier) error {
 	after.UpdatedAt = tx.now
-	res, err := tx.tx.ExecContext(ctx, `
+	err := suppliers.update(ctx, tx, after.Name, `
 		UPDATE suppliers SET name = $1, name_key = $2, supplies = $3, contact = $4, website = $5,
 			assessment_notes = $6, updated_at = $7
 		WHERE org_id = $8 AND id = $9`,
 		after.Name, nameKey(after.Name), encodeList(after.Supplies), after.Contact, after.Website, after.AssessmentNotes,
 		after.UpdatedAt, scope.OrgID(), before.ID)
 	if err != nil {
-		return supplierWriteError(err, after)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return aims.ErrNotFound("supplier")
+		return err
 	}
 	return tx.recordUpdate(ctx, scope, aims.EntitySupplier, before.ID, before, after)
 }
 
 // DeleteSupplier removes a supplier that no system or dataset names.
 func DeleteSupplier(ctx context.Context, tx *Tx, scope aims.Scope, before *aims.Supplier) error {
-	_, err := tx.tx.ExecContext(ctx, `DELETE FROM suppliers WHERE org_id = $1 AND id = $2`, scope.OrgID(), before.ID)
-	if classify(err) == classForeignKey {
-		return aims.Errorf(aims.KindConflict, "AI systems or datasets name supplier %q: change them first", before.Name)
-	}
-	if err != nil {
-		return fmt.Errorf("delete supplier: %w", mapError(err))
-	}
-	return tx.recordDelete(ctx, scope, aims.EntitySupplier, before.ID, before)
+	return suppliers.remove(ctx, tx, scope, before, before.ID,
+		fmt.Sprintf("AI systems or datasets name supplier %q: change them first", before.Name))
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/demo"
 	"github.com/aimsproject/aims/internal/server"
 	"github.com/aimsproject/aims/internal/service"
 	"github.com/aimsproject/aims/internal/store/storetest"
@@ -98,7 +99,7 @@ func TestCatalogPages(t *testing.T) {
 
 func TestSoAPagesForAuditor(t *testing.T) {
 	s := newCatalogSite(t)
-	if err := s.svc.SeedDemoSoA(s.op); err != nil {
+	if err := demo.SeedSoA(s.op, s.svc); err != nil {
 		t.Fatal(err)
 	}
 	code, html := s.page(t, aims.RoleAuditor, "GET", "/soa/versions/1", "", nil)

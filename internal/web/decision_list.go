@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -14,6 +15,12 @@ import (
 // The decisions of one AI system, filtered and paged: the page of the API's
 // GET /api/v1/systems/{id}/decisions (A.6.2.8 event logs; EU AI Act Art. 12
 // and 26(6)), with the CSV export of the same selection.
+
+// registerDecisions mounts a system's decision list and a decision's page.
+func (ui *UI) registerDecisions(r chi.Router) {
+	r.Get("/systems/{id}/decisions", ui.handle(ui.decisionList))
+	r.Get("/systems/{id}/decisions/{did}", ui.handle(ui.decisionDetail))
+}
 
 // decisionListView is what the decisions page shows.
 type decisionListView struct {
@@ -110,4 +117,35 @@ func exportQuery(f aims.DecisionFilter) string {
 		}
 	}
 	return e.Encode()
+}
+
+// decisionOutput writes a decision's output for the table.
+func decisionOutput(d *aims.Decision) string {
+	ev := d.Event()
+	if ev == nil || ev.Output == nil {
+		if d.ErasedAt != nil {
+			return "(erased)"
+		}
+		if d.PayloadWithheld {
+			return "(withheld)"
+		}
+		return "—"
+	}
+	return strings.Trim(string(ev.Output.Value), `"`) + " " + ev.Output.Unit
+}
+
+// humanBy names who approved or overrode a decision.
+func humanBy(d *aims.Decision) string {
+	if ev := d.Event(); ev != nil && ev.Human != nil {
+		return ev.Human.By
+	}
+	return ""
+}
+
+// humanBadge picks the badge style of what a person did.
+func humanBadge(a aims.HumanAction) string {
+	if a == aims.HumanOverridden {
+		return "badge warn"
+	}
+	return "badge ok"
 }

@@ -53,14 +53,10 @@ func TestImportPageAsksForAFile(t *testing.T) {
 	})
 }
 
-// TestImportThroughThePage runs against the service's import; it skips on
-// a branch where ImportSystemsCSV is still a placeholder.
+// TestImportThroughThePage runs the page against the service's import.
 func TestImportThroughThePage(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		e := newTestEnv(t, db)
-		if _, err := e.svc.ImportSystemsCSV(e.ctx(aims.RoleContributor), strings.NewReader("name\n"), true); err != nil && aims.KindOf(err) == aims.KindInternal {
-			t.Skipf("ImportSystemsCSV is not implemented on this branch yet (%v)", err)
-		}
 		owner := e.members[aims.RoleSystemOwner].Email
 		header := "name,purpose,owner_email,operator_roles,lifecycle_stage,autonomy\n"
 		bad := header +

@@ -19,8 +19,6 @@ import (
 func (ui *UI) registerLineage(r chi.Router) {
 	r.Get("/lineage", ui.handle(ui.lineageOverview))
 	r.Get("/lineage/out-of-calibration-decisions", ui.handle(ui.outOfCalibrationDecisions))
-	r.Get("/systems/{id}/decisions", ui.handle(ui.decisionList))
-	r.Get("/systems/{id}/decisions/{did}", ui.handle(ui.decisionDetail))
 	r.Get("/lineage/import", ui.handle(ui.lineageImportPage))
 	r.Post("/lineage/import", ui.handle(ui.lineageImport))
 
@@ -200,65 +198,6 @@ func refNames(refs []aims.LineageRef) string {
 	return orDash(s)
 }
 
-// refOptions lists every choice with the referenced ones ticked, the
-// ticked ones first so that a long list shows what is chosen at the top.
-//
-// The chosen ones are always there, even those past the first page of the
-// picker: a record left out would be unticked, and saving the form would
-// silently drop the link.
-func refOptions(all []option, chosen []aims.LineageRef) []option {
-	ids := map[string]bool{}
-	for _, r := range chosen {
-		ids[r.ID] = true
-	}
-	var on, off []option
-	listed := map[string]bool{}
-	for _, o := range all {
-		listed[o.Value] = true
-		o.Selected = ids[o.Value]
-		if o.Selected {
-			on = append(on, o)
-		} else {
-			off = append(off, o)
-		}
-	}
-	for _, r := range chosen {
-		if !listed[r.ID] {
-			listed[r.ID] = true
-			label := r.Name
-			if label == "" {
-				label = r.ID
-			}
-			on = append(on, option{Value: r.ID, Label: label, Selected: true})
-		}
-	}
-	return append(on, off...)
-}
-
-// A picker shows the chosen records and the first pickerFirst others; past
-// that, a search (htmx) finds up to pickerFound more at a time, so that a
-// plant with 10,000 tags gets a usable form rather than a page of 10,000
-// checkboxes.
-const (
-	pickerFirst = 200
-	pickerFound = 50
-)
-
-// picker is a checkbox group of lineage records for a form.
-type picker struct {
-	Options   []option
-	Total     int    // records of the organization, listed or not
-	SearchURL string // answers ?field=&q= with more checkboxes
-	Noun      string // "tags", "features"
-}
-
-// More reports whether some records are not listed and must be searched.
-func (p picker) More() bool { return p.Total > len(p.Options) }
-
-// pickerSource lists the first records matching q for a picker (at most
-// limit) and how many match in all.
-type pickerSource func(r *http.Request, q string, limit int) ([]option, int, error)
-
 // newPicker is a form's picker of src's records with the chosen ones
 // ticked; searchURL answers its search (pickerSearch).
 func (ui *UI) newPicker(r *http.Request, src pickerSource, chosen []aims.LineageRef, searchURL, noun string) (picker, error) {
@@ -280,14 +219,6 @@ func (ui *UI) pickerSearch(src pickerSource) func(http.ResponseWriter, *http.Req
 		}
 		return render(w, r, http.StatusOK, pickerResults(pickerField(q.Get("field")), opts, total, q.Get("q")))
 	}
-}
-
-// withUnit labels a record with its unit, when it has one.
-func withUnit(name, unit string) string {
-	if unit == "" {
-		return name
-	}
-	return name + " (" + unit + ")"
 }
 
 // pickerField keeps a search's field name to the pickers that exist, so

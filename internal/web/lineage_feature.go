@@ -149,17 +149,3 @@ func (ui *UI) featureDelete(w http.ResponseWriter, r *http.Request) error {
 	}
 	return ui.deleteAndRedirect(w, r, featureDeletion(f), func() error { return ui.Svc.DeleteFeature(ctx, f.ID) }, "/lineage/features")
 }
-
-// featureOptions lists the first features of the organization matching q
-// for a picker, and how many match in all.
-func (ui *UI) featureOptions(r *http.Request, q string, limit int) ([]option, int, error) {
-	list, total, err := ui.Svc.FindFeatures(r.Context(), aims.FeatureFilter{Query: q, Page: aims.Page{Limit: limit}})
-	if err != nil {
-		return nil, 0, err
-	}
-	opts := make([]option, len(list))
-	for i, f := range list {
-		opts[i] = option{Value: f.ID, Label: withUnit(f.Name, f.Unit)}
-	}
-	return opts, total, nil
-}

@@ -155,17 +155,3 @@ func (ui *UI) tagDelete(w http.ResponseWriter, r *http.Request) error {
 	}
 	return ui.deleteAndRedirect(w, r, tagDeletion(t), func() error { return ui.Svc.DeleteTag(ctx, t.ID) }, "/lineage/tags")
 }
-
-// tagOptions lists the first tags of the organization matching q for a
-// picker, each with its unit, and how many match in all.
-func (ui *UI) tagOptions(r *http.Request, q string, limit int) ([]option, int, error) {
-	list, total, err := ui.Svc.FindTags(r.Context(), aims.TagFilter{Query: q, Page: aims.Page{Limit: limit}})
-	if err != nil {
-		return nil, 0, err
-	}
-	opts := make([]option, len(list))
-	for i, t := range list {
-		opts[i] = option{Value: t.ID, Label: withUnit(t.Name, t.Unit)}
-	}
-	return opts, total, nil
-}

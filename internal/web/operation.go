@@ -9,7 +9,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/aimsproject/aims/internal/aims"
-	"github.com/aimsproject/aims/internal/authz"
 )
 
 // The operator view of a system (issue 6): whether it may act now, the
@@ -41,13 +40,6 @@ type operationView struct {
 	// -> model version -> decision), drawn by the lineage capability; nil
 	// shows a placeholder where it goes.
 	Lineage templ.Component
-}
-
-// CanStopSystem reports whether the person may suspend or resume a system
-// owned by ownerID (the service decides again).
-func (p Page) CanStopSystem(ownerID string) bool {
-	owner := p.Principal != nil && ownerID == p.Principal.UserID && (p.Can(authz.EditOwned) || p.Can(authz.Edit))
-	return p.Can(authz.Suspend) || owner
 }
 
 func (ui *UI) operationPanel(r *http.Request, s *aims.AISystem, versions []*aims.ModelVersion) (operationView, error) {
@@ -218,29 +210,6 @@ func (c overrideChart) Rate() string {
 
 func f1(x float64) string { return fmt.Sprintf("%.1f", x) }
 
-// decisionOutput writes a decision's output for the table.
-func decisionOutput(d *aims.Decision) string {
-	ev := d.Event()
-	if ev == nil || ev.Output == nil {
-		if d.ErasedAt != nil {
-			return "(erased)"
-		}
-		if d.PayloadWithheld {
-			return "(withheld)"
-		}
-		return "—"
-	}
-	return strings.Trim(string(ev.Output.Value), `"`) + " " + ev.Output.Unit
-}
-
-// humanBy names who approved or overrode a decision.
-func humanBy(d *aims.Decision) string {
-	if ev := d.Event(); ev != nil && ev.Human != nil {
-		return ev.Human.By
-	}
-	return ""
-}
-
 // stopTargets lists what a suspension may stop: the system, or one of its
 // model versions.
 func stopTargets(versions []*aims.ModelVersion) []option {
@@ -249,14 +218,6 @@ func stopTargets(versions []*aims.ModelVersion) []option {
 		opts = append(opts, option{Value: m.ID, Label: "Model version " + m.Version + " (" + m.Status.Title() + ")"})
 	}
 	return opts
-}
-
-// humanBadge picks the badge style of what a person did.
-func humanBadge(a aims.HumanAction) string {
-	if a == aims.HumanOverridden {
-		return "badge warn"
-	}
-	return "badge ok"
 }
 
 // authorizedAttr marks the authorization state for tests and styles.

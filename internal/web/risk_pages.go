@@ -81,25 +81,6 @@ func (ui *UI) riskList(w http.ResponseWriter, r *http.Request) error {
 	return render(w, r, http.StatusOK, RiskListPage(ui.page(r, "Risk register", "risks"), v))
 }
 
-// systemOptions lists the AI systems for a select.
-func (ui *UI) systemOptions(r *http.Request, selected string) ([]option, error) {
-	list, _, err := ui.Svc.FindSystems(r.Context(), aims.SystemFilter{Page: aims.Page{Limit: aims.MaxLimit}})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]option, len(list))
-	for i, s := range list {
-		out[i] = option{Value: s.ID, Label: s.Name, Selected: s.ID == selected}
-	}
-	return withChosen(out, []string{selected}, func(id string) (string, error) {
-		s, err := ui.Svc.FindSystemByID(r.Context(), id)
-		if err != nil {
-			return "", err
-		}
-		return s.Name, nil
-	})
-}
-
 // riskExportURL is the API export of the register with the page's filters.
 func riskExportURL(q url.Values, format string) string {
 	out := url.Values{"format": {format}}

@@ -15,7 +15,7 @@ import (
 
 // SupplierListPage lists the third parties that supply AI systems or their
 // parts (ISO/IEC 42001 A.10.3).
-func SupplierListPage(p Page, v supplierListView) templ.Component {
+func SupplierListPage(p Page, v listView[aims.Supplier]) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -144,7 +144,7 @@ func SupplierListPage(p Page, v supplierListView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if len(v.Suppliers) == 0 {
+			if len(v.Items) == 0 {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "<article class=\"empty\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -175,7 +175,7 @@ func SupplierListPage(p Page, v supplierListView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				for _, s := range v.Suppliers {
+				for _, s := range v.Items {
 					templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "<tr><td><a href=\"")
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
@@ -721,9 +721,9 @@ func SupplierFormPage(p Page, f supplierForm) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var38 templ.SafeURL
-				templ_7745c5c3_Var38, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL("/suppliers/" + f.Supplier.ID))
+				templ_7745c5c3_Var38, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL("/suppliers/" + f.Record.ID))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `supplier.templ`, Line: 154, Col: 63}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `supplier.templ`, Line: 154, Col: 61}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var38))
 				if templ_7745c5c3_Err != nil {
@@ -734,9 +734,9 @@ func SupplierFormPage(p Page, f supplierForm) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var39 string
-				templ_7745c5c3_Var39, templ_7745c5c3_Err = templ.JoinStringErrs(f.Supplier.Name)
+				templ_7745c5c3_Var39, templ_7745c5c3_Err = templ.JoinStringErrs(f.Record.Name)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `supplier.templ`, Line: 154, Col: 83}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `supplier.templ`, Line: 154, Col: 79}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var39))
 				if templ_7745c5c3_Err != nil {
@@ -785,27 +785,27 @@ func SupplierFormPage(p Page, f supplierForm) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = textField(field{Name: "name", Label: "Name", Value: f.Supplier.Name, Required: true, Errors: f.Errors,
+			templ_7745c5c3_Err = textField(field{Name: "name", Label: "Name", Value: f.Record.Name, Required: true, Errors: f.Errors,
 				Help: "Unique among the organization's suppliers."}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			templ_7745c5c3_Err = checkGroup(field{Name: "supplies", Label: "What they supply", Errors: f.Errors,
 				Help: "Tick each that applies. Knowing what comes from outside shows where responsibilities must be agreed (A.10.2)."},
-				enumOptions(aims.SupplyCategoryValues(), aims.SupplyCategory.Title, f.Supplier.Supplies...)).Render(ctx, templ_7745c5c3_Buffer)
+				enumOptions(aims.SupplyCategoryValues(), aims.SupplyCategory.Title, f.Record.Supplies...)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = textArea(field{Name: "contact", Label: "Contact", Value: f.Supplier.Contact, Errors: f.Errors,
+			templ_7745c5c3_Err = textArea(field{Name: "contact", Label: "Contact", Value: f.Record.Contact, Errors: f.Errors,
 				Help: "Who to call about the product: an account manager, a support address."}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = textField(field{Name: "website", Label: "Website", Type: "url", Value: f.Supplier.Website, Errors: f.Errors}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = textField(field{Name: "website", Label: "Website", Type: "url", Value: f.Record.Website, Errors: f.Errors}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = textArea(field{Name: "assessment_notes", Label: "Assessment notes", Value: f.Supplier.AssessmentNotes, Errors: f.Errors,
+			templ_7745c5c3_Err = textArea(field{Name: "assessment_notes", Label: "Assessment notes", Value: f.Record.AssessmentNotes, Errors: f.Errors,
 				Help: "How you checked that what they supply fits your approach to responsible AI: questionnaires, audits, certificates (A.10.3)."}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -840,9 +840,9 @@ func SupplierFormPage(p Page, f supplierForm) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var42 templ.SafeURL
-				templ_7745c5c3_Var42, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL("/suppliers/" + f.Supplier.ID))
+				templ_7745c5c3_Var42, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL("/suppliers/" + f.Record.ID))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `supplier.templ`, Line: 182, Col: 59}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `supplier.templ`, Line: 182, Col: 57}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var42))
 				if templ_7745c5c3_Err != nil {

@@ -6,7 +6,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/aimsproject/aims/internal/aims"
-	"github.com/aimsproject/aims/internal/authz"
 )
 
 // systemView is what the system page shows.
@@ -75,17 +74,4 @@ func (ui *UI) systemDelete(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return ui.deleteAndRedirect(w, r, systemDeletion(s), func() error { return ui.Svc.DeleteSystem(ctx, s.ID) }, "/systems")
-}
-
-// allowed spares a person a form that the service would refuse anyway:
-// ok comes from Page.Can or Page.CanEditSystem. It decides nothing the
-// service does not decide again when the form is posted.
-func (ui *UI) allowed(r *http.Request, ok bool, what string) error {
-	if ok {
-		return nil
-	}
-	if authz.PrincipalFrom(r.Context()) == nil {
-		return &aims.Error{Kind: aims.KindUnauthenticated, Message: "sign in first"}
-	}
-	return aims.ErrForbidden(what)
 }

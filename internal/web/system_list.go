@@ -90,56 +90,6 @@ func (ui *UI) systemList(w http.ResponseWriter, r *http.Request) error {
 	return render(w, r, http.StatusOK, SystemListPage(ui.page(r, "AI systems", "systems"), v))
 }
 
-// memberOptions lists the organization's members for an owner select. An
-// active member is offered; a disabled one only when already selected (the
-// form shows what is stored; the service refuses it as a new owner).
-func (ui *UI) memberOptions(r *http.Request, selected string, includeDisabled bool) ([]option, error) {
-	members, _, err := ui.Svc.FindMembers(r.Context(), aims.MemberFilter{Page: aims.Page{Limit: aims.MaxLimit}})
-	if err != nil {
-		return nil, err
-	}
-	var out []option
-	for _, m := range members {
-		if m.Disabled && !includeDisabled && m.ID != selected {
-			continue
-		}
-		label := m.Name + " (" + m.Email + ")"
-		if m.Disabled {
-			label += ", disabled"
-		}
-		out = append(out, option{Value: m.ID, Label: label, Selected: m.ID == selected})
-	}
-	return withChosen(out, []string{selected}, func(id string) (string, error) {
-		m, err := ui.Svc.FindMemberByID(r.Context(), id)
-		if err != nil {
-			return "", err
-		}
-		if m.Disabled {
-			return m.Name + " (" + m.Email + "), disabled", nil
-		}
-		return m.Name + " (" + m.Email + ")", nil
-	})
-}
-
-// supplierOptions lists the organization's suppliers for a select.
-func (ui *UI) supplierOptions(r *http.Request, selected string) ([]option, error) {
-	suppliers, _, err := ui.Svc.FindSuppliers(r.Context(), aims.SupplierFilter{Page: aims.Page{Limit: aims.MaxLimit}})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]option, 0, len(suppliers))
-	for _, s := range suppliers {
-		out = append(out, option{Value: s.ID, Label: s.Name, Selected: s.ID == selected})
-	}
-	return withChosen(out, []string{selected}, func(id string) (string, error) {
-		s, err := ui.Svc.FindSupplierByID(r.Context(), id)
-		if err != nil {
-			return "", err
-		}
-		return s.Name, nil
-	})
-}
-
 // sortOptions are the orders the inventory list offers.
 func sortOptions(selected string) []option {
 	opts := []option{

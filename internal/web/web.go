@@ -11,8 +11,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 
 	"github.com/a-h/templ"
 	"github.com/alexedwards/scs/v2"
@@ -83,6 +81,7 @@ func Register(r chi.Router, d Deps) {
 		ui.registerLog(r)
 		ui.registerRisks(r)
 		ui.registerOperation(r)
+		ui.registerDecisions(r)
 		ui.registerLineage(r)
 		r.Get("/account", ui.handle(ui.accountPage))
 		r.Post("/account/password", ui.handle(ui.changePassword))
@@ -196,65 +195,4 @@ func (ui *UI) renderError(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	_ = render(w, r, status, ErrorPage(ui.page(r, http.StatusText(status), ""), status, msg))
-}
-
-// formErrors indexes field errors by field for the forms, which show each
-// message next to its field.
-type formErrors map[string]string
-
-func fieldErrors(err error) (formErrors, bool) {
-	var ae *aims.Error
-	if !errors.As(err, &ae) || (ae.Kind != aims.KindInvalid && ae.Kind != aims.KindConflict) {
-		return nil, false
-	}
-	fe := formErrors{}
-	add := func(key, detail string) {
-		if fe[key] == "" {
-			fe[key] = detail
-		} else {
-			fe[key] += "; " + detail
-		}
-	}
-	for _, f := range ae.Fields {
-		key := f.Field
-		if i := strings.IndexByte(key, '/'); i > 0 {
-			add(key, f.Detail) // datasets/1/purpose, for the row's own message
-			key = key[:i]      // impact_domains/2 -> impact_domains
-		}
-		add(key, f.Detail)
-	}
-	fe["_"] = ae.Message
-	return fe, true
-}
-
-// Has reports whether field has an error.
-func (fe formErrors) Has(field string) bool { return fe[field] != "" }
-
-// pageParams reads ?page= (1-based) into a domain page of size per.
-func pageParams(r *http.Request, per int) aims.Page {
-	n, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	if n < 1 {
-		n = 1
-	}
-	return aims.Page{Limit: per, Offset: (n - 1) * per}
-}
-
-// Pager describes the pages of a list for the pagination links.
-type Pager struct {
-	Page, Pages, Total, Per int
-	URL                     func(page int) string
-}
-
-func newPager(r *http.Request, p aims.Page, total int) Pager {
-	per := p.Normalize().Limit
-	pages := (total + per - 1) / per
-	if pages < 1 {
-		pages = 1
-	}
-	cur := p.Offset/per + 1
-	q := r.URL.Query()
-	return Pager{Page: cur, Pages: pages, Total: total, Per: per, URL: func(n int) string {
-		q.Set("page", strconv.Itoa(n))
-		return r.URL.Path + "?" + q.Encode()
-	}}
 }

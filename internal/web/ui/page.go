@@ -1,8 +1,11 @@
-package web
+// Package ui is the page kit of the web pages: the layout and navigation,
+// form inputs with their field errors, the pager, the picker, date and
+// option helpers, formats for people and the log alert banner. It imports
+// only aims, authz and templ (an architecture test says so): what needs a
+// service stays in package web.
+package ui
 
 import (
-	"net/http"
-
 	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/authz"
 )
@@ -40,9 +43,9 @@ func (p Page) RoleTitle() string {
 	return aims.Role(p.Principal.Role).Title()
 }
 
-// viewer is the signed-in person as a Page, for the checks that hide what
-// the server would refuse; unlike UI.page it leaves the flash message for
-// the page that is drawn.
-func viewer(r *http.Request) Page {
-	return Page{Principal: authz.PrincipalFrom(r.Context())}
+// CanStopSystem reports whether the person may suspend or resume a system
+// owned by ownerID (the service decides again).
+func (p Page) CanStopSystem(ownerID string) bool {
+	owner := p.Principal != nil && ownerID == p.Principal.UserID && (p.Can(authz.EditOwned) || p.Can(authz.Edit))
+	return p.Can(authz.Suspend) || owner
 }

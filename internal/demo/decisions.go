@@ -1,28 +1,25 @@
-package service
+package demo
 
 import (
 	"context"
-	"crypto/rand"
 	"fmt"
 	mrand "math/rand/v2"
 	"time"
 
 	"github.com/aimsproject/aims/internal/aims"
-	"github.com/aimsproject/aims/internal/authz"
-	"github.com/aimsproject/aims/internal/ledger"
-	"github.com/aimsproject/aims/internal/store"
+	"github.com/aimsproject/aims/internal/service"
 )
 
 // The demo optimizer's operation (issue 6): four weeks of decisions from
 // its edge gateway, with operators' overrides, and a stop and a resume by
 // its owner. The inputs are named by the plant's tags:
 const (
-	DemoTagTorque   = "TT-101 torque"   // centrifuge torque, kNm
-	DemoTagFlow     = "FT-201 flow"     // feed flow, m³/h
-	DemoTagMoisture = "MT-301 moisture" // cake moisture probe, %
+	TagTorque   = "TT-101 torque"   // centrifuge torque, kNm
+	TagFlow     = "FT-201 flow"     // feed flow, m³/h
+	TagMoisture = "MT-301 moisture" // cake moisture probe, %
 )
 
-// SeedDemoDecisions records 28 days of the demo optimizer's decisions
+// SeedDecisions records 28 days of the demo optimizer's decisions
 // (one every ten minutes, about 4,000) from the gateway "edge-line2", with
 // model version 2.3.0: inputs TT-101 torque, FT-201 flow and MT-301
 // moisture, the polymer dose it set, and operators' overrides (more of
@@ -30,7 +27,7 @@ const (
 // suspends the optimizer and resumes it, so that its history shows both.
 // It does nothing when the optimizer has decisions already. ctx acts in
 // the demo organization (as internal/demo's loader does).
-func (s *Service) SeedDemoDecisions(ctx context.Context) error {
+func SeedDecisions(ctx context.Context, s *service.Service) error {
 	list, _, err := s.FindSystems(ctx, aims.SystemFilter{Search: demoOptimizer})
 	if err != nil {
 		return err
@@ -47,19 +44,11 @@ func (s *Service) SeedDemoDecisions(ctx context.Context) error {
 	if _, n, err := s.FindDecisions(ctx, sys.ID, aims.DecisionFilter{Page: aims.Page{Limit: 1}}); err != nil || n > 0 {
 		return err
 	}
-	scope, _, err := authz.AuthorizeSystem(ctx, authz.RecordDecisions, sys.ID, "record demo decisions")
-	if err != nil {
-		return err
-	}
-	st, err := s.systemAuthz(ctx, scope, sys.ID)
-	if err != nil {
-		return err
-	}
 	rng := mrand.New(mrand.NewPCG(42, 6))
-	now := s.db.Now()
+	now := s.DB().Now()
 	start := now.Add(-28 * 24 * time.Hour).Truncate(time.Hour)
 	operators := []string{"operator J. Novak", "operator L. Brandt", "shift lead A. Berg"}
-	var items []*store.NewDecision
+	var items []service.ReceivedEvent
 	for i, t := 0, start; t.Before(now.Add(-10 * time.Minute)); i, t = i+1, t.Add(10*time.Minute) {
 		daysAgo := int(now.Sub(t).Hours() / 24)
 		drift := daysAgo >= 12 && daysAgo <= 16 // the moisture probe read low
@@ -81,25 +70,11 @@ func (s *Service) SeedDemoDecisions(ctx context.Context) error {
 		}
 		payload := fmt.Appendf(nil, `{"model_version":"2.3.0","source":"edge-line2","seq":%d,"source_time":%q,`+
 			`"inputs":{%q:%.2f,%q:%.1f,%q:%.1f},"output":{"value":%.2f,"unit":"kg/t"}%s,"attributes":{"line":"Line 2","mode":"auto"}}`,
-			i, t.Format(time.RFC3339Nano), DemoTagTorque, torque, DemoTagFlow, flow, DemoTagMoisture, moisture, dose, human)
-		ev, err := aims.ParseDecisionEvent(payload)
-		if err != nil {
-			return fmt.Errorf("demo decision %d: %w", i, err)
-		}
-		d := &aims.Decision{SystemID: sys.ID, ModelVersion: ev.ModelVersion, Source: ev.Source, Seq: *ev.Seq,
-			SourceTime: t, ReceivedAt: t.Add(time.Duration(200+rng.IntN(600)) * time.Millisecond), Human: ev.HumanAction()}
-		if v := findVersion(st, d.ModelVersion); v != nil {
-			d.ModelVersionID = v.ID
-		} else {
-			d.UnknownModelVersion = true
-		}
-		d.SkewMS = d.ReceivedAt.Sub(d.SourceTime).Milliseconds()
-		d.Salt = make([]byte, ledger.SaltSize)
-		_, _ = rand.Read(d.Salt)
-		d.Payload, d.PayloadDigest = payload, ledger.SaltedDigest(d.Salt, payload)
-		items = append(items, &store.NewDecision{D: d, Inputs: ev.Inputs})
+			i, t.Format(time.RFC3339Nano), TagTorque, torque, TagFlow, flow, TagMoisture, moisture, dose, human)
+		received := t.Add(time.Duration(200+rng.IntN(600)) * time.Millisecond)
+		items = append(items, service.ReceivedEvent{Raw: payload, ReceivedAt: received})
 	}
-	if err := s.commitDecisions(ctx, scope, items, ViaCLI); err != nil {
+	if err := s.ImportDecisions(ctx, sys.ID, items, service.ViaCLI); err != nil {
 		return fmt.Errorf("demo decisions: %w", err)
 	}
 	if _, err := s.SuspendSystem(ctx, sys.ID, aims.NewSuspension{Reason: "The cake moisture probe MT-301 read about 4 points low " +

@@ -1,4 +1,4 @@
-package service_test
+package demo_test
 
 import (
 	"context"
@@ -27,7 +27,7 @@ func demoWithRisk(t *testing.T, db *store.DB) (*service.Service, context.Context
 		t.Fatal(err)
 	}
 	op := service.OperatorContext(ctx, org, "demo loader")
-	if err := svc.SeedDemoRisk(op); err != nil {
+	if err := demo.SeedRisk(op, svc); err != nil {
 		t.Fatal(err)
 	}
 	return svc, op
@@ -98,7 +98,7 @@ func TestSeedDemoRisk(t *testing.T) {
 		}
 		// A second run adds nothing.
 		_, eventsBefore, _ := svc.FindAuditEvents(op, aims.AuditFilter{Page: aims.Page{Limit: 1}})
-		if err := svc.SeedDemoRisk(op); err != nil {
+		if err := demo.SeedRisk(op, svc); err != nil {
 			t.Fatal(err)
 		}
 		_, eventsAfter, _ := svc.FindAuditEvents(op, aims.AuditFilter{Page: aims.Page{Limit: 1}})

@@ -1,4 +1,4 @@
-package service
+package demo
 
 import "github.com/aimsproject/aims/internal/aims"
 

@@ -1,4 +1,4 @@
-package service
+package demo
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/service"
 )
 
 // The demo plant's lineage (issue 6): the instruments behind the
@@ -16,12 +17,12 @@ import (
 // probe MT-301 was out of calibration twice: from 2024-03-04 to 2024-03-18,
 // inside the training window of the 2023-2024 extract that model version
 // 2.3.0 was trained on, and from 17 to 12 days before the demo was loaded,
-// while the optimizer decided on its readings (SeedDemoDecisions).
+// while the optimizer decided on its readings (SeedDecisions).
 const (
-	DemoInstrumentMoisture = "MT-301"
-	demoTagTurbidity       = "QT-401 turbidity"
-	demoTagBowlSpeed       = "ST-102 bowl speed"
-	demoTagDosingMode      = "PLC dosing mode"
+	InstrumentMoisture = "MT-301"
+	demoTagTurbidity   = "QT-401 turbidity"
+	demoTagBowlSpeed   = "ST-102 bowl speed"
+	demoTagDosingMode  = "PLC dosing mode"
 )
 
 type demoCalibration struct {
@@ -30,18 +31,18 @@ type demoCalibration struct {
 	by, note string
 }
 
-// SeedDemoLineage records the demo plant's lineage: six instruments (four
+// SeedLineage records the demo plant's lineage: six instruments (four
 // sensors and analysers with calibration histories, one analyser never
 // calibrated, the line's PLC as a software source), six tags, six features
 // (one not yet mapped to a tag), the features of the optimizer's model
 // versions and the tags of its datasets. It does nothing when the demo
 // organization has the instrument MT-301 already. ctx acts in the demo
-// organization; run it after SeedDemoDecisions, whose times it matches.
-func (s *Service) SeedDemoLineage(ctx context.Context) error {
-	if list, _, err := s.FindInstruments(ctx, aims.InstrumentFilter{Query: DemoInstrumentMoisture}); err != nil || len(list) > 0 {
+// organization; run it after SeedDecisions, whose times it matches.
+func SeedLineage(ctx context.Context, s *service.Service) error {
+	if list, _, err := s.FindInstruments(ctx, aims.InstrumentFilter{Query: InstrumentMoisture}); err != nil || len(list) > 0 {
 		return err
 	}
-	now := s.db.Now()
+	now := s.DB().Now()
 	day := func(d string) time.Time {
 		t, err := time.Parse(time.DateOnly, d)
 		if err != nil {
@@ -97,7 +98,7 @@ func (s *Service) SeedDemoLineage(ctx context.Context) error {
 		{aims.Instrument{Name: "FT-201", Kind: aims.InstrumentMeter, Description: "Electromagnetic feed sludge flow meter",
 			Location: "Line 2 centrifuge feed", SerialNumber: "FT201-5520", CalibrationRequired: true, CalibrationIntervalDays: 365},
 			yearly(day("2023-02-14"))},
-		{aims.Instrument{Name: DemoInstrumentMoisture, Kind: aims.InstrumentAnalyser, Description: "Near-infrared cake moisture probe",
+		{aims.Instrument{Name: InstrumentMoisture, Kind: aims.InstrumentAnalyser, Description: "Near-infrared cake moisture probe",
 			Location: "Line 2 cake conveyor", SerialNumber: "MT301-0173", CalibrationRequired: true, CalibrationIntervalDays: 90}, moisture},
 		{aims.Instrument{Name: "ST-102", Kind: aims.InstrumentSensor, Description: "Bowl speed sensor (logged since the 2024 controller upgrade)",
 			Location: "Line 2 decanter centrifuge", CalibrationRequired: true, CalibrationIntervalDays: 365}, yearly(day("2024-06-03"))},
@@ -125,10 +126,10 @@ func (s *Service) SeedDemoLineage(ctx context.Context) error {
 	}
 
 	tags := []aims.Tag{
-		{Name: DemoTagTorque, Unit: "kNm", InstrumentID: instID["TT-101"], Description: "Centrifuge drive torque, one-minute mean"},
-		{Name: DemoTagFlow, Unit: "m³/h", InstrumentID: instID["FT-201"], Description: "Feed sludge flow, one-minute mean",
+		{Name: TagTorque, Unit: "kNm", InstrumentID: instID["TT-101"], Description: "Centrifuge drive torque, one-minute mean"},
+		{Name: TagFlow, Unit: "m³/h", InstrumentID: instID["FT-201"], Description: "Feed sludge flow, one-minute mean",
 			QualityCaveats: "Reads near zero during CIP washing cycles; those minutes are masked before use."},
-		{Name: DemoTagMoisture, Unit: "%", InstrumentID: instID[DemoInstrumentMoisture], Description: "Cake moisture, one-minute mean",
+		{Name: TagMoisture, Unit: "%", InstrumentID: instID[InstrumentMoisture], Description: "Cake moisture, one-minute mean",
 			QualityCaveats: "Drifts when the probe window fouls; checked against lab oven-dry samples every quarter and after cleaning."},
 		{Name: demoTagBowlSpeed, Unit: "rpm", InstrumentID: instID["ST-102"], Description: "Bowl speed, logged since June 2024"},
 		{Name: demoTagTurbidity, Unit: "NTU", InstrumentID: instID["QT-401"], Description: "Centrate turbidity, for a trial; no model uses it yet"},
@@ -147,10 +148,10 @@ func (s *Service) SeedDemoLineage(ctx context.Context) error {
 		name, transformation, unit string
 		tags                       []string
 	}{
-		{"torque 5 min mean", "Rolling 5-minute mean of the one-minute values", "kNm", []string{DemoTagTorque}},
-		{"feed flow 5 min mean", "Rolling 5-minute mean; washing cycles (below 5 m³/h) masked", "m³/h", []string{DemoTagFlow}},
-		{"cake moisture lagged", "5-minute mean shifted 3 minutes back for the conveyor's transport delay", "%", []string{DemoTagMoisture}},
-		{"solids loading", "Ratio of the 5-minute means of torque and feed flow", "kNm·h/m³", []string{DemoTagTorque, DemoTagFlow}},
+		{"torque 5 min mean", "Rolling 5-minute mean of the one-minute values", "kNm", []string{TagTorque}},
+		{"feed flow 5 min mean", "Rolling 5-minute mean; washing cycles (below 5 m³/h) masked", "m³/h", []string{TagFlow}},
+		{"cake moisture lagged", "5-minute mean shifted 3 minutes back for the conveyor's transport delay", "%", []string{TagMoisture}},
+		{"solids loading", "Ratio of the 5-minute means of torque and feed flow", "kNm·h/m³", []string{TagTorque, TagFlow}},
 		{"bowl speed", "One-minute value", "rpm", []string{demoTagBowlSpeed}},
 		{"polymer dose last hour", "Sum of the dosing pump's counter over the last hour; the counter is not yet mapped to a tag", "kg", nil},
 	}
@@ -168,8 +169,8 @@ func (s *Service) SeedDemoLineage(ctx context.Context) error {
 
 	// The tags the Line 2 extracts were drawn from.
 	datasetTags := map[string][]string{
-		"Line 2 dewatering historian 2023-2024": {DemoTagTorque, DemoTagFlow, DemoTagMoisture, demoTagDosingMode},
-		"Line 2 dewatering historian 2025 Q1":   {DemoTagTorque, DemoTagFlow, DemoTagMoisture, demoTagBowlSpeed, demoTagDosingMode},
+		"Line 2 dewatering historian 2023-2024": {TagTorque, TagFlow, TagMoisture, demoTagDosingMode},
+		"Line 2 dewatering historian 2025 Q1":   {TagTorque, TagFlow, TagMoisture, demoTagBowlSpeed, demoTagDosingMode},
 	}
 	for name, names := range datasetTags {
 		list, _, err := s.FindDatasets(ctx, aims.DatasetFilter{Search: name})
@@ -197,7 +198,7 @@ func (s *Service) SeedDemoLineage(ctx context.Context) error {
 		"2.3.0":     append(base[:3:3], "solids loading"),
 		"2.4.0-rc1": append(base[:3:3], "solids loading", "bowl speed"),
 	}
-	sys, err := s.demoOptimizer(ctx)
+	sys, err := findOptimizer(ctx, s)
 	if err != nil {
 		return err
 	}
@@ -222,7 +223,7 @@ func (s *Service) SeedDemoLineage(ctx context.Context) error {
 }
 
 // demoOptimizer finds the demo's setpoint optimizer.
-func (s *Service) demoOptimizer(ctx context.Context) (*aims.AISystem, error) {
+func findOptimizer(ctx context.Context, s *service.Service) (*aims.AISystem, error) {
 	list, _, err := s.FindSystems(ctx, aims.SystemFilter{Search: demoOptimizer})
 	if err != nil {
 		return nil, err

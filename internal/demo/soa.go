@@ -1,4 +1,4 @@
-package service
+package demo
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/catalog"
+	"github.com/aimsproject/aims/internal/service"
 )
 
 // demoExclusions are the Annex A controls the demo organization excludes,
@@ -27,12 +28,12 @@ var demoStatus = map[string]aims.ImplementationStatus{
 	"A.10.3": aims.Implemented,
 }
 
-// SeedDemoSoA gives the organization in ctx a Statement of Applicability to
+// SeedSoA gives the organization in ctx a Statement of Applicability to
 // show: version 1 approved, with two exclusions, and a newer draft (version
 // 2) with a few changes, so that a new user sees versions and a diff. It
 // does nothing when the organization has an SoA already. ctx must act as
 // someone who may approve, e.g. service.OperatorContext(ctx, org, "demo").
-func (s *Service) SeedDemoSoA(ctx context.Context) error {
+func SeedSoA(ctx context.Context, s *service.Service) error {
 	versions, err := s.FindSoAVersions(ctx)
 	if err != nil || len(versions) > 0 {
 		return err

@@ -1,4 +1,4 @@
-package service
+package demo
 
 import (
 	"context"
@@ -7,9 +7,10 @@ import (
 
 	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/authz"
+	"github.com/aimsproject/aims/internal/service"
 )
 
-// SeedDemoRisk gives the demo organization in ctx its risk criteria, an
+// SeedRisk gives the demo organization in ctx its risk criteria, an
 // impact assessment of each AI system signed off by the system's owner,
 // and a register of risks with treatments linked to Annex A controls. The
 // credit-scoring assessment is then out of date: its newer model version
@@ -18,7 +19,7 @@ import (
 // recorded as the operator acting for them. It expects the demo systems and
 // members; what exists already is kept, so a second run adds nothing and
 // an interrupted one is completed.
-func (s *Service) SeedDemoRisk(ctx context.Context) error {
+func SeedRisk(ctx context.Context, s *service.Service) error {
 	op := authz.PrincipalFrom(ctx)
 	if op == nil || !op.Operator {
 		return aims.Errorf(aims.KindForbidden, "the demo risk register is loaded by the host's operator")
@@ -56,18 +57,18 @@ func (s *Service) SeedDemoRisk(ctx context.Context) error {
 		if sys == nil {
 			return fmt.Errorf("demo system %s is missing", spec.system)
 		}
-		a, err := s.seedImpact(ctx, as, sys, spec)
+		a, err := seedImpact(ctx, s, as, sys, spec)
 		if err != nil {
 			return fmt.Errorf("demo impact assessment of %s: %w", spec.system, err)
 		}
 		assessments[sys.ID] = a
 	}
-	if err := s.deployDemoRefit(ctx, systems[demoCredit]); err != nil {
+	if err := deployDemoRefit(ctx, s, systems[demoCredit]); err != nil {
 		return fmt.Errorf("demo deployment of the credit refit: %w", err)
 	}
-	today := s.today()
+	today := aims.DateOf(s.DB().Now())
 	for _, spec := range demoRisks {
-		if err := s.seedRisk(ctx, as, systems, assessments, spec, today); err != nil {
+		if err := seedRisk(ctx, s, as, systems, assessments, spec, today); err != nil {
 			return fmt.Errorf("demo risk %q: %w", spec.title, err)
 		}
 	}
@@ -104,7 +105,7 @@ func (d demoActors) id(email string) string {
 
 // seedImpact signs off the system's impact assessment as its owner, unless
 // one is signed off already.
-func (s *Service) seedImpact(ctx context.Context, as demoActors, sys *aims.AISystem, spec demoImpact) (*aims.ImpactAssessment, error) {
+func seedImpact(ctx context.Context, s *service.Service, as demoActors, sys *aims.AISystem, spec demoImpact) (*aims.ImpactAssessment, error) {
 	list, err := s.FindImpactAssessments(ctx, sys.ID)
 	if err != nil {
 		return nil, err
@@ -137,7 +138,7 @@ func (s *Service) seedImpact(ctx context.Context, as demoActors, sys *aims.AISys
 // deployDemoRefit deploys the credit scorecard's refit, approved by the
 // model risk committee after the impact assessment was signed off, which
 // puts that assessment out of date.
-func (s *Service) deployDemoRefit(ctx context.Context, sys *aims.AISystem) error {
+func deployDemoRefit(ctx context.Context, s *service.Service, sys *aims.AISystem) error {
 	if sys == nil {
 		return fmt.Errorf("demo system %s is missing", demoCredit)
 	}
@@ -164,7 +165,7 @@ func (s *Service) deployDemoRefit(ctx context.Context, sys *aims.AISystem) error
 
 // seedRisk adds one risk, its actions and its acceptance, unless a risk
 // with its title exists.
-func (s *Service) seedRisk(ctx context.Context, as demoActors, systems map[string]*aims.AISystem,
+func seedRisk(ctx context.Context, s *service.Service, as demoActors, systems map[string]*aims.AISystem,
 	assessments map[string]*aims.ImpactAssessment, spec demoRisk, today aims.Date) error {
 	existing, _, err := s.FindRisks(ctx, aims.RiskFilter{Search: spec.title})
 	if err != nil {

@@ -1,10 +1,11 @@
-package service
+package demo
 
 import (
 	"context"
 	"fmt"
 
 	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/service"
 )
 
 // demoClassification is the answers the demo organization gave for one of
@@ -75,12 +76,12 @@ var demoClassifications = []demoClassification{
 	}}},
 }
 
-// SeedDemoClassification classifies the demo organization's AI systems
+// SeedClassification classifies the demo organization's AI systems
 // (see demoClassifications). A system that is classified already is left
 // alone, so that an interrupted demo load completes. ctx must act as
 // someone who may classify every system, e.g.
 // service.OperatorContext(ctx, org, "demo").
-func (s *Service) SeedDemoClassification(ctx context.Context) error {
+func SeedClassification(ctx context.Context, s *service.Service) error {
 	for _, d := range demoClassifications {
 		list, _, err := s.FindSystems(ctx, aims.SystemFilter{Search: d.system})
 		if err != nil {

@@ -1,4 +1,4 @@
-package service_test
+package demo_test
 
 import (
 	"context"
@@ -26,7 +26,7 @@ func TestSeedDemoDecisions(t *testing.T) {
 			t.Fatal(err)
 		}
 		octx := service.OperatorContext(ctx, org, "test")
-		if err := svc.SeedDemoDecisions(octx); err != nil {
+		if err := demo.SeedDecisions(octx, svc); err != nil {
 			t.Fatal(err)
 		}
 		list, _, err := svc.FindSystems(octx, aims.SystemFilter{Search: "setpoint optimizer"})
@@ -50,7 +50,7 @@ func TestSeedDemoDecisions(t *testing.T) {
 		if err != nil || !a.Authorized {
 			t.Errorf("after the demo's resume: %+v %v", a, err)
 		}
-		if err := svc.SeedDemoDecisions(octx); err != nil {
+		if err := demo.SeedDecisions(octx, svc); err != nil {
 			t.Fatal(err)
 		}
 		if _, again, _ := svc.FindDecisions(octx, opt.ID, aims.DecisionFilter{}); again != total {

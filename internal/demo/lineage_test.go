@@ -1,4 +1,4 @@
-package service_test
+package demo_test
 
 import (
 	"context"
@@ -33,13 +33,13 @@ func TestDemoLineage(t *testing.T) {
 		octx := service.OperatorContext(ctx, org, "test")
 
 		exp, err := svc.FindCalibrationExposures(octx, "")
-		mustDo(t, err)
+		must(t, err)
 		at9 := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 9, 0, 0, 0, time.UTC) }
 		if len(exp) != 1 {
 			t.Fatalf("%d exposures, want 1: %+v", len(exp), exp)
 		}
 		e := exp[0]
-		if e.SystemName != "Dewatering setpoint optimizer" || e.Version != "2.3.0" || e.InstrumentName != service.DemoInstrumentMoisture ||
+		if e.SystemName != "Dewatering setpoint optimizer" || e.Version != "2.3.0" || e.InstrumentName != demo.InstrumentMoisture ||
 			e.DatasetName != "Line 2 dewatering historian 2023-2024" || len(e.Periods) != 1 ||
 			!e.Periods[0].From.Equal(at9(2024, 3, 4)) || !e.Periods[0].To.Equal(at9(2024, 3, 18)) {
 			t.Errorf("exposure = %+v", e)
@@ -50,7 +50,7 @@ func TestDemoLineage(t *testing.T) {
 		total := -1
 		for off := 0; total < 0 || off < total; off += aims.MaxLimit {
 			page, n, err := svc.FindOutOfCalibrationDecisions(octx, aims.OutOfCalibrationDecisionFilter{Page: aims.Page{Limit: aims.MaxLimit, Offset: off}})
-			mustDo(t, err)
+			must(t, err)
 			total = n
 			all = append(all, page...)
 		}
@@ -59,7 +59,7 @@ func TestDemoLineage(t *testing.T) {
 		}
 		period := all[0].Period
 		for _, d := range all {
-			if d.InstrumentName != service.DemoInstrumentMoisture || d.Tag != service.DemoTagMoisture || d.Period != period || !period.Contains(d.DecidedAt) {
+			if d.InstrumentName != demo.InstrumentMoisture || d.Tag != demo.TagMoisture || d.Period != period || !period.Contains(d.DecidedAt) {
 				t.Fatalf("decision %+v is not in the probe's stretch %v", d, period)
 			}
 		}
@@ -68,13 +68,13 @@ func TestDemoLineage(t *testing.T) {
 		}
 		opt := findSystem(t, svc, octx, "Dewatering setpoint optimizer")
 		_, inStretch, err := svc.FindDecisions(octx, opt.ID, aims.DecisionFilter{Since: &period.From, Until: &period.To})
-		mustDo(t, err)
+		must(t, err)
 		if inStretch != total {
 			t.Errorf("%d out-of-calibration decisions, but the optimizer made %d in %v", total, inStretch, period)
 		}
 
 		o, err := svc.FindLineageOrphans(octx)
-		mustDo(t, err)
+		must(t, err)
 		var unused, loose, uncalibrated []string
 		for _, x := range o.UnusedTags {
 			unused = append(unused, x.Name)
@@ -94,22 +94,22 @@ func TestDemoLineage(t *testing.T) {
 		// deployed version's graph flags it for its training window, the
 		// candidate's (trained after the repair) does not.
 		g, err := svc.DecisionLineage(octx, opt.ID, all[0].ID)
-		mustDo(t, err)
+		must(t, err)
 		if f := nodeFlags(g)["instrument MT-301"]; !slices.Contains(f, aims.FlagOutOfCalibration) {
 			t.Errorf("decision graph: MT-301 flags %v", f)
 		}
 		versions, _, err := svc.FindModelVersions(octx, opt.ID, aims.ModelVersionFilter{})
-		mustDo(t, err)
+		must(t, err)
 		for _, v := range versions {
 			g, err := svc.ModelVersionLineage(octx, opt.ID, v.ID)
-			mustDo(t, err)
+			must(t, err)
 			flagged := slices.Contains(nodeFlags(g)["instrument MT-301"], aims.FlagOutOfCalibration)
 			if flagged != (v.Version == "2.3.0") {
 				t.Errorf("model version %s: MT-301 flagged %v", v.Version, flagged)
 			}
 		}
 
-		mustDo(t, svc.SeedDemoLineage(octx))
+		must(t, demo.SeedLineage(octx, svc))
 		if _, n, _ := svc.FindInstruments(octx, aims.InstrumentFilter{}); n != 6 {
 			t.Errorf("seeding again: %d instruments, want 6", n)
 		}
@@ -119,7 +119,7 @@ func TestDemoLineage(t *testing.T) {
 func findSystem(t *testing.T, svc *service.Service, ctx context.Context, name string) *aims.AISystem {
 	t.Helper()
 	list, _, err := svc.FindSystems(ctx, aims.SystemFilter{Search: name})
-	mustDo(t, err)
+	must(t, err)
 	for _, s := range list {
 		if s.Name == name {
 			return s
@@ -127,4 +127,13 @@ func findSystem(t *testing.T, svc *service.Service, ctx context.Context, name st
 	}
 	t.Fatalf("no system %q", name)
 	return nil
+}
+
+// nodeFlags maps each node of g, as "kind label", to its flags.
+func nodeFlags(g *aims.LineageGraph) map[string][]string {
+	out := map[string][]string{}
+	for _, n := range g.Nodes {
+		out[string(n.Kind)+" "+n.Label] = n.Flags
+	}
+	return out
 }

@@ -1,0 +1,107 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/aimsproject/aims/internal/authz"
+)
+
+// crud registers the five JSON operations of a plain register (list, add,
+// get, change, delete) with their OpenAPI description, like pocketbase's
+// record_crud.go: a register gives its input types and its service verbs.
+//
+// L is the list's query (it embeds PageParams), C the body of a new record,
+// U the body of a change (an aims update with pointer fields).
+type crud[T any, L listQuery, C any, U any] struct {
+	tag    string // "Suppliers", the OpenAPI tag
+	path   string // "/suppliers"
+	noun   string // "supplier", in the operation ids
+	plural string // "suppliers"
+	a      string // "a" or "an", before the noun in the summaries
+
+	getSummary string // when the record comes with more than itself
+	deleteNote string // when the delete is refused, appended to its description
+
+	list   func(ctx context.Context, in *L) ([]*T, int, error)
+	create func(ctx context.Context, in C) (*T, error)
+	get    func(ctx context.Context, id string) (*T, error)
+	update func(ctx context.Context, id string, upd U) (*T, error)
+	delete func(ctx context.Context, id string) error
+}
+
+// listQuery is a list's query: it embeds PageParams.
+type listQuery interface{ params() PageParams }
+
+func (p PageParams) params() PageParams { return p }
+
+// createBody is the input of an add operation.
+type createBody[C any] struct {
+	Body C
+}
+
+// patchBody is the input of a change operation.
+type patchBody[U any] struct {
+	ID   string `path:"id"`
+	Body U
+}
+
+// register adds the operations to api, in the order list, add, get,
+// change, delete.
+func (c crud[T, L, C, U]) register(api huma.API) {
+	huma.Register(api, operation(http.MethodGet, c.path, "list-"+c.plural, c.tag, "List "+c.plural, authz.Read),
+		func(ctx context.Context, in *L) (*PageOutput[*T], error) {
+			list, total, err := c.list(ctx, in)
+			if err != nil {
+				return nil, fail(ctx, err)
+			}
+			return pageOf(list, total, (*in).params()), nil
+		})
+	create := operation(http.MethodPost, c.path, "create-"+c.noun, c.tag, "Add "+c.a+" "+c.noun, authz.Edit)
+	create.DefaultStatus = http.StatusCreated
+	huma.Register(api, create, func(ctx context.Context, in *createBody[C]) (*Body[*T], error) {
+		v, err := c.create(ctx, in.Body)
+		if err != nil {
+			return nil, fail(ctx, err)
+		}
+		return &Body[*T]{Body: v}, nil
+	})
+	get := c.getSummary
+	if get == "" {
+		get = "Get " + c.a + " " + c.noun
+	}
+	huma.Register(api, operation(http.MethodGet, c.path+"/{id}", "get-"+c.noun, c.tag, get, authz.Read),
+		func(ctx context.Context, in *IDParam) (*Body[*T], error) {
+			v, err := c.get(ctx, in.ID)
+			if err != nil {
+				return nil, fail(ctx, err)
+			}
+			return &Body[*T]{Body: v}, nil
+		})
+	huma.Register(api, operation(http.MethodPatch, c.path+"/{id}", "update-"+c.noun, c.tag, "Change "+c.a+" "+c.noun, authz.Edit),
+		func(ctx context.Context, in *patchBody[U]) (*Body[*T], error) {
+			v, err := c.update(ctx, in.ID, in.Body)
+			if err != nil {
+				return nil, fail(ctx, err)
+			}
+			return &Body[*T]{Body: v}, nil
+		})
+	del := operation(http.MethodDelete, c.path+"/{id}", "delete-"+c.noun, c.tag, "Delete "+c.a+" "+c.noun, authz.Edit)
+	if c.deleteNote != "" {
+		del.Description += " " + c.deleteNote
+	}
+	del.DefaultStatus = http.StatusNoContent
+	huma.Register(api, del, func(ctx context.Context, in *IDParam) (*noContent, error) {
+		if err := c.delete(ctx, in.ID); err != nil {
+			return nil, fail(ctx, err)
+		}
+		return &noContent{}, nil
+	})
+}
+
+// created runs a service's create verb and answers the record it made.
+func created[T any](ctx context.Context, v *T, create func(context.Context, *T) error) (*T, error) {
+	return v, create(ctx, v)
+}
