@@ -16,3 +16,17 @@ func SQLitePathForTest(db *DB) string {
 	}
 	return db.label
 }
+
+// FoldKeysForTest runs the name-key migration again, as on a database
+// whose keys were written by plain lowercasing.
+func FoldKeysForTest(ctx context.Context, db *DB) error {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := foldKeys(ctx, tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

@@ -59,7 +59,8 @@ func (db *DB) migrator(ctx context.Context) (*goose.Provider, error) {
 	// migration numbers (foundation 1-9, catalogs 10-19, risk 20-29, ledger
 	// 30-39, decisions 40-49); their tables are independent, so a lower
 	// number landing after a higher one is applied rather than refused.
-	opts = append(opts, goose.WithDisableGlobalRegistry(true), goose.WithAllowOutofOrder(true))
+	opts = append(opts, goose.WithDisableGlobalRegistry(true), goose.WithAllowOutofOrder(true),
+		goose.WithGoMigrations(foldKeysMigration()))
 	return goose.NewProvider(dialect, db.writer, sub, opts...)
 }
 
