@@ -57,6 +57,7 @@ type DB struct {
 	sources    sync.Map      // "org\x00system\x00source" -> decision source id, once committed
 	recentKeys recentCounts  // decision keys added to decision_recent_keys, by organization
 	ckpt       *checkpointer // SQLite only: background WAL checkpoints
+	health     writeHealth   // whether writes succeed (WriteReady)
 }
 
 // Options says where the data lives.
@@ -258,6 +259,12 @@ func (db *DB) Transact(ctx context.Context, fn func(tx *Tx) error) error {
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
 		err = db.transactOnce(ctx, fn)
+		db.health.noteWrite(err)
+		if se := storageError(err); se != nil {
+			// Whichever statement met it, a storage fault is named as
+			// one, not a generic failure.
+			return se
+		}
 		if err == nil || !isRetryable(err) || ctx.Err() != nil {
 			return err
 		}
