@@ -93,7 +93,11 @@ func (db *DB) MigrationStatuses(ctx context.Context) ([]MigrationStatus, error) 
 	}
 	out := make([]MigrationStatus, len(st))
 	for i, s := range st {
-		out[i] = MigrationStatus{Version: s.Source.Version, Name: s.Source.Path, Applied: s.State == goose.StateApplied, AppliedAt: s.AppliedAt}
+		name := s.Source.Path
+		if name == "" && s.Source.Version == foldKeysVersion {
+			name = "(go) fold name keys" // a Go migration has no file
+		}
+		out[i] = MigrationStatus{Version: s.Source.Version, Name: name, Applied: s.State == goose.StateApplied, AppliedAt: s.AppliedAt}
 	}
 	return out, nil
 }
