@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"strings"
 	"testing"
@@ -154,4 +155,33 @@ func FuzzRecordDecisionBatch(f *testing.F) {
 			t.Fatalf("counts do not add up: %+v", res)
 		}
 	})
+}
+
+// TestRequirementTextsRefuseAZipBomb: a small workbook that declares it
+// unpacks to more than the limit is refused as too large before anything
+// is unpacked (excelize's default allows 16 GB).
+func TestRequirementTextsRefuseAZipBomb(t *testing.T) {
+	o := newInventoryOrg(t, storetest.OpenSQLite(t), "acme")
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	w, err := zw.Create("xl/worksheets/sheet1.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	zeros := make([]byte, 1<<20)
+	for range 70 {
+		if _, err := w.Write(zeros); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if b.Len() > 1<<20 {
+		t.Fatalf("the bomb is %d bytes", b.Len())
+	}
+	_, err = o.svc.ImportRequirementTexts(o.as(aims.RoleAIMSManager), "iso42001", b.Bytes())
+	if !aims.IsKind(err, aims.KindTooLarge) {
+		t.Errorf("a workbook that unpacks to 70 MiB: err = %v, want too large", err)
+	}
 }
