@@ -205,6 +205,16 @@ func likePattern(s string) any {
 	return "%" + likeEscape(s) + "%"
 }
 
+// lowerPattern is likePattern for columns compared lowercased (LOWER(name),
+// an email), not folded: "straße" must still find "Straße" there.
+func lowerPattern(s string) any {
+	s = strings.ToLower(aims.CleanText(s))
+	if s == "" {
+		return nil
+	}
+	return "%" + likeEscape(s) + "%"
+}
+
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // likeEscape escapes LIKE's wildcards for ESCAPE '\'.

@@ -95,7 +95,7 @@ func (db *DB) MigrationStatuses(ctx context.Context) ([]MigrationStatus, error) 
 	for i, s := range st {
 		name := s.Source.Path
 		if name == "" && s.Source.Version == foldKeysVersion {
-			name = "(go) fold name keys" // a Go migration has no file
+			name = "00080_fold_name_keys (Go)" // a Go migration has no file
 		}
 		out[i] = MigrationStatus{Version: s.Source.Version, Name: name, Applied: s.State == goose.StateApplied, AppliedAt: s.AppliedAt}
 	}
