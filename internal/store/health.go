@@ -24,11 +24,10 @@ import (
 //
 // The probe costs one tiny write every few seconds at most.
 type writeHealth struct {
-	mu        sync.Mutex
-	fault     error     // the last storage fault, nil when the last write succeeded
-	probedAt  time.Time // when the probe last ran
-	probing   bool
-	probeWait chan struct{}
+	mu       sync.Mutex
+	fault    error     // the last storage fault, nil when the last write succeeded
+	probedAt time.Time // when the probe last ran
+	probing  bool      // a probe runs; others answer from the last outcome
 }
 
 // probeEvery bounds how often readiness writes.
