@@ -1,7 +1,6 @@
 package aims
 
 import (
-	"strings"
 	"time"
 )
 
@@ -58,8 +57,8 @@ type NewSuspension struct {
 // Validate checks the request.
 func (n *NewSuspension) Validate() error {
 	var v Validation
-	n.Reason = strings.TrimSpace(n.Reason)
-	n.ModelVersionID = strings.TrimSpace(n.ModelVersionID)
+	n.Reason = CleanText(n.Reason)
+	n.ModelVersionID = CleanText(n.ModelVersionID)
 	v.Required("reason", n.Reason)
 	v.MaxLen("reason", n.Reason, 2000)
 	return v.Err()

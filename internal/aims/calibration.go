@@ -2,7 +2,6 @@ package aims
 
 import (
 	"regexp"
-	"strings"
 	"time"
 )
 
@@ -49,12 +48,12 @@ var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
 // Normalize trims text fields, lowercases the digest and stores the times
 // in UTC at microseconds.
 func (c *Calibration) Normalize() {
-	c.InstrumentID = strings.TrimSpace(c.InstrumentID)
-	c.Result = CalibrationResult(strings.TrimSpace(string(c.Result)))
-	c.CertificateRef = strings.TrimSpace(c.CertificateRef)
+	c.InstrumentID = CleanText(c.InstrumentID)
+	c.Result = CalibrationResult(CleanText(string(c.Result)))
+	c.CertificateRef = CleanText(c.CertificateRef)
 	c.CertificateDigest = NormalizeDigest(c.CertificateDigest)
-	c.PerformedBy = strings.TrimSpace(c.PerformedBy)
-	c.Notes = strings.TrimSpace(c.Notes)
+	c.PerformedBy = CleanText(c.PerformedBy)
+	c.Notes = CleanText(c.Notes)
 	c.ValidFrom = c.ValidFrom.UTC().Truncate(time.Microsecond)
 	c.ValidTo = c.ValidTo.UTC().Truncate(time.Microsecond)
 }

@@ -193,7 +193,7 @@ func (r Ref) String() string { return r.Framework + ":" + r.ID }
 
 // ParseRef reads "framework:id".
 func ParseRef(s string) (Ref, bool) {
-	fw, id, ok := strings.Cut(strings.TrimSpace(s), ":")
+	fw, id, ok := strings.Cut(CleanText(s), ":")
 	if !ok || fw == "" || id == "" {
 		return Ref{}, false
 	}

@@ -91,15 +91,15 @@ type ClassificationAnswers struct {
 // any of their usual forms ("Annex III 5(b)", "Art. 50(1)", "(a)"), so that
 // what is validated and stored is the short form.
 func (a *ClassificationAnswers) Normalize() {
-	a.AnnexILegislation = strings.TrimSpace(a.AnnexILegislation)
-	a.Rationale = strings.TrimSpace(a.Rationale)
+	a.AnnexILegislation = CleanText(a.AnnexILegislation)
+	a.Rationale = CleanText(a.Rationale)
 	strip := func(list []string, prefixes ...string) []string {
 		out := []string{}
 		for _, s := range list {
 			s = strings.Join(strings.Fields(s), " ")
 			for _, p := range prefixes {
 				if len(s) > len(p) && strings.EqualFold(s[:len(p)], p) {
-					s = strings.TrimSpace(s[len(p):])
+					s = CleanText(s[len(p):])
 				}
 			}
 			if s != "" {

@@ -1,7 +1,6 @@
 package aims
 
 import (
-	"strings"
 	"time"
 )
 
@@ -43,13 +42,13 @@ func (d *Dataset) AuditLabel() string { return d.Name }
 
 // Normalize trims text fields.
 func (d *Dataset) Normalize() {
-	d.Name = strings.TrimSpace(d.Name)
-	d.Description = strings.TrimSpace(d.Description)
-	d.Origin = strings.TrimSpace(d.Origin)
-	d.CollectionMethod = strings.TrimSpace(d.CollectionMethod)
-	d.Licence = strings.TrimSpace(d.Licence)
-	d.QualityNotes = strings.TrimSpace(d.QualityNotes)
-	d.SupplierID = strings.TrimSpace(d.SupplierID)
+	d.Name = CleanText(d.Name)
+	d.Description = CleanText(d.Description)
+	d.Origin = CleanText(d.Origin)
+	d.CollectionMethod = CleanText(d.CollectionMethod)
+	d.Licence = CleanText(d.Licence)
+	d.QualityNotes = CleanText(d.QualityNotes)
+	d.SupplierID = CleanText(d.SupplierID)
 	if d.PersonalData == "" {
 		d.PersonalData = PersonalDataUnknown
 	}

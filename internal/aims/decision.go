@@ -122,8 +122,8 @@ func decodeProblem(err error) error {
 // Validate checks an event's fields, naming every bad one.
 func (e *DecisionEvent) Validate() error {
 	var v Validation
-	e.ModelVersion = strings.TrimSpace(e.ModelVersion)
-	e.Source = strings.TrimSpace(e.Source)
+	e.ModelVersion = CleanText(e.ModelVersion)
+	e.Source = CleanText(e.Source)
 	v.Required("model_version", e.ModelVersion)
 	v.MaxLen("model_version", e.ModelVersion, 200)
 	v.Required("source", e.Source)
@@ -142,10 +142,14 @@ func (e *DecisionEvent) Validate() error {
 	}
 	for tag, val := range e.Inputs {
 		switch {
-		case strings.TrimSpace(tag) == "":
+		case CleanText(tag) == "":
 			v.Add("inputs/"+escapePointer(tag), "a tag name must not be empty")
 		case utf8.RuneCountInString(tag) > 200:
 			v.Add("inputs/"+escapePointer(tag), "a tag name is at most 200 characters")
+		default:
+			if p := TextProblem(tag, TextName); p != "" {
+				v.Add("inputs/"+escapePointer(tag), "a tag name %s", p)
+			}
 		}
 		if !isScalar(val) {
 			v.Add("inputs/"+escapePointer(tag), "must be a number, a string, true, false or null")
@@ -163,7 +167,7 @@ func (e *DecisionEvent) Validate() error {
 		if h.Action != HumanApproved && h.Action != HumanOverridden {
 			v.Add("human/action", "must be approved or overridden")
 		}
-		v.Required("human/by", strings.TrimSpace(h.By))
+		v.Required("human/by", CleanText(h.By))
 		v.MaxLen("human/by", h.By, 200)
 		if h.At == nil {
 			v.Add("human/at", "is required: when the person acted (RFC 3339)")

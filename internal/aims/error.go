@@ -27,7 +27,10 @@ const (
 	KindTooLarge        ErrorKind = "too_large"
 	KindRateLimited     ErrorKind = "rate_limited"
 	KindUnavailable     ErrorKind = "unavailable"
-	KindInternal        ErrorKind = "internal"
+	// KindInsufficientStorage: the storage is full; an operator must free
+	// space (HTTP 507).
+	KindInsufficientStorage ErrorKind = "insufficient_storage"
+	KindInternal            ErrorKind = "internal"
 )
 
 // FieldError names one offending input field. Field is a JSON-pointer-like
@@ -92,6 +95,7 @@ func IsKind(err error, k ErrorKind) bool {
 // not only the first.
 type Validation struct {
 	fields []FieldError
+	texted map[string]bool // fields whose characters were checked
 }
 
 // Add records a problem with field.
@@ -110,8 +114,26 @@ func (v *Validation) AddAll(prefix string, fields []FieldError) {
 	}
 }
 
+// Text records a problem when s holds characters the field does not accept
+// (text.go: NUL and control characters anywhere; bidirectional controls
+// and invisible characters in names and identifiers). Required and MaxLen
+// call it, so every validated field is checked once.
+func (v *Validation) Text(field, s string) {
+	if v.texted[field] {
+		return
+	}
+	if v.texted == nil {
+		v.texted = map[string]bool{}
+	}
+	v.texted[field] = true
+	if p := TextProblem(s, TextClassOf(field)); p != "" {
+		v.Add(field, "%s", p)
+	}
+}
+
 // Required records a problem when s is empty.
 func (v *Validation) Required(field, s string) {
+	v.Text(field, s)
 	if s == "" {
 		v.Add(field, "is required")
 	}
@@ -119,6 +141,7 @@ func (v *Validation) Required(field, s string) {
 
 // MaxLen records a problem when s is longer than n characters.
 func (v *Validation) MaxLen(field, s string, n int) {
+	v.Text(field, s)
 	if len([]rune(s)) > n {
 		v.Add(field, "must be at most %d characters", n)
 	}

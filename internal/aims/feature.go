@@ -36,10 +36,10 @@ func (f *Feature) AuditLabel() string { return f.Name }
 
 // Normalize trims text fields.
 func (f *Feature) Normalize() {
-	f.Name = strings.TrimSpace(f.Name)
-	f.Description = strings.TrimSpace(f.Description)
-	f.Transformation = strings.TrimSpace(f.Transformation)
-	f.Unit = strings.TrimSpace(f.Unit)
+	f.Name = CleanText(f.Name)
+	f.Description = CleanText(f.Description)
+	f.Transformation = CleanText(f.Transformation)
+	f.Unit = CleanText(f.Unit)
 	f.Tags = normalizeRefs(f.Tags)
 }
 

@@ -43,7 +43,7 @@ func cleanList(in []string) []string {
 	out := []string{}
 	seen := map[string]bool{}
 	for _, s := range in {
-		s = strings.TrimSpace(s)
+		s = CleanText(s)
 		if s == "" || seen[s] {
 			continue
 		}
@@ -59,6 +59,7 @@ func validateList(v *Validation, field string, list []string, maxItems, maxLen i
 		v.Add(field, "at most %d entries", maxItems)
 	}
 	for i, s := range list {
+		v.Text(field+"/"+itoa(i), s)
 		if len([]rune(s)) > maxLen {
 			v.Add(field+"/"+itoa(i), "must be at most %d characters", maxLen)
 		}

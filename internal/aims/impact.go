@@ -116,19 +116,19 @@ func (x *ImpactAreaAssessment) Blank() []string {
 // Normalize trims text, puts the areas in their fixed order and adds any
 // area that is missing, blank.
 func (a *ImpactAssessment) Normalize() {
-	a.IntendedUse = strings.TrimSpace(a.IntendedUse)
-	a.ForeseeableMisuse = strings.TrimSpace(a.ForeseeableMisuse)
-	a.AffectedDescription = strings.TrimSpace(a.AffectedDescription)
-	a.Conclusion = strings.TrimSpace(a.Conclusion)
+	a.IntendedUse = CleanText(a.IntendedUse)
+	a.ForeseeableMisuse = CleanText(a.ForeseeableMisuse)
+	a.AffectedDescription = CleanText(a.AffectedDescription)
+	a.Conclusion = CleanText(a.Conclusion)
 	if a.AffectedParties == nil {
 		a.AffectedParties = []AffectedParty{}
 	}
 	byArea := map[ImpactArea]ImpactAreaAssessment{}
 	var unknown []ImpactAreaAssessment
 	for _, x := range a.Areas {
-		x.People = strings.TrimSpace(x.People)
-		x.Mitigations = strings.TrimSpace(x.Mitigations)
-		x.Notes = strings.TrimSpace(x.Notes)
+		x.People = CleanText(x.People)
+		x.Mitigations = CleanText(x.Mitigations)
+		x.Notes = CleanText(x.Notes)
 		if _, dup := byArea[x.Area]; dup || !x.Area.IsValid() {
 			unknown = append(unknown, x) // Validate names it
 			continue

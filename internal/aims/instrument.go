@@ -47,12 +47,12 @@ func (i *Instrument) AuditLabel() string { return i.Name }
 
 // Normalize trims text fields.
 func (i *Instrument) Normalize() {
-	i.Name = strings.TrimSpace(i.Name)
-	i.Kind = InstrumentKind(strings.TrimSpace(string(i.Kind)))
-	i.Description = strings.TrimSpace(i.Description)
-	i.Location = strings.TrimSpace(i.Location)
-	i.Manufacturer = strings.TrimSpace(i.Manufacturer)
-	i.SerialNumber = strings.TrimSpace(i.SerialNumber)
+	i.Name = CleanText(i.Name)
+	i.Kind = InstrumentKind(CleanText(string(i.Kind)))
+	i.Description = CleanText(i.Description)
+	i.Location = CleanText(i.Location)
+	i.Manufacturer = CleanText(i.Manufacturer)
+	i.SerialNumber = CleanText(i.SerialNumber)
 }
 
 // Validate checks the fields a person enters.

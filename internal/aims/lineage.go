@@ -2,7 +2,6 @@ package aims
 
 import (
 	"encoding/json"
-	"strings"
 	"time"
 )
 
@@ -34,7 +33,7 @@ func RefIDs(refs []LineageRef) []string {
 func normalizeRefs(refs []LineageRef) []LineageRef {
 	out := make([]LineageRef, len(refs))
 	for i, r := range refs {
-		out[i] = LineageRef{ID: strings.TrimSpace(r.ID), Name: r.Name}
+		out[i] = LineageRef{ID: CleanText(r.ID), Name: r.Name}
 	}
 	return out
 }

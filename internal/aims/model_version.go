@@ -46,17 +46,17 @@ var digestPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
 // NormalizeDigest lowercases a digest and drops a "sha256:" prefix.
 func NormalizeDigest(d string) string {
-	d = strings.ToLower(strings.TrimSpace(d))
+	d = strings.ToLower(CleanText(d))
 	return strings.TrimPrefix(d, "sha256:")
 }
 
 // Normalize trims text fields.
 func (m *ModelVersion) Normalize() {
-	m.Version = strings.TrimSpace(m.Version)
+	m.Version = CleanText(m.Version)
 	m.Digest = NormalizeDigest(m.Digest)
-	m.SourceURI = strings.TrimSpace(m.SourceURI)
-	m.TrainingDataSummary = strings.TrimSpace(m.TrainingDataSummary)
-	m.Notes = strings.TrimSpace(m.Notes)
+	m.SourceURI = CleanText(m.SourceURI)
+	m.TrainingDataSummary = CleanText(m.TrainingDataSummary)
+	m.Notes = CleanText(m.Notes)
 	if m.Datasets == nil {
 		m.Datasets = []DatasetUse{}
 	}

@@ -1,7 +1,6 @@
 package aims
 
 import (
-	"strings"
 	"time"
 )
 
@@ -91,13 +90,13 @@ func (r *Risk) Current() string {
 
 // Normalize trims text fields and drops repeated controls.
 func (r *Risk) Normalize() {
-	r.Title = strings.TrimSpace(r.Title)
-	r.Description = strings.TrimSpace(r.Description)
-	r.SystemID = strings.TrimSpace(r.SystemID)
-	r.OwnerID = strings.TrimSpace(r.OwnerID)
-	r.TreatmentPlan = strings.TrimSpace(r.TreatmentPlan)
-	r.Source.ID = strings.TrimSpace(r.Source.ID)
-	r.Source.Text = strings.TrimSpace(r.Source.Text)
+	r.Title = CleanText(r.Title)
+	r.Description = CleanText(r.Description)
+	r.SystemID = CleanText(r.SystemID)
+	r.OwnerID = CleanText(r.OwnerID)
+	r.TreatmentPlan = CleanText(r.TreatmentPlan)
+	r.Source.ID = CleanText(r.Source.ID)
+	r.Source.Text = CleanText(r.Source.Text)
 	r.Controls = cleanList(r.Controls)
 	if r.Characteristics == nil {
 		r.Characteristics = []Characteristic{}

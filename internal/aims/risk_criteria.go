@@ -2,7 +2,6 @@ package aims
 
 import (
 	"regexp"
-	"strings"
 	"time"
 )
 
@@ -106,22 +105,22 @@ func (c *RiskCriteria) Normalize() {
 	for _, scale := range [][]ScaleLevel{c.Likelihood, c.Consequence} {
 		for i := range scale {
 			scale[i].Value = i + 1
-			scale[i].Name = strings.TrimSpace(scale[i].Name)
-			scale[i].Description = strings.TrimSpace(scale[i].Description)
+			scale[i].Name = CleanText(scale[i].Name)
+			scale[i].Description = CleanText(scale[i].Description)
 		}
 	}
 	for i := range c.Levels {
-		c.Levels[i].Key = strings.TrimSpace(c.Levels[i].Key)
-		c.Levels[i].Name = strings.TrimSpace(c.Levels[i].Name)
-		c.Levels[i].Description = strings.TrimSpace(c.Levels[i].Description)
+		c.Levels[i].Key = CleanText(c.Levels[i].Key)
+		c.Levels[i].Name = CleanText(c.Levels[i].Name)
+		c.Levels[i].Description = CleanText(c.Levels[i].Description)
 	}
 	for _, row := range c.Matrix {
 		for j := range row {
-			row[j] = strings.TrimSpace(row[j])
+			row[j] = CleanText(row[j])
 		}
 	}
-	c.Appetite = strings.TrimSpace(c.Appetite)
-	c.Note = strings.TrimSpace(c.Note)
+	c.Appetite = CleanText(c.Appetite)
+	c.Note = CleanText(c.Note)
 }
 
 var levelKeyPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,29}$`)

@@ -1,7 +1,6 @@
 package aims
 
 import (
-	"strings"
 	"time"
 )
 
@@ -166,9 +165,9 @@ func (a *TreatmentAction) IsOpen() bool {
 
 // Normalize trims text fields and defaults the status.
 func (a *TreatmentAction) Normalize() {
-	a.Title = strings.TrimSpace(a.Title)
-	a.OwnerID = strings.TrimSpace(a.OwnerID)
-	a.Notes = strings.TrimSpace(a.Notes)
+	a.Title = CleanText(a.Title)
+	a.OwnerID = CleanText(a.OwnerID)
+	a.Notes = CleanText(a.Notes)
 	if a.Status == "" {
 		a.Status = ActionPlanned
 	}

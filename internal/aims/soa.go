@@ -113,9 +113,9 @@ func (r *SoARow) AuditLabel() string { return r.Framework + ":" + r.RequirementI
 
 // Normalize trims the text fields.
 func (r *SoARow) Normalize() {
-	r.Justification = strings.TrimSpace(r.Justification)
-	r.Notes = strings.TrimSpace(r.Notes)
-	r.OwnerID = strings.TrimSpace(r.OwnerID)
+	r.Justification = CleanText(r.Justification)
+	r.Notes = CleanText(r.Notes)
+	r.OwnerID = CleanText(r.OwnerID)
 	if r.Applicability == "" {
 		r.Applicability = Undecided
 	}
@@ -217,7 +217,7 @@ func (f SoAFilter) Match(r *SoARow) bool {
 			return false
 		}
 	}
-	if q := strings.ToLower(strings.TrimSpace(f.Search)); q != "" {
+	if q := strings.ToLower(CleanText(f.Search)); q != "" {
 		if !strings.Contains(strings.ToLower(r.RequirementID+" "+r.Title+" "+r.Justification+" "+r.Notes), q) {
 			return false
 		}

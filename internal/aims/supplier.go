@@ -1,7 +1,6 @@
 package aims
 
 import (
-	"strings"
 	"time"
 )
 
@@ -24,10 +23,10 @@ func (s *Supplier) AuditLabel() string { return s.Name }
 
 // Normalize trims text fields.
 func (s *Supplier) Normalize() {
-	s.Name = strings.TrimSpace(s.Name)
-	s.Contact = strings.TrimSpace(s.Contact)
-	s.Website = strings.TrimSpace(s.Website)
-	s.AssessmentNotes = strings.TrimSpace(s.AssessmentNotes)
+	s.Name = CleanText(s.Name)
+	s.Contact = CleanText(s.Contact)
+	s.Website = CleanText(s.Website)
+	s.AssessmentNotes = CleanText(s.AssessmentNotes)
 	if s.Supplies == nil {
 		s.Supplies = []SupplyCategory{}
 	}

@@ -1,7 +1,6 @@
 package aims
 
 import (
-	"strings"
 	"time"
 )
 
@@ -47,14 +46,14 @@ func (s *AISystem) AuditLabel() string { return s.Name }
 // Normalize trims text fields and drops empty list entries, so that what is
 // validated and stored is what a person meant.
 func (s *AISystem) Normalize() {
-	s.Name = strings.TrimSpace(s.Name)
-	s.Purpose = strings.TrimSpace(s.Purpose)
-	s.Description = strings.TrimSpace(s.Description)
-	s.OwnerID = strings.TrimSpace(s.OwnerID)
-	s.BusinessUnit = strings.TrimSpace(s.BusinessUnit)
-	s.Site = strings.TrimSpace(s.Site)
-	s.SupplierID = strings.TrimSpace(s.SupplierID)
-	s.ScopeJustification = strings.TrimSpace(s.ScopeJustification)
+	s.Name = CleanText(s.Name)
+	s.Purpose = CleanText(s.Purpose)
+	s.Description = CleanText(s.Description)
+	s.OwnerID = CleanText(s.OwnerID)
+	s.BusinessUnit = CleanText(s.BusinessUnit)
+	s.Site = CleanText(s.Site)
+	s.SupplierID = CleanText(s.SupplierID)
+	s.ScopeJustification = CleanText(s.ScopeJustification)
 	s.Techniques = cleanList(s.Techniques)
 	// Tags are matched exactly; lowercasing them keeps "Plant" and "plant"
 	// one tag, alike on both databases (LIKE's case rules differ).

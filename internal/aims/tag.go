@@ -29,11 +29,11 @@ func (t *Tag) AuditLabel() string { return t.Name }
 
 // Normalize trims text fields.
 func (t *Tag) Normalize() {
-	t.Name = strings.TrimSpace(t.Name)
-	t.Unit = strings.TrimSpace(t.Unit)
-	t.InstrumentID = strings.TrimSpace(t.InstrumentID)
-	t.Description = strings.TrimSpace(t.Description)
-	t.QualityCaveats = strings.TrimSpace(t.QualityCaveats)
+	t.Name = CleanText(t.Name)
+	t.Unit = CleanText(t.Unit)
+	t.InstrumentID = CleanText(t.InstrumentID)
+	t.Description = CleanText(t.Description)
+	t.QualityCaveats = CleanText(t.QualityCaveats)
 }
 
 // Validate checks the fields a person enters.

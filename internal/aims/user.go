@@ -51,7 +51,7 @@ type Member struct {
 func (m *Member) AuditLabel() string { return m.Email }
 
 // NormalizeEmail lowercases and trims an email address.
-func NormalizeEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
+func NormalizeEmail(e string) string { return strings.ToLower(CleanText(e)) }
 
 // ValidateEmail checks that e is a plain address.
 func ValidateEmail(v *Validation, field, e string) {
@@ -90,7 +90,7 @@ type NewMember struct {
 // Normalize trims the fields.
 func (n *NewMember) Normalize() {
 	n.Email = NormalizeEmail(n.Email)
-	n.Name = strings.TrimSpace(n.Name)
+	n.Name = CleanText(n.Name)
 }
 
 // Validate checks the fields. An empty password is allowed when the user

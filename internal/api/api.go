@@ -61,6 +61,7 @@ func Register(r chi.Router, svc *service.Service, version string) huma.API {
 		api = humachi.New(r, cfg)
 	})
 	api.UseMiddleware(permissionMiddleware(api))
+	api.UseMiddleware(queryTextMiddleware(api))
 	h := &Handlers{svc: svc}
 	h.registerMe(api)
 	h.registerSystems(api)
@@ -155,6 +156,31 @@ func permissionMiddleware(api huma.API) func(huma.Context, func(huma.Context)) {
 				msg = "this API token is limited to " + strings.Join(p.Scopes, " ") + " and may not do this"
 			}
 			_ = huma.WriteErr(api, hctx, http.StatusForbidden, msg)
+			return
+		}
+		next(hctx)
+	}
+}
+
+// queryTextMiddleware refuses a query parameter holding a NUL or another
+// control character (aims.TextProblem) with a 422 that names it, before any
+// handler runs: q=%00 is bad input, not a search that matches everything
+// (nor a 500 on PostgreSQL, which cannot hold a NUL in text).
+func queryTextMiddleware(api huma.API) func(huma.Context, func(huma.Context)) {
+	return func(hctx huma.Context, next func(huma.Context)) {
+		var errs []error
+		u := hctx.URL()
+		for name, values := range u.Query() {
+			for _, v := range values {
+				if p := aims.TextProblem(v, aims.TextFree); p != "" {
+					errs = append(errs, &huma.ErrorDetail{Location: "query." + name, Message: p})
+					break
+				}
+			}
+		}
+		if len(errs) > 0 {
+			slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
+			_ = huma.WriteErr(api, hctx, http.StatusUnprocessableEntity, "invalid query parameter", errs...)
 			return
 		}
 		next(hctx)

@@ -48,16 +48,17 @@ func (p *Problem) GetHeaders() http.Header { return p.headers }
 
 // kindStatus is the one table from error kinds to HTTP statuses.
 var kindStatus = map[aims.ErrorKind]int{
-	aims.KindInvalid:         http.StatusUnprocessableEntity,
-	aims.KindBadRequest:      http.StatusBadRequest,
-	aims.KindUnauthenticated: http.StatusUnauthorized,
-	aims.KindForbidden:       http.StatusForbidden,
-	aims.KindNotFound:        http.StatusNotFound,
-	aims.KindConflict:        http.StatusConflict,
-	aims.KindTooLarge:        http.StatusRequestEntityTooLarge,
-	aims.KindRateLimited:     http.StatusTooManyRequests,
-	aims.KindUnavailable:     http.StatusServiceUnavailable,
-	aims.KindInternal:        http.StatusInternalServerError,
+	aims.KindInvalid:             http.StatusUnprocessableEntity,
+	aims.KindBadRequest:          http.StatusBadRequest,
+	aims.KindUnauthenticated:     http.StatusUnauthorized,
+	aims.KindForbidden:           http.StatusForbidden,
+	aims.KindNotFound:            http.StatusNotFound,
+	aims.KindConflict:            http.StatusConflict,
+	aims.KindTooLarge:            http.StatusRequestEntityTooLarge,
+	aims.KindRateLimited:         http.StatusTooManyRequests,
+	aims.KindUnavailable:         http.StatusServiceUnavailable,
+	aims.KindInsufficientStorage: http.StatusInsufficientStorage,
+	aims.KindInternal:            http.StatusInternalServerError,
 }
 
 // StatusOf returns the HTTP status for err.
@@ -98,7 +99,12 @@ func FromError(ctx context.Context, r *http.Request, err error) *Problem {
 		for _, f := range ae.Fields {
 			prob.Errors = append(prob.Errors, ProblemField{Pointer: "/" + f.Field, Detail: f.Detail})
 		}
-		slog.InfoContext(ctx, "request refused", "status", status, "detail", ae.Message, "request_id", prob.RequestID)
+		if status >= 500 {
+			// A storage fault: safe to name, but the operator needs the cause.
+			slog.ErrorContext(ctx, "request failed", "status", status, "err", err, "request_id", prob.RequestID)
+		} else {
+			slog.InfoContext(ctx, "request refused", "status", status, "detail", ae.Message, "request_id", prob.RequestID)
+		}
 		if ae.Kind == aims.KindRateLimited {
 			prob.headers = http.Header{"Retry-After": []string{"60"}}
 		}

@@ -126,7 +126,13 @@ func (p *oscalParser) str(obj map[string]any, path, key string, required bool) s
 	if required && strings.TrimSpace(s) == "" {
 		p.add(join(path, key), "must not be empty")
 	}
-	return strings.TrimSpace(s)
+	// A NUL cannot be stored on PostgreSQL, and no control character
+	// belongs in a catalog's text (found by FuzzParseOSCALCatalog).
+	if problem := aims.TextProblem(s, aims.TextFree); problem != "" {
+		p.add(join(path, key), "%s", problem)
+		return ""
+	}
+	return aims.CleanText(s)
 }
 
 // list reads an optional array of objects.

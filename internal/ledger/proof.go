@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 
 	tlogproof "github.com/transparency-dev/formats/proof"
@@ -33,6 +34,13 @@ func (p RecordProof) Marshal() ([]byte, error) {
 
 // ParseRecordProof reads a c2sp.org/tlog-proof@v1 file.
 func ParseRecordProof(b []byte) (RecordProof, error) {
+	// The format's lines end in LF; a CR (a file saved on Windows) would be
+	// kept in the checkpoint's text by the parser and lost when written
+	// again, so the file would not read back as itself (found by
+	// FuzzRecordProof).
+	if bytes.IndexByte(b, '\r') >= 0 {
+		return RecordProof{}, errors.New("the file has CR characters: a tlog-proof file has LF line endings (convert it, e.g. with dos2unix)")
+	}
 	var tp tlogproof.TLogProof
 	if err := tp.Unmarshal(b); err != nil {
 		return RecordProof{}, err

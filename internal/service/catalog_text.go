@@ -146,11 +146,20 @@ func (s *Service) DeleteRequirementTexts(ctx context.Context, framework string) 
 	return n, err
 }
 
+// maxXLSXUnzipped bounds what an imported workbook unpacks to.
+const maxXLSXUnzipped = 64 << 20
+
 // readTable reads CSV, or the first sheet of an XLSX workbook (a zip file,
 // told apart by its signature).
 func readTable(data []byte) ([][]string, error) {
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
-		f, err := excelize.OpenReader(bytes.NewReader(data))
+		// An XLSX is a zip: bound what it may unpack to, so that a small
+		// file cannot expand to gigabytes in memory (excelize's default
+		// allows 16 GB).
+		f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: maxXLSXUnzipped})
+		if err != nil && strings.Contains(err.Error(), "unzip size exceeds") {
+			return nil, aims.Errorf(aims.KindTooLarge, "the workbook unpacks to more than %d MiB: import a CSV, or split it", maxXLSXUnzipped>>20)
+		}
 		if err != nil {
 			return nil, aims.Errorf(aims.KindInvalid, "the file looks like XLSX but cannot be read: %v", err)
 		}

@@ -4,7 +4,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -109,9 +108,10 @@ func memberOf[T ~string](v T) any {
 	return `%"` + likeEscape(string(v)) + `"%`
 }
 
-// nameKey is the lowercased name that unique indexes and searches use, so
-// that "Credit scoring" and "credit scoring" are one name on both databases.
-func nameKey(name string) string { return strings.ToLower(strings.TrimSpace(name)) }
+// nameKey is the folded name (NFKC casefold, aims.FoldKey) that unique
+// indexes and searches use, so that "Credit scoring", "credit scoring" and
+// "ＣＲＥＤＩＴ scoring" are one name on both databases.
+func nameKey(name string) string { return aims.FoldKey(name) }
 
 // timeOrZero returns *t, or the zero time, for a flag-and-value filter.
 func timeOrZero(t *time.Time) time.Time {
@@ -121,6 +121,6 @@ func timeOrZero(t *time.Time) time.Time {
 	return t.UTC().Truncate(time.Microsecond)
 }
 
-// NameKey is the form in which names are unique: trimmed and lowercased.
+// NameKey is the form in which names are unique: trimmed, NFKC casefolded.
 // Bulk work outside the store matches names with it.
 func NameKey(name string) string { return nameKey(name) }

@@ -60,6 +60,7 @@ type DB struct {
 	// refusedLogs holds, by organization, why its log takes no writes
 	// (RefuseLog): a log found broken or not the one configured.
 	refusedLogs sync.Map
+	health     writeHealth   // whether writes succeed (WriteReady)
 }
 
 // Options says where the data lives.
@@ -261,6 +262,12 @@ func (db *DB) Transact(ctx context.Context, fn func(tx *Tx) error) error {
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
 		err = db.transactOnce(ctx, fn)
+		db.health.noteWrite(err)
+		if se := storageError(err); se != nil {
+			// Whichever statement met it, a storage fault is named as
+			// one, not a generic failure.
+			return se
+		}
 		if err == nil || !isRetryable(err) || ctx.Err() != nil {
 			return err
 		}

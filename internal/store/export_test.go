@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // TamperForTest runs raw SQL on the writer, as someone with database access
 // would; tests use it to check what the database itself refuses.
@@ -16,3 +19,28 @@ func SQLitePathForTest(db *DB) string {
 	}
 	return db.label
 }
+
+// FoldKeysForTest runs the name-key migration again, as on a database
+// whose keys were written by plain lowercasing.
+func FoldKeysForTest(ctx context.Context, db *DB) error {
+	tx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := foldKeys(ctx, tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// PragmaForTest reads a SQLite pragma on the writer connection, where a
+// per-connection setting (max_page_count, query_only) holds.
+func PragmaForTest(ctx context.Context, db *DB, pragma string) (int64, error) {
+	var v int64
+	err := db.writer.QueryRowContext(ctx, "PRAGMA "+pragma).Scan(&v)
+	return v, err
+}
+
+// ProbeEveryForTest sets how often readiness probes with a write.
+func ProbeEveryForTest(d time.Duration) { probeEvery = d }

@@ -59,7 +59,8 @@ func (db *DB) migrator(ctx context.Context) (*goose.Provider, error) {
 	// migration numbers (foundation 1-9, catalogs 10-19, risk 20-29, ledger
 	// 30-39, decisions 40-49); their tables are independent, so a lower
 	// number landing after a higher one is applied rather than refused.
-	opts = append(opts, goose.WithDisableGlobalRegistry(true), goose.WithAllowOutofOrder(true))
+	opts = append(opts, goose.WithDisableGlobalRegistry(true), goose.WithAllowOutofOrder(true),
+		goose.WithGoMigrations(foldKeysMigration()))
 	return goose.NewProvider(dialect, db.writer, sub, opts...)
 }
 
@@ -92,7 +93,11 @@ func (db *DB) MigrationStatuses(ctx context.Context) ([]MigrationStatus, error) 
 	}
 	out := make([]MigrationStatus, len(st))
 	for i, s := range st {
-		out[i] = MigrationStatus{Version: s.Source.Version, Name: s.Source.Path, Applied: s.State == goose.StateApplied, AppliedAt: s.AppliedAt}
+		name := s.Source.Path
+		if name == "" && s.Source.Version == foldKeysVersion {
+			name = "00080_fold_name_keys (Go)" // a Go migration has no file
+		}
+		out[i] = MigrationStatus{Version: s.Source.Version, Name: name, Applied: s.State == goose.StateApplied, AppliedAt: s.AppliedAt}
 	}
 	return out, nil
 }

@@ -18,7 +18,8 @@ func CreateOrganization(ctx context.Context, tx *Tx, scope aims.Scope, org *aims
 	_, err := tx.tx.ExecContext(ctx, `INSERT INTO organizations (id, slug, name, created_at) VALUES ($1, $2, $3, $4)`,
 		org.ID, org.Slug, org.Name, org.CreatedAt)
 	if isUniqueViolation(err) {
-		return aims.Errorf(aims.KindConflict, "an organization with slug %q already exists", org.Slug)
+		return &aims.Error{Kind: aims.KindConflict, Message: fmt.Sprintf("an organization with slug %q already exists", org.Slug),
+			Fields: []aims.FieldError{{Field: "slug", Detail: "is already used by another organization"}}}
 	}
 	if err != nil {
 		return fmt.Errorf("create organization %s: %w", org.Slug, mapError(err))

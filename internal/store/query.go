@@ -165,9 +165,19 @@ func (tx *Tx) marks(rows, cols int, cast string) string {
 
 // likePattern makes a case-insensitive "contains" pattern for LIKE ... ESCAPE
 // '\' out of a search string; the columns it is compared with hold
-// lowercased keys, so both databases answer the same.
+// folded keys (nameKey), so both databases answer the same.
 func likePattern(s string) any {
-	s = strings.ToLower(strings.TrimSpace(s))
+	s = nameKey(s)
+	if s == "" {
+		return nil
+	}
+	return "%" + likeEscape(s) + "%"
+}
+
+// lowerPattern is likePattern for columns compared lowercased (LOWER(name),
+// an email), not folded: "straße" must still find "Straße" there.
+func lowerPattern(s string) any {
+	s = strings.ToLower(aims.CleanText(s))
 	if s == "" {
 		return nil
 	}

@@ -209,7 +209,7 @@ func FindMembers(ctx context.Context, q Querier, scope aims.Scope, f aims.Member
 			AND (CAST($3 AS TEXT) IS NULL OR m.role = $3)
 		ORDER BY u.name, u.email
 		LIMIT $4 OFFSET $5`,
-		[]any{scope.OrgID(), likePattern(f.Search), opt(f.Role)}, f.Page,
+		[]any{scope.OrgID(), lowerPattern(f.Search), opt(f.Role)}, f.Page,
 		func(sc scanner, total *int) (*aims.Member, error) { return scanMember(sc, total) })
 }
 

@@ -69,6 +69,7 @@ func Register(r chi.Router, d Deps) {
 
 	r.Group(func(r chi.Router) {
 		r.Use(ui.requireLogin)
+		r.Use(ui.queryText)
 		r.Get("/", ui.handle(ui.home))
 		ui.registerSystems(r)
 		ui.registerDatasets(r)
@@ -148,6 +149,23 @@ func (ui *UI) flash(r *http.Request, msg string) {
 	ui.Sessions.Put(r.Context(), sessionFlash, msg)
 }
 
+// queryText refuses a page whose query holds a NUL or another control
+// character (aims.TextProblem): a search for "%00" is bad input, not one
+// that matches everything.
+func (ui *UI) queryText(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for name, values := range r.URL.Query() {
+			for _, v := range values {
+				if p := aims.TextProblem(v, aims.TextFree); p != "" {
+					ui.renderError(w, r, aims.Errorf(aims.KindInvalid, "the query parameter %s %s", name, p))
+					return
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // render writes a component with status.
 func render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) error {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -176,6 +194,8 @@ func errorStatus(err error) int {
 		return http.StatusTooManyRequests
 	case aims.KindUnavailable:
 		return http.StatusServiceUnavailable
+	case aims.KindInsufficientStorage:
+		return http.StatusInsufficientStorage
 	}
 	return http.StatusInternalServerError
 }
