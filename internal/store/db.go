@@ -60,7 +60,7 @@ type DB struct {
 	// refusedLogs holds, by organization, why its log takes no writes
 	// (RefuseLog): a log found broken or not the one configured.
 	refusedLogs sync.Map
-	health     writeHealth   // whether writes succeed (WriteReady)
+	health      writeHealth // whether writes succeed (WriteReady)
 }
 
 // Options says where the data lives.
