@@ -43,6 +43,9 @@ func Register(r chi.Router, svc *service.Service, version string) huma.API {
 	cfg.DocsPath = ""    // our own page at /api/docs, served from the binary without a CDN
 	cfg.SchemasPath = "" // schemas live in the OpenAPI document
 	cfg.CreateHooks = nil
+	// Relative: the API is where the document is served from.
+	cfg.Servers = []*huma.Server{{URL: "/", Description: "This aims server (the host that serves this document)"}}
+	cfg.OnAddOperation = append(cfg.OnAddOperation, describeOperation)
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer":  {Type: "http", Scheme: "bearer", Description: "An API token made by an admin (`aims token create`)."},
 		"session": {Type: "apiKey", In: "cookie", Name: sessionCookieName, Description: "The web UI's session cookie."},

@@ -73,8 +73,11 @@ func (h *Handlers) registerDecisions(api huma.API) {
 	}}
 	post.Responses = map[string]*huma.Response{
 		"201": {Description: "One event, stored and sealed", Content: map[string]*huma.MediaType{"application/json": {Schema: schemaOf(api, aims.DecisionAck{})}}},
-		"200": {Description: "One event stored before (duplicate), or an NDJSON batch", Content: map[string]*huma.MediaType{
-			"application/json": {Schema: schemaOf(api, aims.DecisionBatchResult{})}}},
+		// One event stored before is acknowledged as the first time, with
+		// duplicate true; a batch gets its result.
+		"200": {Description: "One event stored before (duplicate: the acknowledgement of the first time), or an NDJSON batch's result",
+			Content: map[string]*huma.MediaType{"application/json": {Schema: &huma.Schema{OneOf: []*huma.Schema{
+				schemaOf(api, aims.DecisionAck{}), schemaOf(api, aims.DecisionBatchResult{})}}}}},
 	}
 	// The hot path of ingestion is a plain handler (decision_post.go):
 	// the operation is in the OpenAPI document, and its route is chi's.
@@ -117,6 +120,22 @@ func (h *Handlers) registerDecisions(api huma.API) {
 			}
 			return &Body[*aims.Decision]{Body: d}, nil
 		})
+
+	payload := sends(operation(http.MethodGet, "/systems/{id}/decisions/{decision_id}/payload", "get-decision-payload", tag,
+		"Download one decision's payload: the event exactly as received, the bytes its salted digest is over", authz.Read), "application/json")
+	payload.Description += " The payload field of the decision is the same event re-encoded inside a JSON answer (compacted); " +
+		"this answer is the bytes themselves (without surrounding whitespace), so that `cat salt payload | sha256sum` gives the " +
+		"decision's payload_digest whatever the gateway's spacing and key order (docs/decisions.md). Erased: 404."
+	huma.Register(api, payload, func(ctx context.Context, in *DecisionParams) (*FileOutput, error) {
+		d, err := h.svc.FindDecisionByID(ctx, in.ID, in.DecisionID)
+		if err != nil {
+			return nil, fail(ctx, err)
+		}
+		if len(d.Payload) == 0 {
+			return nil, fail(ctx, aims.Errorf(aims.KindNotFound, "the payload of decision %s was erased on request; the decision keeps what the log seals", d.ID))
+		}
+		return fileOf(d.Payload, "application/json", "decision-"+d.ID+".json"), nil
+	})
 
 	proof := operation(http.MethodGet, "/systems/{id}/decisions/{decision_id}/proof", "get-decision-proof", "Tamper-evident log",
 		"Download one decision's proof (c2sp.org/tlog-proof)", authz.ReadLog)

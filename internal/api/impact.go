@@ -86,7 +86,7 @@ func (h *Handlers) registerImpact(api huma.API) {
 		}
 		return &Body[*aims.Risk]{Body: r}, nil
 	})
-	huma.Register(api, operation(http.MethodGet, base+"/{assessment_id}/report", "export-impact-assessment", tag, "The assessment as a PDF report", authz.Export),
+	huma.Register(api, sends(operation(http.MethodGet, base+"/{assessment_id}/report", "export-impact-assessment", tag, "The assessment as a PDF report", authz.Export), "application/pdf"),
 		func(ctx context.Context, in *assessmentPath) (*FileOutput, error) {
 			var buf bytes.Buffer
 			a, err := h.svc.ExportImpactAssessment(ctx, &buf, in.ID, in.AssessmentID)

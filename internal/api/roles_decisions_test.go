@@ -63,9 +63,10 @@ func init() {
 		"record-decisions": {allowed: writers, success: 201, prepare: func(t *testing.T, e *apiEnv, o *orgEnv, _ *aims.Member) (map[string]string, any) {
 			return map[string]string{"id": o.mustSystem(t, e.db, o.Admin.ID).ID}, decisionEvent("1.0")
 		}},
-		"list-decisions":   {allowed: everyone, prepare: anySystem, success: 200},
-		"export-decisions": {allowed: exporters, prepare: anySystem, success: 200},
-		"get-decision":     {allowed: everyone, prepare: aDecision(nil), success: 200},
+		"list-decisions":       {allowed: everyone, prepare: anySystem, success: 200},
+		"export-decisions":     {allowed: exporters, prepare: anySystem, success: 200},
+		"get-decision":         {allowed: everyone, prepare: aDecision(nil), success: 200},
+		"get-decision-payload": {allowed: everyone, prepare: aDecision(nil), success: 200},
 		// The log's proofs reveal hashes only: every role may check them.
 		"get-decision-proof": {allowed: everyone, prepare: aDecision(nil), success: 200},
 		// Erasing personal data destroys a record's content: admins only.

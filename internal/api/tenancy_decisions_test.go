@@ -31,6 +31,7 @@ func TestDecisionTenancy(t *testing.T) {
 					notFound("export decisions", http.MethodGet, base+"/decisions/export.csv", nil),
 					notFound("get a decision", http.MethodGet, base+"/decisions/"+id, nil),
 					notFound("a decision's proof", http.MethodGet, base+"/decisions/"+id+"/proof", nil),
+					notFound("a decision's payload", http.MethodGet, base+"/decisions/"+id+"/payload", nil),
 					notFound("erase a decision", http.MethodPost, base+"/decisions/"+id+"/erase", map[string]any{"reason": "x"}),
 					notFound("ask authorization", http.MethodGet, base+"/authorization", nil),
 					notFound("suspend", http.MethodPost, base+"/suspend", map[string]any{"reason": "x"}),

@@ -11,16 +11,16 @@ import (
 	"github.com/aimsproject/aims/internal/authz"
 )
 
-// TestREADMERoleMatrix checks that the README's permission matrix is the
+// TestDocsRoleMatrix checks that the permission matrix of docs/roles.md is the
 // role table in code.
-func TestREADMERoleMatrix(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+func TestDocsRoleMatrix(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "roles.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, section, ok := strings.Cut(string(b), "\n## Roles\n")
 	if !ok {
-		t.Fatal("README.md has no Roles section")
+		t.Fatal("docs/roles.md has no Roles section")
 	}
 	section, _, _ = strings.Cut(section, "\n## ")
 	var roles []aims.Role
@@ -40,17 +40,17 @@ func TestREADMERoleMatrix(t *testing.T) {
 			seen[p] = true
 			for i, r := range roles {
 				if got, want := cells[i+1] == "yes", authz.Can(r, p); got != want {
-					t.Errorf("README says %s has %s: %v; the code says %v", r, p, got, want)
+					t.Errorf("docs/roles.md says %s has %s: %v; the code says %v", r, p, got, want)
 				}
 			}
 		}
 	}
 	if strings.Join(toStrings(roles), ",") != strings.Join(toStrings(aims.RoleValues()), ",") {
-		t.Errorf("README's role columns %v, want %v", roles, aims.RoleValues())
+		t.Errorf("docs/roles.md's role columns %v, want %v", roles, aims.RoleValues())
 	}
 	for _, p := range authz.Permissions() {
 		if !seen[p] {
-			t.Errorf("README's role matrix has no row for %s", p)
+			t.Errorf("docs/roles.md's role matrix has no row for %s", p)
 		}
 	}
 }

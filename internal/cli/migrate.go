@@ -60,7 +60,7 @@ func (p *Program) migrateCommand() *cobra.Command {
 	dataFlags(apply)
 	dataFlags(status)
 	c.AddCommand(apply, status)
-	// "aims migrate" alone applies, as the issue and the README say.
+	// "aims migrate" alone applies, as the issue and docs/cli.md say.
 	c.RunE = apply.RunE
 	c.Args = cobra.NoArgs
 	dataFlags(c)

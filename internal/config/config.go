@@ -31,7 +31,7 @@ type Option struct {
 	Check   func(string) error
 }
 
-// Options is the table. The README's configuration section lists the same
+// Options is the table. docs/install.md's configuration section lists the same
 // rows; a test keeps them in step.
 var Options = []Option{
 	{Name: "data-dir", Env: "AIMS_DATA_DIR", Default: "./aims-data", Usage: "directory holding the embedded SQLite database (aims.db) and files"},

@@ -11,10 +11,10 @@ import (
 	"github.com/aimsproject/aims/internal/config"
 )
 
-// readmeSection returns the lines of the README's section with this title.
+// readmeSection returns the lines of docs/install.md's section with this title.
 func readmeSection(t *testing.T, title string) []string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "install.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,15 +30,15 @@ func readmeSection(t *testing.T, title string) []string {
 		}
 	}
 	if len(out) == 0 {
-		t.Fatalf("README.md has no section %q", title)
+		t.Fatalf("docs/install.md has no section %q", title)
 	}
 	return out
 }
 
-// TestREADMEListsEveryOption checks that the README's configuration table
+// TestDocsListEveryOption checks that the configuration table of docs/install.md
 // has one row per option, in the table's order, with the option's
 // variable, flag and default.
-func TestREADMEListsEveryOption(t *testing.T) {
+func TestDocsListEveryOption(t *testing.T) {
 	var got [][3]string
 	for _, line := range readmeSection(t, "Configuration") {
 		if !strings.HasPrefix(line, "| `AIMS_") {
@@ -46,7 +46,7 @@ func TestREADMEListsEveryOption(t *testing.T) {
 		}
 		cells := strings.Split(strings.Trim(line, "|"), "|")
 		if len(cells) < 4 {
-			t.Fatalf("README row %q has %d cells, want 4", line, len(cells))
+			t.Fatalf("docs/install.md row %q has %d cells, want 4", line, len(cells))
 		}
 		row := [3]string{}
 		for i := range row {
@@ -63,6 +63,6 @@ func TestREADMEListsEveryOption(t *testing.T) {
 		want = append(want, [3]string{o.Env, o.Name, o.Default})
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("README.md's configuration table and config.Options disagree (-options +README):\n%s\nEach row is | `ENV` | `--flag` | `default` or (none) | meaning |.", diff)
+		t.Errorf("docs/install.md's configuration table and config.Options disagree (-options +docs):\n%s\nEach row is | `ENV` | `--flag` | `default` or (none) | meaning |.", diff)
 	}
 }

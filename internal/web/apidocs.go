@@ -109,7 +109,7 @@ func buildAPIDocs(o *huma.OpenAPI) *apiDocs {
 			byTag[tag] = t
 			tagNames = append(tagNames, tag)
 		}
-		t.Ops = append(t.Ops, buildOp(reg, op))
+		t.Ops = append(t.Ops, buildOp(o, op))
 	}
 	slices.Sort(tagNames)
 	for _, n := range tagNames {
@@ -126,7 +126,8 @@ func buildAPIDocs(o *huma.OpenAPI) *apiDocs {
 	return d
 }
 
-func buildOp(reg huma.Registry, op *huma.Operation) apiOp {
+func buildOp(o *huma.OpenAPI, op *huma.Operation) apiOp {
+	reg := o.Components.Schemas
 	out := apiOp{ID: op.OperationID, Method: op.Method, Path: op.Path, Summary: op.Summary, Description: op.Description,
 		Roles: api.Roles(op)}
 	for _, p := range op.Parameters {
@@ -167,10 +168,18 @@ func buildOp(reg huma.Registry, op *huma.Operation) apiOp {
 	slices.Sort(codes) // "default" sorts after the numbers
 	for _, c := range codes {
 		resp := op.Responses[c]
+		if name, ok := strings.CutPrefix(resp.Ref, "#/components/responses/"); ok && o.Components.Responses[name] != nil {
+			resp = o.Components.Responses[name] // a problem answer, shared
+		}
 		r := apiResponse{Status: c, Description: resp.Description}
-		for ct, mt := range resp.Content {
-			r.ContentType = ct
-			if mt.Schema != nil {
+		cts := make([]string, 0, len(resp.Content))
+		for ct := range resp.Content {
+			cts = append(cts, ct)
+		}
+		slices.Sort(cts) // a download offers one per format
+		r.ContentType = strings.Join(cts, ", ")
+		if len(cts) > 0 {
+			if mt := resp.Content[cts[0]]; mt.Schema != nil {
 				r.Type, r.TypeRef = typeOf(mt.Schema)
 			}
 		}

@@ -69,6 +69,21 @@ func TestAPIDocsPage(t *testing.T) {
 	if strings.Contains(roles, "Viewer") || strings.Contains(roles, "Auditor") {
 		t.Errorf("create-system roles %q include read-only roles", roles)
 	}
+	// The problem answers are shared in the document ($ref) and shown with
+	// their meaning; a download names each media type it sends.
+	answers := map[string][]string{}
+	for _, tr := range web.QueryAll(create, "table.api-responses tbody tr") {
+		cells := web.Texts(tr, "td")
+		answers[cells[0]] = cells
+	}
+	if a := answers["422"]; len(a) < 3 || !strings.Contains(a[1], "invalid") || !strings.Contains(a[2], "application/problem+json") {
+		t.Errorf("create-system's 422 row = %v", answers["422"])
+	}
+	export := web.Query(t, doc, "article#op-export-soa-version")
+	if got := web.Text(web.Query(t, export, "table.api-responses tbody tr")); !strings.Contains(got, "application/pdf") ||
+		!strings.Contains(got, "text/csv") || !strings.Contains(got, "spreadsheetml") {
+		t.Errorf("export-soa-version's 200 row %q does not name PDF, CSV and XLSX", got)
+	}
 	var opRoles []string
 	for _, tr := range web.QueryAll(create, "table.api-fields tbody tr") {
 		cells := web.Texts(tr, "td")
