@@ -239,7 +239,7 @@ func loadSystem(ctx context.Context, svc *service.Service, spec systemSpec, user
 		for _, u := range v.uses {
 			mv.Datasets = append(mv.Datasets, aims.DatasetUse{DatasetID: datasetIDs[u.dataset], Purpose: u.purpose})
 		}
-		_, err := createOrFind(func() (string, error) { err := svc.CreateModelVersion(ctx, mv); return mv.ID, err },
+		_, err := createOrFind(func() (string, error) { err := createDemoVersion(ctx, svc, sys.Name, mv, userIDs); return mv.ID, err },
 			func() (string, error) { return "", nil }) // the version exists: nothing to link to it
 		if err != nil {
 			return fmt.Errorf("demo model version %s %s: %w", sys.Name, v.version, err)
