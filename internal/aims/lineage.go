@@ -231,9 +231,10 @@ type OutOfCalibrationDecision struct {
 // OutOfCalibrationDecisionFilter selects out-of-calibration decisions. A
 // zero From or To leaves that end open.
 type OutOfCalibrationDecisionFilter struct {
-	SystemID string
-	From     time.Time
-	To       time.Time
+	SystemID     string
+	InstrumentID string // one instrument's decisions only
+	From         time.Time
+	To           time.Time
 	Page
 }
 

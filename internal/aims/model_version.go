@@ -21,14 +21,17 @@ type ModelVersion struct {
 	Datasets            []DatasetUse       `json:"datasets"`
 	// Features are the features the model version consumes (data
 	// lineage, A.7.5); on input only their ids count.
-	Features         []LineageRef `json:"features" nullable:"false" doc:"The features it consumes"`
-	RegisteredBy     string       `json:"registered_by,omitempty"`
-	RegisteredByName string       `json:"registered_by_name,omitempty"`
-	CreatedAt        time.Time    `json:"created_at"`
-	UpdatedAt        time.Time    `json:"updated_at"`
-	StatusChangedAt  time.Time    `json:"status_changed_at"`
-	DeployedAt       *time.Time   `json:"deployed_at,omitempty"`
-	RetiredAt        *time.Time   `json:"retired_at,omitempty"`
+	Features []LineageRef `json:"features" nullable:"false" doc:"The features it consumes"`
+	// Approvals are the recorded acts that moved it to approved and
+	// deployed, oldest first; only ApproveModelVersion adds one.
+	Approvals        []ModelVersionApproval `json:"approvals" nullable:"false" doc:"Who approved or deployed it, when, and on what evidence"`
+	RegisteredBy     string                 `json:"registered_by,omitempty"`
+	RegisteredByName string                 `json:"registered_by_name,omitempty"`
+	CreatedAt        time.Time              `json:"created_at"`
+	UpdatedAt        time.Time              `json:"updated_at"`
+	StatusChangedAt  time.Time              `json:"status_changed_at"`
+	DeployedAt       *time.Time             `json:"deployed_at,omitempty"`
+	RetiredAt        *time.Time             `json:"retired_at,omitempty"`
 }
 
 // DatasetUse links a dataset to a model version with the purpose it served
@@ -59,6 +62,9 @@ func (m *ModelVersion) Normalize() {
 	m.Notes = CleanText(m.Notes)
 	if m.Datasets == nil {
 		m.Datasets = []DatasetUse{}
+	}
+	if m.Approvals == nil {
+		m.Approvals = []ModelVersionApproval{}
 	}
 	m.Features = normalizeRefs(m.Features)
 }

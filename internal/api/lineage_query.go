@@ -73,9 +73,27 @@ type modelVersionLineagePath struct {
 
 type outOfCalibrationList struct {
 	PageParams
-	SystemID string `query:"system_id" doc:"Decisions of this AI system only"`
-	From     string `query:"from" format:"date-time" doc:"Decisions made at or after this time (RFC 3339)"`
-	To       string `query:"to" format:"date-time" doc:"Decisions made before this time (RFC 3339)"`
+	OutOfCalibrationSelection
+}
+
+// OutOfCalibrationSelection selects out-of-calibration decisions and
+// episodes.
+type OutOfCalibrationSelection struct {
+	SystemID     string `query:"system_id" doc:"Decisions of this AI system only"`
+	InstrumentID string `query:"instrument_id" doc:"Decisions whose out-of-calibration instrument is this one only"`
+	From         string `query:"from" format:"date-time" doc:"Decisions made at or after this time (RFC 3339)"`
+	To           string `query:"to" format:"date-time" doc:"Decisions made before this time (RFC 3339)"`
+}
+
+func (in OutOfCalibrationSelection) filter() aims.OutOfCalibrationDecisionFilter {
+	f := aims.OutOfCalibrationDecisionFilter{SystemID: in.SystemID, InstrumentID: in.InstrumentID}
+	if t := parseTimeParam(in.From); t != nil {
+		f.From = *t
+	}
+	if t := parseTimeParam(in.To); t != nil {
+		f.To = *t
+	}
+	return f
 }
 
 func (h *Handlers) registerLineageQueries(api huma.API, tag string) {
@@ -120,18 +138,41 @@ func (h *Handlers) registerLineageQueries(api huma.API, tag string) {
 	ooc.Description += " Newest first, one entry per decision and instrument. A period without a recorded start runs from " +
 		"1970-01-01T00:00:00Z, one without a recorded end to 9999-12-31T00:00:00Z."
 	huma.Register(api, ooc, func(ctx context.Context, in *outOfCalibrationList) (*PageOutput[aims.OutOfCalibrationDecision], error) {
-		f := aims.OutOfCalibrationDecisionFilter{SystemID: in.SystemID, Page: in.page()}
-		if t := parseTimeParam(in.From); t != nil {
-			f.From = *t
-		}
-		if t := parseTimeParam(in.To); t != nil {
-			f.To = *t
-		}
+		f := in.filter()
+		f.Page = in.page()
 		list, total, err := h.svc.FindOutOfCalibrationDecisions(ctx, f)
 		if err != nil {
 			return nil, fail(ctx, err)
 		}
 		return pageOf(list, total, in.PageParams), nil
+	})
+	eps := operation(http.MethodGet, "/lineage/out-of-calibration-episodes", "list-out-of-calibration-episodes", tag,
+		"Out-of-calibration decisions grouped by episode", authz.Read)
+	eps.Description += " One entry per instrument and out-of-calibration period in which decisions named one of its tags, newest " +
+		"first, with how many decisions (each counted once) and how many a person overrode. list-out-of-calibration-decisions " +
+		"with the episode's instrument_id, from and to lists its decisions."
+	huma.Register(api, eps, func(ctx context.Context, in *OutOfCalibrationSelection) (*Body[[]aims.OutOfCalibrationEpisode], error) {
+		list, err := h.svc.FindOutOfCalibrationEpisodes(ctx, in.filter())
+		if err != nil {
+			return nil, fail(ctx, err)
+		}
+		return &Body[[]aims.OutOfCalibrationEpisode]{Body: list}, nil
+	})
+	epx := operation(http.MethodGet, "/lineage/out-of-calibration-episodes/export.csv", "export-out-of-calibration-episodes", tag,
+		"Export the out-of-calibration episodes as CSV", authz.Export)
+	epx.Description += " One row per episode, in the columns " + strings.Join(service.OutOfCalibrationEpisodeCSVColumns, ", ") +
+		"; tags are separated by `;`, times are RFC 3339 UTC, and an end the records leave open is empty."
+	epx.Responses = map[string]*huma.Response{"200": {
+		Description: "The episodes as CSV (UTF-8 with a byte-order mark)",
+		Content:     map[string]*huma.MediaType{"text/csv": {Schema: &huma.Schema{Type: "string"}}},
+	}}
+	huma.Register(api, epx, func(ctx context.Context, in *OutOfCalibrationSelection) (*csvFile, error) {
+		var buf bytes.Buffer
+		if err := h.svc.ExportOutOfCalibrationEpisodesCSV(ctx, &buf, in.filter()); err != nil {
+			return nil, fail(ctx, err)
+		}
+		name := fmt.Sprintf("out-of-calibration-episodes-%s-%s.csv", authz.PrincipalFrom(ctx).OrgSlug, time.Now().UTC().Format(aims.DateLayout))
+		return &csvFile{ContentType: "text/csv; charset=utf-8", ContentDisposition: `attachment; filename="` + name + `"`, Body: buf.Bytes()}, nil
 	})
 	huma.Register(api, operation(http.MethodGet, "/lineage/orphans", "get-lineage-orphans", tag,
 		"Loose ends: unused tags, features without tags, instruments without a calibration in force", authz.Read),

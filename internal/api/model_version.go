@@ -17,7 +17,7 @@ type ModelVersionInput struct {
 	Digest              string                  `json:"digest" doc:"SHA-256 of the model artifact: 64 hexadecimal characters, optionally prefixed sha256:"`
 	SourceURI           string                  `json:"source_uri,omitempty" maxLength:"2000" doc:"Where the artifact lives (registry, bucket, repository)"`
 	TrainingDataSummary string                  `json:"training_data_summary,omitempty" maxLength:"20000"`
-	Status              aims.ModelVersionStatus `json:"status,omitempty" enum:"candidate,validated,approved,deployed,retired" default:"candidate"`
+	Status              aims.ModelVersionStatus `json:"status,omitempty" enum:"candidate,validated,retired" default:"candidate" doc:"Approved and deployed are reached only by recording an approval (create-model-version-approval)"`
 	Notes               string                  `json:"notes,omitempty" maxLength:"20000"`
 	Datasets            []aims.DatasetUse       `json:"datasets,omitempty" doc:"Datasets used, each with its purpose: training, validation, test, operation"`
 	Features            []string                `json:"features,omitempty" doc:"The ids of the features it consumes (data lineage)"`
@@ -45,6 +45,22 @@ type modelVersionPatch struct {
 	ID        string `path:"id" doc:"The AI system's id"`
 	VersionID string `path:"version_id" doc:"The model version's id"`
 	Body      aims.ModelVersionUpdate
+}
+
+// ModelVersionApprovalInput is the act that moves a model version to
+// approved or deployed, with what it rests on (ISO/IEC 42001 A.6.2.4,
+// A.6.2.5).
+type ModelVersionApprovalInput struct {
+	Status             aims.ModelVersionStatus `json:"status" enum:"approved,deployed" doc:"approved (from candidate or validated) or deployed (from approved)"`
+	Evidence           string                  `json:"evidence" maxLength:"2000" doc:"A reference to the validation evidence: a report, a run, a ticket"`
+	AcceptanceCriteria string                  `json:"acceptance_criteria" maxLength:"20000" doc:"The acceptance criteria the model version was held to"`
+	Result             string                  `json:"result" maxLength:"20000" doc:"What the validation found against those criteria"`
+}
+
+type modelVersionApprove struct {
+	ID        string `path:"id" doc:"The AI system's id"`
+	VersionID string `path:"version_id" doc:"The model version's id"`
+	Body      ModelVersionApprovalInput
 }
 
 func (h *Handlers) registerModelVersions(api huma.API) {
@@ -89,6 +105,20 @@ func (h *Handlers) registerModelVersions(api huma.API) {
 			}
 			return &Body[*aims.ModelVersion]{Body: m}, nil
 		})
+	approve := operation(http.MethodPost, "/systems/{id}/model-versions/{version_id}/approvals", "create-model-version-approval", tag,
+		"Approve or deploy a model version, recording the evidence it rests on", authz.Approve)
+	approve.Description = "Records who moved the model version to approved (from candidate or validated) or deployed (from approved), " +
+		"when, and on what: the validation evidence, the acceptance criteria and the result. Needs the approve permission " +
+		"(an AIMS manager or an admin; a system owner may not approve their own model). A wrong state answers 409."
+	huma.Register(api, approve, func(ctx context.Context, in *modelVersionApprove) (*Body[*aims.ModelVersion], error) {
+		b := in.Body
+		m, err := h.svc.ApproveModelVersion(ctx, in.ID, in.VersionID, &aims.ModelVersionApproval{Status: b.Status,
+			Evidence: b.Evidence, AcceptanceCriteria: b.AcceptanceCriteria, Result: b.Result})
+		if err != nil {
+			return nil, fail(ctx, err)
+		}
+		return &Body[*aims.ModelVersion]{Body: m}, nil
+	})
 	del := operation(http.MethodDelete, "/systems/{id}/model-versions/{version_id}", "delete-model-version", tag, "Delete a model version", anyWrite...)
 	del.DefaultStatus = http.StatusNoContent
 	huma.Register(api, del, func(ctx context.Context, in *modelVersionPath) (*noContent, error) {

@@ -216,10 +216,26 @@ func TestDeployingMarksImpactAssessmentOutOfDate(t *testing.T) {
 		base := "/api/v1/systems/" + sys.ID
 		create := func(version, status string) {
 			t.Helper()
+			deploy := status == "deployed"
+			if deploy {
+				status = "validated"
+			}
 			res := e.do(t, request{method: http.MethodPost, url: base + "/model-versions", token: token,
 				body: map[string]any{"version": version, "digest": validDigest, "status": status}})
 			if res.Code != 201 {
 				t.Fatalf("model version %s: %d %s", version, res.Code, res.Body)
+			}
+			var mv aims.ModelVersion
+			decode(t, res, &mv)
+			for _, to := range []string{"approved", "deployed"} {
+				if !deploy {
+					break
+				}
+				res := e.do(t, request{method: http.MethodPost, url: base + "/model-versions/" + mv.ID + "/approvals", token: o.tokens[aims.RoleAIMSManager],
+					body: map[string]any{"status": to, "evidence": "VR-1", "acceptance_criteria": "MAE < 1", "result": "MAE 0.8"}})
+				if res.Code != 200 {
+					t.Fatalf("%s model version %s: %d %s", to, version, res.Code, res.Body)
+				}
 			}
 		}
 		create("1.0", "deployed")

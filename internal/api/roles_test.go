@@ -99,7 +99,9 @@ var opCases = map[string]opCase{
 	"get-model-version":    {allowed: everyone, prepare: ownModelVersion(nil), success: 200},
 	"update-model-version": {allowed: writers, prepare: ownModelVersion(map[string]any{"notes": "changed"}), success: 200},
 	"delete-model-version": {allowed: writers, prepare: ownModelVersion(nil), success: 204},
-	"list-datasets":        {allowed: everyone, prepare: noParams, success: 200},
+	"create-model-version-approval": {allowed: approvers, prepare: ownModelVersion(map[string]any{"status": "approved",
+		"evidence": "validation report VR-7", "acceptance_criteria": "MAE below 0.5", "result": "MAE 0.41"}), success: 200},
+	"list-datasets": {allowed: everyone, prepare: noParams, success: 200},
 	"create-dataset": {allowed: editors, success: 201, prepare: func(*testing.T, *apiEnv, *orgEnv, *aims.Member) (map[string]string, any) {
 		return nil, map[string]any{"name": unique("Dataset"), "personal_data": "no"}
 	}},

@@ -78,7 +78,7 @@ func (b *decisionBench) mix(t *benchTarget) (*authzMix, error) {
 		for v := range max(b.versions, 1) {
 			mv := &aims.ModelVersion{SystemID: s.ID, Version: fmt.Sprintf("%d.%d.0", v+1, n%10),
 				Digest: fmt.Sprintf("%032x%032x", n, v), Status: aims.ModelApproved}
-			if err := svc.CreateModelVersion(ctx, mv); err != nil {
+			if err := svc.CreateReleasedModelVersion(ctx, mv, benchApproval); err != nil {
 				return authzGateway{}, err
 			}
 			g.versions = append(g.versions, mv.Version)

@@ -167,7 +167,7 @@ func benchGateway(ctx context.Context, svc *service.Service) (token, system stri
 	if err := svc.CreateSystem(ctx, s); err != nil {
 		return "", "", err
 	}
-	if err := svc.CreateModelVersion(ctx, &aims.ModelVersion{SystemID: s.ID, Version: "2.0", Digest: strings.Repeat("ab", 32), Status: aims.ModelApproved}); err != nil {
+	if err := svc.CreateReleasedModelVersion(ctx, &aims.ModelVersion{SystemID: s.ID, Version: "2.0", Digest: strings.Repeat("ab", 32), Status: aims.ModelApproved}, benchApproval); err != nil {
 		return "", "", err
 	}
 	token, _, err = svc.CreateToken(ctx, aims.NewToken{UserID: members[0].ID, Name: "gateway",
@@ -364,3 +364,8 @@ func (b *decisionBench) batches(t *benchTarget, run int) (rate, cpuPerEvent floa
 	events := float64(n.Load())
 	return events / elapsed.Seconds(), cpu.Seconds() * 1e6 / events, nil
 }
+
+// benchApproval is the approval act recorded for the benchmarks' model
+// versions, which stand in for models validated elsewhere.
+var benchApproval = aims.ModelVersionApproval{Evidence: "benchmark fixture", AcceptanceCriteria: "none: a benchmark's stand-in model",
+	Result: "not validated: load test only"}

@@ -59,8 +59,14 @@ func (p *Program) serve(c *cobra.Command, _ []string) error {
 		if err != nil {
 			return fmt.Errorf("load demo data: %w", err)
 		}
-		for _, a := range accounts {
-			log.Warn("demo account (demo mode only; never expose a demo instance)", "email", a.Email, "role", a.Role, "password", a.Password)
+		// The passwords go to the terminal as a block to read, never
+		// into the JSON log.
+		if len(accounts) > 0 {
+			log.Warn("demo mode: the demo accounts and passwords are printed on standard error; never expose a demo instance",
+				"accounts", len(accounts))
+			if err := demo.PrintAccounts(c.ErrOrStderr(), accounts); err != nil {
+				return err
+			}
 		}
 	}
 

@@ -115,6 +115,16 @@ func load(ctx context.Context, svc *service.Service) ([]Account, error) {
 	var org *aims.Organization
 	var accounts []Account
 	userIDs := map[string]string{}
+	// The story's calendar, in days before the load: the team is set up,
+	// registers suppliers, datasets and systems with their model versions,
+	// drafts the Statement of Applicability, classifies the systems,
+	// assesses risks and impacts, runs the optimizer for four weeks
+	// (SeedDecisions keeps its own times), and documents the plant's
+	// lineage after the optimizer's incident.
+	now := svc.DB().Now()
+	base := ctx
+	day := 24 * time.Hour
+	ctx = from(base, daysAgo(now, 300), 2*time.Hour)
 	for _, p := range people {
 		password := service.RandomPassword(20)
 		o, m, err := svc.BootstrapUser(ctx, service.Bootstrap{OrgSlug: Slug, OrgName: OrgName, Email: p.email, Name: p.name,
@@ -129,16 +139,18 @@ func load(ctx context.Context, svc *service.Service) ([]Account, error) {
 	}
 	loader := authz.Operator(org, loaderLabel)
 	loader.Kind = aims.ActorSystem
-	ctx = authz.WithPrincipal(ctx, loader)
+	base = authz.WithPrincipal(base, loader)
+	ctx = from(base, daysAgo(now, 290), day)
 
 	supplierIDs, err := loadSuppliers(ctx, svc)
 	if err != nil {
 		return nil, err
 	}
-	datasetIDs, err := loadDatasets(ctx, svc, supplierIDs)
+	datasetIDs, err := loadDatasets(from(base, daysAgo(now, 280), 2*day), svc, supplierIDs)
 	if err != nil {
 		return nil, err
 	}
+	ctx = from(base, daysAgo(now, 255), 3*day)
 	for _, spec := range systems {
 		if err := loadSystem(ctx, svc, spec, userIDs, supplierIDs, datasetIDs); err != nil {
 			return nil, err
@@ -146,34 +158,34 @@ func load(ctx context.Context, svc *service.Service) ([]Account, error) {
 	}
 	// An approved Statement of Applicability with exclusions and a newer
 	// draft, so that a new user sees versions and a diff (issue 3).
-	if err := SeedSoA(ctx, svc); err != nil {
+	if err := SeedSoA(from(base, daysAgo(now, 110), 3*time.Hour), svc); err != nil {
 		return nil, fmt.Errorf("demo Statement of Applicability: %w", err)
 	}
 	// An EU AI Act classification for every demo system (issue 4).
-	if err := SeedClassification(ctx, svc); err != nil {
+	if err := SeedClassification(from(base, daysAgo(now, 95), day), svc); err != nil {
 		return nil, fmt.Errorf("demo classifications: %w", err)
 	}
 	// Risk criteria, a register with treatments, and an impact assessment
 	// per system, one of them out of date (issue 4).
-	if err := SeedRisk(ctx, svc); err != nil {
+	if err := SeedRisk(from(base, daysAgo(now, 80), 10*time.Hour), svc); err != nil {
 		return nil, fmt.Errorf("demo risks and impact assessments: %w", err)
 	}
 	// Four weeks of the optimizer's decisions with overrides, and a
 	// suspension and resume in its history (issue 6).
-	if err := SeedDecisions(ctx, svc); err != nil {
+	if err := SeedDecisions(base, svc); err != nil {
 		return nil, fmt.Errorf("demo decisions: %w", err)
 	}
 	// Instruments, calibrations, tags and features behind the optimizer,
 	// with the moisture probe out of calibration in a training window and
 	// during a stretch of those decisions (issue 6).
-	if err := SeedLineage(ctx, svc); err != nil {
+	if err := SeedLineage(from(base, daysAgo(now, ResumeDays-1), 20*time.Minute), svc); err != nil {
 		return nil, fmt.Errorf("demo lineage: %w", err)
 	}
 	creds := make([]store.DemoCredential, len(accounts))
 	for i, a := range accounts {
 		creds[i] = store.DemoCredential{Email: a.Email, Role: a.Role, Password: a.Password}
 	}
-	err = svc.DB().Transact(ctx, func(tx *store.Tx) error { return store.SaveDemoCredentials(ctx, tx, creds) })
+	err = svc.DB().Transact(base, func(tx *store.Tx) error { return store.SaveDemoCredentials(base, tx, creds) })
 	return accounts, err
 }
 
@@ -239,7 +251,7 @@ func loadSystem(ctx context.Context, svc *service.Service, spec systemSpec, user
 		for _, u := range v.uses {
 			mv.Datasets = append(mv.Datasets, aims.DatasetUse{DatasetID: datasetIDs[u.dataset], Purpose: u.purpose})
 		}
-		_, err := createOrFind(func() (string, error) { err := svc.CreateModelVersion(ctx, mv); return mv.ID, err },
+		_, err := createOrFind(func() (string, error) { err := createDemoVersion(ctx, svc, sys.Name, mv, userIDs); return mv.ID, err },
 			func() (string, error) { return "", nil }) // the version exists: nothing to link to it
 		if err != nil {
 			return fmt.Errorf("demo model version %s %s: %w", sys.Name, v.version, err)

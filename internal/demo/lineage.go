@@ -16,8 +16,9 @@ import (
 // consume and the tags their datasets were drawn from. The cake moisture
 // probe MT-301 was out of calibration twice: from 2024-03-04 to 2024-03-18,
 // inside the training window of the 2023-2024 extract that model version
-// 2.3.0 was trained on, and from 17 to 12 days before the demo was loaded,
-// while the optimizer decided on its readings (SeedDecisions).
+// 2.3.0 was trained on, and from ProbeFaultDays to RecalibratedDays before
+// the demo was loaded, while the optimizer decided on its readings until
+// its owner stopped it (SeedDecisions).
 const (
 	InstrumentMoisture = "MT-301"
 	demoTagTurbidity   = "QT-401 turbidity"
@@ -50,8 +51,9 @@ func SeedLineage(ctx context.Context, s *service.Service) error {
 		}
 		return t.Add(9 * time.Hour)
 	}
-	// The recent stretch: from 17 to 12 days ago, as the decisions' drift.
-	outFrom, outTo := now.Add(-17*24*time.Hour).Truncate(time.Hour), now.Add(-12*24*time.Hour).Truncate(time.Hour)
+	// The recent stretch: from the probe's fault to its recalibration, as
+	// the decisions' drift (SeedDecisions).
+	outFrom, outTo := daysAgo(now, ProbeFaultDays), daysAgo(now, RecalibratedDays)
 	const workshop, lab = "Riverside Mill instrument workshop", "Riverside Mill process laboratory"
 	yearly := func(first time.Time) []demoCalibration {
 		var out []demoCalibration

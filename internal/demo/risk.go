@@ -63,7 +63,7 @@ func SeedRisk(ctx context.Context, s *service.Service) error {
 		}
 		assessments[sys.ID] = a
 	}
-	if err := deployDemoRefit(ctx, s, systems[demoCredit]); err != nil {
+	if err := deployDemoRefit(ctx, s, as, systems[demoCredit]); err != nil {
 		return fmt.Errorf("demo deployment of the credit refit: %w", err)
 	}
 	today := aims.DateOf(s.DB().Now())
@@ -138,7 +138,7 @@ func seedImpact(ctx context.Context, s *service.Service, as demoActors, sys *aim
 // deployDemoRefit deploys the credit scorecard's refit, approved by the
 // model risk committee after the impact assessment was signed off, which
 // puts that assessment out of date.
-func deployDemoRefit(ctx context.Context, s *service.Service, sys *aims.AISystem) error {
+func deployDemoRefit(ctx context.Context, s *service.Service, as demoActors, sys *aims.AISystem) error {
 	if sys == nil {
 		return fmt.Errorf("demo system %s is missing", demoCredit)
 	}
@@ -154,10 +154,24 @@ func deployDemoRefit(ctx context.Context, s *service.Service, sys *aims.AISystem
 	if refit == nil || old == nil || refit.Status == aims.ModelDeployed {
 		return nil
 	}
-	deployed, retired := aims.ModelDeployed, aims.ModelRetired
+	retired := aims.ModelRetired
 	notes := refit.Notes + " Approved by the model risk committee and deployed; the impact assessment has not been revisited yet."
-	if _, err := s.UpdateModelVersion(ctx, sys.ID, refit.ID, aims.ModelVersionUpdate{Status: &deployed, Notes: &notes}); err != nil {
+	if _, err := s.UpdateModelVersion(ctx, sys.ID, refit.ID, aims.ModelVersionUpdate{Notes: &notes}); err != nil {
 		return err
+	}
+	mgr, err := as.as(approver)
+	if err != nil {
+		return err
+	}
+	for _, to := range []aims.ModelVersionStatus{aims.ModelApproved, aims.ModelDeployed} {
+		if to == aims.ModelApproved && refit.Status == aims.ModelApproved {
+			continue // an earlier, interrupted load approved it
+		}
+		act := approvalOf(sys.Name, refit.Version)
+		act.Status = to
+		if _, err := s.ApproveModelVersion(mgr, sys.ID, refit.ID, &act); err != nil {
+			return err
+		}
 	}
 	_, err = s.UpdateModelVersion(ctx, sys.ID, old.ID, aims.ModelVersionUpdate{Status: &retired})
 	return err

@@ -17,6 +17,48 @@ var demoExclusions = map[string]string{
 	"A.4.5":  "All AI systems run on the supplier-managed platform; its computing resources are documented and assessed under A.10.3.",
 }
 
+// demoJustifications say, control by control, why the demo organization
+// applies it: which of its systems, risks or duties it answers (our own
+// words; the standard's text is not reproduced).
+var demoJustifications = map[string]string{
+	"A.2.2":   "Management needs one written stance on AI before five AI systems, two of them affecting people's credit and jobs, go further.",
+	"A.2.3":   "The AI policy must agree with the quality, data protection and information security policies the mill and the lending unit already run.",
+	"A.2.4":   "The portfolio changes each year (a chatbot model swap, a credit refit): the AI policy is reviewed at each management review.",
+	"A.3.2":   "Each AI system has a named owner, and approvals of model versions sit with the AIMS manager, apart from the teams that build them.",
+	"A.3.3":   "Operators overrode the dewatering optimizer for days before anyone reported it: staff need a known route to raise concerns.",
+	"A.4.2":   "Auditors asked where models, data and compute for each system are listed; the inventory in aims is that record.",
+	"A.4.3":   "Ten datasets from four sources feed our models; their windows, owners and quality notes must be known before training.",
+	"A.4.4":   "Model registries, notebooks and the chatbot vendor's console are the tools our AI work depends on; they are listed per system.",
+	"A.4.6":   "Credit and HR models need people who understand fairness testing; the competence matrix shows who can review them.",
+	"A.5.2":   "The CV screener and the credit model affect individuals, so an impact assessment is required before each release.",
+	"A.5.3":   "Impact assessments are kept with their versions and sign-offs so that a reviewer sees what was known when a model went live.",
+	"A.5.4":   "Applicants for credit and for jobs are the groups most exposed to our models' errors and biases.",
+	"A.5.5":   "The chatbot answers the public and the optimizer doses polymer into river water: wider effects are assessed too.",
+	"A.6.1.2": "Development objectives (accuracy, fairness, explainability) are set per system before work on a new model version starts.",
+	"A.6.1.3": "All in-house models follow one development process with review gates, so that suppliers' and our own models are treated alike.",
+	"A.6.2.2": "Each system's requirements (inputs, limits, who may override) are written down before a model version is built.",
+	"A.6.2.3": "Design decisions, such as the optimizer's dosing limits, are recorded so that the next team can follow them.",
+	"A.6.2.4": "No model version runs before it is validated against written acceptance criteria and approved by someone who did not build it.",
+	"A.6.2.5": "The edge gateways only run approved or deployed model versions; deployment is a recorded act in aims.",
+	"A.6.2.6": "Decisions and overrides are logged and watched; the optimizer was stopped when its overrides rose.",
+	"A.6.2.7": "Each system keeps technical documentation that an auditor or a new engineer can read without the original team.",
+	"A.6.2.8": "Every decision of the optimizer is sealed in a verifiable log, which is what made the moisture probe incident traceable.",
+	"A.7.2":   "Training and validation data are chosen per model version and linked to it with their purpose.",
+	"A.7.3":   "Bureau data, HR records and plant historian extracts are acquired under agreements that are recorded with each dataset.",
+	"A.7.4":   "A drifting moisture probe put bad readings into training and operation: instrument calibration is tracked for data quality.",
+	"A.7.5":   "The lineage from instruments and tags to features and model versions is recorded so that an input fault can be traced.",
+	"A.7.6":   "Labelling and cleaning steps (failure codes, removed identifiers) are described with each dataset.",
+	"A.8.2":   "Operators, recruiters and credit officers get plain instructions on what each system does and when to overrule it.",
+	"A.8.3":   "Regulators and customers can ask about our AI use; we keep what we may share ready.",
+	"A.8.4":   "An incident such as the optimizer's overdosing is reported to those affected within days, with what was done.",
+	"A.8.5":   "Applicants and chatbot users are told that AI is involved and how to reach a person.",
+	"A.9.2":   "Each use of an AI system has a named process owner and a documented way of working with its outputs.",
+	"A.9.3":   "Objectives for using each system (e.g. recruiters review every rejection) are set and checked.",
+	"A.9.4":   "Each system is used only for its stated purpose; the chatbot does not give advice outside the policy texts.",
+	"A.10.2":  "Responsibilities between us and the chatbot vendor and model suppliers are split in the contracts and recorded.",
+	"A.10.3":  "Three of our AI systems rely on suppliers' models or platforms; suppliers are assessed before use and yearly.",
+}
+
 // demoStatus is version 1's implementation status by control; the rest are
 // planned.
 var demoStatus = map[string]aims.ImplementationStatus{
@@ -56,7 +98,10 @@ func SeedSoA(ctx context.Context, s *service.Service) error {
 	for i, r := range v1.Rows {
 		upd := aims.SoARowUpdate{}
 		app, status := aims.Applicable, aims.Planned
-		just := "Needed to treat the AI risks assessed for our in-scope systems (risk assessment 2026)."
+		just, ok := demoJustifications[r.RequirementID]
+		if !ok {
+			just = r.RequirementID + " treats AI risks assessed for our in-scope systems (risk assessment 2026)."
+		}
 		if reason, ok := demoExclusions[r.RequirementID]; ok {
 			app, just = aims.Excluded, reason
 		} else if st, ok := demoStatus[r.RequirementID]; ok {

@@ -36,9 +36,16 @@ func decisionSetup(t *testing.T, e *logEnv) (sysID, otherID string) {
 	}
 	var sys struct{ ID string }
 	_ = json.Unmarshal(body, &sys)
-	if st, b := e.do("admin", http.MethodPost, "/api/v1/systems/"+sys.ID+"/model-versions",
-		`{"version":"2.0","digest":"`+strings.Repeat("ab", 32)+`","status":"approved"}`); st != http.StatusCreated {
+	st, b := e.do("admin", http.MethodPost, "/api/v1/systems/"+sys.ID+"/model-versions",
+		`{"version":"2.0","digest":"`+strings.Repeat("ab", 32)+`","status":"validated"}`)
+	if st != http.StatusCreated {
 		t.Fatalf("create model version: %d %s", st, b)
+	}
+	var mv struct{ ID string }
+	_ = json.Unmarshal(b, &mv)
+	if st, b := e.do("admin", http.MethodPost, "/api/v1/systems/"+sys.ID+"/model-versions/"+mv.ID+"/approvals",
+		`{"status":"approved","evidence":"VR-2","acceptance_criteria":"MAE < 1","result":"MAE 0.7"}`); st != http.StatusOK {
+		t.Fatalf("approve model version: %d %s", st, b)
 	}
 	otherID = e.createSystem("admin", "Other system")
 	m, err := e.svc.AddMember(e.octx, aims.NewMember{Email: "gw7@acme.test", Name: "Gateway 7", Role: aims.RoleContributor, Password: "correct horse battery"})

@@ -32,7 +32,7 @@ func TestImpactAssessmentLifecycle(t *testing.T) {
 		sys := w.f.MustCreateSystem(t, db, storetest.System("CV screener", owner.ID))
 		ownerCtx, contributor := w.as(aims.RoleSystemOwner), w.as(aims.RoleContributor)
 		mv := &aims.ModelVersion{SystemID: sys.ID, Version: "1.1", Digest: strings.Repeat("ab", 32), Status: aims.ModelDeployed}
-		if err := w.svc.CreateModelVersion(ownerCtx, mv); err != nil {
+		if err := w.svc.CreateReleasedModelVersion(w.as(aims.RoleAIMSManager), mv, testApproval); err != nil {
 			t.Fatal(err)
 		}
 
@@ -108,7 +108,7 @@ func TestImpactAssessmentLifecycle(t *testing.T) {
 
 		// Deploying a newer model version puts the assessment out of date.
 		mv2 := &aims.ModelVersion{SystemID: sys.ID, Version: "1.2", Digest: strings.Repeat("cd", 32), Status: aims.ModelDeployed}
-		if err := w.svc.CreateModelVersion(ownerCtx, mv2); err != nil {
+		if err := w.svc.CreateReleasedModelVersion(w.as(aims.RoleAIMSManager), mv2, testApproval); err != nil {
 			t.Fatal(err)
 		}
 		back, _ = w.svc.FindImpactAssessment(ownerCtx, sys.ID, signed.ID)

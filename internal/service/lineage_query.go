@@ -100,9 +100,20 @@ func (s *Service) FindCalibrationExposures(ctx context.Context, systemID string)
 // zero From or To leaves that end open; periods without a recorded start or
 // end run from aims.OpenStart or to aims.OpenEnd.
 func (s *Service) FindOutOfCalibrationDecisions(ctx context.Context, f aims.OutOfCalibrationDecisionFilter) ([]aims.OutOfCalibrationDecision, int, error) {
-	scope, _, err := authz.Authorize(ctx, authz.Read, "read lineage records")
+	scope, periods, err := s.outOfCalibrationPeriods(ctx, f)
 	if err != nil {
 		return nil, 0, err
+	}
+	return store.FindDecisionsInPeriods(ctx, s.db, scope, f.SystemID, periods, f.Page)
+}
+
+// outOfCalibrationPeriods authorizes reading lineage records and returns
+// the periods, within the filter's time range, in which the instrument of a
+// tag that decisions named was out of calibration.
+func (s *Service) outOfCalibrationPeriods(ctx context.Context, f aims.OutOfCalibrationDecisionFilter) (aims.Scope, []store.TagPeriod, error) {
+	scope, _, err := authz.Authorize(ctx, authz.Read, "read lineage records")
+	if err != nil {
+		return aims.Scope{}, nil, err
 	}
 	from, to := aims.OpenStart, aims.OpenEnd
 	if !f.From.IsZero() {
@@ -112,17 +123,22 @@ func (s *Service) FindOutOfCalibrationDecisions(ctx context.Context, f aims.OutO
 		to = f.To.UTC()
 	}
 	if !to.After(from) {
-		return nil, 0, &aims.Error{Kind: aims.KindInvalid, Message: "the time range is empty",
+		return aims.Scope{}, nil, &aims.Error{Kind: aims.KindInvalid, Message: "the time range is empty",
 			Fields: []aims.FieldError{{Field: "to", Detail: "must be after from"}}}
 	}
 	if f.SystemID != "" {
 		if _, err := store.FindSystemByID(ctx, s.db, scope, f.SystemID); err != nil {
-			return nil, 0, err
+			return aims.Scope{}, nil, err
+		}
+	}
+	if f.InstrumentID != "" {
+		if _, err := store.FindInstrumentByID(ctx, s.db, scope, f.InstrumentID, s.db.Now()); err != nil {
+			return aims.Scope{}, nil, err
 		}
 	}
 	tags, err := store.FindDecisionTagInstruments(ctx, s.db, scope)
 	if err != nil {
-		return nil, 0, err
+		return aims.Scope{}, nil, err
 	}
 	var instIDs []string
 	for _, t := range tags {
@@ -130,15 +146,18 @@ func (s *Service) FindOutOfCalibrationDecisions(ctx context.Context, f aims.OutO
 	}
 	cals, err := store.FindCalibrationsOf(ctx, s.db, scope, instIDs)
 	if err != nil {
-		return nil, 0, err
+		return aims.Scope{}, nil, err
 	}
 	var periods []store.TagPeriod
 	for _, t := range tags {
+		if f.InstrumentID != "" && t.InstrumentID != f.InstrumentID {
+			continue
+		}
 		for _, p := range rules.OutOfCalibration(cals[t.InstrumentID], true, from, to) {
 			periods = append(periods, store.TagPeriod{DecisionTagInstrument: t, Period: p})
 		}
 	}
-	return store.FindDecisionsInPeriods(ctx, s.db, scope, f.SystemID, periods, f.Page)
+	return scope, periods, nil
 }
 
 // FindLineageOrphans finds the loose ends of the lineage records: tags no

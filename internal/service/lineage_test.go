@@ -82,7 +82,7 @@ func TestLineage(t *testing.T) {
 		owner := w.users[aims.RoleSystemOwner]
 		sys := w.f.MustCreateSystem(t, db, storetest.System("Setpoint optimizer", owner.ID))
 		octx := w.as(aims.RoleSystemOwner)
-		mv := &aims.ModelVersion{SystemID: sys.ID, Version: "2.0", Digest: strings.Repeat("ab", 32), Status: aims.ModelDeployed,
+		mv := &aims.ModelVersion{SystemID: sys.ID, Version: "2.0", Digest: strings.Repeat("ab", 32), Status: aims.ModelValidated,
 			Datasets: []aims.DatasetUse{{DatasetID: ds.ID, Purpose: aims.PurposeTraining}},
 			Features: []aims.LineageRef{{ID: feature.ID}, {ID: "nope"}}}
 		if err := svc.CreateModelVersion(octx, mv); fieldList(err) != "features/1" {

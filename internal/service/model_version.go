@@ -43,6 +43,9 @@ func (s *Service) CreateModelVersion(ctx context.Context, in *aims.ModelVersion)
 	if in.Status == "" {
 		in.Status = aims.ModelCandidate
 	}
+	if err := checkStatusEdit(aims.ModelCandidate, in.Status); err != nil {
+		return err
+	}
 	return s.transact(ctx, func(tx *store.Tx) error {
 		sys, err := store.FindSystemByID(ctx, tx, readScope, in.SystemID)
 		if err != nil {
@@ -88,6 +91,9 @@ func (s *Service) UpdateModelVersion(ctx context.Context, systemID, id string, u
 		after := upd.Apply(*before)
 		after.Normalize()
 		if err := after.Validate(); err != nil {
+			return err
+		}
+		if err := checkStatusEdit(before.Status, after.Status); err != nil {
 			return err
 		}
 		if err := checkDatasetRefs(ctx, tx, scope, after.Datasets); err != nil {

@@ -212,6 +212,26 @@ func (db *DB) SetClock(now func() time.Time) { db.now = now }
 // both databases).
 func (db *DB) Now() time.Time { return db.now().UTC().Truncate(time.Microsecond) }
 
+type clockKey struct{}
+
+// WithClock returns ctx in which each transaction takes its time from now
+// instead of the database's clock: for a loader that replays a history
+// (the demo organization, whose records tell a story over past months),
+// never for a request, whose time is always the clock's. The times are
+// recorded as given, audit events included; the log still seals the events
+// in the order they were written.
+func WithClock(ctx context.Context, now func() time.Time) context.Context {
+	return context.WithValue(ctx, clockKey{}, now)
+}
+
+// nowFor is the time of a transaction run with ctx.
+func (db *DB) nowFor(ctx context.Context) time.Time {
+	if now, ok := ctx.Value(clockKey{}).(func() time.Time); ok && now != nil {
+		return now().UTC().Truncate(time.Microsecond)
+	}
+	return db.Now()
+}
+
 // queryer is what *sql.DB, *sql.Conn and *sql.Tx have in common.
 type queryer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
@@ -295,7 +315,7 @@ func (db *DB) transactOnce(ctx context.Context, fn func(tx *Tx) error) (err erro
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", mapError(err))
 	}
-	tx := &Tx{tx: stx, conn: conn, db: db, now: db.Now()}
+	tx := &Tx{tx: stx, conn: conn, db: db, now: db.nowFor(ctx)}
 	defer func() {
 		if p := recover(); p != nil {
 			_ = stx.Rollback()

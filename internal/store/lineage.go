@@ -222,69 +222,9 @@ type TagPeriod struct {
 func FindDecisionsInPeriods(ctx context.Context, q Querier, scope aims.Scope, systemID string, periods []TagPeriod, page aims.Page) ([]aims.OutOfCalibrationDecision, int, error) {
 	out := []aims.OutOfCalibrationDecision{}
 	limit, offset := limitOffset(page)
-	var tags []string
-	seen := map[string]bool{}
-	for _, p := range periods {
-		if !seen[p.Tag] {
-			seen[p.Tag] = true
-			tags = append(tags, p.Tag)
-		}
-	}
-	setsOf := map[string][]string{}
-	err := eachChunk(tags, func(chunk []string) error {
-		rows, err := q.queryer().QueryContext(ctx, `SELECT tag, tag_set_id FROM decision_tag_set_tags
-			WHERE org_id = $1 AND tag IN (`+marks(2, len(chunk))+`) ORDER BY tag, tag_set_id`, append([]any{scope.OrgID()}, anySlice(chunk)...)...)
-		if err != nil {
-			return mapError(err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var tag, set string
-			if err := rows.Scan(&tag, &set); err != nil {
-				return err
-			}
-			setsOf[tag] = append(setsOf[tag], set)
-		}
-		return rows.Err()
-	})
+	ranges, err := periodRanges(ctx, q, scope, periods)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find out-of-calibration decisions: %w", err)
-	}
-	// The first and last decision of each tag set bound its ranges: most
-	// periods (before an instrument's first calibration, after its last)
-	// hold none.
-	bounds := map[string]aims.Period{}
-	for _, sets := range setsOf {
-		for _, set := range sets {
-			if _, ok := bounds[set]; ok {
-				continue
-			}
-			var b aims.Period
-			for _, end := range []struct {
-				order string
-				dst   *time.Time
-			}{{"", &b.From}, {" DESC", &b.To}} {
-				err := q.queryer().QueryRowContext(ctx, `SELECT decided_at FROM decisions WHERE org_id = $1 AND tag_set_id = $2
-					ORDER BY decided_at`+end.order+` LIMIT 1`, scope.OrgID(), set).Scan(end.dst)
-				if err != nil && !errors.Is(err, sql.ErrNoRows) {
-					return nil, 0, fmt.Errorf("find out-of-calibration decisions: %w", mapError(err))
-				}
-			}
-			b.To = b.To.Add(time.Microsecond) // half-open
-			bounds[set] = b
-		}
-	}
-	type indexRange struct {
-		period int // index in periods
-		set    string
-	}
-	var ranges []indexRange
-	for i, p := range periods {
-		for _, set := range setsOf[p.Tag] {
-			if b := bounds[set]; !b.Empty() && p.From.Before(b.To) && b.From.Before(p.To) {
-				ranges = append(ranges, indexRange{i, set})
-			}
-		}
 	}
 	if len(ranges) == 0 {
 		return out, 0, nil
@@ -426,6 +366,80 @@ func FindDecisionsInPeriods(ctx context.Context, q Querier, scope aims.Scope, sy
 		out = append(out, d)
 	}
 	return out, total, nil
+}
+
+// indexRange is a period of a tag (its index in the periods given) within
+// one tag set holding the tag: a range of the index (tag set, decided_at).
+type indexRange struct {
+	period int
+	set    string
+}
+
+// periodRanges finds the index ranges of the periods that can hold
+// decisions: the tag sets holding each period's tag whose first and last
+// decisions bound a span that overlaps the period.
+func periodRanges(ctx context.Context, q Querier, scope aims.Scope, periods []TagPeriod) ([]indexRange, error) {
+	var tags []string
+	seen := map[string]bool{}
+	for _, p := range periods {
+		if !seen[p.Tag] {
+			seen[p.Tag] = true
+			tags = append(tags, p.Tag)
+		}
+	}
+	setsOf := map[string][]string{}
+	err := eachChunk(tags, func(chunk []string) error {
+		rows, err := q.queryer().QueryContext(ctx, `SELECT tag, tag_set_id FROM decision_tag_set_tags
+			WHERE org_id = $1 AND tag IN (`+marks(2, len(chunk))+`) ORDER BY tag, tag_set_id`, append([]any{scope.OrgID()}, anySlice(chunk)...)...)
+		if err != nil {
+			return mapError(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var tag, set string
+			if err := rows.Scan(&tag, &set); err != nil {
+				return err
+			}
+			setsOf[tag] = append(setsOf[tag], set)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	// The first and last decision of each tag set bound its ranges: most
+	// periods (before an instrument's first calibration, after its last)
+	// hold none.
+	bounds := map[string]aims.Period{}
+	for _, sets := range setsOf {
+		for _, set := range sets {
+			if _, ok := bounds[set]; ok {
+				continue
+			}
+			var b aims.Period
+			for _, end := range []struct {
+				order string
+				dst   *time.Time
+			}{{"", &b.From}, {" DESC", &b.To}} {
+				err := q.queryer().QueryRowContext(ctx, `SELECT decided_at FROM decisions WHERE org_id = $1 AND tag_set_id = $2
+					ORDER BY decided_at`+end.order+` LIMIT 1`, scope.OrgID(), set).Scan(end.dst)
+				if err != nil && !errors.Is(err, sql.ErrNoRows) {
+					return nil, mapError(err)
+				}
+			}
+			b.To = b.To.Add(time.Microsecond) // half-open
+			bounds[set] = b
+		}
+	}
+	var ranges []indexRange
+	for i, p := range periods {
+		for _, set := range setsOf[p.Tag] {
+			if b := bounds[set]; !b.Empty() && p.From.Before(b.To) && b.From.Before(p.To) {
+				ranges = append(ranges, indexRange{i, set})
+			}
+		}
+	}
+	return ranges, nil
 }
 
 // FindLineageOrphans finds the loose ends of the lineage records of the

@@ -103,6 +103,7 @@ func scanModelVersion(sc interface{ Scan(...any) error }, extra ...any) (*aims.M
 	m.DeployedAt, m.RetiredAt = scanTime(dep), scanTime(ret)
 	m.Datasets = []aims.DatasetUse{}
 	m.Features = []aims.LineageRef{}
+	m.Approvals = []aims.ModelVersionApproval{}
 	return &m, nil
 }
 
@@ -118,6 +119,9 @@ func FindModelVersionByID(ctx context.Context, q Querier, scope aims.Scope, syst
 		return nil, err
 	}
 	if err := loadModelVersionFeatures(ctx, q, scope, systemID, byID); err != nil {
+		return nil, err
+	}
+	if err := loadModelVersionApprovals(ctx, q, scope, systemID, byID); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -143,7 +147,10 @@ func FindModelVersions(ctx context.Context, q Querier, scope aims.Scope, systemI
 	if err := loadDatasetUses(ctx, q, scope, systemID, byID); err != nil {
 		return nil, 0, err
 	}
-	return out, total, loadModelVersionFeatures(ctx, q, scope, systemID, byID)
+	if err := loadModelVersionFeatures(ctx, q, scope, systemID, byID); err != nil {
+		return nil, 0, err
+	}
+	return out, total, loadModelVersionApprovals(ctx, q, scope, systemID, byID)
 }
 
 // loadDatasetUses fills in the datasets of the given model versions of one
@@ -261,7 +268,7 @@ func sameDatasets(a, b []aims.DatasetUse) bool {
 // of later capabilities that link to it (decisions, evidence) make the
 // database refuse, which is reported as a conflict.
 func DeleteModelVersion(ctx context.Context, tx *Tx, scope aims.Scope, before *aims.ModelVersion) error {
-	for _, table := range []string{"dataset_uses", "model_version_features"} {
+	for _, table := range []string{"dataset_uses", "model_version_features", "model_version_approvals"} {
 		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE org_id = $1 AND model_version_id = $2`, scope.OrgID(), before.ID); err != nil {
 			return fmt.Errorf("delete model version: %w", mapError(err))
 		}

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -106,6 +107,7 @@ type oocDecisionsView struct {
 	Query     url.Values
 	Systems   []option
 	Decisions []aims.OutOfCalibrationDecision
+	Episodes  []aims.OutOfCalibrationEpisode
 	Pager     Pager
 	Filtered  bool
 	Errors    formErrors
@@ -114,7 +116,7 @@ type oocDecisionsView struct {
 func (ui *UI) outOfCalibrationDecisions(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	q := r.URL.Query()
-	f := aims.OutOfCalibrationDecisionFilter{SystemID: q.Get("system_id"), Page: pageParams(r, listPerPage)}
+	f := aims.OutOfCalibrationDecisionFilter{SystemID: q.Get("system_id"), InstrumentID: q.Get("instrument_id"), Page: pageParams(r, listPerPage)}
 	var val aims.Validation
 	if d := formDate(&val, q, "from"); d != nil {
 		f.From = d.UTC()
@@ -122,7 +124,12 @@ func (ui *UI) outOfCalibrationDecisions(w http.ResponseWriter, r *http.Request) 
 	if d := formDate(&val, q, "to"); d != nil {
 		f.To = d.UTC().AddDate(0, 0, 1) // the day given is included
 	}
-	v := oocDecisionsView{Query: q, Filtered: f.SystemID != "" || q.Get("from") != "" || q.Get("to") != ""}
+	episodeFilter(&val, q, &f)
+	if isHTMX(r) && r.Header.Get("HX-Target") != "" && strings.HasPrefix(r.Header.Get("HX-Target"), "episode-") {
+		return ui.oocEpisodeDecisions(w, r, f, val.Err())
+	}
+	v := oocDecisionsView{Query: q, Filtered: f.SystemID != "" || f.InstrumentID != "" || q.Get("from") != "" || q.Get("to") != "" ||
+		q.Get("since") != "" || q.Get("until") != ""}
 	var err error
 	if v.Systems, err = ui.systemOptions(r, f.SystemID); err != nil {
 		return err
@@ -141,6 +148,12 @@ func (ui *UI) outOfCalibrationDecisions(w http.ResponseWriter, r *http.Request) 
 		return err
 	}
 	v.Pager = newPager(r, f.Page, total)
+	if len(v.Errors) == 0 {
+		if v.Episodes, err = ui.Svc.FindOutOfCalibrationEpisodes(ctx, f); err != nil {
+			return err
+		}
+	}
+	w.Header().Add("Vary", "HX-Request, HX-Target")
 	return render(w, r, status, OutOfCalibrationDecisionsPage(ui.page(r, "Decisions made out of calibration", "lineage"), v))
 }
 

@@ -301,7 +301,13 @@ func newLineageGraph(id string, g *aims.LineageGraph, systemID, caption, empty s
 			TextX: n.X + 8, LabelY: n.Y + 18, DetailY: n.Y + 34, MarkerY: n.Y + 50}
 		var flags []string
 		for _, f := range n.Flags {
-			flags = append(flags, flagTitle(f))
+			word := flagTitle(f)
+			if f == aims.FlagOutOfCalibration && strings.HasPrefix(n.Detail, aims.CalibrationIn.Title()) {
+				// In calibration now (the node's state word) but not
+				// over a training window: one state word per node.
+				word = "was " + word
+			}
+			flags = append(flags, word)
 			nv.Class += " flag-" + f
 		}
 		title := n.Kind.Title() + " " + n.Label

@@ -80,7 +80,7 @@ func newLineagePlant(t *testing.T, e *testEnv) *lineagePlant {
 	p.mv = &aims.ModelVersion{SystemID: p.sys.ID, Version: "2.1.0", Digest: strings.Repeat("ab", 32), Status: aims.ModelDeployed,
 		Datasets: []aims.DatasetUse{{DatasetID: p.dataset.ID, Purpose: aims.PurposeTraining}},
 		Features: []aims.LineageRef{{ID: p.fMoisture.ID}, {ID: p.fFlow.ID}}}
-	must(e.svc.CreateModelVersion(ctx, p.mv))
+	must(e.svc.CreateReleasedModelVersion(ctx, p.mv, testApproval))
 
 	// A decision now, while the probe is out of calibration.
 	p.decisionTime = time.Now().UTC().Add(-time.Hour).Truncate(time.Second)

@@ -19,6 +19,7 @@ func (ui *UI) registerModelVersions(r chi.Router) {
 	r.Post("/systems/{id}/versions/{vid}/edit", ui.handle(ui.modelVersionSave))
 	r.Get("/systems/{id}/versions/{vid}/delete", ui.handle(ui.modelVersionDeleteConfirm))
 	r.Post("/systems/{id}/versions/{vid}/delete", ui.handle(ui.modelVersionDelete))
+	r.Post("/systems/{id}/versions/{vid}/approvals", ui.handle(ui.modelVersionApprove))
 }
 
 // blankDatasetRows is how many empty dataset rows the form offers; more can
@@ -44,6 +45,18 @@ func (f modelVersionForm) Action() string {
 		return "/systems/" + f.System.ID + "/versions/new"
 	}
 	return "/systems/" + f.System.ID + "/versions/" + f.Version.ID + "/edit"
+}
+
+// Statuses are the statuses the form offers: approved and deployed are
+// reached only by recording an approval on the model version's page, and
+// an approved or deployed version can only be retired by an edit.
+func (f modelVersionForm) Statuses() []option {
+	cur := f.Version.Status
+	list := []aims.ModelVersionStatus{aims.ModelCandidate, aims.ModelValidated, aims.ModelRetired}
+	if cur.SetByApproval() {
+		list = []aims.ModelVersionStatus{cur, aims.ModelRetired}
+	}
+	return enumOptions(list, aims.ModelVersionStatus.Title, cur)
 }
 
 // Rows are the dataset links followed by blank rows.
@@ -201,12 +214,52 @@ func (ui *UI) modelVersionDelete(w http.ResponseWriter, r *http.Request) error {
 // modelVersionView is a model version's page: its record, the datasets
 // and features it declares, and its lineage graph.
 type modelVersionView struct {
-	System  *aims.AISystem
-	Version *aims.ModelVersion
-	Lineage lineageGraph
+	System   *aims.AISystem
+	Version  *aims.ModelVersion
+	Lineage  lineageGraph
+	Approval *aims.ModelVersionApproval // the approval form's values
+	Errors   formErrors                 // the approval form's errors
+}
+
+// NextAct is the status an approval act would move the model version to
+// next, or "" when none can (retired, or already deployed).
+func (v modelVersionView) NextAct() aims.ModelVersionStatus {
+	for _, to := range []aims.ModelVersionStatus{aims.ModelApproved, aims.ModelDeployed} {
+		for _, from := range aims.ApprovalFrom(to) {
+			if v.Version.Status == from {
+				return to
+			}
+		}
+	}
+	return ""
 }
 
 func (ui *UI) modelVersionDetail(w http.ResponseWriter, r *http.Request) error {
+	return ui.renderModelVersion(w, r, http.StatusOK, &aims.ModelVersionApproval{}, nil)
+}
+
+// modelVersionApprove records an approval or deployment act from the form
+// on the model version's page; errors show again beside the form's fields.
+func (ui *UI) modelVersionApprove(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	f := r.PostForm
+	a := &aims.ModelVersionApproval{Status: aims.ModelVersionStatus(f.Get("status")), Evidence: f.Get("evidence"),
+		AcceptanceCriteria: f.Get("acceptance_criteria"), Result: f.Get("result")}
+	systemID, id := chi.URLParam(r, "id"), chi.URLParam(r, "vid")
+	m, err := ui.Svc.ApproveModelVersion(r.Context(), systemID, id, a)
+	if fe, ok := fieldErrors(err); ok {
+		return ui.renderModelVersion(w, r, errorStatus(err), a, fe)
+	}
+	if err != nil {
+		return err
+	}
+	return ui.done(w, r, "Model version “"+m.Version+"” is now "+string(m.Status)+"; the act is recorded.",
+		"/systems/"+systemID+"/versions/"+id+"#approvals")
+}
+
+func (ui *UI) renderModelVersion(w http.ResponseWriter, r *http.Request, status int, a *aims.ModelVersionApproval, fe formErrors) error {
 	ctx := r.Context()
 	s, err := ui.Svc.FindSystemByID(ctx, chi.URLParam(r, "id"))
 	if err != nil {
@@ -220,8 +273,8 @@ func (ui *UI) modelVersionDetail(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	v := modelVersionView{System: s, Version: m, Lineage: newLineageGraph("lineage-graph", g, s.ID,
+	v := modelVersionView{System: s, Version: m, Approval: a, Errors: fe, Lineage: newLineageGraph("lineage-graph", g, s.ID,
 		"Lineage of model version "+m.Version+": from instruments through tags and features to the model version",
 		"No lineage is recorded for this model version yet: declare the features it consumes and the tags of its datasets.")}
-	return render(w, r, http.StatusOK, ModelVersionPage(ui.page(r, "Model version "+m.Version+" of "+s.Name, "systems"), v))
+	return render(w, r, status, ModelVersionPage(ui.page(r, "Model version "+m.Version+" of "+s.Name, "systems"), v))
 }

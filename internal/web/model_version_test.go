@@ -83,21 +83,73 @@ func TestModelVersionWithDatasets(t *testing.T) {
 			t.Errorf("used by = %v", got)
 		}
 
-		// Edit: drop the probe dataset, deploy.
+		// Edit: drop the probe dataset; the form no longer offers approved
+		// or deployed, and a forged "deployed" is refused by the service.
 		mvs, _, _ := e.svc.FindModelVersions(e.ctx(aims.RoleViewer), s.ID, aims.ModelVersionFilter{})
 		editPath := "/systems/" + s.ID + "/versions/" + mvs[0].ID + "/edit"
 		edit := e.get(aims.RoleSystemOwner, editPath).want(t, http.StatusOK)
 		if n := len(queryAll(edit.doc, "fieldset#datasets tbody tr")); n != 2+blankDatasetRows {
 			t.Errorf("the edit form has %d dataset rows", n)
 		}
-		e.post(aims.RoleSystemOwner, editPath, url.Values{"version": {"2.3.1"}, "digest": {digest}, "status": {"deployed"},
+		var offered []string
+		for _, o := range queryAll(edit.doc, "select#status option") {
+			offered = append(offered, attr(o, "value"))
+		}
+		if got := offered; !slices.Equal(got, []string{"candidate", "validated", "retired"}) {
+			t.Errorf("the edit form offers statuses %v", got)
+		}
+		forged := e.post(aims.RoleSystemOwner, editPath, url.Values{"version": {"2.3.1"}, "digest": {digest}, "status": {"deployed"},
+			"datasets/0/dataset_id": {train.ID}, "datasets/0/purpose": {"training"}}).want(t, http.StatusUnprocessableEntity)
+		query(t, forged.doc, "#status-error")
+		e.post(aims.RoleSystemOwner, editPath, url.Values{"version": {"2.3.1"}, "digest": {digest}, "status": {"validated"},
 			"datasets/0/dataset_id": {train.ID}, "datasets/0/purpose": {"training"}}).want(t, http.StatusSeeOther)
 		got, _ := e.svc.FindModelVersionByID(e.ctx(aims.RoleViewer), s.ID, mvs[0].ID)
-		if got.Status != aims.ModelDeployed || len(got.Datasets) != 1 {
+		if got.Status != aims.ModelValidated || len(got.Datasets) != 1 {
 			t.Errorf("after edit: status %s, %d datasets", got.Status, len(got.Datasets))
 		}
 		// A contributor may; a viewer may not.
 		e.get(aims.RoleViewer, editPath).want(t, http.StatusForbidden)
 		e.post(aims.RoleViewer, "/systems/"+s.ID+"/versions/new", form).want(t, http.StatusForbidden)
+	})
+}
+
+// testApproval is the evidence the page tests approve model versions on.
+var testApproval = aims.ModelVersionApproval{Evidence: "validation report VR-1", AcceptanceCriteria: "MAE below 1 %", Result: "MAE 0.8 %"}
+
+// TestModelVersionApprovalForm: approving is a form of its own on the model
+// version's page, offered to an AIMS manager and not to the system's owner;
+// a blank form names its fields; the act shows who, when and on what, and
+// the next act offered is the deployment.
+func TestModelVersionApprovalForm(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		e := newTestEnv(t, db)
+		s := e.mustSystem("Setpoint optimizer", e.members[aims.RoleSystemOwner])
+		mv := &aims.ModelVersion{SystemID: s.ID, Version: "2.4.0", Digest: strings.Repeat("ab", 32), Status: aims.ModelValidated}
+		if err := e.svc.CreateModelVersion(e.ctx(aims.RoleAdmin), mv); err != nil {
+			t.Fatal(err)
+		}
+		page := "/systems/" + s.ID + "/versions/" + mv.ID
+		if doc := e.get(aims.RoleSystemOwner, page).want(t, http.StatusOK).doc; len(queryAll(doc, "#approvals form")) != 0 {
+			t.Error("the system's owner is offered the approval form")
+		}
+		form := url.Values{"status": {"approved"}, "evidence": {"VR-9"}, "acceptance_criteria": {"MAE < 0.5"}, "result": {"MAE 0.41"}}
+		e.post(aims.RoleSystemOwner, page+"/approvals", form).want(t, http.StatusForbidden)
+		doc := e.get(aims.RoleAIMSManager, page).want(t, http.StatusOK).doc
+		if v := attr(query(t, doc, `#approvals form input[name=status]`), "value"); v != "approved" {
+			t.Errorf("the form's act is %q", v)
+		}
+		bad := e.post(aims.RoleAIMSManager, page+"/approvals", url.Values{"status": {"approved"}}).want(t, http.StatusUnprocessableEntity)
+		for _, f := range []string{"evidence", "acceptance_criteria", "result"} {
+			query(t, bad.doc, "#"+f+"-error")
+		}
+		e.post(aims.RoleAIMSManager, page+"/approvals", form).want(t, http.StatusSeeOther)
+		doc = e.get(aims.RoleViewer, page).want(t, http.StatusOK).doc
+		row := texts(query(t, doc, "#approvals tbody tr"), "td")
+		if len(row) != 6 || row[0] != "Approved" || row[1] == "" || row[3] != "VR-9" || row[4] != "MAE < 0.5" || row[5] != "MAE 0.41" {
+			t.Errorf("approval row = %q", row)
+		}
+		if v := attr(query(t, e.get(aims.RoleAIMSManager, page).want(t, http.StatusOK).doc, `#approvals form input[name=status]`), "value"); v != "deployed" {
+			t.Errorf("after approval the form's act is %q, want deployed", v)
+		}
 	})
 }

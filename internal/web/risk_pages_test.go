@@ -197,7 +197,7 @@ func TestImpactAssessmentPagesAndTheSystemBanner(t *testing.T) {
 		}
 		// A newer deployed model version puts it out of date, on the system page too.
 		mv := &aims.ModelVersion{SystemID: sys.ID, Version: "2.0", Digest: strings.Repeat("ef", 32), Status: aims.ModelDeployed}
-		if err := e.svc.CreateModelVersion(e.ctx(aims.RoleSystemOwner), mv); err != nil {
+		if err := e.svc.CreateReleasedModelVersion(e.ctx(aims.RoleAIMSManager), mv, testApproval); err != nil {
 			t.Fatal(err)
 		}
 		page = e.get(aims.RoleViewer, "/systems/"+sys.ID).want(t, http.StatusOK)

@@ -27,7 +27,7 @@ func TestRiskRegisterHeatMapAndImpactInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	deployed := &aims.ModelVersion{SystemID: sys.ID, Version: "2.3.0", Digest: strings.Repeat("ab", 32), Status: aims.ModelDeployed}
-	if err := svc.CreateModelVersion(op, deployed); err != nil {
+	if err := svc.CreateReleasedModelVersion(op, deployed, aims.ModelVersionApproval{Evidence: "VR-1", AcceptanceCriteria: "MAE < 1", Result: "MAE 0.8"}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -118,7 +118,7 @@ func TestRiskRegisterHeatMapAndImpactInBrowser(t *testing.T) {
 	// A newer model version goes live: the system page says the
 	// assessment is out of date, and why.
 	newer := &aims.ModelVersion{SystemID: sys.ID, Version: "2.4.0", Digest: strings.Repeat("cd", 32), Status: aims.ModelDeployed}
-	if err := svc.CreateModelVersion(op, newer); err != nil {
+	if err := svc.CreateReleasedModelVersion(op, newer, aims.ModelVersionApproval{Evidence: "VR-2", AcceptanceCriteria: "MAE < 1", Result: "MAE 0.7"}); err != nil {
 		t.Fatal(err)
 	}
 	err = chromedp.Do(bctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#impact-out-of-date")))

@@ -1,0 +1,118 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/authz"
+	"github.com/aimsproject/aims/internal/store"
+)
+
+// ApproveModelVersion records the act that moves a model version to
+// approved (from candidate or validated) or to deployed (from approved):
+// who, when, and on what evidence against which acceptance criteria. It
+// needs the approve permission (an AIMS manager or an admin): a system's
+// owner may not approve what they built (ISO/IEC 42001 A.6.2.4, A.6.2.5).
+// The edge authorization answer follows the new status at once.
+func (s *Service) ApproveModelVersion(ctx context.Context, systemID, id string, a *aims.ModelVersionApproval) (*aims.ModelVersion, error) {
+	scope, _, err := authz.Authorize(ctx, authz.Approve, "approve or deploy model versions")
+	if err != nil {
+		return nil, err
+	}
+	a.Normalize()
+	var out *aims.ModelVersion
+	err = s.transact(ctx, func(tx *store.Tx) error {
+		if _, err := store.FindSystemByID(ctx, tx, scope, systemID); err != nil {
+			return err
+		}
+		before, err := store.FindModelVersionByID(ctx, tx, scope, systemID, id)
+		if err != nil {
+			return err
+		}
+		if err := a.Validate(); err != nil {
+			return err
+		}
+		if from := aims.ApprovalFrom(a.Status); !statusIn(before.Status, from) {
+			return &aims.Error{Kind: aims.KindConflict,
+				Message: fmt.Sprintf("model version %q is %s: only a %s version can be moved to %s", before.Version,
+					before.Status.Title(), statusWords(from), a.Status),
+				Fields: []aims.FieldError{{Field: "status", Detail: fmt.Sprintf("cannot move from %s to %s", before.Status, a.Status)}}}
+		}
+		if _, err := store.ApproveModelVersion(ctx, tx, scope, before, a); err != nil {
+			return err
+		}
+		out, err = store.FindModelVersionByID(ctx, tx, scope, systemID, id)
+		return err
+	})
+	return out, err
+}
+
+func statusIn(s aims.ModelVersionStatus, list []aims.ModelVersionStatus) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func statusWords(list []aims.ModelVersionStatus) string {
+	words := make([]string, len(list))
+	for i, s := range list {
+		words[i] = string(s)
+	}
+	return strings.Join(words, " or ")
+}
+
+// checkStatusEdit refuses a status that only an approval act sets, and
+// moving an approved or deployed version anywhere but to retired by an
+// edit: the approval would stand without the status it granted.
+func checkStatusEdit(before, after aims.ModelVersionStatus) error {
+	if after == before {
+		return nil
+	}
+	if after.SetByApproval() {
+		return &aims.Error{Kind: aims.KindInvalid, Message: "approving and deploying a model version are recorded acts, not edits",
+			Fields: []aims.FieldError{{Field: "status", Detail: "is set to " + string(after) +
+				" by recording an approval (POST .../model-versions/{version_id}/approvals) with its evidence, acceptance criteria and result"}}}
+	}
+	if before.SetByApproval() && after != aims.ModelRetired {
+		return &aims.Error{Kind: aims.KindInvalid, Message: "an approved or deployed model version can only be retired",
+			Fields: []aims.FieldError{{Field: "status", Detail: "may only change from " + string(before) + " to retired"}}}
+	}
+	return nil
+}
+
+// CreateReleasedModelVersion registers a model version that was validated
+// elsewhere and records, in turn, the approval act a and, when in.Status is
+// deployed, the deployment act on the same evidence: for loaders and
+// benchmarks that start from a running model. The caller needs the approve
+// permission as well as the right to register model versions.
+func (s *Service) CreateReleasedModelVersion(ctx context.Context, in *aims.ModelVersion, a aims.ModelVersionApproval) error {
+	target := in.Status
+	if !target.SetByApproval() {
+		return s.CreateModelVersion(ctx, in)
+	}
+	if _, _, err := authz.Authorize(ctx, authz.Approve, "approve or deploy model versions"); err != nil {
+		return err
+	}
+	in.Status = aims.ModelValidated
+	if err := s.CreateModelVersion(ctx, in); err != nil {
+		return err
+	}
+	for _, to := range []aims.ModelVersionStatus{aims.ModelApproved, aims.ModelDeployed} {
+		act := a
+		act.Status = to
+		m, err := s.ApproveModelVersion(ctx, in.SystemID, in.ID, &act)
+		if err != nil {
+			return err
+		}
+		*in = *m
+		if to == target {
+			break
+		}
+	}
+	return nil
+}

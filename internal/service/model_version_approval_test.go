@@ -1,0 +1,59 @@
+package service_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/store"
+	"github.com/aimsproject/aims/internal/store/storetest"
+)
+
+// testApproval is the evidence the service tests approve model versions on.
+var testApproval = aims.ModelVersionApproval{Evidence: "validation report VR-1", AcceptanceCriteria: "MAE below 1 %", Result: "MAE 0.8 %"}
+
+// TestModelVersionApprovalActs: only a person with approve records the acts
+// (the system's owner may not), each names its evidence, the states follow
+// candidate -> approved -> deployed, a refused act writes nothing, and
+// CreateReleasedModelVersion leaves both acts behind.
+func TestModelVersionApprovalActs(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		w := newSoAWorld(t, db, "acme")
+		owner := w.users[aims.RoleSystemOwner]
+		sys := w.f.MustCreateSystem(t, db, storetest.System("Setpoint optimizer", owner.ID))
+		ownerCtx, mgr := w.as(aims.RoleSystemOwner), w.as(aims.RoleAIMSManager)
+		mv := &aims.ModelVersion{SystemID: sys.ID, Version: "1.0", Digest: strings.Repeat("ab", 32)}
+		mustDo(t, w.svc.CreateModelVersion(ownerCtx, mv))
+
+		act := testApproval
+		act.Status = aims.ModelApproved
+		if _, err := w.svc.ApproveModelVersion(ownerCtx, sys.ID, mv.ID, &act); !aims.IsKind(err, aims.KindForbidden) {
+			t.Fatalf("owner approves: %v", err)
+		}
+		blank := aims.ModelVersionApproval{Status: aims.ModelApproved, Evidence: "VR-1"}
+		if _, err := w.svc.ApproveModelVersion(mgr, sys.ID, mv.ID, &blank); fieldList(err) != "acceptance_criteria result" {
+			t.Errorf("missing fields: %v (%s)", err, fieldList(err))
+		}
+		deploy := testApproval
+		deploy.Status = aims.ModelDeployed
+		if _, err := w.svc.ApproveModelVersion(mgr, sys.ID, mv.ID, &deploy); !aims.IsKind(err, aims.KindConflict) {
+			t.Errorf("deploying a candidate: %v", err)
+		}
+		if got, _ := w.svc.FindModelVersionByID(mgr, sys.ID, mv.ID); got.Status != aims.ModelCandidate || len(got.Approvals) != 0 {
+			t.Fatalf("refused acts wrote: %+v", got)
+		}
+		got, err := w.svc.ApproveModelVersion(mgr, sys.ID, mv.ID, &act)
+		mustDo(t, err)
+		if got.Status != aims.ModelApproved || len(got.Approvals) != 1 || got.Approvals[0].ApprovedBy != w.users[aims.RoleAIMSManager].ID {
+			t.Errorf("approved: %+v", got)
+		}
+
+		released := &aims.ModelVersion{SystemID: sys.ID, Version: "2.0", Digest: strings.Repeat("cd", 32), Status: aims.ModelDeployed}
+		mustDo(t, w.svc.CreateReleasedModelVersion(mgr, released, testApproval))
+		got, _ = w.svc.FindModelVersionByID(mgr, sys.ID, released.ID)
+		if got.Status != aims.ModelDeployed || got.DeployedAt == nil || len(got.Approvals) != 2 ||
+			got.Approvals[0].Status != aims.ModelApproved || got.Approvals[1].Status != aims.ModelDeployed {
+			t.Errorf("released: %+v", got)
+		}
+	})
+}
