@@ -119,6 +119,7 @@ func (f Field) Attrs() templ.Attributes {
 	}
 	if f.Required {
 		a["required"] = true
+		a["aria-required"] = "true"
 	}
 	if f.Autocomplete != "" {
 		a["autocomplete"] = f.Autocomplete
@@ -143,17 +144,6 @@ func (fe FormErrors) Summary() []SummaryEntry {
 	}
 	slices.SortFunc(out, func(a, b SummaryEntry) int { return strings.Compare(a.Field, b.Field) })
 	return out
-}
-
-// FieldLabel turns a field name into words: "scope_justification" becomes
-// "Scope justification", "owner_id" "Owner".
-func FieldLabel(name string) string {
-	name = strings.TrimSuffix(name, "_id")
-	name = strings.ReplaceAll(name, "_", " ")
-	if name == "" {
-		return name
-	}
-	return strings.ToUpper(name[:1]) + name[1:]
 }
 
 // GroupAttrs are the attributes of a checkbox group's fieldset: the
@@ -193,14 +183,14 @@ func FieldErrors(err error) (FormErrors, bool) {
 		}
 	}
 	for _, f := range ae.Fields {
-		key := f.Field
+		key, detail := f.Field, MessageWords(f.Detail)
 		if i := strings.IndexByte(key, '/'); i > 0 {
-			add(key, f.Detail) // datasets/1/purpose, for the row's own message
+			add(key, detail) // datasets/1/purpose, for the row's own message
 			key = key[:i]      // impact_domains/2 -> impact_domains
 		}
-		add(key, f.Detail)
+		add(key, detail)
 	}
-	fe["_"] = ae.Message
+	fe["_"] = MessageWords(ae.Message)
 	return fe, true
 }
 

@@ -1,0 +1,173 @@
+package ui
+
+import (
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/aimsproject/aims/internal/aims"
+)
+
+// Words for people: the one place where the UI turns the names the API
+// speaks (JSON field names, enum values) into the words a person reads.
+// The service's messages name fields by their JSON name, as the API's
+// clients need; the web layer maps them here, for every form, the audit
+// trail and the comparisons alike.
+
+// fieldLabels names the fields whose label is not their JSON name in
+// words; any other field reads as its name ("scope_justification" is
+// "Scope justification", "owner_id" "Owner"). Entries are grouped by the
+// capability that owns the field.
+var fieldLabels = map[string]string{
+	// AI systems
+	"owner_id": "Owner", "owner_name": "Owner", "owner_email": "Owner's email",
+	"in_scope": "In the AIMS scope", "operator_roles": "Operator roles", "impact_domains": "Impact domains",
+	"intended_use": "Intended use", "foreseeable_misuse": "Foreseeable misuse", "business_unit": "Business unit",
+	"deployed_model_version_id": "Deployed model version", "system_id": "AI system", "system_name": "AI system",
+	// model versions
+	"model_version_id": "Model version", "training_data_summary": "Training data summary",
+	"registered_by": "Registered by", "registered_by_name": "Registered by", "approved_by": "Approved by",
+	"approved_by_id": "Approved by", "approved_by_name": "Approved by", "acceptance_criteria": "Acceptance criteria",
+	"status_changed_at": "Status changed", "deployed_at": "Deployed", "retired_at": "Retired", "approved_at": "Approved",
+	// datasets and suppliers
+	"dataset_id": "Dataset", "dataset_name": "Dataset", "supplier_id": "Supplier", "supplier_name": "Supplier",
+	"window_start": "Window start", "window_end": "Window end", "source_uri": "Source",
+	"personal_data": "Personal data", "collection_method": "Collection method", "legal_basis": "Legal basis",
+	"quality_notes": "Quality notes", "quality_caveats": "Quality caveats",
+	// lineage
+	"instrument_id": "Instrument", "instrument_name": "Instrument", "calibration_state": "Calibration state",
+	"calibration_required": "Calibration required", "calibration_interval_days": "Calibration interval (days)",
+	"valid_from": "Valid from", "valid_to": "Valid until", "certificate_ref": "Certificate",
+	"certificate_digest": "Certificate digest", "performed_by": "Performed by", "recorded_by": "Recorded by",
+	"serial_number": "Serial number", "input_tags": "Input tags",
+	// risks and impact
+	"risk_id": "Risk", "inherent_likelihood": "Inherent likelihood", "inherent_consequence": "Inherent consequence",
+	"inherent_level": "Inherent level", "residual_likelihood": "Residual likelihood",
+	"residual_consequence": "Residual consequence", "residual_level": "Residual level", "residual_impact": "Residual impact",
+	"next_review": "Next review", "treatment_plan": "Treatment plan", "accept_by": "Who may accept",
+	"impact_assessment_id": "Impact assessment", "affected_parties": "Affected parties",
+	"affected_description": "Who is affected", "people_affected": "People affected", "due_date": "Due date",
+	// statement of applicability
+	"requirement_id": "Control", "implementation_status": "Implementation status", "target_date": "Target date",
+	"not_applicable": "Not applicable",
+	// common
+	"id": "Record", "created_at": "Created", "updated_at": "Last changed", "created_by": "Created by",
+	"user_id": "Person", "token_id": "API token", "expires_at": "Expires", "revoked_at": "Revoked",
+	"last_used_at": "Last used", "last_login_at": "Last signed in", "joined_at": "Joined", "invited_by": "Invited by",
+}
+
+// fieldPhrases are the fields a message names in a sentence, where the
+// label alone reads badly: "must not be before the window's start".
+var fieldPhrases = map[string]string{
+	"window_start": "the window's start", "window_end": "the window's end",
+	"valid_from": "the first valid day", "valid_to": "the last valid day",
+}
+
+// FieldLabel turns a field name into words: "scope_justification" becomes
+// "Scope justification", "owner_id" "Owner". A nested name
+// ("datasets/0/purpose") is its last field's label.
+func FieldLabel(name string) string {
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		name = name[i+1:]
+	}
+	if l, ok := fieldLabels[name]; ok {
+		return l
+	}
+	name = strings.TrimSuffix(name, "_id")
+	name = strings.ReplaceAll(name, "_", " ")
+	if name == "" {
+		return name
+	}
+	return strings.ToUpper(name[:1]) + name[1:]
+}
+
+// FieldPhrase is a field as a sentence names it: "the window's start".
+func FieldPhrase(name string) string {
+	if p, ok := fieldPhrases[name]; ok {
+		return p
+	}
+	return "the " + strings.ToLower(FieldLabel(name))
+}
+
+var (
+	valueTitlesOnce sync.Once
+	valueTitles     map[string]string
+)
+
+func addTitles[T ~string](m map[string]string, vs []T, title func(T) string) {
+	for _, v := range vs {
+		if _, ok := m[string(v)]; !ok {
+			m[string(v)] = title(v)
+		}
+	}
+}
+
+// ValueTitle is an enum value's title wherever the page knows only the
+// stored value (the audit trail, a comparison, a message): "never_calibrated"
+// is "Never calibrated". ok is false for a value no enum has.
+func ValueTitle(v string) (string, bool) {
+	valueTitlesOnce.Do(func() {
+		m := map[string]string{}
+		addTitles(m, aims.LifecycleStageValues(), aims.LifecycleStage.Title)
+		addTitles(m, aims.ModelVersionStatusValues(), aims.ModelVersionStatus.Title)
+		addTitles(m, aims.CalibrationStateValues(), aims.CalibrationState.Title)
+		addTitles(m, aims.CalibrationResultValues(), aims.CalibrationResult.Title)
+		addTitles(m, aims.InstrumentKindValues(), aims.InstrumentKind.Title)
+		addTitles(m, aims.LineageNodeKindValues(), aims.LineageNodeKind.Title)
+		addTitles(m, aims.DatasetPurposeValues(), aims.DatasetPurpose.Title)
+		addTitles(m, aims.RiskStatusValues(), aims.RiskStatus.Title)
+		addTitles(m, aims.TreatmentOptionValues(), aims.TreatmentOption.Title)
+		addTitles(m, aims.AcceptAuthorityValues(), aims.AcceptAuthority.Title)
+		addTitles(m, aims.RiskSourceKindValues(), aims.RiskSourceKind.Title)
+		addTitles(m, aims.CharacteristicValues(), aims.Characteristic.Title)
+		addTitles(m, aims.ActionStatusValues(), aims.ActionStatus.Title)
+		addTitles(m, aims.RoleValues(), aims.Role.Title)
+		addTitles(m, aims.ApplicabilityValues(), aims.Applicability.Title)
+		addTitles(m, aims.ImplementationStatusValues(), aims.ImplementationStatus.Title)
+		addTitles(m, aims.SupplyCategoryValues(), aims.SupplyCategory.Title)
+		addTitles(m, aims.AutonomyValues(), aims.Autonomy.Title)
+		addTitles(m, aims.ImpactDomainValues(), aims.ImpactDomain.Title)
+		addTitles(m, aims.ImpactLevelValues(), aims.ImpactLevel.Title)
+		addTitles(m, aims.ImpactAreaValues(), aims.ImpactArea.Title)
+		addTitles(m, aims.AffectedPartyValues(), aims.AffectedParty.Title)
+		addTitles(m, aims.HumanActionValues(), aims.HumanAction.Title)
+		addTitles(m, aims.ImpactClassValues(), aims.ImpactClass.Title)
+		addTitles(m, aims.TierValues(), aims.Tier.Title)
+		addTitles(m, aims.RelationshipValues(), aims.Relationship.Title)
+		addTitles(m, aims.OperatorRoleValues(), OperatorRoleLabel)
+		addTitles(m, aims.PersonalDataValues(), PersonalDataLabel)
+		addTitles(m, aims.GPAIValues(), func(g aims.GPAI) string { return Capitalize(string(g)) })
+		addTitles(m, aims.LineageKindValues(), func(k aims.LineageKind) string { return Capitalize(string(k)) })
+		valueTitles = m
+	})
+	t, ok := valueTitles[v]
+	return t, ok
+}
+
+var (
+	tokenRe  = regexp.MustCompile(`\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b`)
+	oneOfRe  = regexp.MustCompile(`must be one of (.+)$`)
+	listSepR = regexp.MustCompile(`,\s*`)
+)
+
+// MessageWords rewrites a service message for people: a field it names by
+// its JSON name ("must not be before window_start") by its phrase ("must not
+// be before the window's start"), and the values of "must be one of" by
+// their titles.
+func MessageWords(msg string) string {
+	if m := oneOfRe.FindStringSubmatchIndex(msg); m != nil {
+		vals := listSepR.Split(msg[m[2]:m[3]], -1)
+		for i, v := range vals {
+			if t, ok := ValueTitle(v); ok {
+				vals[i] = t
+			}
+		}
+		msg = msg[:m[2]] + strings.Join(vals, ", ")
+	}
+	return tokenRe.ReplaceAllStringFunc(msg, func(tok string) string {
+		if t, ok := ValueTitle(tok); ok {
+			return t
+		}
+		return FieldPhrase(tok)
+	})
+}
