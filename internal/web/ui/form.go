@@ -186,7 +186,7 @@ func FieldErrors(err error) (FormErrors, bool) {
 		key, detail := f.Field, MessageWords(f.Detail)
 		if i := strings.IndexByte(key, '/'); i > 0 {
 			add(key, detail) // datasets/1/purpose, for the row's own message
-			key = key[:i]      // impact_domains/2 -> impact_domains
+			key = key[:i]    // impact_domains/2 -> impact_domains
 		}
 		add(key, detail)
 	}
