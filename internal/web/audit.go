@@ -131,12 +131,74 @@ func (ui *UI) auditRows(r *http.Request, events []*aims.AuditEvent) ([]auditRow,
 	p := viewer(r)
 	rows := make([]auditRow, len(events))
 	for i, ev := range events {
-		rows[i] = auditRow{Event: ev, Diff: auditDiff(ev)}
+		rows[i] = auditRow{Event: ev}
 		if exists[refs[i]] {
 			rows[i].Link = entityLink(p, refs[i], ev.EntityLabel)
 		}
 	}
+	names, err := ui.auditNames(r, events, rows)
+	if err != nil {
+		return nil, err
+	}
+	for i, ev := range events {
+		rows[i].Diff = auditDiff(ev, names)
+	}
 	return rows, nil
+}
+
+// auditNames names the records the events' fields link to by id: the
+// events' own records, the organization's members (linked to what they
+// did), and any other record by its latest name in the trail, linked to
+// its page while it exists.
+func (ui *UI) auditNames(r *http.Request, events []*aims.AuditEvent, rows []auditRow) (namer, error) {
+	ctx := r.Context()
+	known := map[string]recordName{}
+	ids := map[string]bool{}
+	for i, ev := range events {
+		known[ev.EntityID] = recordName{Name: ev.EntityLabel, Href: rows[i].Link}
+		jsonIDs(ev.Before, ids)
+		jsonIDs(ev.After, ids)
+	}
+	members, _, err := ui.Svc.FindMembers(ctx, aims.MemberFilter{Page: aims.Page{Limit: aims.MaxLimit}})
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range members {
+		known[m.ID] = recordName{Name: m.Name, Href: "/audit?actor=" + url.QueryEscape(m.ID)}
+	}
+	var refs []service.EntityRef
+	const maxLookups = 50 // a page of 20 events names far fewer
+	for id := range ids {
+		if _, ok := known[id]; ok || len(refs) >= maxLookups {
+			continue
+		}
+		evs, _, err := ui.Svc.FindAuditEvents(ctx, aims.AuditFilter{EntityID: id, Page: aims.Page{Limit: 1}})
+		if err != nil {
+			return nil, err
+		}
+		if len(evs) == 1 {
+			known[id] = recordName{Name: evs[0].EntityLabel}
+			refs = append(refs, service.EntityRef{Type: evs[0].EntityType, ID: id})
+		}
+	}
+	if len(refs) > 0 {
+		exists, err := ui.Svc.ExistingEntities(ctx, refs)
+		if err != nil {
+			return nil, err
+		}
+		p := viewer(r)
+		for _, ref := range refs {
+			if exists[ref] && ref.Type != aims.EntityModelVersion {
+				n := known[ref.ID]
+				n.Href = entityLink(p, ref, n.Name)
+				known[ref.ID] = n
+			}
+		}
+	}
+	return func(id string) (recordName, bool) {
+		n, ok := known[id]
+		return n, ok && n.Name != ""
+	}, nil
 }
 
 // entityLink is the page of a record, or "" when there is none the person

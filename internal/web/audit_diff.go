@@ -4,25 +4,53 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/web/ui"
 )
 
-// diffRow is one field of an audited record, before and after the change.
+// diffRow is one field of an audited record, before and after the change,
+// in words: the field by its label, linked records by their names, enum
+// values by their titles, times in UTC.
 type diffRow struct {
-	Field   string
-	Before  string
-	After   string
+	Field   string // the JSON name, to tell rows apart
+	Label   string
+	Before  diffValue
+	After   diffValue
 	Changed bool
 }
+
+// diffValue is a value as people read it: text, with the records it names
+// linked where they have a page.
+type diffValue []diffPart
+
+type diffPart struct{ Text, Href string }
+
+func (v diffValue) String() string {
+	var b strings.Builder
+	for _, p := range v {
+		b.WriteString(p.Text)
+	}
+	return b.String()
+}
+
+// recordName is a record an id names: its name and its page, if any.
+type recordName struct{ Name, Href string }
+
+// namer finds the record an id names; ok is false for an unknown one.
+type namer func(id string) (recordName, bool)
 
 // auditDiff lays an event's before and after side by side, field by field,
 // in the record's own field order. A create has only an after, a delete
 // only a before; every field of an update is listed, the changed ones
-// marked.
-func auditDiff(ev *aims.AuditEvent) []diffRow {
+// marked. A field that only repeats another's name ("owner_name" beside
+// "owner_id") and the record's own id are left out: the id reads as the
+// name.
+func auditDiff(ev *aims.AuditEvent, names namer) []diffRow {
 	bKeys, before := jsonFields(ev.Before)
 	aKeys, after := jsonFields(ev.After)
 	keys := aKeys
@@ -33,16 +61,32 @@ func auditDiff(ev *aims.AuditEvent) []diffRow {
 	}
 	rows := make([]diffRow, 0, len(keys))
 	for _, k := range keys {
+		if k == "id" || companion(k, before) || companion(k, after) {
+			continue
+		}
 		b, inB := before[k]
 		a, inA := after[k]
-		row := diffRow{Field: k, Before: jsonText(b), After: jsonText(a)}
+		row := diffRow{Field: k, Label: fieldLabel(k), Before: jsonValue(k, b, before, names), After: jsonValue(k, a, after, names)}
 		row.Changed = ev.Action == aims.ActionUpdate && (inA != inB || !sameJSON(a, b))
-		if ev.Action == aims.ActionUpdate && !row.Changed && row.Before == "—" {
+		if ev.Action == aims.ActionUpdate && !row.Changed && row.Before.String() == "—" {
 			continue // empty before and after: nothing to read
 		}
 		rows = append(rows, row)
 	}
 	return rows
+}
+
+// companion reports whether field only names the record another field of
+// obj links to: "dataset_name" beside "dataset_id", "registered_by_name"
+// beside "registered_by".
+func companion[V any](field string, obj map[string]V) bool {
+	base, ok := strings.CutSuffix(field, "_name")
+	if !ok {
+		return false
+	}
+	_, withID := obj[base+"_id"]
+	_, bare := obj[base]
+	return withID || bare
 }
 
 // changedCount counts the changed fields of an update.
@@ -91,54 +135,135 @@ func sameJSON(a, b json.RawMessage) bool {
 	return bytes.Equal(ca.Bytes(), cb.Bytes())
 }
 
-// jsonText writes a JSON value for people: text as is, lists joined, an
-// object as "key: value" pairs, nothing as "—".
-func jsonText(raw json.RawMessage) string {
-	if len(raw) == 0 {
-		return "—"
-	}
+// jsonValue writes the JSON value of field for people: text as is (an
+// enum value by its title, a time in UTC, an id by the name of its record),
+// lists joined, an object as "label: value" pairs, nothing as "—". obj is
+// the object holding the field, whose companion "<field>_name" names the
+// record an id links to when the namer does not know it.
+func jsonValue(field string, raw json.RawMessage, obj map[string]json.RawMessage, names namer) diffValue {
 	var v any
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return string(raw)
+	if len(raw) == 0 || json.Unmarshal(raw, &v) != nil {
+		if len(raw) == 0 {
+			return diffValue{{Text: "—"}}
+		}
+		return diffValue{{Text: string(raw)}}
 	}
-	s := valueText(v)
-	if s == "" {
-		return "—"
+	companions := map[string]any{}
+	for k, r := range obj {
+		if strings.HasSuffix(k, "_name") {
+			var s any
+			_ = json.Unmarshal(r, &s)
+			companions[k] = s
+		}
 	}
-	return s
+	var out diffValue
+	valueParts(&out, field, v, companions, names)
+	if out.String() == "" {
+		return diffValue{{Text: "—"}}
+	}
+	return out
 }
 
-func valueText(v any) string {
+// freeText are the fields whose text is the person's own words, never an
+// enum value to translate.
+var freeText = map[string]bool{"name": true, "title": true, "description": true, "notes": true, "label": true}
+
+func valueParts(out *diffValue, field string, v any, obj map[string]any, names namer) {
+	add := func(text, href string) { *out = append(*out, diffPart{Text: text, Href: href}) }
 	switch x := v.(type) {
 	case nil:
-		return ""
 	case string:
-		return x
-	case bool:
-		return yesNo(x)
-	case float64:
-		return fmt.Sprint(x)
-	case []any:
-		parts := make([]string, 0, len(x))
-		for _, e := range x {
-			parts = append(parts, valueText(e))
+		switch {
+		case x == "":
+		case uuidText.MatchString(x):
+			if n, ok := names(x); ok {
+				add(n.Name, n.Href)
+			} else if s, ok := obj[strings.TrimSuffix(field, "_id")+"_name"].(string); ok && s != "" {
+				add(s, "")
+			} else {
+				add("a record no longer known", "")
+			}
+		case freeText[field]:
+			add(x, "")
+		default:
+			if t, ok := ui.ValueTitle(x); ok {
+				add(t, "")
+			} else if tm, err := time.Parse(time.RFC3339Nano, x); err == nil {
+				add(utc(tm), "")
+			} else {
+				add(x, "")
+			}
 		}
-		return strings.Join(parts, "; ")
+	case bool:
+		add(yesNo(x), "")
+	case float64:
+		add(fmt.Sprint(x), "")
+	case []any:
+		for i, e := range x {
+			if i > 0 {
+				add("; ", "")
+			}
+			valueParts(out, field, e, obj, names)
+		}
 	case map[string]any:
 		keys := make([]string, 0, len(x))
 		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		parts := make([]string, 0, len(keys))
-		for _, k := range keys {
-			if s := valueText(x[k]); s != "" {
-				parts = append(parts, k+": "+s)
+			_, named := x["name"]
+			if !companion(k, x) && (k != "id" || !named) {
+				keys = append(keys, k)
 			}
 		}
-		return "(" + strings.Join(parts, ", ") + ")"
+		sort.Strings(keys)
+		add("(", "")
+		first := true
+		for _, k := range keys {
+			var part diffValue
+			valueParts(&part, k, x[k], x, names)
+			if part.String() == "" {
+				continue
+			}
+			if !first {
+				add(", ", "")
+			}
+			first = false
+			if k != "id" {
+				add(fieldLabel(k)+": ", "")
+			}
+			*out = append(*out, part...)
+		}
+		add(")", "")
+	default:
+		add(fmt.Sprint(v), "")
 	}
-	return fmt.Sprint(v)
+}
+
+// uuidText is a record id.
+var uuidText = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// jsonIDs collects the record ids a JSON value holds, for naming them.
+func jsonIDs(raw json.RawMessage, into map[string]bool) {
+	var v any
+	if len(raw) == 0 || json.Unmarshal(raw, &v) != nil {
+		return
+	}
+	var walk func(any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case string:
+			if uuidText.MatchString(x) {
+				into[x] = true
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		case map[string]any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
 }
 
 // jsonString reads one text field of a JSON object ("" when absent).

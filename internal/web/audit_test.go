@@ -62,18 +62,18 @@ func TestAuditTrailShowsWhoChangedWhat(t *testing.T) {
 		query(t, upd, `header a[href="/systems/`+id+`"]`)
 		// Changed fields are highlighted with before and after.
 		changed := texts(upd, "table.diff tr.changed th")
-		if !slices.Contains(changed, "lifecycle_stage") || slices.Contains(changed, "name") {
+		if !slices.Contains(changed, "Lifecycle stage") || slices.Contains(changed, "Name") {
 			t.Errorf("changed fields = %v", changed)
 		}
 		for _, tr := range queryAll(upd, "table.diff tr.changed") {
-			if text(query(t, tr, "th")) == "lifecycle_stage" {
-				if text(query(t, tr, "del")) != "development" || text(query(t, tr, "ins")) != "deployed" {
+			if text(query(t, tr, "th")) == "Lifecycle stage" {
+				if text(query(t, tr, "del")) != aims.StageDevelopment.Title() || text(query(t, tr, "ins")) != aims.StageDeployed.Title() {
 					t.Errorf("stage change shown as %q -> %q", text(query(t, tr, "del")), text(query(t, tr, "ins")))
 				}
 			}
 		}
 		// A create shows the record.
-		if got := texts(crt, "table.diff th"); !slices.Contains(got, "purpose") {
+		if got := texts(crt, "table.diff th"); !slices.Contains(got, "Purpose") {
 			t.Errorf("created record fields = %v", got)
 		}
 		// Times are UTC.
@@ -116,22 +116,45 @@ func TestAuditTrailShowsWhoChangedWhat(t *testing.T) {
 }
 
 func TestAuditDiff(t *testing.T) {
+	const owner, gone = "01a24c31-8d3e-7e64-8df7-4fafaccd3962", "01a24c31-8e96-7859-836d-bfeb586cddb7"
+	names := func(id string) (recordName, bool) {
+		if id == owner {
+			return recordName{Name: "Ada Admin", Href: "/audit?actor=" + owner}, true
+		}
+		return recordName{}, false
+	}
 	ev := &aims.AuditEvent{Action: aims.ActionUpdate,
-		Before: json.RawMessage(`{"name":"A","tags":["x"],"in_scope":true,"supplier_id":"","datasets":[{"dataset_name":"D","purpose":"training"}]}`),
-		After:  json.RawMessage(`{"name":"A","tags":["x","y"],"in_scope":false,"supplier_id":"","datasets":[]}`)}
-	rows := auditDiff(ev)
-	want := []diffRow{
-		{Field: "name", Before: "A", After: "A"},
-		{Field: "tags", Before: "x", After: "x; y", Changed: true},
-		{Field: "in_scope", Before: "Yes", After: "No", Changed: true},
+		Before: json.RawMessage(`{"id":"` + gone + `","name":"A","tags":["x"],"in_scope":true,"supplier_id":"","owner_id":"` + gone + `","owner_name":"Old Owner","lifecycle_stage":"idea","datasets":[{"dataset_id":"` + gone + `","dataset_name":"D","purpose":"training"}],"updated_at":"2026-03-04T05:06:07.5Z"}`),
+		After:  json.RawMessage(`{"id":"` + gone + `","name":"A","tags":["x","y"],"in_scope":false,"supplier_id":"","owner_id":"` + owner + `","owner_name":"Ada Admin","lifecycle_stage":"deployed","datasets":[],"updated_at":"2026-03-05T05:06:07Z"}`)}
+	type row struct {
+		Label, Before, After string
+		Changed              bool
+	}
+	var got []row
+	for _, r := range auditDiff(ev, names) {
+		got = append(got, row{r.Label, r.Before.String(), r.After.String(), r.Changed})
+	}
+	want := []row{
+		// The record's own id and the names beside ids are not rows.
+		{"Name", "A", "A", false},
+		{"Tags", "x", "x; y", true},
+		{"In the AIMS scope", "Yes", "No", true},
 		// supplier_id is empty on both sides: left out.
-		{Field: "datasets", Before: "(dataset_name: D, purpose: training)", After: "—", Changed: true},
+		{"Owner", "Old Owner", "Ada Admin", true},
+		{"Lifecycle stage", aims.LifecycleStage("idea").Title(), aims.LifecycleStage("deployed").Title(), true},
+		{"Datasets", "(Dataset: D, Purpose: " + aims.DatasetPurpose("training").Title() + ")", "—", true},
+		{"Last changed", "2026-03-04 05:06:07 UTC", "2026-03-05 05:06:07 UTC", true},
 	}
-	if !slices.Equal(rows, want) {
-		t.Errorf("diff =\n%+v\nwant\n%+v", rows, want)
+	if !slices.Equal(got, want) {
+		t.Errorf("diff =\n%+v\nwant\n%+v", got, want)
 	}
-	created := auditDiff(&aims.AuditEvent{Action: aims.ActionCreate, After: json.RawMessage(`{"b":1,"a":null}`)})
-	if !slices.Equal(created, []diffRow{{Field: "b", Before: "—", After: "1"}, {Field: "a", Before: "—", After: "—"}}) {
+	for _, r := range auditDiff(ev, names) {
+		if r.Field == "owner_id" && (len(r.After) != 1 || r.After[0].Href != "/audit?actor="+owner) {
+			t.Errorf("the owner is not linked to them: %+v", r.After)
+		}
+	}
+	created := auditDiff(&aims.AuditEvent{Action: aims.ActionCreate, After: json.RawMessage(`{"b":1,"a":null,"c":"` + gone + `"}`)}, names)
+	if len(created) != 3 || created[0].After.String() != "1" || created[1].After.String() != "—" || created[2].After.String() != "a record no longer known" {
 		t.Errorf("create diff = %+v", created)
 	}
 }
