@@ -171,3 +171,16 @@ func MessageWords(msg string) string {
 		return FieldPhrase(tok)
 	})
 }
+
+// ValueWords writes a stored value the page knows only as text (a
+// comparison's before and after): an enum value by its title, an empty
+// one as "—"; text as is.
+func ValueWords(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "—"
+	}
+	if t, ok := ValueTitle(s); ok {
+		return t
+	}
+	return s
+}

@@ -1,0 +1,274 @@
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/go-chi/chi/v5"
+	"golang.org/x/net/html"
+
+	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/authz"
+	"github.com/aimsproject/aims/internal/demo"
+	"github.com/aimsproject/aims/internal/service"
+	"github.com/aimsproject/aims/internal/store"
+	"github.com/aimsproject/aims/internal/store/storetest"
+)
+
+// Words for people: the pages a person reads show names, labels and
+// readable times, never a record's UUID, an enum's stored value or a JSON
+// field name. The test walks the demo organization as its admin from the
+// navigation, following one link of every kind (a system, a risk, an SoA
+// version and a comparison, the audit trail, the log, an impact
+// assessment, a decision, every form reachable from them), and fails on a
+// visible UUID or a raw token.
+
+var (
+	uuidRe  = regexp.MustCompile(`(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b`)
+	snakeRe = regexp.MustCompile(`\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b`)
+	numRe   = regexp.MustCompile(`^[0-9]+$`)
+)
+
+// rawTokens are the values people must not read: every enum's stored
+// value. A snake_case token is refused wherever it stands; a one-word value
+// ("deployed") only when it is all a text shows (a badge, a cell), since
+// the word may be part of a sentence (and is not checked in a link, whose
+// words are the sentence's: "export instruments, tags or features").
+func rawTokens() map[string]bool {
+	set := map[string]bool{}
+	add := func(vs ...string) {
+		for _, v := range vs {
+			set[v] = true
+		}
+	}
+	add(strs(aims.CalibrationResultValues())...)
+	add(strs(aims.RelationshipValues())...)
+	add(strs(aims.TierValues())...)
+	add(strs(aims.GPAIValues())...)
+	add(strs(aims.ImpactClassValues())...)
+	add(strs(aims.PersonalDataValues())...)
+	add(strs(aims.HumanActionValues())...)
+	add(strs(aims.ImpactAreaValues())...)
+	add(strs(aims.AffectedPartyValues())...)
+	add(strs(aims.ImpactLevelValues())...)
+	add(strs(aims.InstrumentKindValues())...)
+	add(strs(aims.CalibrationStateValues())...)
+	add(strs(aims.LineageNodeKindValues())...)
+	add(strs(aims.LineageKindValues())...)
+	add(strs(aims.ModelVersionStatusValues())...)
+	add(strs(aims.DatasetPurposeValues())...)
+	add(strs(aims.RiskStatusValues())...)
+	add(strs(aims.TreatmentOptionValues())...)
+	add(strs(aims.AcceptAuthorityValues())...)
+	add(strs(aims.RiskSourceKindValues())...)
+	add(strs(aims.CharacteristicValues())...)
+	add(strs(aims.ActionStatusValues())...)
+	add(strs(aims.RoleValues())...)
+	add(strs(aims.ApplicabilityValues())...)
+	add(strs(aims.ImplementationStatusValues())...)
+	add(strs(aims.SupplyCategoryValues())...)
+	add(strs(aims.OperatorRoleValues())...)
+	add(strs(aims.LifecycleStageValues())...)
+	add(strs(aims.AutonomyValues())...)
+	add(strs(aims.ImpactDomainValues())...)
+	return set
+}
+
+func strs[T ~string](vs []T) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}
+
+// visibleText calls fn with each text a person reads on the page, leaving
+// out code samples (<code>, <pre>: a CSV header or an API field is meant
+// to be shown as typed) and what a browser does not show.
+func visibleText(n *html.Node, fn func(s, where string)) {
+	if n.Type == html.ElementNode {
+		switch n.Data {
+		case "script", "style", "template", "code", "pre", "kbd", "samp", "head":
+			return
+		}
+		if _, hidden := attrOK(n, "hidden"); hidden {
+			return
+		}
+		for _, a := range []string{"title", "aria-label", "placeholder"} {
+			if v := attr(n, a); v != "" {
+				fn(v, a+" of <"+n.Data+">")
+			}
+		}
+	}
+	if n.Type == html.TextNode {
+		if s := strings.TrimSpace(n.Data); s != "" && n.Parent != nil {
+			fn(s, "<"+n.Parent.Data+" class=\""+attr(n.Parent, "class")+"\">")
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		visibleText(c, fn)
+	}
+}
+
+// pathKind is a link's kind: its path with ids and numbers as
+// placeholders and its query's keys, so that the walk opens one link of
+// each kind.
+func pathKind(u *url.URL) string {
+	segs := strings.Split(u.Path, "/")
+	if len(segs) > 3 && segs[1] == "catalog" {
+		segs[3] = "{requirement}" // a catalog's requirements are one kind of page
+	}
+	for i, s := range segs {
+		if uuidRe.MatchString(s) {
+			segs[i] = "{id}"
+		} else if numRe.MatchString(s) {
+			segs[i] = "{n}"
+		}
+	}
+	keys := make([]string, 0, len(u.Query()))
+	for k := range u.Query() {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return strings.Join(segs, "/") + "?" + strings.Join(keys, "&")
+}
+
+func TestPagesSpeakWords(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the demo organization")
+	}
+	db := storetest.OpenSQLite(t)
+	ctx := context.Background()
+	svc := service.New(db, slog.New(slog.DiscardHandler))
+	if _, err := demo.Ensure(ctx, svc); err != nil {
+		t.Fatal(err)
+	}
+	orgs, err := svc.ListOrganizations(ctx)
+	if err != nil || len(orgs) != 1 {
+		t.Fatalf("organizations: %v %v", orgs, err)
+	}
+	org := orgs[0]
+	members, err := store.ListMembers(ctx, db, aims.NewTenantScope(org.ID, aims.Actor{Kind: aims.ActorSystem, Label: "test"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(members, func(m *aims.Member) bool { return m.Role == aims.RoleAdmin })
+	if i < 0 {
+		t.Fatal("the demo has no admin")
+	}
+	admin := members[i]
+	p := &authz.Principal{UserID: admin.ID, Email: admin.Email, Name: admin.Name, OrgID: org.ID, OrgSlug: org.Slug,
+		OrgName: org.Name, Role: admin.Role}
+	sessions := scs.New()
+	r := chi.NewRouter()
+	r.Use(sessions.LoadAndSave, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r.WithContext(authz.WithPrincipal(r.Context(), p)))
+		})
+	})
+	Register(r, Deps{Svc: svc, Sessions: sessions, Setup: NewSetup(), Version: "test"})
+
+	raw := rawTokens()
+	seen := map[string]bool{}
+	// The start page's navigation leads to every capability; the
+	// comparison of the demo's two SoA versions is linked from none.
+	queue := []string{"/", "/soa/diff?from=1&to=2"}
+	// Pages the walk must reach; each names a kind it must have opened.
+	must := []string{"/systems/{id}?", "/risks/{id}?", "/soa/versions/{n}?", "/soa/diff?from&to", "/audit?",
+		"/log?", "/systems/{id}/decisions/{id}?", "/systems/{id}/impact-assessments/{id}?"}
+	opened := map[string]bool{}
+	for len(queue) > 0 && len(opened) < 1000 {
+		href := queue[0]
+		queue = queue[1:]
+		u, err := url.Parse(href)
+		if err != nil || u.Host != "" || !strings.HasPrefix(u.Path, "/") {
+			continue
+		}
+		kind := pathKind(u)
+		if seen[kind] || skipWalk(u.Path) {
+			continue
+		}
+		seen[kind] = true
+		req := httptest.NewRequest(http.MethodGet, u.String(), nil)
+		rec := httptest.NewRecorder()
+		r.ServeHTTP(rec, req)
+		res := rec.Result()
+		if loc := res.Header.Get("Location"); res.StatusCode/100 == 3 && loc != "" {
+			delete(seen, kind)
+			queue = append(queue, loc)
+			continue
+		}
+		if !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") || res.StatusCode != http.StatusOK {
+			continue
+		}
+		opened[kind] = true
+		if testing.Verbose() {
+			t.Logf("opened %s", u.String())
+		}
+		doc, err := html.Parse(res.Body)
+		if err != nil {
+			t.Fatalf("%s: %v", href, err)
+		}
+		var bad []string
+		visibleText(doc, func(s, where string) {
+			if m := uuidRe.FindString(s); m != "" {
+				bad = append(bad, "UUID "+m+" in "+quoteShort(s)+" in "+where)
+			}
+			for _, m := range snakeRe.FindAllString(s, -1) {
+				bad = append(bad, "token "+m+" in "+quoteShort(s)+" in "+where)
+			}
+			if raw[s] && !strings.HasPrefix(where, "<a ") { // a link's words may be a sentence's
+
+				bad = append(bad, "raw value "+quoteShort(s)+" in "+where)
+			}
+		})
+		for _, b := range dedupe(bad) {
+			t.Errorf("%s: %s", u.String(), b)
+		}
+		for _, a := range queryAll(doc, "a[href]") {
+			queue = append(queue, attr(a, "href"))
+		}
+	}
+	for _, k := range must {
+		if !opened[k] {
+			t.Errorf("the walk did not reach a page %s (opened %d kinds)", k, len(opened))
+		}
+	}
+}
+
+// skipWalk leaves out what is not a page: downloads, the API and its
+// documents, static files, signing out.
+func skipWalk(path string) bool {
+	for _, p := range []string{"/api/", "/static/", "/logout", "/metrics", "/healthz", "/readyz", "/tlog", "/openapi"} {
+		if strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	for _, ext := range []string{".csv", ".pdf", ".xlsx", ".json", ".xml", ".yaml", ".txt"} {
+		if strings.HasSuffix(path, ext) {
+			return true
+		}
+	}
+	return strings.Contains(path, "/export")
+}
+
+func quoteShort(s string) string {
+	if len(s) > 100 {
+		s = s[:100] + "…"
+	}
+	return `"` + s + `"`
+}
+
+func dedupe(ss []string) []string {
+	slices.Sort(ss)
+	return slices.Compact(ss)
+}
