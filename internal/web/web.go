@@ -19,6 +19,7 @@ import (
 	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/authz"
 	"github.com/aimsproject/aims/internal/service"
+	"github.com/aimsproject/aims/internal/web/ui"
 )
 
 //go:embed static
@@ -170,6 +171,9 @@ func (ui *UI) queryText(next http.Handler) http.Handler {
 func render(w http.ResponseWriter, r *http.Request, status int, c templ.Component) error {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
+	if status >= http.StatusBadRequest {
+		return ui.RenderInFieldOrder(r.Context(), w, c) // a refused form lists its errors in field order
+	}
 	return c.Render(r.Context(), w)
 }
 

@@ -22,6 +22,7 @@ import (
 	"github.com/aimsproject/aims/internal/service"
 	"github.com/aimsproject/aims/internal/store"
 	"github.com/aimsproject/aims/internal/store/storetest"
+	"github.com/aimsproject/aims/internal/web/ui"
 )
 
 // Words for people: the pages a person reads show names, labels and
@@ -271,4 +272,55 @@ func quoteShort(s string) string {
 func dedupe(ss []string) []string {
 	slices.Sort(ss)
 	return slices.Compact(ss)
+}
+
+// A refused form speaks of its fields by their labels, lists its errors in
+// the order of the fields on the page (not the alphabet's), and marks the
+// required fields.
+func TestFormErrorsInWords(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	e := newTestEnv(t, db)
+	form := url.Values{"name": {""}, "collection_method": {strings.Repeat("x", 4001)}, "personal_data": {"bogus"},
+		"window_start": {"2024-06-30"}, "window_end": {"2024-01-01"}}
+	bad := e.post(aims.RoleContributor, "/datasets/new", form).want(t, http.StatusUnprocessableEntity)
+	var order []string
+	for _, a := range queryAll(bad.doc, ".form-error-summary li a") {
+		order = append(order, attr(a, "href"))
+	}
+	if want := []string{"#name", "#collection_method", "#personal_data", "#window_end"}; !slices.Equal(order, want) {
+		t.Errorf("summary order %v, want the fields' order %v", order, want)
+	}
+	if got := text(query(t, bad.doc, "#window_end-error")); got != "must not be before the window's start" {
+		t.Errorf("window end message %q", got)
+	}
+	summary := text(query(t, bad.doc, ".form-error-summary"))
+	for _, raw := range []string{"window_start", "collection_method", "personal_data", "not_sure"} {
+		if strings.Contains(summary, raw) {
+			t.Errorf("the summary names %q: %s", raw, summary)
+		}
+	}
+	if !strings.Contains(summary, "Window end: must not be before the window's start") {
+		t.Errorf("summary %q", summary)
+	}
+	// Required fields are marked for the eye and for screen readers.
+	query(t, bad.doc, `input#name[required][aria-required=true]`)
+	if got := text(query(t, bad.doc, `label[for=name]`)); !strings.Contains(got, "*") || !strings.Contains(got, "(required)") {
+		t.Errorf("name label %q is not marked required", got)
+	}
+	if got := text(query(t, bad.doc, `label[for=description]`)); strings.Contains(got, "*") {
+		t.Errorf("optional description marked required: %q", got)
+	}
+}
+
+func TestMessageWords(t *testing.T) {
+	for in, want := range map[string]string{
+		"must not be before window_start": "must not be before the window's start",
+		"must be after valid_from":        "must be after the first valid day",
+		"must be one of idea, design":     "must be one of " + aims.StageIdea.Title() + ", " + aims.StageDesign.Title(),
+		"is required":                     "is required",
+	} {
+		if got := ui.MessageWords(in); got != want {
+			t.Errorf("MessageWords(%q) = %q, want %q", in, got, want)
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"net/url"
 	"slices"
@@ -130,19 +131,22 @@ func (f Field) Attrs() templ.Attributes {
 // SummaryEntry is one refused field in a form's error summary.
 type SummaryEntry struct {
 	Field, Label, Detail string
+	Name                 string // the form name, whose place on the page orders the summary
 }
 
 // Summary lists the refused fields for the summary at the top of a form,
-// each linking to its input.
-func (fe FormErrors) Summary() []SummaryEntry {
+// each linking to its input, in the order of the fields on the page (see
+// RenderInFieldOrder), by their labels.
+func (fe FormErrors) Summary(ctx context.Context) []SummaryEntry {
 	var out []SummaryEntry
 	for k, v := range fe {
 		if k == "_" || strings.Contains(k, "/") {
 			continue
 		}
-		out = append(out, SummaryEntry{Field: FieldID(k), Label: FieldLabel(k), Detail: v})
+		out = append(out, SummaryEntry{Field: FieldID(k), Label: FieldLabel(k), Detail: v, Name: k})
 	}
 	slices.SortFunc(out, func(a, b SummaryEntry) int { return strings.Compare(a.Field, b.Field) })
+	sortByPlace(ctx, out)
 	return out
 }
 

@@ -492,7 +492,7 @@ func FormSummary(fe FormErrors) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if entries := fe.Summary(); len(entries) > 0 {
+			if entries := fe.Summary(ctx); len(entries) > 0 {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 37, "<ul>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
