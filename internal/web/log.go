@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"regexp"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -30,6 +32,9 @@ type logView struct {
 	Witnesses   []*aims.LogWitness
 	Public      bool
 	WitnessForm witnessForm
+	// Records names the records the alerts are about, by id, as the
+	// audit trail last named them ("AI system “Loan scoring”").
+	Records map[string]string
 }
 
 // witnessForm is the form that adds a witness, with what was entered.
@@ -51,6 +56,9 @@ func (ui *UI) renderLogPage(w http.ResponseWriter, r *http.Request, status int, 
 	p := ui.page(r, "Tamper-evident log", "log")
 	if p.Can(authz.ReadAudit) {
 		if v.Recent, _, err = ui.Svc.FindAuditEvents(r.Context(), aims.AuditFilter{Page: aims.Page{Limit: 20}}); err != nil {
+			return err
+		}
+		if v.Records, err = ui.alertRecords(r, st.Alerts); err != nil {
 			return err
 		}
 	}
@@ -128,3 +136,48 @@ func requestBase(r *http.Request) string {
 
 // proofURL is where an audit event's tlog-proof downloads from.
 func proofURL(eventID string) string { return "/api/v1/audit-events/" + eventID + "/proof" }
+
+// alertRecords names the records of the tamper alerts by their latest
+// audit event; a record the trail does not know (a decision, or a row
+// inserted around aims) has no name, and the page shows its id.
+func (ui *UI) alertRecords(r *http.Request, alerts []*aims.LogAlert) (map[string]string, error) {
+	out := map[string]string{}
+	for _, a := range alerts {
+		if _, done := out[a.RecordID]; done || a.RecordID == "" {
+			continue
+		}
+		evs, _, err := ui.Svc.FindAuditEvents(r.Context(), aims.AuditFilter{EntityID: a.RecordID, Page: aims.Page{Limit: 1}})
+		if err != nil {
+			return nil, err
+		}
+		if len(evs) == 1 {
+			out[a.RecordID] = entityTypeLabel(evs[0].EntityType) + " “" + evs[0].EntityLabel + "”"
+		}
+	}
+	return out, nil
+}
+
+// alertDetail writes an alert's finding for people: a record it names by
+// id ("ai_system 01…", with its label) by the name the audit trail knows,
+// any other id as what it is ("an audit event"). The page keeps the finding
+// as the check wrote it beside, for the investigation.
+func alertDetail(detail string, names map[string]string) string {
+	return messageWords(findingIDRe.ReplaceAllStringFunc(detail, func(m string) string {
+		sub := findingIDRe.FindStringSubmatch(m)
+		if name := names[sub[2]]; name != "" {
+			return name
+		}
+		switch kind := strings.TrimSpace(sub[1]); kind {
+		case "":
+			return "a record"
+		case "audit event":
+			return "an audit event"
+		default:
+			return "a " + strings.ToLower(entityTypeLabel(kind)) + sub[3]
+		}
+	}))
+}
+
+// findingIDRe is an id in a finding, with the record type before it and
+// the label after it when the finding gives them.
+var findingIDRe = regexp.MustCompile(`((?:audit event|[a-z_]+) )?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})( "[^"]*")?`)

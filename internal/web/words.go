@@ -9,8 +9,9 @@ import (
 // Words for people (ui/words.go): the pages' names for the kit's
 // translations of stored values.
 var (
-	valueWords = ui.ValueWords
-	valueTitle = ui.ValueTitle
+	valueWords   = ui.ValueWords
+	valueTitle   = ui.ValueTitle
+	messageWords = ui.MessageWords
 )
 
 // answerWords writes a recorded answer ("yes", "no", a list of enum

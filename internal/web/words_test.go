@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -321,6 +322,39 @@ func TestMessageWords(t *testing.T) {
 	} {
 		if got := ui.MessageWords(in); got != want {
 			t.Errorf("MessageWords(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// A tamper alert on the log page names the record it is about, as the
+// audit trail last named it, and its finding speaks of it by that name.
+func TestLogAlertNamesTheRecord(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "aims.db")
+	db, err := store.Open(context.Background(), store.Options{SQLitePath: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	e := newTestEnv(t, db)
+	sys := e.mustSystem("Loan scoring", e.members[aims.RoleAdmin])
+	storetest.RawExec(t, store.Options{SQLitePath: path}, `UPDATE ai_systems SET purpose = 'changed around aims' WHERE id = '`+sys.ID+`'`)
+	if _, err := e.svc.CheckLogsAndAlert(context.Background(), service.LogCheckOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	pg := e.get(aims.RoleAdmin, "/log").want(t, http.StatusOK)
+	alerts := query(t, pg.doc, "#alerts tbody")
+	got := text(alerts)
+	if !strings.Contains(got, "AI system “Loan scoring”: purpose is") {
+		t.Errorf("the alert does not name the record: %q", got)
+	}
+	for _, td := range queryAll(alerts, "td") {
+		var visible []string
+		visibleText(td, func(s, _ string) { visible = append(visible, s) })
+		if s := strings.Join(visible, " "); uuidRe.MatchString(s) {
+			t.Errorf("an id outside its code element: %q", s)
 		}
 	}
 }
