@@ -275,9 +275,9 @@ func dedupe(ss []string) []string {
 	return slices.Compact(ss)
 }
 
-// A refused form speaks of its fields by their labels, lists its errors in
-// the order of the fields on the page (not the alphabet's), and marks the
-// required fields.
+// A refused form speaks of its fields by their labels (in the summary, the
+// label the page shows), lists its errors in the order of the fields on the
+// page (not the alphabet's), and marks the required fields.
 func TestFormErrorsInWords(t *testing.T) {
 	db := storetest.OpenSQLite(t)
 	e := newTestEnv(t, db)
@@ -300,7 +300,7 @@ func TestFormErrorsInWords(t *testing.T) {
 			t.Errorf("the summary names %q: %s", raw, summary)
 		}
 	}
-	if !strings.Contains(summary, "Window end: must not be before the window's start") {
+	if !strings.Contains(summary, "Covers until: must not be before the window's start") {
 		t.Errorf("summary %q", summary)
 	}
 	// Required fields are marked for the eye and for screen readers.

@@ -34,7 +34,7 @@ func FieldLabelFor(f Field) templ.Component {
 			templ_7745c5c3_Var1 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = MarkField(f.Name).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = MarkField(f.Name, f.Label).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -556,7 +556,7 @@ func CheckGroup(f Field, opts []Option) templ.Component {
 			templ_7745c5c3_Var23 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = MarkField(f.Name).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = MarkField(f.Name, f.Label).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -737,7 +737,7 @@ func Checkbox(f Field, on bool) templ.Component {
 			templ_7745c5c3_Var31 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = MarkField(f.Name).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = MarkField(f.Name, f.Label).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -17,14 +17,21 @@ import (
 
 type fieldOrderKey struct{}
 
-type fieldOrder map[string]int
+type fieldOrder map[string]fieldMark
 
-// MarkField notes the place of a field on the page; it draws nothing.
-func MarkField(name string) templ.Component {
+// fieldMark is a field's place on the page and the label it shows there.
+type fieldMark struct {
+	place int
+	label string
+}
+
+// MarkField notes the place of a field on the page and its label; it
+// draws nothing.
+func MarkField(name, label string) templ.Component {
 	return templ.ComponentFunc(func(ctx context.Context, _ io.Writer) error {
 		if o, ok := ctx.Value(fieldOrderKey{}).(fieldOrder); ok {
 			if _, seen := o[name]; !seen {
-				o[name] = len(o)
+				o[name] = fieldMark{place: len(o), label: label}
 			}
 		}
 		return nil
@@ -42,13 +49,19 @@ func RenderInFieldOrder(ctx context.Context, w io.Writer, c templ.Component) err
 	return c.Render(ctx, w)
 }
 
-// sortByPlace orders a summary by the fields' places on the page; fields
-// the page did not mark keep their order after the marked ones.
+// sortByPlace orders a summary by the fields' places on the page, each
+// named by the label the page shows; fields the page did not mark keep
+// their order after the marked ones.
 func sortByPlace(ctx context.Context, entries []SummaryEntry) {
 	o, _ := ctx.Value(fieldOrderKey{}).(fieldOrder)
+	for i, e := range entries {
+		if m, ok := o[e.Name]; ok && m.label != "" {
+			entries[i].Label = m.label
+		}
+	}
 	place := func(e SummaryEntry) int {
-		if i, ok := o[e.Name]; ok {
-			return i
+		if m, ok := o[e.Name]; ok {
+			return m.place
 		}
 		return len(o)
 	}

@@ -33,7 +33,7 @@ func RefPicker(f Field, p Picker, none, newHref string) templ.Component {
 			templ_7745c5c3_Var1 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = MarkField(f.Name).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = MarkField(f.Name, f.Label).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
