@@ -372,7 +372,7 @@ func DecisionPage(p Page, v decisionView) templ.Component {
 				}
 			}
 			if v.Decision.PayloadWithheld {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, "<dt>Payload</dt><dd class=\"payload-withheld\">Withheld: reading decision payloads (personal data) takes the permission read_payload, or owning the system.</dd>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 31, "<dt>Payload</dt><dd class=\"payload-withheld\">Withheld: decision payloads hold personal data; reading them takes the permission to read decision payloads (an admin, an AIMS manager or an auditor has it), or owning the system.</dd>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -163,30 +163,42 @@ func TestPagesSpeakWords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	i := slices.IndexFunc(members, func(m *aims.Member) bool { return m.Role == aims.RoleAdmin })
-	if i < 0 {
-		t.Fatal("the demo has no admin")
-	}
-	admin := members[i]
-	p := &authz.Principal{UserID: admin.ID, Email: admin.Email, Name: admin.Name, OrgID: org.ID, OrgSlug: org.Slug,
-		OrgName: org.Name, Role: admin.Role}
-	sessions := scs.New()
-	r := chi.NewRouter()
-	r.Use(sessions.LoadAndSave, func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			next.ServeHTTP(w, r.WithContext(authz.WithPrincipal(r.Context(), p)))
+	// The admin sees every page; an auditor lands on other versions and
+	// reads the trail; a viewer sees the records without their forms.
+	for _, role := range []aims.Role{aims.RoleAdmin, aims.RoleAuditor, aims.RoleViewer} {
+		i := slices.IndexFunc(members, func(m *aims.Member) bool { return m.Role == role })
+		if i < 0 {
+			t.Fatalf("the demo has no %s", role)
+		}
+		m := members[i]
+		p := &authz.Principal{UserID: m.ID, Email: m.Email, Name: m.Name, OrgID: org.ID, OrgSlug: org.Slug,
+			OrgName: org.Name, Role: m.Role}
+		sessions := scs.New()
+		r := chi.NewRouter()
+		r.Use(sessions.LoadAndSave, func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				next.ServeHTTP(w, r.WithContext(authz.WithPrincipal(r.Context(), p)))
+			})
 		})
-	})
-	Register(r, Deps{Svc: svc, Sessions: sessions, Setup: NewSetup(), Version: "test"})
+		Register(r, Deps{Svc: svc, Sessions: sessions, Setup: NewSetup(), Version: "test"})
+		t.Run(string(role), func(t *testing.T) { walkWords(t, r, role == aims.RoleViewer) })
+	}
+}
 
+// walkWords walks the pages from the start page and checks their words;
+// a viewer does not read the audit trail or the log's records.
+func walkWords(t *testing.T, r http.Handler, viewer bool) {
 	raw := rawTokens()
 	seen := map[string]bool{}
 	// The start page's navigation leads to every capability; the
 	// comparison of the demo's two SoA versions is linked from none.
 	queue := []string{"/", "/soa/diff?from=1&to=2"}
 	// Pages the walk must reach; each names a kind it must have opened.
-	must := []string{"/systems/{id}?", "/risks/{id}?", "/soa/versions/{n}?", "/soa/diff?from&to", "/audit?",
+	must := []string{"/systems/{id}?", "/risks/{id}?", "/soa/versions/{n}?", "/soa/diff?from&to",
 		"/log?", "/systems/{id}/decisions/{id}?", "/systems/{id}/impact-assessments/{id}?"}
+	if !viewer {
+		must = append(must, "/audit?")
+	}
 	opened := map[string]bool{}
 	for len(queue) > 0 && len(opened) < 1000 {
 		href := queue[0]
