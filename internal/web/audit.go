@@ -97,8 +97,13 @@ func (ui *UI) auditList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if f.ActorID != "" && !hasSelected(view.Actors) {
-		// An API token's id, from an event's actor link.
-		view.Actors = append(view.Actors, option{Value: f.ActorID, Label: "API token " + f.ActorID, Selected: true})
+		// An API token's id, from an event's actor link: named as its
+		// events name it.
+		label := "an API token"
+		if len(events) > 0 {
+			label = events[0].Actor.Label // "gateway@plant.example (token edge-7)"
+		}
+		view.Actors = append(view.Actors, option{Value: f.ActorID, Label: label, Selected: true})
 	}
 	return render(w, r, status, AuditPage(ui.page(r, "Audit trail", "audit"), view))
 }
