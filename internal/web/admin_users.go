@@ -94,7 +94,7 @@ func (ui *UI) invitationRevoke(w http.ResponseWriter, r *http.Request) error {
 	inv, err := ui.Svc.RevokeInvitation(r.Context(), chi.URLParam(r, "id"))
 	var ae *aims.Error
 	if errors.As(err, &ae) && ae.Kind == aims.KindConflict {
-		return ui.renderUserList(w, r, http.StatusConflict, ae.Message)
+		return ui.renderUserList(w, r, http.StatusConflict, messageWords(ae.Message))
 	}
 	if err != nil {
 		return err
@@ -122,9 +122,9 @@ func (ui *UI) updateMember(w http.ResponseWriter, r *http.Request, upd aims.Memb
 	m, err := ui.Svc.UpdateMember(r.Context(), chi.URLParam(r, "id"), upd)
 	var ae *aims.Error
 	if errors.As(err, &ae) && (ae.Kind == aims.KindConflict || ae.Kind == aims.KindInvalid) {
-		msg := ae.Message
+		msg := messageWords(ae.Message)
 		if len(ae.Fields) > 0 {
-			msg = fieldLabel(ae.Fields[0].Field) + ": " + ae.Fields[0].Detail
+			msg = fieldLabel(ae.Fields[0].Field) + ": " + messageWords(ae.Fields[0].Detail)
 		}
 		r.URL.RawQuery = "" // show the first page of the list
 		return ui.renderUserList(w, r, errorStatus(err), msg)

@@ -50,7 +50,7 @@ func (ui *UI) login(w http.ResponseWriter, r *http.Request) error {
 	res, err := ui.Svc.Login(r.Context(), email, r.PostForm.Get("password"), clientIP(r))
 	var ae *aims.Error
 	if errors.As(err, &ae) && (ae.Kind == aims.KindUnauthenticated || ae.Kind == aims.KindRateLimited) {
-		return render(w, r, errorStatus(err), LoginPage(ui.page(r, "Sign in", ""), LoginForm{Email: email, Next: next, Error: ae.Message}))
+		return render(w, r, errorStatus(err), LoginPage(ui.page(r, "Sign in", ""), LoginForm{Email: email, Next: next, Error: messageWords(ae.Message)}))
 	}
 	if err != nil {
 		return err

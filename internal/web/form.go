@@ -45,7 +45,7 @@ func (ui *UI) deleteAndRedirect(w http.ResponseWriter, r *http.Request, d deleti
 	err := del()
 	var ae *aims.Error
 	if errors.As(err, &ae) && ae.Kind == aims.KindConflict {
-		return render(w, r, http.StatusConflict, ConfirmDeletePage(ui.page(r, "Delete "+d.What, ""), d.What, d.Name, d.Action, d.Cancel, ae.Message))
+		return render(w, r, http.StatusConflict, ConfirmDeletePage(ui.page(r, "Delete "+d.What, ""), d.What, d.Name, d.Action, d.Cancel, messageWords(ae.Message)))
 	}
 	if err != nil {
 		return err

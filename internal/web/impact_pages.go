@@ -116,7 +116,7 @@ func (ui *UI) impactRefused(w http.ResponseWriter, r *http.Request, err error, e
 		if k := aims.KindOf(err); k != aims.KindForbidden {
 			return err
 		}
-		fe = formErrors{"_": err.(*aims.Error).Message}
+		fe = formErrors{"_": messageWords(err.(*aims.Error).Message)}
 	}
 	v, verr := ui.impactView(r)
 	if verr != nil {

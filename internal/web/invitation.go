@@ -44,7 +44,7 @@ func (ui *UI) acceptInvitation(w http.ResponseWriter, r *http.Request) error {
 		}
 		fe, ok := fieldErrors(err)
 		if !ok {
-			fe = formErrors{"_": ae.Message}
+			fe = formErrors{"_": messageWords(ae.Message)}
 		}
 		return render(w, r, errorStatus(err), AcceptInvitationPage(ui.page(r, "Join "+org.Name, ""),
 			acceptView{Token: token, Inv: inv, Org: org, Name: strings.TrimSpace(acc.Name), Errors: fe}))

@@ -75,7 +75,7 @@ func (ui *UI) riskRefused(w http.ResponseWriter, r *http.Request, err error, set
 	if !ok {
 		switch aims.KindOf(err) {
 		case aims.KindForbidden, aims.KindConflict:
-			fe = formErrors{"_": err.(*aims.Error).Message}
+			fe = formErrors{"_": messageWords(err.(*aims.Error).Message)}
 		default:
 			return err
 		}

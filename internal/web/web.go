@@ -209,7 +209,7 @@ func (ui *UI) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	msg := "Something went wrong on our side. It has been logged"
 	var ae *aims.Error
 	if errors.As(err, &ae) && status != http.StatusInternalServerError {
-		msg = ae.Message
+		msg = messageWords(ae.Message)
 	} else {
 		slog.ErrorContext(r.Context(), "page failed", "err", err, "path", r.URL.Path, "request_id", aims.RequestIDFrom(r.Context()))
 		msg += " (request " + aims.RequestIDFrom(r.Context()) + ")."
