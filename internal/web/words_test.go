@@ -327,10 +327,13 @@ func TestFormErrorsInWords(t *testing.T) {
 
 func TestMessageWords(t *testing.T) {
 	for in, want := range map[string]string{
-		"must not be before window_start": "must not be before the window's start",
-		"must be after valid_from":        "must be after the first valid day",
-		"must be one of idea, design":     "must be one of " + aims.StageIdea.Title() + ", " + aims.StageDesign.Title(),
-		"is required":                     "is required",
+		"must not be before window_start":               "must not be before the window's start",
+		"must be after valid_from":                      "must be after the first valid day",
+		"must be one of idea, design":                   "must be one of " + aims.StageIdea.Title() + ", " + aims.StageDesign.Title(),
+		"is required":                                   "is required",
+		"an AI system named “credit_scoring_v2” exists": "an AI system named “credit_scoring_v2” exists",
+		"ops_team@example.com is already a member":      "ops_team@example.com is already a member",
+		"owner_id: \"old_owner\" is not a member":       "the owner: \"old_owner\" is not a member",
 	} {
 		if got := ui.MessageWords(in); got != want {
 			t.Errorf("MessageWords(%q) = %q, want %q", in, got, want)

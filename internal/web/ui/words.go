@@ -164,7 +164,25 @@ func MessageWords(msg string) string {
 		}
 		msg = msg[:m[2]] + strings.Join(vals, ", ")
 	}
-	return tokenRe.ReplaceAllStringFunc(msg, func(tok string) string {
+	// What the message quotes (a name someone typed: “credit_scoring_v2”)
+	// and addresses or paths are left as they are.
+	var b strings.Builder
+	last := 0
+	for _, q := range quotedRe.FindAllStringIndex(msg, -1) {
+		b.WriteString(tokenWords(msg[last:q[0]]))
+		b.WriteString(msg[q[0]:q[1]])
+		last = q[1]
+	}
+	b.WriteString(tokenWords(msg[last:]))
+	return b.String()
+}
+
+// quotedRe is what a message quotes, or a word joined to an address or a
+// path.
+var quotedRe = regexp.MustCompile(`“[^”]*”|"[^"]*"|\S*[@/]\S*`)
+
+func tokenWords(s string) string {
+	return tokenRe.ReplaceAllStringFunc(s, func(tok string) string {
 		if t, ok := ValueTitle(tok); ok {
 			return t
 		}
