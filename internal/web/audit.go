@@ -47,6 +47,8 @@ type auditView struct {
 	Actors  []option
 	Errors  formErrors
 	Filters bool
+	// Record names the one record whose history is shown (entity_id).
+	Record string
 }
 
 // auditRow is one event as the page shows it.
@@ -92,6 +94,12 @@ func (ui *UI) auditList(w http.ResponseWriter, r *http.Request) error {
 	view.Pager = newPager(r, f.Page, total)
 	if view.Events, err = ui.auditRows(r, events); err != nil {
 		return err
+	}
+	if f.EntityID != "" {
+		view.Record = "a record without history"
+		if len(events) > 0 {
+			view.Record = entityTypeLabel(events[0].EntityType) + " “" + events[0].EntityLabel + "”"
+		}
 	}
 	if view.Actors, err = ui.memberOptions(r, f.ActorID, true); err != nil {
 		return err

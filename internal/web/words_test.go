@@ -110,6 +110,9 @@ func visibleText(n *html.Node, fn func(s, where string)) {
 				fn(v, a+" of <"+n.Data+">")
 			}
 		}
+		if t := attr(n, "type"); n.Data == "input" && (t == "" || t == "text" || t == "search") && attr(n, "value") != "" {
+			fn(attr(n, "value"), "the value of <input name="+attr(n, "name")+">")
+		}
 	}
 	if n.Type == html.TextNode {
 		if s := strings.TrimSpace(n.Data); s != "" && n.Parent != nil {
