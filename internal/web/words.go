@@ -9,9 +9,10 @@ import (
 // Words for people (ui/words.go): the pages' names for the kit's
 // translations of stored values.
 var (
-	valueWords   = ui.ValueWords
-	valueTitle   = ui.ValueTitle
-	messageWords = ui.MessageWords
+	valueWords    = ui.ValueWords
+	valueTitle    = ui.ValueTitle
+	messageWords  = ui.MessageWords
+	fieldLabelFor = ui.FieldLabelFor
 )
 
 // answerWords writes a recorded answer ("yes", "no", a list of enum

@@ -248,6 +248,22 @@ func walkWords(t *testing.T, r http.Handler, viewer bool) {
 				bad = append(bad, "raw value "+quoteShort(s)+" in "+where)
 			}
 		})
+		// A required field says so in its label (ui.FieldLabelFor), unless
+		// it is its form's only field (a file to upload).
+		marked := map[string]bool{}
+		for _, l := range queryAll(doc, "label[for]") {
+			marked[attr(l, "for")] = len(queryAll(l, "span.required")) > 0
+		}
+		for _, tag := range []string{"input", "select", "textarea"} {
+			for _, n := range queryAll(doc, tag+"[required]") {
+				if fieldsOfForm(n) == 1 {
+					continue
+				}
+				if id := attr(n, "id"); !marked[id] || attr(n, "aria-required") != "true" {
+					bad = append(bad, "required field "+id+" not marked")
+				}
+			}
+		}
 		for _, b := range dedupe(bad) {
 			t.Errorf("%s: %s", u.String(), b)
 		}
@@ -375,4 +391,26 @@ func TestLogAlertNamesTheRecord(t *testing.T) {
 			t.Errorf("an id outside its code element: %q", s)
 		}
 	}
+}
+
+// fieldsOfForm counts the fields a person fills in the form holding n.
+func fieldsOfForm(n *html.Node) int {
+	form := n
+	for form != nil && !(form.Type == html.ElementNode && form.Data == "form") {
+		form = form.Parent
+	}
+	if form == nil {
+		return 0
+	}
+	count := 0
+	for _, tag := range []string{"input", "select", "textarea"} {
+		for _, f := range queryAll(form, tag) {
+			switch attr(f, "type") {
+			case "hidden", "submit", "button":
+				continue
+			}
+			count++
+		}
+	}
+	return count
 }
