@@ -184,13 +184,14 @@ func TestPagesSpeakWords(t *testing.T) {
 			})
 		})
 		Register(r, Deps{Svc: svc, Sessions: sessions, Setup: NewSetup(), Version: "test"})
-		t.Run(string(role), func(t *testing.T) { walkWords(t, r, role == aims.RoleViewer) })
+		t.Run(string(role), func(t *testing.T) { walkWords(t, r, role == aims.RoleViewer, role == aims.RoleAdmin) })
 	}
 }
 
 // walkWords walks the pages from the start page and checks their words;
-// a viewer does not read the audit trail or the log's records.
-func walkWords(t *testing.T, r http.Handler, viewer bool) {
+// a viewer does not read the audit trail or the log's records; an editor
+// (writer) has new-record forms, each posted empty to read its refusal.
+func walkWords(t *testing.T, r http.Handler, viewer, writer bool) {
 	raw := rawTokens()
 	seen := map[string]bool{}
 	// The start page's navigation leads to every capability; the
@@ -203,6 +204,7 @@ func walkWords(t *testing.T, r http.Handler, viewer bool) {
 		must = append(must, "/audit?")
 	}
 	opened := map[string]bool{}
+	refusedForms := 0
 	for len(queue) > 0 && len(opened) < 1000 {
 		href := queue[0]
 		queue = queue[1:]
@@ -235,32 +237,32 @@ func walkWords(t *testing.T, r http.Handler, viewer bool) {
 		if err != nil {
 			t.Fatalf("%s: %v", href, err)
 		}
-		var bad []string
-		visibleText(doc, func(s, where string) {
-			if m := uuidRe.FindString(s); m != "" {
-				bad = append(bad, "UUID "+m+" in "+quoteShort(s)+" in "+where)
-			}
-			for _, m := range snakeRe.FindAllString(s, -1) {
-				bad = append(bad, "token "+m+" in "+quoteShort(s)+" in "+where)
-			}
-			if raw[s] && !strings.HasPrefix(where, "<a ") { // a link's words may be a sentence's
-
-				bad = append(bad, "raw value "+quoteShort(s)+" in "+where)
-			}
-		})
-		// A required field says so in its label (ui.FieldLabelFor), unless
-		// it is its form's only field (a file to upload).
-		marked := map[string]bool{}
-		for _, l := range queryAll(doc, "label[for]") {
-			marked[attr(l, "for")] = len(queryAll(l, "span.required")) > 0
-		}
-		for _, tag := range []string{"input", "select", "textarea"} {
-			for _, n := range queryAll(doc, tag+"[required]") {
-				if fieldsOfForm(n) == 1 {
+		bad := pageWords(doc, raw)
+		// A form refused as empty speaks in words too.
+		if strings.HasSuffix(u.Path, "/new") {
+			for _, f := range queryAll(doc, "form[method=post]") {
+				action := attr(f, "action")
+				if action == "" {
+					action = u.Path
+				}
+				vals := url.Values{}
+				for _, h := range queryAll(f, "input[type=hidden]") {
+					vals.Add(attr(h, "name"), attr(h, "value"))
+				}
+				req := httptest.NewRequest(http.MethodPost, action, strings.NewReader(vals.Encode()))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				rec := httptest.NewRecorder()
+				r.ServeHTTP(rec, req)
+				if rec.Code != http.StatusUnprocessableEntity {
 					continue
 				}
-				if id := attr(n, "id"); !marked[id] || attr(n, "aria-required") != "true" {
-					bad = append(bad, "required field "+id+" not marked")
+				refusedForms++
+				refused, err := html.Parse(rec.Body)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, b := range pageWords(refused, raw) {
+					bad = append(bad, "refused form "+action+": "+b)
 				}
 			}
 		}
@@ -270,6 +272,9 @@ func walkWords(t *testing.T, r http.Handler, viewer bool) {
 		for _, a := range queryAll(doc, "a[href]") {
 			queue = append(queue, attr(a, "href"))
 		}
+	}
+	if writer && refusedForms < 5 {
+		t.Errorf("only %d empty forms refused: the walk should try every new-record form", refusedForms)
 	}
 	for _, k := range must {
 		if !opened[k] {
@@ -413,4 +418,39 @@ func fieldsOfForm(n *html.Node) int {
 		}
 	}
 	return count
+}
+
+// pageWords lists what a page shows that is not words for people, and the
+// required fields it does not mark.
+func pageWords(doc *html.Node, raw map[string]bool) []string {
+	var bad []string
+	visibleText(doc, func(s, where string) {
+		if m := uuidRe.FindString(s); m != "" {
+			bad = append(bad, "UUID "+m+" in "+quoteShort(s)+" in "+where)
+		}
+		for _, m := range snakeRe.FindAllString(s, -1) {
+			bad = append(bad, "token "+m+" in "+quoteShort(s)+" in "+where)
+		}
+		if raw[s] && !strings.HasPrefix(where, "<a ") { // a link's words may be a sentence's
+
+			bad = append(bad, "raw value "+quoteShort(s)+" in "+where)
+		}
+	})
+	// A required field says so in its label (ui.FieldLabelFor), unless
+	// it is its form's only field (a file to upload).
+	marked := map[string]bool{}
+	for _, l := range queryAll(doc, "label[for]") {
+		marked[attr(l, "for")] = len(queryAll(l, "span.required")) > 0
+	}
+	for _, tag := range []string{"input", "select", "textarea"} {
+		for _, n := range queryAll(doc, tag+"[required]") {
+			if fieldsOfForm(n) == 1 {
+				continue
+			}
+			if id := attr(n, "id"); !marked[id] || attr(n, "aria-required") != "true" {
+				bad = append(bad, "required field "+id+" not marked")
+			}
+		}
+	}
+	return bad
 }
