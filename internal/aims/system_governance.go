@@ -133,10 +133,12 @@ type SystemGovernance struct {
 	Risks    []*Risk `json:"risks"`
 	// RiskAppetite is the highest level the organization accepts without
 	// an explicit acceptance (from the current risk criteria).
-	RiskAppetite string              `json:"risk_appetite,omitempty"`
-	SoAVersion   int                 `json:"soa_version,omitempty" doc:"The SoA version the controls' rows come from; 0 when there is none"`
-	SoAStatus    SoAStatus           `json:"soa_status,omitempty"`
-	Controls     []GovernanceControl `json:"controls"`
+	RiskAppetite string `json:"risk_appetite,omitempty"`
+	// Criteria are the risk criteria in force, which name the levels.
+	Criteria   *RiskCriteria       `json:"-"`
+	SoAVersion int                 `json:"soa_version,omitempty" doc:"The SoA version the controls' rows come from; 0 when there is none"`
+	SoAStatus  SoAStatus           `json:"soa_status,omitempty"`
+	Controls   []GovernanceControl `json:"controls"`
 	// ClassificationVersion is the version the obligations come from; 0
 	// when the system is not classified.
 	ClassificationVersion int                `json:"classification_version,omitempty"`
