@@ -86,7 +86,7 @@ func TestSystemGovernance(t *testing.T) {
 			{name: "an unknown status", role: aims.RoleAdmin, method: http.MethodPut, url: url + "/obligations",
 				body: map[string]any{"article": "Art. 4", "status": "done"}, wantStatus: 422, check: wantPointers("/status")},
 			{name: "a system not classified has no obligations", role: aims.RoleAdmin, method: http.MethodPut,
-				url:  "/api/v1/systems/" + plain.ID + "/obligations", body: map[string]any{"article": "Art. 4", "status": "met"},
+				url: "/api/v1/systems/" + plain.ID + "/obligations", body: map[string]any{"article": "Art. 4", "status": "met"},
 				wantStatus: 422, check: wantPointers("/article")},
 			{name: "an unknown system", role: aims.RoleAdmin, method: http.MethodPut, url: "/api/v1/systems/nope/obligations",
 				body: map[string]any{"article": "Art. 4", "status": "met"}, wantStatus: 404},
