@@ -71,6 +71,9 @@ func TestSystemPageIsTheHub(t *testing.T) {
 			t.Error("a met obligation still blocks the system")
 		}
 
+		trail := e.get(aims.RoleAuditor, "/audit?entity_type="+aims.EntityObligationStatus).want(t, http.StatusOK)
+		query(t, trail.doc, `a[href="`+systemURL+`#obligation-panel"]`)
+
 		// The risk links its system; the control's page shows the SoA row,
 		// the risk and the system.
 		r := e.get(aims.RoleViewer, riskURL).want(t, http.StatusOK)
