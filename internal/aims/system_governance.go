@@ -114,7 +114,7 @@ type GovernanceControl struct {
 type Blocker struct {
 	Kind    string `json:"kind" enum:"impact_assessment,risk_above_appetite,obligation_open"`
 	Subject string `json:"subject" doc:"What it is about: an assessment, a risk (R-7) or an article"`
-	ID      string `json:"id,omitempty" doc:"The id of the risk or assessment, when there is one"`
+	ID      string `json:"id,omitempty" doc:"The id of the risk or assessment, or the obligation's article"`
 	Detail  string `json:"detail" doc:"Why it blocks, for people"`
 }
 

@@ -75,7 +75,7 @@ func SystemBlockers(in BlockerInput) []aims.Blocker {
 		if state == "" {
 			state = aims.ObligationOpen
 		}
-		out = append(out, aims.Blocker{Kind: aims.BlockerObligation, Subject: o.Article + " " + o.Title,
+		out = append(out, aims.Blocker{Kind: aims.BlockerObligation, Subject: o.Article + " " + o.Title, ID: o.Article,
 			Detail: "the obligation is " + strings.ToLower(state.Title())})
 	}
 	return out

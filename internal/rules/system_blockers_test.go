@@ -49,12 +49,12 @@ func TestSystemBlockers(t *testing.T) {
 		{"obligations open and in progress block, met and not applicable do not", rules.BlockerInput{Obligations: []aims.SystemObligation{
 			obligation("Art. 9", ""), obligation("Art. 10", aims.ObligationInProgress),
 			obligation("Art. 11", aims.ObligationMet), obligation("Art. 12", aims.ObligationNotApplicable)}},
-			[]string{aims.BlockerObligation, aims.BlockerObligation}, []string{"", ""}},
+			[]string{aims.BlockerObligation, aims.BlockerObligation}, []string{"Art. 9", "Art. 10"}},
 		{"in order: impact, risks, obligations", rules.BlockerInput{Current: def,
 			Impact:      &aims.ImpactSummary{AssessmentID: "ia", OutOfDate: true},
 			Risks:       []*aims.Risk{risk("high", aims.RiskOpen, "")},
 			Obligations: []aims.SystemObligation{obligation("Art. 4", aims.ObligationOpen)}},
-			[]string{aims.BlockerImpact, aims.BlockerRisk, aims.BlockerObligation}, []string{"ia", "r-high", ""}},
+			[]string{aims.BlockerImpact, aims.BlockerRisk, aims.BlockerObligation}, []string{"ia", "r-high", "Art. 4"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -93,3 +93,15 @@ func blockerURL(systemID string, b aims.Blocker) string {
 	}
 	return "/systems/" + systemID + "#obligation-panel"
 }
+
+// openObligations names the obligations among the blockers, to list them
+// on one line.
+func openObligations(bs []aims.Blocker) []string {
+	var out []string
+	for _, b := range bs {
+		if b.Kind == aims.BlockerObligation {
+			out = append(out, b.ID)
+		}
+	}
+	return out
+}
