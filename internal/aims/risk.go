@@ -194,6 +194,7 @@ type RiskFilter struct {
 	Status   RiskStatus
 	Overdue  bool
 	Search   string // part of the title, any case
+	Control  string // an ISO/IEC 42001 control that treats the risk, e.g. A.6.2.4
 	Today    Date   // what "overdue" is measured against; set by the service
 	Page
 }

@@ -53,7 +53,22 @@ func FoldKey(s string) string {
 	// turn a character into a space and a combining mark ("¨" is U+0020
 	// U+0308), so trim last, or the key of a key would differ (found by
 	// FuzzTextRules).
-	return strings.TrimSpace(norm.NFKC.String(folder.String(s)))
+	return strings.TrimSpace(norm.NFKC.String(strings.Map(cherokeeFold, folder.String(s))))
+}
+
+// cherokeeFold finishes x/text's case folding of Cherokee, which swaps its
+// cases both ways (Ꭽ becomes ꭽ and ꭽ becomes Ꭽ), so that the key of a key
+// differed (found by FuzzTextRules). Unicode's CaseFolding.txt folds
+// Cherokee to its capital letters: U+AB70-U+ABBF to U+13A0-U+13EF and
+// U+13F8-U+13FD to U+13F0-U+13F5.
+func cherokeeFold(r rune) rune {
+	switch {
+	case r >= 0xAB70 && r <= 0xABBF:
+		return r - 0xAB70 + 0x13A0
+	case r >= 0x13F8 && r <= 0x13FD:
+		return r - 8
+	}
+	return r
 }
 
 // TextProblem returns "" when s is acceptable text of class c, else a

@@ -69,9 +69,15 @@ func TestFoldKeyMakesLookalikesOneName(t *testing.T) {
 		{"Σίσυφος", "ΣΊΣΥΦΟΣ"}, // final sigma
 		{"  padded ", "padded"},
 		{"Ⅳ", "iv"}, // roman numeral
+		{"Ꭽ", "ꭽ"},  // Cherokee capital and small letter
 	} {
 		if ka, kb := aims.FoldKey(c.a), aims.FoldKey(c.b); ka != kb {
 			t.Errorf("FoldKey(%q) = %q, FoldKey(%q) = %q: want one key", c.a, ka, c.b, kb)
+		}
+	}
+	for _, s := range []string{"Ꭽ", "ꭽ", "ᏸ", "Ᏸ"} {
+		if k := aims.FoldKey(s); aims.FoldKey(k) != k {
+			t.Errorf("FoldKey(%q) = %q, whose own key is %q: a key must be its own key", s, k, aims.FoldKey(k))
 		}
 	}
 	if aims.FoldKey("credit") == aims.FoldKey("credít") {

@@ -75,6 +75,7 @@ func Register(r chi.Router, svc *service.Service, version string) huma.API {
 	h.registerCatalog(api)
 	h.registerSoA(api)
 	h.registerClassification(api)
+	h.registerSystemGovernance(api)
 	h.registerLog(api)
 	h.registerLogWitnesses(api)
 	h.registerRisks(api)

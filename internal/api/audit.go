@@ -13,7 +13,7 @@ import (
 
 type auditList struct {
 	PageParams
-	EntityType string `query:"entity_type" doc:"e.g. ai_system, model_version, dataset, supplier, member, api_token"`
+	EntityType string `query:"entity_type" doc:"e.g. ai_system, model_version, obligation_status, dataset, supplier, member, api_token"`
 	EntityID   string `query:"entity_id"`
 	Actor      string `query:"actor" doc:"A user id or an API token id"`
 	Action     string `query:"action" enum:"create,update,delete"`

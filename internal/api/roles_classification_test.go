@@ -38,3 +38,24 @@ func init() {
 		"get-impact-class":              {allowed: everyone, prepare: anySystem, success: 200},
 	})
 }
+
+// ownClassifiedSystem makes a classified system that the caller owns and
+// the body that sets the status of its Art. 4 obligation.
+func ownClassifiedSystem(t *testing.T, e *apiEnv, o *orgEnv, caller *aims.Member) (map[string]string, any) {
+	t.Helper()
+	s := o.mustSystem(t, e.db, caller.ID)
+	yes := true
+	ctx := service.OperatorContext(context.Background(), o.Org, "test")
+	if _, _, err := e.svc.ClassifySystem(ctx, s.ID, aims.ClassificationAnswers{AISystem: &yes, Roles: []aims.OperatorRole{aims.OperatorDeployer},
+		Transparency: []string{"50(1)"}, Rationale: "A chatbot."}); err != nil {
+		t.Fatalf("classify %s: %v", s.Name, err)
+	}
+	return map[string]string{"id": s.ID}, map[string]any{"article": "Art. 4", "status": "in_progress", "note": "Training planned."}
+}
+
+func init() {
+	addOpCases(map[string]opCase{
+		"get-system-governance": {allowed: everyone, prepare: classifiedSystem, success: 200},
+		"set-obligation-status": {allowed: writers, prepare: ownClassifiedSystem, success: 200},
+	})
+}

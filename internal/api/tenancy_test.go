@@ -90,6 +90,8 @@ func tenancyScenarios(t *testing.T, e *apiEnv, me, other string) {
 		notFound("get system", http.MethodGet, systemURL, nil),
 		notFound("patch system", http.MethodPatch, systemURL, map[string]any{"name": "Taken over"}),
 		notFound("delete system", http.MethodDelete, systemURL, nil),
+		notFound("system governance", http.MethodGet, systemURL+"/governance", nil),
+		notFound("set obligation status", http.MethodPut, systemURL+"/obligations", map[string]any{"article": "Art. 4", "status": "met"}),
 		notFound("list model versions", http.MethodGet, systemURL+"/model-versions", nil),
 		notFound("create model version", http.MethodPost, systemURL+"/model-versions", map[string]any{"version": "9", "digest": validDigest}),
 		notFound("get model version", http.MethodGet, mvURL, nil),

@@ -13,6 +13,9 @@ import (
 type demoClassification struct {
 	system   string
 	versions []aims.ClassificationAnswers
+	// statuses are the obligations' statuses set after classifying, in
+	// the order the work was done.
+	statuses []aims.ObligationStatus
 }
 
 func demoYes() *bool { b := true; return &b }
@@ -31,7 +34,11 @@ var demoClassifications = []demoClassification{
 			"It evaluates applicants' economic situation, which is profiling, so the Art. 6(3) derogation is not open to us. " +
 			"We build it and offer it to partner lenders (provider) and use it ourselves (deployer): both sets of obligations bind us, " +
 			"including the fundamental rights impact assessment of Art. 27 before first use.",
-	}}},
+	}}, statuses: []aims.ObligationStatus{
+		{Article: "Art. 4", Status: aims.ObligationMet, Note: "AI literacy course completed by the credit risk team and the credit officers; attendance list in the HR system."},
+		{Article: "Art. 9", Status: aims.ObligationInProgress, Note: "Risk management runs through the risk register; the post-market review cycle is being set up."},
+		{Article: "Art. 27", Status: aims.ObligationInProgress, Note: "Fundamental rights impact assessment drafted with the compliance office; sign-off due before the next release."},
+	}},
 	{system: "CV screening assistant", versions: []aims.ClassificationAnswers{{
 		AISystem: demoYes(), Roles: []aims.OperatorRole{aims.OperatorDeployer},
 		AnnexIIIPoints: []string{"4(a)"}, DerogationConditions: []string{"d"}, NoSignificantRisk: true, GPAI: aims.GPAIIntegrated,
@@ -104,6 +111,12 @@ func SeedClassification(ctx context.Context, s *service.Service) error {
 		for _, a := range d.versions {
 			if _, _, err := s.ClassifySystem(ctx, sys.ID, a); err != nil {
 				return fmt.Errorf("demo classification of %s: %w", d.system, err)
+			}
+		}
+		for _, st := range d.statuses {
+			st.SystemID = sys.ID
+			if _, err := s.SetObligationStatus(ctx, &st); err != nil {
+				return fmt.Errorf("demo obligation %s of %s: %w", st.Article, d.system, err)
 			}
 		}
 	}

@@ -36,6 +36,8 @@ func (s *Service) ExistingEntities(ctx context.Context, refs []EntityRef) (map[E
 			_, err = store.FindSystemByID(ctx, s.db, scope, ref.ID)
 		case aims.EntityModelVersion:
 			_, err = store.FindModelVersionByID(ctx, s.db, scope, ref.SystemID, ref.ID)
+		case aims.EntityObligationStatus:
+			_, err = store.FindSystemByID(ctx, s.db, scope, ref.SystemID)
 		case aims.EntityDataset:
 			_, err = store.FindDatasetByID(ctx, s.db, scope, ref.ID)
 		case aims.EntitySupplier:

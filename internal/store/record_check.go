@@ -65,6 +65,7 @@ var RecordKinds = []RecordKind{
 	{EntityType: aims.EntityRiskCriteria, Table: "risk_criteria", Image: aims.RiskCriteria{}},
 	{EntityType: aims.EntityImpactAssessment, Table: "impact_assessments", Image: aims.ImpactAssessment{}},
 	{EntityType: aims.EntityClassification, Table: "classifications", Image: aims.Classification{}},
+	{EntityType: aims.EntityObligationStatus, Table: "obligation_statuses", Image: aims.ObligationStatus{}},
 	{EntityType: aims.EntitySoAVersion, Table: "soa_versions", Image: aims.SoAVersion{},
 		// A row's edit touches its version's updated_at; the row's own
 		// event seals that edit.

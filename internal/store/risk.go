@@ -170,6 +170,8 @@ func riskWhere(scope aims.Scope, f aims.RiskFilter) (string, []any) {
 	add(`r.owner_id = $?`, opt(f.OwnerID))
 	add(`r.status = $?`, opt(f.Status))
 	add(`r.title_key LIKE $? ESCAPE '\'`, likePattern(f.Search))
+	add(`EXISTS (SELECT 1 FROM risk_controls c WHERE c.org_id = r.org_id AND c.risk_id = r.id
+		AND c.framework = '`+riskControlFramework+`' AND c.requirement_id = $?)`, opt(f.Control))
 	if f.Overdue {
 		where += ` AND r.status <> 'closed' AND ((r.next_review IS NOT NULL AND r.next_review < $2) OR EXISTS (
 			SELECT 1 FROM risk_actions a WHERE a.risk_id = r.id AND a.status IN ('planned', 'in_progress')

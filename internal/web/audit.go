@@ -21,6 +21,7 @@ func (ui *UI) registerAudit(r chi.Router) {
 var auditEntityTypes = []option{
 	{Value: aims.EntityAISystem, Label: "AI system"},
 	{Value: aims.EntityModelVersion, Label: "Model version"},
+	{Value: aims.EntityObligationStatus, Label: "EU AI Act obligation"},
 	{Value: aims.EntityDataset, Label: "Dataset"},
 	{Value: aims.EntitySupplier, Label: "Supplier"},
 	{Value: aims.EntityMember, Label: "Member"},
@@ -130,7 +131,7 @@ func (ui *UI) auditRows(r *http.Request, events []*aims.AuditEvent) ([]auditRow,
 	refs := make([]service.EntityRef, len(events))
 	for i, ev := range events {
 		refs[i] = service.EntityRef{Type: ev.EntityType, ID: ev.EntityID}
-		if ev.EntityType == aims.EntityModelVersion {
+		if ev.EntityType == aims.EntityModelVersion || ev.EntityType == aims.EntityObligationStatus {
 			refs[i].SystemID = jsonString(ev.After, "system_id")
 			if refs[i].SystemID == "" {
 				refs[i].SystemID = jsonString(ev.Before, "system_id")
@@ -222,6 +223,8 @@ func entityLink(p Page, ref service.EntityRef, label string) string {
 		return "/systems/" + ref.ID
 	case aims.EntityModelVersion:
 		return "/systems/" + ref.SystemID + "#versions"
+	case aims.EntityObligationStatus:
+		return "/systems/" + ref.SystemID + "#obligation-panel"
 	case aims.EntityDataset:
 		return "/datasets/" + ref.ID
 	case aims.EntitySupplier:

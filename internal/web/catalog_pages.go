@@ -175,7 +175,11 @@ func (ui *UI) requirementPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return render(w, r, http.StatusOK, RequirementPage(ui.page(r, d.Framework.ShortTitle+" "+d.Requirement.ID, "catalog"), d, c))
+	u, err := ui.Svc.ControlUse(r.Context(), aims.Ref{Framework: d.Framework.ID, ID: d.Requirement.ID})
+	if err != nil {
+		return err
+	}
+	return render(w, r, http.StatusOK, RequirementPage(ui.page(r, d.Framework.ShortTitle+" "+d.Requirement.ID, "catalog"), d, c, u))
 }
 
 func (ui *UI) crosswalkPage(w http.ResponseWriter, r *http.Request) error {

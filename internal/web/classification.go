@@ -23,6 +23,7 @@ func (ui *UI) registerClassification(r chi.Router) {
 	r.Get("/systems/{id}/classification/edit", ui.handle(ui.questionnairePage))
 	r.Get("/systems/{id}/classification/questions", ui.handle(ui.questionnaireQuestions))
 	r.Get("/systems/{id}/classification/history", ui.handle(ui.classificationHistory))
+	r.Post("/systems/{id}/obligations", ui.handle(ui.obligationSet))
 }
 
 func classificationURL(systemID string) string { return "/systems/" + systemID + "/classification" }

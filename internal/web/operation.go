@@ -113,7 +113,7 @@ func (ui *UI) systemSuspend(w http.ResponseWriter, r *http.Request) error {
 	in := aims.NewSuspension{Reason: r.PostFormValue("reason"), ModelVersionID: r.PostFormValue("model_version_id")}
 	sp, err := ui.Svc.SuspendSystem(r.Context(), id, in)
 	if fe, ok := fieldErrors(err); ok {
-		return ui.systemPageWith(w, r, http.StatusUnprocessableEntity, func(o *operationView) { o.Errors, o.Reason = fe, in.Reason })
+		return ui.systemPageWith(w, r, http.StatusUnprocessableEntity, func(v *systemView) { v.Operation.Errors, v.Operation.Reason = fe, in.Reason })
 	}
 	if err != nil {
 		return err
@@ -129,7 +129,7 @@ func (ui *UI) systemResume(w http.ResponseWriter, r *http.Request) error {
 	id := chi.URLParam(r, "id")
 	sp, err := ui.Svc.ResumeSystem(r.Context(), id, aims.Resumption{ModelVersionID: r.PostFormValue("model_version_id"), Note: r.PostFormValue("note")})
 	if fe, ok := fieldErrors(err); ok {
-		return ui.systemPageWith(w, r, http.StatusConflict, func(o *operationView) { o.Errors = fe })
+		return ui.systemPageWith(w, r, http.StatusConflict, func(v *systemView) { v.Operation.Errors = fe })
 	}
 	if err != nil {
 		return err

@@ -63,7 +63,7 @@ func TestRiskFormComputesTheLevelAndShowsErrorsNextToFields(t *testing.T) {
 		e.post(aims.RoleSystemOwner, "/risks/"+id+"/actions", url.Values{"title": {"Disparity test"}, "due_date": {"2020-01-01"}}).
 			want(t, http.StatusSeeOther)
 		list := e.get(aims.RoleViewer, "/risks?overdue=true").want(t, http.StatusOK)
-		if got := texts(list.doc, "#risk-table tbody tr td a"); len(got) != 1 || got[0] != "R-1" {
+		if got := texts(list.doc, "#risk-table tbody tr td a.risk-ref"); len(got) != 1 || got[0] != "R-1" {
 			t.Errorf("overdue risks = %v", got)
 		}
 	})
@@ -88,7 +88,7 @@ func TestRiskRegisterFiltersHeatMapAndCriteria(t *testing.T) {
 	}
 	rows := func(path string) []string {
 		t.Helper()
-		return texts(e.get(aims.RoleViewer, path).want(t, http.StatusOK).doc, "#risk-table tbody tr td a")
+		return texts(e.get(aims.RoleViewer, path).want(t, http.StatusOK).doc, "#risk-table tbody tr td a.risk-ref")
 	}
 	for _, tc := range []struct{ path, want string }{
 		{"/risks", "R-3 R-2 R-4 R-1"},

@@ -18,6 +18,10 @@ type systemView struct {
 	// Operation is the operator view: authorization, stop authority,
 	// recent decisions, override rate and lineage.
 	Operation operationView
+	// Governance is the system as the hub: risks, treating controls,
+	// obligations with their status, and what blocks it.
+	Governance *aims.SystemGovernance
+	Obligation obligationForm // the obligation form, with refused input
 }
 
 func (ui *UI) systemDetail(w http.ResponseWriter, r *http.Request) error {
@@ -25,8 +29,8 @@ func (ui *UI) systemDetail(w http.ResponseWriter, r *http.Request) error {
 }
 
 // systemPageWith draws the system page with status; edit adjusts the
-// operator panel (a stop refused shows its message next to the reason).
-func (ui *UI) systemPageWith(w http.ResponseWriter, r *http.Request, status int, edit func(*operationView)) error {
+// view (a stop refused shows its message next to the reason).
+func (ui *UI) systemPageWith(w http.ResponseWriter, r *http.Request, status int, edit func(*systemView)) error {
 	ctx := r.Context()
 	s, err := ui.Svc.FindSystemByID(ctx, chi.URLParam(r, "id"))
 	if err != nil {
@@ -46,8 +50,11 @@ func (ui *UI) systemPageWith(w http.ResponseWriter, r *http.Request, status int,
 	if v.Operation, err = ui.operationPanel(r, s, versions); err != nil {
 		return err
 	}
+	if v.Governance, err = ui.Svc.SystemGovernance(ctx, s.ID); err != nil {
+		return err
+	}
 	if edit != nil {
-		edit(&v.Operation)
+		edit(&v)
 	}
 	return render(w, r, status, SystemPage(ui.page(r, s.Name, "systems"), v))
 }
@@ -74,4 +81,27 @@ func (ui *UI) systemDelete(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return ui.deleteAndRedirect(w, r, systemDeletion(s), func() error { return ui.Svc.DeleteSystem(ctx, s.ID) }, "/systems")
+}
+
+// blockerURL is where an open item is resolved.
+func blockerURL(systemID string, b aims.Blocker) string {
+	switch b.Kind {
+	case aims.BlockerImpact:
+		return "/systems/" + systemID + "/impact-assessments"
+	case aims.BlockerRisk:
+		return "/risks/" + b.ID
+	}
+	return "/systems/" + systemID + "#obligation-panel"
+}
+
+// openObligations names the obligations among the blockers, to list them
+// on one line.
+func openObligations(bs []aims.Blocker) []string {
+	var out []string
+	for _, b := range bs {
+		if b.Kind == aims.BlockerObligation {
+			out = append(out, b.ID)
+		}
+	}
+	return out
 }
