@@ -1,0 +1,143 @@
+package layoutbrowser_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/aimsproject/aims/internal/browsertest"
+	"github.com/aimsproject/aims/internal/demo"
+	"github.com/aimsproject/aims/internal/server"
+	"github.com/aimsproject/aims/internal/service"
+	"github.com/aimsproject/aims/internal/store/storetest"
+)
+
+// demoSite serves the demo organization and returns its URL and the
+// password of the account with email.
+func demoSite(t *testing.T, email string) (url, password string) {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	svc := service.New(storetest.OpenSQLite(t), log)
+	accounts, err := demo.Ensure(context.Background(), svc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range accounts {
+		if a.Email == email {
+			password = a.Password
+		}
+	}
+	if password == "" {
+		t.Fatalf("no demo account %s", email)
+	}
+	srv := httptest.NewServer(server.New(server.Config{Version: "test"}, svc, log).Handler())
+	t.Cleanup(srv.Close)
+	return srv.URL, password
+}
+
+func signIn(url, email, password string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Navigate(url+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), email),
+		chromedp.SendKeys(chromedp.CSS("#password"), password),
+		chromedp.Submit(chromedp.CSS("#password")),
+		chromedp.WaitReady(chromedp.CSS(".who")),
+	)
+}
+
+// firstLink returns the path of the page's first link whose path matches re.
+func firstLink(t *testing.T, bctx context.Context, url, page string, re *regexp.Regexp) string {
+	t.Helper()
+	err := chromedp.Do(bctx, chromedp.Navigate(url+page), chromedp.WaitVisible(chromedp.CSS("main")))
+	if err != nil {
+		t.Fatalf("open %s: %v", page, err)
+	}
+	hrefs, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('main a[href]')).map(a => a.getAttribute('href'))`))
+	if err != nil {
+		t.Fatalf("links of %s: %v", page, err)
+	}
+	for _, h := range hrefs {
+		if re.MatchString(h) {
+			return h
+		}
+	}
+	t.Fatalf("no link matching %s on %s (links %q)", re, page, hrefs)
+	return ""
+}
+
+// TestPagesFitTheScreen loads the pages that a governance lead reads most
+// on the demo data at 1,400 px and at 400 px, and checks that none is wider
+// than the window (no horizontal scroll). Screenshots go to the temporary
+// directory (AIMS_TEST_SCREENSHOTS names another one).
+func TestPagesFitTheScreen(t *testing.T) {
+	bctx := browsertest.New(t, 120*time.Second)
+	const email = "manager@demo.example"
+	url, password := demoSite(t, email)
+	if err := chromedp.Do(bctx, signIn(url, email, password)); err != nil {
+		t.Fatalf("sign in: %v", err)
+	}
+	uuid := `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`
+	system := firstLink(t, bctx, url, "/systems", regexp.MustCompile(`^/systems/`+uuid+`$`))
+	instrument := firstLink(t, bctx, url, "/lineage/instruments", regexp.MustCompile(`^/lineage/instruments/`+uuid+`$`))
+	pages := []struct{ name, path string }{
+		{"home", "/"},
+		{"systems", "/systems"},
+		{"risks", "/risks"},
+		{"soa", "/soa"},
+		{"ooc", "/lineage/out-of-calibration-decisions"},
+		{"system", system},
+		{"instrument", instrument},
+	}
+	dir := os.Getenv("AIMS_TEST_SCREENSHOTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	for _, width := range []int64{1400, 400} {
+		for _, p := range pages {
+			err := chromedp.Do(bctx, chromedp.EmulateViewport(width, 900), chromedp.Navigate(url+p.path), chromedp.WaitVisible(chromedp.CSS("main")))
+			if err != nil {
+				t.Fatalf("%s at %d px: %v", p.path, width, err)
+			}
+			got, err := chromedp.Run(bctx, chromedp.Evaluate[[]int64](`[document.documentElement.scrollWidth, window.innerWidth]`))
+			if err != nil {
+				t.Fatalf("%s at %d px: %v", p.path, width, err)
+			}
+			if shot, err := chromedp.Run(bctx, chromedp.CaptureScreenshot()); err == nil {
+				_ = os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.png", p.name, width)), shot, 0o644)
+			}
+			if got[0] > got[1] {
+				wide, _ := chromedp.Run(bctx, chromedp.Evaluate[string](widest))
+				t.Errorf("%s (%s) at %d px: page is %d px wide, window %d px; widest: %s", p.name, p.path, width, got[0], got[1], strings.TrimSpace(wide))
+			}
+		}
+	}
+}
+
+// widest names the elements that reach past the window's right edge, to
+// say what to fix.
+const widest = `(() => {
+	const w = window.innerWidth, out = [];
+	const over = el => el.getBoundingClientRect().right > w + 1;
+	for (const el of document.querySelectorAll('body *')) {
+		if (over(el) && !Array.from(el.children).some(over) && out.length < 6) {
+			const r = el.getBoundingClientRect();
+			let name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className ? '.' + String(el.className).split(' ').join('.') : '');
+			for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
+				if (p.tagName === 'TABLE' || p.tagName === 'NAV' || p.tagName === 'FORM' || p.tagName === 'DL') { name = p.tagName.toLowerCase() + (p.className ? '.' + p.className : '') + ' > ' + name; break; }
+			}
+			out.push(name + ' right=' + Math.round(r.right));
+		}
+	}
+	return out.join('; ');
+})()`
