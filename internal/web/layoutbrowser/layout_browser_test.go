@@ -120,6 +120,15 @@ func TestPagesFitTheScreen(t *testing.T) {
 				wide, _ := chromedp.Run(bctx, chromedp.Evaluate[string](widest))
 				t.Errorf("%s (%s) at %d px: page is %d px wide, window %d px; widest: %s", p.name, p.path, width, got[0], got[1], strings.TrimSpace(wide))
 			}
+			if width >= 1400 {
+				clipped, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](clippedTables))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(clipped) > 0 {
+					t.Errorf("%s (%s) at %d px: tables scroll sideways: %q", p.name, p.path, width, clipped)
+				}
+			}
 		}
 	}
 }
@@ -140,4 +149,21 @@ const widest = `(() => {
 		}
 	}
 	return out.join('; ');
+})()`
+
+// clippedTables names the tables wider than the box that holds them (a
+// scrolling figure or a table that scrolls itself), which a reader at a
+// desktop width would have to scroll sideways.
+const clippedTables = `(() => {
+	const out = [];
+	for (const t of document.querySelectorAll('main table')) {
+		for (let el = t; el && el !== document.body; el = el.parentElement) {
+			const o = getComputedStyle(el).overflowX;
+			if ((o === 'auto' || o === 'scroll' || o === 'hidden') && el.scrollWidth > el.clientWidth + 1) {
+				out.push((t.id || t.className || 'table') + ': ' + el.scrollWidth + ' in ' + el.clientWidth);
+				break;
+			}
+		}
+	}
+	return out;
 })()`
