@@ -90,14 +90,14 @@ func TestPagesFitTheScreen(t *testing.T) {
 	uuid := `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`
 	system := firstLink(t, bctx, url, "/systems", regexp.MustCompile(`^/systems/`+uuid+`$`))
 	instrument := firstLink(t, bctx, url, "/lineage/instruments", regexp.MustCompile(`^/lineage/instruments/`+uuid+`$`))
-	pages := []struct{ name, path string }{
-		{"home", "/"},
-		{"systems", "/systems"},
-		{"risks", "/risks"},
-		{"soa", "/soa"},
-		{"ooc", "/lineage/out-of-calibration-decisions"},
-		{"system", system},
-		{"instrument", instrument},
+	pages := []struct{ name, path, actions string }{
+		{"home", "/", ""},
+		{"systems", "/systems", ""},
+		{"risks", "/risks", ""},
+		{"soa", "/soa", ""},
+		{"ooc", "/lineage/out-of-calibration-decisions", ""},
+		{"system", system, "#system-actions"},
+		{"instrument", instrument, "#instrument-actions"},
 	}
 	dir := os.Getenv("AIMS_TEST_SCREENSHOTS")
 	if dir == "" {
@@ -119,6 +119,12 @@ func TestPagesFitTheScreen(t *testing.T) {
 			if got[0] > got[1] {
 				wide, _ := chromedp.Run(bctx, chromedp.Evaluate[string](widest))
 				t.Errorf("%s (%s) at %d px: page is %d px wide, window %d px; widest: %s", p.name, p.path, width, got[0], got[1], strings.TrimSpace(wide))
+			}
+			if p.actions != "" && width >= 1400 {
+				top, err := chromedp.Run(bctx, chromedp.Evaluate[float64](`document.querySelector('`+p.actions+`').getBoundingClientRect().bottom`))
+				if err != nil || top > 900 {
+					t.Errorf("%s at %d px: primary actions end at %v px (%v), want within the first screen", p.name, width, top, err)
+				}
 			}
 			if width >= 1400 {
 				clipped, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](clippedTables))
@@ -167,3 +173,35 @@ const clippedTables = `(() => {
 	}
 	return out;
 })()`
+
+// TestMenuFoldsOnAPhone: at 400 px the main navigation hides behind a Menu
+// button, which opens it without JavaScript; at 1,400 px the menus show and
+// the button does not.
+func TestMenuFoldsOnAPhone(t *testing.T) {
+	bctx := browsertest.New(t, 60*time.Second)
+	const email = "viewer@demo.example"
+	url, password := demoSite(t, email)
+	if err := chromedp.Do(bctx, signIn(url, email, password)); err != nil {
+		t.Fatalf("sign in: %v", err)
+	}
+	shown := `(() => { const v = el => el.getBoundingClientRect().height > 0;
+		return [v(document.querySelector('#nav-menus')), v(document.querySelector('label[for=nav-toggle]'))]; })()`
+	err := chromedp.Do(bctx, chromedp.EmulateViewport(400, 800), chromedp.Navigate(url+"/systems"), chromedp.WaitVisible(chromedp.CSS("label[for=nav-toggle]")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := chromedp.Run(bctx, chromedp.Evaluate[[]bool](shown))
+	if err != nil || got[0] || !got[1] {
+		t.Fatalf("phone, menu closed: menus shown, button shown = %v (%v), want false, true", got, err)
+	}
+	if err := chromedp.Do(bctx, chromedp.Click(chromedp.CSS("label[for=nav-toggle]")), chromedp.WaitVisible(chromedp.CSS("#nav-inventory"))); err != nil {
+		t.Fatalf("open the menu: %v", err)
+	}
+	if err := chromedp.Do(bctx, chromedp.EmulateViewport(1400, 900), chromedp.Navigate(url+"/systems"), chromedp.WaitVisible(chromedp.CSS("#nav-inventory"))); err != nil {
+		t.Fatal(err)
+	}
+	got, err = chromedp.Run(bctx, chromedp.Evaluate[[]bool](shown))
+	if err != nil || !got[0] || got[1] {
+		t.Errorf("desktop: menus shown, button shown = %v (%v), want true, false", got, err)
+	}
+}
