@@ -61,6 +61,7 @@ var (
 	formDate          = ui.FormDate
 	pageParams        = ui.PageParams
 	newPager          = ui.NewPager
+	exportURL         = ui.ExportURL
 	refOptions        = ui.RefOptions
 	withUnit          = ui.WithUnit
 	navGroups         = ui.NavGroups

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/aimsproject/aims/internal/aims"
@@ -34,4 +35,20 @@ func NewPager(r *http.Request, p aims.Page, total int) Pager {
 		q.Set("page", strconv.Itoa(n))
 		return r.URL.Path + "?" + q.Encode()
 	}}
+}
+
+// ExportURL is the address of a list's download (an API export such as
+// /api/v1/suppliers/export.csv) with the page's filters named in keep
+// that are set: the file holds the list as filtered, every page of it.
+func ExportURL(path string, q url.Values, keep ...string) string {
+	out := url.Values{}
+	for _, k := range keep {
+		if v := q.Get(k); v != "" {
+			out.Set(k, v)
+		}
+	}
+	if len(out) == 0 {
+		return path
+	}
+	return path + "?" + out.Encode()
 }
