@@ -62,6 +62,8 @@ var (
 	pageParams        = ui.PageParams
 	newPager          = ui.NewPager
 	exportURL         = ui.ExportURL
+	sortColumn        = ui.NewSortColumn
+	sortHeader        = ui.SortHeader
 	refOptions        = ui.RefOptions
 	withUnit          = ui.WithUnit
 	navGroups         = ui.NavGroups
