@@ -170,3 +170,20 @@ func TestSoALandsOnTheVersionARoleWorksOn(t *testing.T) {
 		t.Errorf("approval of an approved version: %d, want a redirect to it", code)
 	}
 }
+
+// TestCrosswalkFilter: the crosswalk page's search box keeps the pairs
+// whose ids, titles or rationale match, in any case, and counts them.
+func TestCrosswalkFilter(t *testing.T) {
+	s := newCatalogSite(t)
+	code, all := s.page(t, aims.RoleViewer, "GET", "/crosswalks/nist-ai-rmf_iso42001", "", nil)
+	if code != 200 || !strings.Contains(all, `id="crosswalk-pairs"`) {
+		t.Fatalf("crosswalk page: %d", code)
+	}
+	code, some := s.page(t, aims.RoleViewer, "GET", "/crosswalks/nist-ai-rmf_iso42001?q=govern+1.6", "", nil)
+	if code != 200 || !strings.Contains(some, ">GOVERN 1.6<") || strings.Contains(some, ">MANAGE 4.3<") || strings.Count(some, "<tr>") >= strings.Count(all, "<tr>") {
+		t.Errorf("filtered crosswalk: %d, want GOVERN 1.6 only", code)
+	}
+	if !strings.Contains(some, `value="govern 1.6"`) {
+		t.Error("the search box does not keep the filter")
+	}
+}
