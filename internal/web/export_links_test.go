@@ -9,18 +9,16 @@ import (
 	"github.com/aimsproject/aims/internal/store/storetest"
 )
 
-// TestListsLinkTheirCSVExport: the suppliers, datasets, audit trail and
-// out-of-calibration pages link the API's CSV export with the page's
+// TestListsLinkTheirCSVExport: the suppliers, datasets and audit trail
+// pages link the API's CSV export with the page's
 // filters (not its page number), for those who may export only.
 func TestListsLinkTheirCSVExport(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		e := newTestEnv(t, db)
 		for path, want := range map[string]string{
-			"/suppliers?q=acme&supplies=data&page=2":                              "/api/v1/suppliers/export.csv?q=acme&supplies=data",
-			"/datasets?personal_data=yes&page=3":                                  "/api/v1/datasets/export.csv?personal_data=yes",
-			"/audit?entity_type=supplier&action=create":                           "/api/v1/audit-events/export.csv?action=create&entity_type=supplier",
-			"/lineage/out-of-calibration-decisions?from=2026-03-01&to=2026-03-31": "/api/v1/lineage/out-of-calibration-episodes/export.csv?from=2026-03-01T00%3A00%3A00Z&to=2026-04-01T00%3A00%3A00Z",
-			"/lineage/out-of-calibration-decisions":                               "/api/v1/lineage/out-of-calibration-episodes/export.csv",
+			"/suppliers?q=acme&supplies=data&page=2":    "/api/v1/suppliers/export.csv?q=acme&supplies=data",
+			"/datasets?personal_data=yes&page=3":        "/api/v1/datasets/export.csv?personal_data=yes",
+			"/audit?entity_type=supplier&action=create": "/api/v1/audit-events/export.csv?action=create&entity_type=supplier",
 		} {
 			doc := e.get(aims.RoleAuditor, path).want(t, http.StatusOK).doc
 			if got := attr(query(t, doc, "a#export-csv"), "href"); got != want {

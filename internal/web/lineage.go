@@ -111,7 +111,6 @@ type oocDecisionsView struct {
 	Pager     Pager
 	Filtered  bool
 	Errors    formErrors
-	ExportURL string // the API's CSV of the episodes, as filtered
 }
 
 func (ui *UI) outOfCalibrationDecisions(w http.ResponseWriter, r *http.Request) error {
@@ -149,7 +148,6 @@ func (ui *UI) outOfCalibrationDecisions(w http.ResponseWriter, r *http.Request) 
 		return err
 	}
 	v.Pager = newPager(r, f.Page, total)
-	v.ExportURL = oocExportURL(f)
 	if len(v.Errors) == 0 {
 		if v.Episodes, err = ui.Svc.FindOutOfCalibrationEpisodes(ctx, f); err != nil {
 			return err
@@ -157,25 +155,6 @@ func (ui *UI) outOfCalibrationDecisions(w http.ResponseWriter, r *http.Request) 
 	}
 	w.Header().Add("Vary", "HX-Request, HX-Target")
 	return render(w, r, status, OutOfCalibrationDecisionsPage(ui.page(r, "Decisions made out of calibration", "lineage"), v))
-}
-
-// oocExportURL is the API's CSV export of the episodes that f selects
-// (the page's dates are days; the API's bounds are times).
-func oocExportURL(f aims.OutOfCalibrationDecisionFilter) string {
-	q := url.Values{}
-	if f.SystemID != "" {
-		q.Set("system_id", f.SystemID)
-	}
-	if f.InstrumentID != "" {
-		q.Set("instrument_id", f.InstrumentID)
-	}
-	if !f.From.IsZero() {
-		q.Set("from", f.From.UTC().Format(time.RFC3339))
-	}
-	if !f.To.IsZero() {
-		q.Set("to", f.To.UTC().Format(time.RFC3339))
-	}
-	return exportURL("/api/v1/lineage/out-of-calibration-episodes/export.csv", q, "system_id", "instrument_id", "from", "to")
 }
 
 // calibrationBadge picks the badge of a calibration state; the badge says

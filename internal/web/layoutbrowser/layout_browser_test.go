@@ -98,6 +98,11 @@ func TestPagesFitTheScreen(t *testing.T) {
 		{"ooc", "/lineage/out-of-calibration-decisions", ""},
 		{"system", system, "#system-actions"},
 		{"instrument", instrument, "#instrument-actions"},
+		{"audit", "/audit", ""},
+		{"datasets", "/datasets", ""},
+		{"suppliers", "/suppliers", ""},
+		{"crosswalk", "/crosswalks/nist-ai-rmf_iso42001", ""},
+		{"apidocs", "/api/docs", ""},
 	}
 	dir := os.Getenv("AIMS_TEST_SCREENSHOTS")
 	if dir == "" {
