@@ -196,7 +196,15 @@ type RiskFilter struct {
 	Search   string // part of the title, any case
 	Control  string // an ISO/IEC 42001 control that treats the risk, e.g. A.6.2.4
 	Today    Date   // what "overdue" is measured against; set by the service
+	Sort     string // one of RiskSorts; empty is "-level" (highest first)
 	Page
+}
+
+// RiskSorts lists the accepted risk orders: a key, or a key after "-" for
+// the reverse. A level sorts by the current level (residual when assessed);
+// risks without a review date come last either way.
+func RiskSorts() []string {
+	return []string{"-level", "level", "next_review", "-next_review", "title", "-title", "number", "-number"}
 }
 
 // RiskStatus is where a risk stands in its treatment.

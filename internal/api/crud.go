@@ -1,11 +1,17 @@
 package api
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"io"
 	"net/http"
+	"strings"
+	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/authz"
 )
 
@@ -25,11 +31,16 @@ type crud[T any, L listQuery, C any, U any] struct {
 	getSummary string // when the record comes with more than itself
 	deleteNote string // when the delete is refused, appended to its description
 
-	list   func(ctx context.Context, in *L) ([]*T, int, error)
-	create func(ctx context.Context, in C) (*T, error)
-	get    func(ctx context.Context, id string) (*T, error)
-	update func(ctx context.Context, id string, upd U) (*T, error)
-	delete func(ctx context.Context, id string) error
+	list func(ctx context.Context, in *L) ([]*T, int, error)
+	// export, when set, adds GET path/export.csv: the whole filtered list
+	// (the list's query without its page) in exportColumns, written by the
+	// service's shared CSV writer.
+	export        func(ctx context.Context, w io.Writer, in *L) error
+	exportColumns []string
+	create        func(ctx context.Context, in C) (*T, error)
+	get           func(ctx context.Context, id string) (*T, error)
+	update        func(ctx context.Context, id string, upd U) (*T, error)
+	delete        func(ctx context.Context, id string) error
 }
 
 // listQuery is a list's query: it embeds PageParams.
@@ -59,6 +70,19 @@ func (c crud[T, L, C, U]) register(api huma.API) {
 			}
 			return pageOf(list, total, (*in).params()), nil
 		})
+	if c.export != nil {
+		exp := operation(http.MethodGet, c.path+"/export.csv", "export-"+c.plural, c.tag, "Export "+c.plural+" as CSV", authz.Export)
+		exp.Description += " Every " + c.noun + " that the list's filters select (all pages; page and per_page are ignored), one per row, " +
+			"in the columns " + strings.Join(c.exportColumns, ", ") + "; lists are separated by `;`, times are RFC 3339 UTC. " +
+			"UTF-8 with a byte-order mark; a cell that a spreadsheet would run as a formula starts with an apostrophe."
+		huma.Register(api, exp, func(ctx context.Context, in *L) (*csvFile, error) {
+			var buf bytes.Buffer
+			if err := c.export(ctx, &buf, in); err != nil {
+				return nil, fail(ctx, err)
+			}
+			return csvAttachment(ctx, c.plural, buf.Bytes()), nil
+		})
+	}
 	create := operation(http.MethodPost, c.path, "create-"+c.noun, c.tag, "Add "+c.a+" "+c.noun, authz.Edit)
 	create.DefaultStatus = http.StatusCreated
 	huma.Register(api, create, func(ctx context.Context, in *createBody[C]) (*Body[*T], error) {
@@ -104,4 +128,11 @@ func (c crud[T, L, C, U]) register(api huma.API) {
 // created runs a service's create verb and answers the record it made.
 func created[T any](ctx context.Context, v *T, create func(context.Context, *T) error) (*T, error) {
 	return v, create(ctx, v)
+}
+
+// csvAttachment answers a CSV export as a download named for what it holds,
+// the organization and the day.
+func csvAttachment(ctx context.Context, what string, body []byte) *csvFile {
+	name := fmt.Sprintf("%s-%s-%s.csv", what, authz.PrincipalFrom(ctx).OrgSlug, time.Now().UTC().Format(aims.DateLayout))
+	return &csvFile{ContentType: "text/csv; charset=utf-8", ContentDisposition: `attachment; filename="` + name + `"`, Body: body}
 }

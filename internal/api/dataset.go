@@ -2,10 +2,12 @@ package api
 
 import (
 	"context"
+	"io"
 
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/service"
 )
 
 // DatasetInput is a new dataset (ISO/IEC 42001 A.7.2 to A.7.6).
@@ -48,15 +50,22 @@ type datasetList struct {
 	SupplierID   string `query:"supplier_id"`
 }
 
+func (in *datasetList) filter() aims.DatasetFilter {
+	return aims.DatasetFilter{Search: in.Q, PersonalData: aims.PersonalData(in.PersonalData), SupplierID: in.SupplierID, Page: in.page()}
+}
+
 func (h *Handlers) registerDatasets(api huma.API) {
 	crud[aims.Dataset, datasetList, DatasetInput, aims.DatasetUpdate]{
 		tag: "Datasets", path: "/datasets", noun: "dataset", plural: "datasets", a: "a",
 		getSummary: "Get a dataset with the model versions that use it",
 		deleteNote: "Refused with 409 while a model version uses the dataset.",
 		list: func(ctx context.Context, in *datasetList) ([]*aims.Dataset, int, error) {
-			return h.svc.FindDatasets(ctx, aims.DatasetFilter{Search: in.Q, PersonalData: aims.PersonalData(in.PersonalData),
-				SupplierID: in.SupplierID, Page: in.page()})
+			return h.svc.FindDatasets(ctx, in.filter())
 		},
+		export: func(ctx context.Context, w io.Writer, in *datasetList) error {
+			return h.svc.ExportDatasetsCSV(ctx, w, in.filter())
+		},
+		exportColumns: service.DatasetCSVColumns,
 		create: func(ctx context.Context, b DatasetInput) (*aims.Dataset, error) {
 			return created(ctx, b.dataset(), h.svc.CreateDataset)
 		},

@@ -49,11 +49,12 @@ type RiskFilterParams struct {
 	Status   string `query:"status" enum:"open,in_treatment,accepted,closed"`
 	Overdue  bool   `query:"overdue" doc:"Only risks whose review date or an open action's due date has passed"`
 	Q        string `query:"q" doc:"Part of the title, any case"`
+	Sort     string `query:"sort" enum:"-level,level,next_review,-next_review,title,-title,number,-number" doc:"The order: a key, or -key for the reverse; -level (the default) puts the highest current level first; risks without a review date come last"`
 }
 
 // Filter returns the domain filter, without a page.
 func (p RiskFilterParams) Filter() aims.RiskFilter {
-	return aims.RiskFilter{SystemID: p.SystemID, Level: p.Level, OwnerID: p.OwnerID, Status: aims.RiskStatus(p.Status), Overdue: p.Overdue, Search: p.Q}
+	return aims.RiskFilter{SystemID: p.SystemID, Level: p.Level, OwnerID: p.OwnerID, Status: aims.RiskStatus(p.Status), Overdue: p.Overdue, Search: p.Q, Sort: p.Sort}
 }
 
 type riskList struct {

@@ -101,22 +101,25 @@ var opCases = map[string]opCase{
 	"delete-model-version": {allowed: writers, prepare: ownModelVersion(nil), success: 204},
 	"create-model-version-approval": {allowed: approvers, prepare: ownModelVersion(map[string]any{"status": "approved",
 		"evidence": "validation report VR-7", "acceptance_criteria": "MAE below 0.5", "result": "MAE 0.41"}), success: 200},
-	"list-datasets": {allowed: everyone, prepare: noParams, success: 200},
+	"list-datasets":   {allowed: everyone, prepare: noParams, success: 200},
+	"export-datasets": {allowed: exporters, prepare: noParams, success: 200},
 	"create-dataset": {allowed: editors, success: 201, prepare: func(*testing.T, *apiEnv, *orgEnv, *aims.Member) (map[string]string, any) {
 		return nil, map[string]any{"name": unique("Dataset"), "personal_data": "no"}
 	}},
-	"get-dataset":    {allowed: everyone, prepare: aDataset(nil), success: 200},
-	"update-dataset": {allowed: editors, prepare: aDataset(map[string]any{"description": "changed"}), success: 200},
-	"delete-dataset": {allowed: editors, prepare: aDataset(nil), success: 204},
-	"list-suppliers": {allowed: everyone, prepare: noParams, success: 200},
+	"get-dataset":      {allowed: everyone, prepare: aDataset(nil), success: 200},
+	"update-dataset":   {allowed: editors, prepare: aDataset(map[string]any{"description": "changed"}), success: 200},
+	"delete-dataset":   {allowed: editors, prepare: aDataset(nil), success: 204},
+	"list-suppliers":   {allowed: everyone, prepare: noParams, success: 200},
+	"export-suppliers": {allowed: exporters, prepare: noParams, success: 200},
 	"create-supplier": {allowed: editors, success: 201, prepare: func(*testing.T, *apiEnv, *orgEnv, *aims.Member) (map[string]string, any) {
 		return nil, map[string]any{"name": unique("Supplier"), "supplies": []string{"model"}}
 	}},
-	"get-supplier":      {allowed: everyone, prepare: aSupplier(nil), success: 200},
-	"update-supplier":   {allowed: editors, prepare: aSupplier(map[string]any{"contact": "changed"}), success: 200},
-	"delete-supplier":   {allowed: editors, prepare: aSupplier(nil), success: 204},
-	"list-audit-events": {allowed: trail, prepare: noParams, success: 200},
-	"list-users":        {allowed: everyone, prepare: noParams, success: 200},
+	"get-supplier":        {allowed: everyone, prepare: aSupplier(nil), success: 200},
+	"update-supplier":     {allowed: editors, prepare: aSupplier(map[string]any{"contact": "changed"}), success: 200},
+	"delete-supplier":     {allowed: editors, prepare: aSupplier(nil), success: 204},
+	"list-audit-events":   {allowed: trail, prepare: noParams, success: 200},
+	"export-audit-events": {allowed: trail, prepare: noParams, success: 200},
+	"list-users":          {allowed: everyone, prepare: noParams, success: 200},
 	"get-user": {allowed: everyone, success: 200, prepare: func(_ *testing.T, _ *apiEnv, o *orgEnv, _ *aims.Member) (map[string]string, any) {
 		return map[string]string{"id": o.Admin.ID}, nil
 	}},

@@ -2,10 +2,12 @@ package api
 
 import (
 	"context"
+	"io"
 
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/service"
 )
 
 // SupplierInput is a new supplier (ISO/IEC 42001 A.10.3).
@@ -23,13 +25,21 @@ type supplierList struct {
 	Supplies string `query:"supplies" enum:"model,data,compute,platform,system"`
 }
 
+func (in *supplierList) filter() aims.SupplierFilter {
+	return aims.SupplierFilter{Search: in.Q, Supplies: aims.SupplyCategory(in.Supplies), Page: in.page()}
+}
+
 func (h *Handlers) registerSuppliers(api huma.API) {
 	crud[aims.Supplier, supplierList, SupplierInput, aims.SupplierUpdate]{
 		tag: "Suppliers", path: "/suppliers", noun: "supplier", plural: "suppliers", a: "a",
 		deleteNote: "Refused with 409 while an AI system or dataset names the supplier.",
 		list: func(ctx context.Context, in *supplierList) ([]*aims.Supplier, int, error) {
-			return h.svc.FindSuppliers(ctx, aims.SupplierFilter{Search: in.Q, Supplies: aims.SupplyCategory(in.Supplies), Page: in.page()})
+			return h.svc.FindSuppliers(ctx, in.filter())
 		},
+		export: func(ctx context.Context, w io.Writer, in *supplierList) error {
+			return h.svc.ExportSuppliersCSV(ctx, w, in.filter())
+		},
+		exportColumns: service.SupplierCSVColumns,
 		create: func(ctx context.Context, b SupplierInput) (*aims.Supplier, error) {
 			return created(ctx, &aims.Supplier{Name: b.Name, Supplies: b.Supplies, Contact: b.Contact, Website: b.Website,
 				AssessmentNotes: b.AssessmentNotes}, h.svc.CreateSupplier)

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aimsproject/aims/internal/aims"
@@ -41,6 +42,9 @@ func validateRiskFilter(f aims.RiskFilter) error {
 	var v aims.Validation
 	if f.Status != "" && !f.Status.IsValid() {
 		v.Add("status", "must be one of %s", joinEnum(aims.RiskStatusValues()))
+	}
+	if f.Sort != "" && !slices.Contains(aims.RiskSorts(), f.Sort) {
+		v.Add("sort", "must be one of %s", strings.Join(aims.RiskSorts(), ", "))
 	}
 	return v.Err()
 }

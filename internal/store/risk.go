@@ -180,16 +180,33 @@ func riskWhere(scope aims.Scope, f aims.RiskFilter) (string, []any) {
 	return where, args
 }
 
-// riskOrder puts the highest current level first, then the register's
-// order.
-const riskOrder = ` ORDER BY (CASE WHEN r.residual_level <> '' THEN r.residual_rank ELSE r.level_rank END) DESC, r.number`
+// riskOrders are the ORDER BY clauses of aims.RiskSorts; the default puts
+// the highest current level first, then the register's order.
+var riskOrders = map[string]string{
+	"-level":       ` ORDER BY (CASE WHEN r.residual_level <> '' THEN r.residual_rank ELSE r.level_rank END) DESC, r.number`,
+	"level":        ` ORDER BY (CASE WHEN r.residual_level <> '' THEN r.residual_rank ELSE r.level_rank END), r.number`,
+	"next_review":  ` ORDER BY r.next_review IS NULL, r.next_review, r.number`,
+	"-next_review": ` ORDER BY r.next_review IS NULL, r.next_review DESC, r.number`,
+	"title":        ` ORDER BY r.title_key, r.number`,
+	"-title":       ` ORDER BY r.title_key DESC, r.number DESC`,
+	"number":       ` ORDER BY r.number`,
+	"-number":      ` ORDER BY r.number DESC`,
+}
+
+// riskOrder is f's order; the service has refused an unknown key.
+func riskOrder(f aims.RiskFilter) string {
+	if o, ok := riskOrders[f.Sort]; ok {
+		return o
+	}
+	return riskOrders["-level"]
+}
 
 // FindRisks lists the risks that match f, one page at a time, with the
 // total that match and their controls (not their actions).
 func FindRisks(ctx context.Context, q Querier, scope aims.Scope, f aims.RiskFilter) ([]*aims.Risk, int, error) {
 	where, args := riskWhere(scope, f)
 	n := len(args)
-	query := strings.Replace(riskSelect, "\n\tFROM risks r", ",\n\t\tCOUNT(*) OVER ()\n\tFROM risks r", 1) + where + riskOrder +
+	query := strings.Replace(riskSelect, "\n\tFROM risks r", ",\n\t\tCOUNT(*) OVER ()\n\tFROM risks r", 1) + where + riskOrder(f) +
 		fmt.Sprintf(` LIMIT $%d OFFSET $%d`, n+1, n+2)
 	out, total, err := findPage(ctx, q, "risks", query, args, f.Page, func(sc scanner, total *int) (*aims.Risk, error) {
 		return scanRisk(sc, total)
@@ -204,7 +221,7 @@ func FindRisks(ctx context.Context, q Querier, scope aims.Scope, f aims.RiskFilt
 // with controls: exports and the heat map need the whole register.
 func EachRisk(ctx context.Context, q Querier, scope aims.Scope, f aims.RiskFilter, fn func(*aims.Risk) error) error {
 	where, args := riskWhere(scope, f)
-	rows, err := q.queryer().QueryContext(ctx, riskSelect+where+riskOrder, args...)
+	rows, err := q.queryer().QueryContext(ctx, riskSelect+where+riskOrder(f), args...)
 	if err != nil {
 		return fmt.Errorf("read risks: %w", mapError(err))
 	}

@@ -84,6 +84,7 @@ func TestRiskRegister(t *testing.T) {
 		high.NextReview = day("2026-02-01") // overdue
 		crit := newRisk("Prompt injection", f.Admin.ID, 5, 5, "critical", 3)
 		crit.ResidualLikelihood, crit.ResidualConsequence, crit.ResidualLevel, crit.ResidualRank = 2, 3, "medium", 1
+		crit.NextReview = day("2026-04-01")
 		for _, r := range []*aims.Risk{low, high, crit} {
 			mustTx(t, db, func(ctx context.Context, tx *store.Tx) error { return store.CreateRisk(ctx, tx, f.Scope, r) })
 		}
@@ -142,6 +143,12 @@ func TestRiskRegister(t *testing.T) {
 			{"by status", aims.RiskFilter{Status: aims.RiskOpen}, []int{2, 3, 1}},
 			{"overdue review or action", aims.RiskFilter{Overdue: true}, []int{2, 1}},
 			{"search any case", aims.RiskFilter{Search: "PROMPT"}, []int{3}},
+			{"lowest current level first", aims.RiskFilter{Sort: "level"}, []int{1, 3, 2}},
+			{"next review soonest first, none last", aims.RiskFilter{Sort: "next_review"}, []int{2, 3, 1}},
+			{"next review latest first, none last", aims.RiskFilter{Sort: "-next_review"}, []int{3, 2, 1}},
+			{"title A to Z, any case", aims.RiskFilter{Sort: "title"}, []int{2, 3, 1}},
+			{"title Z to A", aims.RiskFilter{Sort: "-title"}, []int{1, 3, 2}},
+			{"newest number first", aims.RiskFilter{Sort: "-number"}, []int{3, 2, 1}},
 		} {
 			if got := find(tc.f); !equalInts(got, tc.want) {
 				t.Errorf("%s: %v, want %v", tc.name, got, tc.want)

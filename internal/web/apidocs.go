@@ -24,10 +24,40 @@ func APIDocs(a huma.API) http.HandlerFunc {
 		// Built at the first request: every operation is registered by then.
 		once.Do(func() { docs = buildAPIDocs(a.OpenAPI()) })
 		p := Page{Title: "API reference", Principal: authz.PrincipalFrom(r.Context())}
-		if err := render(w, r, http.StatusOK, APIDocsPage(p, docs)); err != nil {
+		q := strings.TrimSpace(r.URL.Query().Get("q"))
+		if err := render(w, r, http.StatusOK, APIDocsPage(p, docs.filter(q), q)); err != nil {
 			http.Error(w, "the API reference could not be drawn", http.StatusInternalServerError)
 		}
 	}
+}
+
+// filter keeps the operations whose path, summary, operation id or tag
+// contains q and the schemas whose name does, in any case; the whole
+// reference when q is empty.
+func (d *apiDocs) filter(q string) *apiDocs {
+	if q == "" {
+		return d
+	}
+	needle := strings.ToLower(q)
+	has := func(parts ...string) bool { return strings.Contains(strings.ToLower(strings.Join(parts, " ")), needle) }
+	out := &apiDocs{Title: d.Title, Version: d.Version, Description: d.Description}
+	for _, t := range d.Tags {
+		kept := apiTag{Name: t.Name, Anchor: t.Anchor}
+		for _, op := range t.Ops {
+			if has(t.Name, op.Method, op.Path, op.Summary, op.ID) {
+				kept.Ops = append(kept.Ops, op)
+			}
+		}
+		if len(kept.Ops) > 0 {
+			out.Tags = append(out.Tags, kept)
+		}
+	}
+	for _, sc := range d.Schemas {
+		if has(sc.Name) {
+			out.Schemas = append(out.Schemas, sc)
+		}
+	}
+	return out
 }
 
 // apiDocs is the OpenAPI document arranged for reading.

@@ -136,3 +136,31 @@ func TestAPIDocsPage(t *testing.T) {
 		}
 	}
 }
+
+// TestAPIDocsFilter: the API reference's search box keeps the operations
+// and schemas that match, in any case, and says when nothing does.
+func TestAPIDocsFilter(t *testing.T) {
+	srv := httptest.NewServer(server.New(server.Config{Version: "test"}, service.New(storetest.OpenSQLite(t), slog.New(slog.DiscardHandler)),
+		slog.New(slog.DiscardHandler)).Handler())
+	defer srv.Close()
+	get := func(q string) *html.Node {
+		t.Helper()
+		res, err := http.Get(srv.URL + "/api/docs?q=" + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		doc, err := html.Parse(res.Body)
+		if err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("GET /api/docs?q=%s: %d %v", q, res.StatusCode, err)
+		}
+		return doc
+	}
+	doc := get("SUPPLIERS/EXPORT")
+	web.Query(t, doc, "article#op-export-suppliers")
+	web.NoMatch(t, doc, "article#op-create-system")
+	web.NoMatch(t, doc, "#schemas")
+	doc = get("zzz-nothing")
+	web.Query(t, doc, "#no-match")
+	web.NoMatch(t, doc, "article#op-export-suppliers")
+}

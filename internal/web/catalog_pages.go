@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -191,7 +192,26 @@ func (ui *UI) crosswalkPage(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return aims.ErrNotFound("crosswalk")
 	}
-	return render(w, r, http.StatusOK, CrosswalkPage(ui.page(r, cw.Title, "catalog"), cw, c))
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	return render(w, r, http.StatusOK, CrosswalkPage(ui.page(r, cw.Title, "catalog"), cw, c, crosswalkPairs(cw, c, q), q))
+}
+
+// crosswalkPairs are the pairs of cw whose ids, target title, rationale or
+// flag contain q, in any case (all of them when q is empty).
+func crosswalkPairs(cw *aims.Crosswalk, c *catalog.Catalog, q string) []*aims.Mapping {
+	if q == "" {
+		return cw.Pairs
+	}
+	needle := strings.ToLower(q)
+	var out []*aims.Mapping
+	for _, m := range cw.Pairs {
+		hay := strings.ToLower(strings.Join([]string{m.Source, m.Target, reqTitle(c, aims.Ref{Framework: pairTo(cw, m), ID: m.Target}),
+			reqTitle(c, aims.Ref{Framework: pairFrom(cw, m), ID: m.Source}), m.Rationale, m.Flag}, " "))
+		if strings.Contains(hay, needle) {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // reqTitle returns a requirement's title, or "".

@@ -34,7 +34,7 @@ func newCatalogSite(t *testing.T) *catalogSite {
 	svc := service.New(db, log)
 	f := storetest.NewOrg(t, db, "acme")
 	s := &catalogSite{svc: svc, op: service.OperatorContext(context.Background(), f.Org, "test"), tokens: map[aims.Role]string{}}
-	for _, role := range []aims.Role{aims.RoleAIMSManager, aims.RoleAuditor} {
+	for _, role := range []aims.Role{aims.RoleAIMSManager, aims.RoleAuditor, aims.RoleViewer} {
 		m := f.AddMember(t, db, string(role)+"@acme.test", role)
 		secret, _, err := svc.CreateToken(s.op, aims.NewToken{UserID: m.ID, Name: string(role)})
 		if err != nil {
@@ -137,5 +137,53 @@ func TestSoAPagesForAuditor(t *testing.T) {
 	code, html = s.page(t, aims.RoleAIMSManager, "POST", "/soa/versions/2/row", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
 	if code != 422 || !strings.Contains(html, `id="justification-error"`) {
 		t.Errorf("exclusion without justification through the page: %d", code)
+	}
+}
+
+// TestSoALandsOnTheVersionARoleWorksOn: /soa opens the newest approved
+// version for an auditor and a viewer, the draft for an editor; approving
+// from the page first states what is approved.
+func TestSoALandsOnTheVersionARoleWorksOn(t *testing.T) {
+	s := newCatalogSite(t)
+	if err := demo.SeedSoA(s.op, s.svc); err != nil { // version 1 approved, version 2 a draft
+		t.Fatal(err)
+	}
+	for role, want := range map[aims.Role]string{aims.RoleAuditor: "/soa/versions/1", aims.RoleViewer: "/soa/versions/1", aims.RoleAIMSManager: "/soa/versions/2"} {
+		code, html := s.page(t, role, "GET", "/soa", "", nil)
+		if code != http.StatusSeeOther || !strings.Contains(html, `"`+want+`"`) {
+			t.Errorf("%s opens /soa: %d %q, want a redirect to %s", role, code, html, want)
+		}
+	}
+	code, html := s.page(t, aims.RoleAIMSManager, "GET", "/soa/versions/2/approve", "", nil)
+	if code != 200 || !strings.Contains(html, `id="soa-approve-confirm"`) || !strings.Contains(html, "version 2") ||
+		!strings.Contains(html, `id="soa-count-decision"`) || !strings.Contains(html, `id="soa-count-status"`) || !strings.Contains(html, `id="approver"`) {
+		t.Errorf("approval confirmation: %d", code)
+	}
+	v, err := s.svc.FindSoAVersion(s.op, 2, aims.SoAFilter{})
+	if err != nil || v.Status != aims.SoADraft {
+		t.Fatalf("opening the confirmation changed version 2: %+v %v", v, err)
+	}
+	if code, _ := s.page(t, aims.RoleAuditor, "GET", "/soa/versions/2/approve", "", nil); code != 403 {
+		t.Errorf("auditor opens the approval: %d, want 403", code)
+	}
+	if code, _ := s.page(t, aims.RoleAIMSManager, "GET", "/soa/versions/1/approve", "", nil); code != http.StatusSeeOther {
+		t.Errorf("approval of an approved version: %d, want a redirect to it", code)
+	}
+}
+
+// TestCrosswalkFilter: the crosswalk page's search box keeps the pairs
+// whose ids, titles or rationale match, in any case, and counts them.
+func TestCrosswalkFilter(t *testing.T) {
+	s := newCatalogSite(t)
+	code, all := s.page(t, aims.RoleViewer, "GET", "/crosswalks/nist-ai-rmf_iso42001", "", nil)
+	if code != 200 || !strings.Contains(all, `id="crosswalk-pairs"`) {
+		t.Fatalf("crosswalk page: %d", code)
+	}
+	code, some := s.page(t, aims.RoleViewer, "GET", "/crosswalks/nist-ai-rmf_iso42001?q=govern+1.6", "", nil)
+	if code != 200 || !strings.Contains(some, ">GOVERN 1.6<") || strings.Contains(some, ">MANAGE 4.3<") || strings.Count(some, "<tr>") >= strings.Count(all, "<tr>") {
+		t.Errorf("filtered crosswalk: %d, want GOVERN 1.6 only", code)
+	}
+	if !strings.Contains(some, `value="govern 1.6"`) {
+		t.Error("the search box does not keep the filter")
 	}
 }

@@ -9,4 +9,5 @@ var (
 	Texts     = texts
 	Attr      = attr
 	CheckPage = checkPage
+	NoMatch   = noMatch
 )

@@ -61,6 +61,9 @@ var (
 	formDate          = ui.FormDate
 	pageParams        = ui.PageParams
 	newPager          = ui.NewPager
+	exportURL         = ui.ExportURL
+	sortColumn        = ui.NewSortColumn
+	sortHeader        = ui.SortHeader
 	refOptions        = ui.RefOptions
 	withUnit          = ui.WithUnit
 	navGroups         = ui.NavGroups

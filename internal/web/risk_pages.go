@@ -53,7 +53,7 @@ type riskListView struct {
 // riskFilterOf reads the register's filters from the query.
 func riskFilterOf(q url.Values) aims.RiskFilter {
 	return aims.RiskFilter{SystemID: q.Get("system_id"), Level: q.Get("level"), OwnerID: q.Get("owner_id"),
-		Status: aims.RiskStatus(q.Get("status")), Overdue: q.Get("overdue") == "true", Search: q.Get("q")}
+		Status: aims.RiskStatus(q.Get("status")), Overdue: q.Get("overdue") == "true", Search: q.Get("q"), Sort: q.Get("sort")}
 }
 
 func (ui *UI) riskList(w http.ResponseWriter, r *http.Request) error {

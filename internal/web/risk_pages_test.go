@@ -211,3 +211,36 @@ func TestImpactAssessmentPagesAndTheSystemBanner(t *testing.T) {
 		}
 	})
 }
+
+// TestRiskRegisterSortsByItsHeaders: the register's Risk, Title, Residual
+// and Next review headers sort it on the server, say how it is sorted
+// (aria-sort), keep the filters and go back to the first page; an unknown
+// order is refused.
+func TestRiskRegisterSortsByItsHeaders(t *testing.T) {
+	db := storetest.OpenSQLite(t)
+	e := newTestEnv(t, db)
+	owner := e.members[aims.RoleSystemOwner]
+	ctx := e.ctx(aims.RoleContributor)
+	for _, title := range []string{"Bravo", "alpha", "Charlie"} {
+		r := &aims.Risk{OwnerID: owner.ID, Title: title, Likelihood: 2, Consequence: 2, Source: aims.RiskSource{Kind: aims.SourceCustom, Text: "Staff"}}
+		if err := e.svc.CreateRisk(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	doc := e.get(aims.RoleViewer, "/risks").want(t, http.StatusOK).doc
+	if got := text(query(t, doc, "#risk-table th[aria-sort=descending]")); !strings.Contains(got, "Residual") {
+		t.Errorf("default order marked on %q, want Residual (highest level first)", got)
+	}
+	doc = e.get(aims.RoleViewer, "/risks?q=a&sort=title&page=1").want(t, http.StatusOK).doc
+	if got := strings.Join(texts(doc, "#risk-table tbody tr td a"), " "); got != "R-2 R-1 R-3" {
+		t.Errorf("sorted by title: %q, want R-2 R-1 R-3 (alpha, Bravo, Charlie)", got)
+	}
+	th := query(t, doc, "#risk-table th[aria-sort=ascending]")
+	if got := attr(query(t, th, "a"), "href"); got != "/risks?q=a&sort=-title" {
+		t.Errorf("title header links %q, want the reverse order with the filter and no page", got)
+	}
+	if got := len(queryAll(doc, "#risk-table th[aria-sort]")); got != 1 {
+		t.Errorf("%d headers carry aria-sort, want 1", got)
+	}
+	e.get(aims.RoleViewer, "/risks?sort=owner").want(t, http.StatusUnprocessableEntity)
+}

@@ -21,6 +21,7 @@ func (ui *UI) registerSoA(r chi.Router) {
 	r.Get("/soa/versions/{number}", ui.handle(ui.soaVersion))
 	r.Post("/soa/versions/{number}/row", ui.handle(ui.soaRowUpdate))
 	r.Post("/soa/versions/{number}/bulk", ui.handle(ui.soaBulk))
+	r.Get("/soa/versions/{number}/approve", ui.handle(ui.soaApproveConfirm))
 	r.Post("/soa/versions/{number}/approve", ui.handle(ui.soaApprove))
 	r.Post("/soa/controls", ui.handle(ui.soaAddControl))
 	r.Get("/soa/diff", ui.handle(ui.soaDiff))
@@ -56,10 +57,70 @@ func (ui *UI) soaHome(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if len(vs) > 0 {
-		http.Redirect(w, r, soaURL(vs[0].Number), http.StatusSeeOther)
+		http.Redirect(w, r, soaURL(landingVersion(vs, canEdit(r))), http.StatusSeeOther)
 		return nil
 	}
 	return render(w, r, http.StatusOK, SoAEmptyPage(ui.page(r, "Statement of Applicability", "soa")))
+}
+
+// landingVersion is the version that /soa opens (vs newest first): the
+// newest, a draft included, for those who may edit; the newest approved
+// one for those who read (an auditor, a viewer), the draft only when
+// nothing is approved yet.
+func landingVersion(vs []*aims.SoAVersion, canEdit bool) int {
+	if !canEdit {
+		for _, v := range vs {
+			if v.Status == aims.SoAApproved {
+				return v.Number
+			}
+		}
+	}
+	return vs[0].Number
+}
+
+func canEdit(r *http.Request) bool {
+	p := authz.PrincipalFrom(r.Context())
+	return p != nil && authz.Can(p.Role, authz.Edit)
+}
+
+// SoACounts are a version's controls by decision, and its applicable
+// controls by implementation status: what an approver approves.
+type SoACounts struct {
+	ByDecision map[aims.Applicability]int
+	ByStatus   map[aims.ImplementationStatus]int
+}
+
+func countSoA(rows []*aims.SoARow) SoACounts {
+	c := SoACounts{ByDecision: map[aims.Applicability]int{}, ByStatus: map[aims.ImplementationStatus]int{}}
+	for _, r := range rows {
+		c.ByDecision[r.Applicability]++
+		if r.Applicability == aims.Applicable {
+			c.ByStatus[r.Status]++
+		}
+	}
+	return c
+}
+
+// soaApproveConfirm states what approving a draft approves, and asks to
+// confirm.
+func (ui *UI) soaApproveConfirm(w http.ResponseWriter, r *http.Request) error {
+	n, err := versionNumber(r)
+	if err != nil {
+		return err
+	}
+	p := ui.page(r, "Approve the Statement of Applicability, version "+strconv.Itoa(n), "soa")
+	if !p.Can(authz.Approve) {
+		return aims.ErrForbidden("approve the Statement of Applicability")
+	}
+	view, err := ui.soaView(r, n, aims.SoAFilter{})
+	if err != nil {
+		return err
+	}
+	if view.Version.Status != aims.SoADraft {
+		http.Redirect(w, r, soaURL(n), http.StatusSeeOther)
+		return nil
+	}
+	return render(w, r, http.StatusOK, SoAApprovePage(p, view, countSoA(view.Version.Rows)))
 }
 
 func (ui *UI) soaStart(w http.ResponseWriter, r *http.Request) error {

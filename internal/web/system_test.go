@@ -215,6 +215,17 @@ func TestSystemListSearchFiltersAndPages(t *testing.T) {
 		if got := texts(desc.doc, "#system-results tbody tr td a"); !slices.Equal(got, []string{"Setpoint optimizer", "Credit scoring"}) {
 			t.Errorf("sorted by name descending: %v", got)
 		}
+		// The Name and Changed headers sort the list and say how it is sorted.
+		if got := attr(query(t, desc.doc, "#system-results th[aria-sort=descending] a"), "href"); got != "/systems?sort=name" {
+			t.Errorf("name header, sorted Z to A, links %q, want /systems?sort=name", got)
+		}
+		asc := e.get(aims.RoleViewer, "/systems?owner_id="+owner.ID).want(t, http.StatusOK)
+		heads := queryAll(asc.doc, "#system-results thead th a")
+		if len(heads) != 2 || attr(heads[0], "href") != "/systems?owner_id="+owner.ID+"&sort=-name" ||
+			attr(heads[1], "href") != "/systems?owner_id="+owner.ID+"&sort=-updated_at" {
+			t.Errorf("sortable headers of the default order: %d links", len(heads))
+		}
+		query(t, asc.doc, "#system-results th[aria-sort=ascending]")
 
 		none := e.get(aims.RoleContributor, "/systems?q=zzz").want(t, http.StatusOK)
 		if got := text(query(t, none.doc, "article.empty h2")); got != "No AI system matches" {

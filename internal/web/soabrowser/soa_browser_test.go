@@ -1,6 +1,7 @@
 package soabrowser_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -92,8 +93,26 @@ func TestSoAEditorInBrowser(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 
-	// Approve, then see the new version.
-	err = chromedp.Do(bctx, chromedp.Click(chromedp.CSS("#approve")), chromedp.WaitVisible(chromedp.CSS("#new-draft")))
+	// Approve: "Approve" comes after the rows and asks to confirm, stating
+	// the version, the counts and who approves; then see the new version.
+	below, err := chromedp.Run(bctx, chromedp.Evaluate[bool](`document.querySelector('#approve').getBoundingClientRect().top > document.querySelector('#soa-table').getBoundingClientRect().bottom`))
+	if err != nil || !below {
+		t.Errorf("approve button after the rows = %v (%v), want true", below, err)
+	}
+	err = chromedp.Do(bctx, chromedp.Click(chromedp.CSS("#approve")), chromedp.WaitVisible(chromedp.CSS("#approve-confirm")))
+	if err != nil {
+		t.Fatalf("open the approval: %v", err)
+	}
+	confirm, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS("#soa-approve-confirm")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"version 1", "Maria Manager", "Applicable\t" + strconv.Itoa(len(draft.Rows)), "Implemented\t1"} {
+		if !strings.Contains(confirm, want) {
+			t.Errorf("approval confirmation %q does not state %q", confirm, want)
+		}
+	}
+	err = chromedp.Do(bctx, chromedp.Click(chromedp.CSS("#approve-confirm")), chromedp.WaitVisible(chromedp.CSS("#new-draft")))
 	if err != nil {
 		t.Fatalf("approve: %v", err)
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/aimsproject/aims/internal/aims"
@@ -34,4 +35,58 @@ func NewPager(r *http.Request, p aims.Page, total int) Pager {
 		q.Set("page", strconv.Itoa(n))
 		return r.URL.Path + "?" + q.Encode()
 	}}
+}
+
+// ExportURL is the address of a list's download (an API export such as
+// /api/v1/suppliers/export.csv) with the page's filters named in keep
+// that are set: the file holds the list as filtered, every page of it.
+func ExportURL(path string, q url.Values, keep ...string) string {
+	out := url.Values{}
+	for _, k := range keep {
+		if v := q.Get(k); v != "" {
+			out.Set(k, v)
+		}
+	}
+	if len(out) == 0 {
+		return path
+	}
+	return path + "?" + out.Encode()
+}
+
+// SortColumn is a table header that sorts the list on the server: its link
+// sorts by the column (the other way round when it is the order shown,
+// back to the first page) and AriaSort says how the list is sorted now.
+type SortColumn struct {
+	Label, Href, AriaSort string
+}
+
+// NewSortColumn makes the header of the column sorted by key (a key the
+// list's service accepts: "name", and "-name" for the reverse). descFirst
+// makes the first click sort the reverse way (highest level, newest
+// first); def is the list's order when ?sort= is empty.
+func NewSortColumn(path string, q url.Values, label, key string, descFirst bool, def string) SortColumn {
+	cur := q.Get("sort")
+	if cur == "" {
+		cur = def
+	}
+	c := SortColumn{Label: label}
+	next := key
+	if descFirst {
+		next = "-" + key
+	}
+	switch cur {
+	case key:
+		c.AriaSort, next = "ascending", "-"+key
+	case "-" + key:
+		c.AriaSort, next = "descending", key
+	}
+	out := url.Values{}
+	for k, v := range q {
+		if k != "page" && k != "sort" {
+			out[k] = v
+		}
+	}
+	out.Set("sort", next)
+	c.Href = path + "?" + out.Encode()
+	return c
 }
