@@ -129,7 +129,7 @@ func SoAPage(p Page, v *SoAView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if v.Version.Status == aims.SoAApproved {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<span class=\"badge ok\">approved</span> by ")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<span class=\"badge ok\">Approved</span> by ")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
