@@ -128,8 +128,8 @@ func TestSoAEditorInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(status, "approved") || !strings.Contains(status, site.Email) {
-		t.Errorf("status after approval = %q, want approved by %s", status, site.Email)
+	if !strings.Contains(status, "Approved by") || !strings.Contains(status, site.Email) {
+		t.Errorf("status after approval = %q, want Approved by %s", status, site.Email)
 	}
 	if !strings.Contains(title2, "version 2") {
 		t.Errorf("title after starting a draft = %q, want version 2", title2)
