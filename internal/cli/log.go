@@ -297,7 +297,10 @@ func (p *Program) logCheckCommand() *cobra.Command {
 				fmt.Fprintf(p.Stdout, "MISMATCH org %s: %s\n", f.OrgID, f.Detail)
 			}
 			if len(rep.Findings) > 0 {
-				return fmt.Errorf("%d records do not match the tamper-evident log (%d logs, %d leaves, %d current records checked)",
+				// Findings are records that differ from what the log seals,
+				// and also refused logs and witnesses' refusals: count them
+				// as findings, not as records.
+				return fmt.Errorf("%d findings, listed above (%d logs, %d leaves, %d current records checked)",
 					len(rep.Findings), rep.Logs, rep.Leaves, rep.Records)
 			}
 			fmt.Fprintf(p.Stdout, "OK: %d logs, %d leaves match the stored records (%d decisions, %d of them with the payload erased on request); %d current records match their sealed state\n",
