@@ -44,6 +44,10 @@ type LogCheckReport struct {
 	// Records is how many current records (AI systems, risks, SoA rows
 	// ...) were compared with their last sealed state.
 	Records int
+	// refused holds the organizations whose log is refused (an identity
+	// finding, or writes refused by this process): no alert can be
+	// sealed in their log.
+	refused map[string]bool
 }
 
 // checkChunk is how many leaves a check reads at a time.
@@ -82,6 +86,7 @@ func (s *Service) CheckLogs(ctx context.Context, opts LogCheckOptions) (*LogChec
 			refused[h.OrgID] = true
 		}
 	}
+	rep.refused = refused
 	for _, h := range heads {
 		if opts.OrgID != "" && h.OrgID != opts.OrgID {
 			continue
@@ -144,14 +149,8 @@ func (s *Service) CheckLogsAndAlert(ctx context.Context, opts LogCheckOptions) (
 	if err != nil {
 		return rep, err
 	}
-	refused := map[string]bool{}
 	for _, f := range rep.Findings {
-		if f.key == "identity" || s.db.LogRefusal(f.OrgID) != "" {
-			refused[f.OrgID] = true
-		}
-	}
-	for _, f := range rep.Findings {
-		if refused[f.OrgID] {
+		if rep.refused[f.OrgID] {
 			continue // the log itself is refused: an alert could not be sealed in it
 		}
 		isNew, err := s.raiseAlert(ctx, f)
