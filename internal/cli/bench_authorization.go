@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -114,18 +113,11 @@ type authzRun struct {
 }
 
 func (b *decisionBench) authorization(ctx context.Context) error {
-	if err := b.prepare(); err != nil {
-		return err
-	}
-	if b.url == "" {
-		defer os.RemoveAll(b.dir)
-	}
-	b.header("authorization")
-	stopProfile, err := b.startProfile()
+	done, err := b.begin("authorization")
 	if err != nil {
 		return err
 	}
-	defer stopProfile()
+	defer done()
 	var p50s, p99s, p999s, rates, late, susp, revoke []float64
 	stale := 0
 	gateways, versions := 1, 1

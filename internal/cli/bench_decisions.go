@@ -99,6 +99,29 @@ func (b *decisionBench) startProfile() (func(), error) {
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
+// begin prepares a measurement named name: the scratch directory, the
+// header, the CPU profile when asked for; done stops the profile and, on a
+// database of the bench's own, removes the directory.
+func (b *decisionBench) begin(name string) (done func(), err error) {
+	if err := b.prepare(); err != nil {
+		return nil, err
+	}
+	removeDir := func() {}
+	if b.url == "" {
+		removeDir = func() { _ = os.RemoveAll(b.dir) }
+	}
+	b.header(name)
+	stopProfile, err := b.startProfile()
+	if err != nil {
+		removeDir()
+		return nil, err
+	}
+	return func() {
+		stopProfile()
+		removeDir()
+	}, nil
+}
+
 // target starts aims on loopback over a fresh database with a deployed
 // system, an approved model version 2.0 and a gateway token.
 func (b *decisionBench) target(ctx context.Context, run int) (*benchTarget, error) {
@@ -213,18 +236,11 @@ func checkAnswer(status int, answer []byte, err error) error {
 }
 
 func (b *decisionBench) ingest(ctx context.Context) error {
-	if err := b.prepare(); err != nil {
-		return err
-	}
-	if b.url == "" {
-		defer os.RemoveAll(b.dir)
-	}
-	b.header("ingest")
-	stopProfile, err := b.startProfile()
+	done, err := b.begin("ingest")
 	if err != nil {
 		return err
 	}
-	defer stopProfile()
+	defer done()
 	var rates, p50s, p99s, cpus, batchRates, batchCPUs []float64
 	for run := range b.runs {
 		t, err := b.target(ctx, run)
