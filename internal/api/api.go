@@ -39,6 +39,7 @@ func Register(r chi.Router, svc *service.Service, version string) huma.API {
 	cfg.Info.Description = "The JSON API of aims, an AI management system for ISO/IEC 42001:2023. " +
 		"Authenticate with an API token (`Authorization: Bearer TOKEN`) or a web session. " +
 		"Errors are RFC 9457 problem details (`application/problem+json`) that name every offending field."
+	cfg.Info.License = &huma.License{Name: "Apache-2.0", Identifier: "Apache-2.0"}
 	cfg.OpenAPIPath = "/api/openapi"
 	cfg.DocsPath = ""    // our own page at /api/docs, served from the binary without a CDN
 	cfg.SchemasPath = "" // schemas live in the OpenAPI document
