@@ -112,7 +112,7 @@ func TestSealOpen(t *testing.T) {
 
 func TestRoleForGroups(t *testing.T) {
 	t.Parallel()
-	table := []authn.GroupRole{{Group: "aims-admins", Role: aims.RoleAdmin}, {Group: "auditors", Role: aims.RoleAuditor}, {Group: "staff", Role: aims.RoleContributor}}
+	table := []aims.GroupRole{{Group: "aims-admins", Role: aims.RoleAdmin}, {Group: "auditors", Role: aims.RoleAuditor}, {Group: "staff", Role: aims.RoleContributor}}
 	for _, tc := range []struct {
 		groups []string
 		want   aims.Role

@@ -179,8 +179,11 @@ func (c Client) oauth(p *oidc.Provider) *oauth2.Config {
 	return &oauth2.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, Endpoint: p.Endpoint(), RedirectURL: c.RedirectURL, Scopes: scopes}
 }
 
-// AuthURL is where the browser goes to sign in at the provider.
+// AuthURL is where the browser goes to sign in at the provider. It reads
+// the provider's metadata afresh, so that a provider that is down is
+// found here, on a page of aims, rather than by the browser.
 func (ps *Providers) AuthURL(ctx context.Context, c Client, p Pending) (string, error) {
+	ps.Forget(c.Issuer)
 	pr, err := ps.get(ctx, c.Issuer)
 	if err != nil {
 		return "", err

@@ -2,16 +2,10 @@ package authn
 
 import "github.com/aimsproject/aims/internal/aims"
 
-// GroupRole maps a group named in the provider's group claim to a role.
-type GroupRole struct {
-	Group string    `json:"group"`
-	Role  aims.Role `json:"role"`
-}
-
 // RoleForGroups returns the role that the first row of table naming one of
 // groups gives, or def when none does (a group naming no mapped role gets
 // the default role). Order is the admin's: the table is read from the top.
-func RoleForGroups(groups []string, table []GroupRole, def aims.Role) aims.Role {
+func RoleForGroups(groups []string, table []aims.GroupRole, def aims.Role) aims.Role {
 	has := make(map[string]bool, len(groups))
 	for _, g := range groups {
 		has[g] = true

@@ -21,6 +21,9 @@ var ErrBadCredentials = &aims.Error{Kind: aims.KindUnauthenticated, Message: "th
 type LoginResult struct {
 	User        *aims.User
 	Memberships []store.Membership
+	// SecondFactor says that the account has a TOTP second factor: the
+	// person is not signed in until VerifySecondFactor accepts a code.
+	SecondFactor bool
 }
 
 // Login checks an email and password. client names the caller's address for
@@ -54,21 +57,40 @@ func (s *Service) Login(ctx context.Context, email, password, client string) (*L
 		return nil, err
 	}
 	var active []store.Membership
+	ssoOnly := false
 	for _, m := range ms {
-		if !m.Disabled {
-			active = append(active, m)
+		if m.Disabled {
+			continue
 		}
+		// An organization that turned local passwords off admits only its
+		// break-glass account with one.
+		st, _, err := store.FindSignInSettingsOfOrg(ctx, s.db, m.Org.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !st.LocalPasswords && st.BreakGlassEmail != u.Email {
+			ssoOnly = true
+			continue
+		}
+		active = append(active, m)
 	}
 	if len(active) == 0 {
+		if ssoOnly {
+			return nil, &aims.Error{Kind: aims.KindUnauthenticated, Message: "your organization signs in through its identity provider: use the single sign-on button"}
+		}
 		return nil, ErrBadCredentials
 	}
 	if err := s.attemptSucceeded(ctx, claim); err != nil {
 		return nil, err
 	}
+	second, err := s.hasTOTP(ctx, s.db, u.ID)
+	if err != nil {
+		return nil, err
+	}
 	if err := s.transact(ctx, func(tx *store.Tx) error { return store.TouchLogin(ctx, tx, u.ID) }); err != nil {
 		return nil, err
 	}
-	return &LoginResult{User: u, Memberships: active}, nil
+	return &LoginResult{User: u, Memberships: active, SecondFactor: second}, nil
 }
 
 func tooManyAttempts(wait time.Duration) error {
