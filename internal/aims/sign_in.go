@@ -21,7 +21,9 @@ const (
 )
 
 // TOTPRequirementValues lists the requirements.
-func TOTPRequirementValues() []TOTPRequirement { return []TOTPRequirement{TOTPNone, TOTPAdmins, TOTPAll} }
+func TOTPRequirementValues() []TOTPRequirement {
+	return []TOTPRequirement{TOTPNone, TOTPAdmins, TOTPAll}
+}
 
 // IsValid reports whether r is a known requirement.
 func (r TOTPRequirement) IsValid() bool { return enumValid(r, TOTPRequirementValues()) }

@@ -112,4 +112,3 @@ func UsesSSO(ctx context.Context, q Querier, orgID, userID string) (bool, error)
 	}
 	return n > 0, nil
 }
-

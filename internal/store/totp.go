@@ -135,4 +135,3 @@ func RemoveTOTP(ctx context.Context, tx *Tx, scopes []aims.Scope, u *aims.User) 
 	}
 	return nil
 }
-
