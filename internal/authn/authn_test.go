@@ -211,3 +211,18 @@ func TestExchange(t *testing.T) {
 		}
 	})
 }
+
+func TestTOTPKeyFor(t *testing.T) {
+	t.Parallel()
+	k, err := authn.NewTOTPKey("aims", "ada@acme.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := authn.TOTPKeyFor("aims", "ada@acme.test", k.Secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(again.QR, "data:image/png;base64,") || !strings.Contains(again.URL, "secret="+k.Secret) {
+		t.Fatalf("%+v", again)
+	}
+}

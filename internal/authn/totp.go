@@ -1,6 +1,10 @@
 package authn
 
 import (
+	"bytes"
+	"encoding/base64"
+	"image/png"
+	"net/url"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -24,10 +28,37 @@ const (
 )
 
 // TOTPKey is a new second-factor secret: Secret (base32) is what the
-// person types by hand, URL the otpauth:// link an app scans.
+// person types by hand, URL the otpauth:// link an app scans, QR that link
+// as a PNG data URL.
 type TOTPKey struct {
 	Secret string
 	URL    string
+	QR     string
+}
+
+// TOTPKeyFor rebuilds the key of a stored secret (an enrolment shown again).
+func TOTPKeyFor(issuer, account, secret string) (*TOTPKey, error) {
+	u := url.URL{Scheme: "otpauth", Host: "totp", Path: "/" + issuer + ":" + account}
+	q := url.Values{"secret": {secret}, "issuer": {issuer}, "period": {"30"}, "digits": {"6"}, "algorithm": {"SHA1"}}
+	u.RawQuery = q.Encode()
+	return withQR(&TOTPKey{Secret: secret, URL: u.String()})
+}
+
+func withQR(k *TOTPKey) (*TOTPKey, error) {
+	key, err := otp.NewKeyFromURL(k.URL)
+	if err != nil {
+		return nil, err
+	}
+	img, err := key.Image(200, 200)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		return nil, err
+	}
+	k.QR = "data:image/png;base64," + base64.StdEncoding.EncodeToString(b.Bytes())
+	return k, nil
 }
 
 // NewTOTPKey makes a secret for account at issuer (shown in the app as
@@ -37,7 +68,7 @@ func NewTOTPKey(issuer, account string) (*TOTPKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &TOTPKey{Secret: k.Secret(), URL: k.URL()}, nil
+	return withQR(&TOTPKey{Secret: k.Secret(), URL: k.URL()})
 }
 
 // TOTPCode returns the code of secret at t (for tests and enrolment checks).

@@ -52,6 +52,27 @@ func (s *Service) Login(ctx context.Context, email, password, client string) (*L
 		s.log.InfoContext(ctx, "sign-in failed", "email", email, "client", client)
 		return nil, ErrBadCredentials
 	}
+	active, err := s.passwordMemberships(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.attemptSucceeded(ctx, claim); err != nil {
+		return nil, err
+	}
+	second, err := s.hasTOTP(ctx, s.db, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.transact(ctx, func(tx *store.Tx) error { return store.TouchLogin(ctx, tx, u.ID) }); err != nil {
+		return nil, err
+	}
+	return &LoginResult{User: u, Memberships: active, SecondFactor: second}, nil
+}
+
+// passwordMemberships returns the organizations the account u may enter
+// with its password: enabled memberships of organizations that keep local
+// passwords, or name u as their break-glass account.
+func (s *Service) passwordMemberships(ctx context.Context, u *aims.User) ([]store.Membership, error) {
 	ms, err := store.FindMembershipsOfUser(ctx, s.db, u.ID)
 	if err != nil {
 		return nil, err
@@ -80,17 +101,21 @@ func (s *Service) Login(ctx context.Context, email, password, client string) (*L
 		}
 		return nil, ErrBadCredentials
 	}
-	if err := s.attemptSucceeded(ctx, claim); err != nil {
-		return nil, err
-	}
-	second, err := s.hasTOTP(ctx, s.db, u.ID)
+	return active, nil
+}
+
+// LoginResultFor is what a sign-in returns, for the account userID that
+// proved its password and its second factor.
+func (s *Service) LoginResultFor(ctx context.Context, userID string) (*LoginResult, error) {
+	u, _, err := store.FindUserByID(ctx, s.db, userID)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.transact(ctx, func(tx *store.Tx) error { return store.TouchLogin(ctx, tx, u.ID) }); err != nil {
+	active, err := s.passwordMemberships(ctx, u)
+	if err != nil {
 		return nil, err
 	}
-	return &LoginResult{User: u, Memberships: active, SecondFactor: second}, nil
+	return &LoginResult{User: u, Memberships: active, SecondFactor: true}, nil
 }
 
 func tooManyAttempts(wait time.Duration) error {

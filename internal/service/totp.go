@@ -114,6 +114,28 @@ func (s *Service) TOTPStatus(ctx context.Context) (*aims.TOTPStatus, error) {
 	return &aims.TOTPStatus{Enabled: t.ConfirmedAt != nil, ConfirmedAt: t.ConfirmedAt, RecoveryCodes: n}, err
 }
 
+// TOTPEnrolment returns the caller's enrolment under way, or starts one.
+func (s *Service) TOTPEnrolment(ctx context.Context) (*authn.TOTPKey, error) {
+	p, err := signedInPerson(ctx, "set up a second factor")
+	if err != nil {
+		return nil, err
+	}
+	t, err := store.FindTOTP(ctx, s.db, p.UserID)
+	switch {
+	case aims.IsKind(err, aims.KindNotFound):
+		return s.StartTOTP(ctx)
+	case err != nil:
+		return nil, err
+	case t.ConfirmedAt != nil:
+		return nil, aims.Errorf(aims.KindConflict, "the second factor is set up already")
+	}
+	secret, err := authn.Open(s.secretKey, p.UserID, t.Secret)
+	if err != nil {
+		return nil, err
+	}
+	return authn.TOTPKeyFor("aims", p.Email, secret)
+}
+
 // StartTOTP makes a new secret for the caller's account, to be confirmed
 // with a first code (ConfirmTOTP); until then it does not count.
 func (s *Service) StartTOTP(ctx context.Context) (*authn.TOTPKey, error) {
