@@ -15,13 +15,13 @@ import (
 
 // Session keys of signing in.
 const (
-	sessionSSOPending  = "sso_pending"        // a sign-in sent to the provider (authn.Pending)
-	sessionIDToken     = "sso_id_token"       // the provider's ID token, the hint of its sign-out
-	sessionPendingMFA  = "pending_mfa_user"   // proved the password, owes a second factor
-	sessionPendingNext = "pending_next"       // where to go after the second factor
-	sessionMustEnrol   = "must_enrol_totp"    // the organization requires a second factor this person has not set up
-	sessionSeenAt      = "seen_at"            // when the session's last use was stamped
-	sessionMethod      = "sign_in_method"     // password or sso
+	sessionSSOPending  = "sso_pending"      // a sign-in sent to the provider (authn.Pending)
+	sessionIDToken     = "sso_id_token"     // the provider's ID token, the hint of its sign-out
+	sessionPendingMFA  = "pending_mfa_user" // proved the password, owes a second factor
+	sessionPendingNext = "pending_next"     // where to go after the second factor
+	sessionMustEnrol   = "must_enrol_totp"  // the organization requires a second factor this person has not set up
+	sessionSeenAt      = "seen_at"          // when the session's last use was stamped
+	sessionMethod      = "sign_in_method"   // password or sso
 )
 
 // baseURL is how the browser reaches aims: the configured base URL, else
