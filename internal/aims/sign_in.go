@@ -108,11 +108,11 @@ type SignInSettingsUpdate struct {
 	Scopes          *string          `json:"scopes,omitempty" maxLength:"500" doc:"space-separated; openid is always asked for"`
 	GroupClaim      *string          `json:"group_claim,omitempty" maxLength:"100"`
 	GroupRoles      *[]GroupRole     `json:"group_roles,omitempty" maxItems:"200"`
-	DefaultRole     *Role            `json:"default_role,omitempty"`
+	DefaultRole     *Role            `json:"default_role,omitempty" enum:"aims_manager,system_owner,contributor,auditor,viewer" doc:"the role of a person joining without a mapped group; never admin"`
 	InvitedOnly     *bool            `json:"invited_only,omitempty"`
 	LocalPasswords  *bool            `json:"local_passwords,omitempty"`
 	BreakGlassEmail *string          `json:"break_glass_email,omitempty" maxLength:"320"`
-	TOTPRequired    *TOTPRequirement `json:"totp_required,omitempty"`
+	TOTPRequired    *TOTPRequirement `json:"totp_required,omitempty" enum:"none,admins,all" doc:"who must use a TOTP second factor with a local password (admins: admins and AIMS managers)"`
 }
 
 // Apply returns s with the update's fields set (the secret is the

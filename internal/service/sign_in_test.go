@@ -228,3 +228,24 @@ func TestBreakGlass(t *testing.T) {
 		}
 	})
 }
+
+// TestSignInTenancy: another organization's member is not found when an
+// admin ends sessions, and each organization's settings are its own.
+func TestSignInTenancy(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		idp := authntest.New(t)
+		svc, acme := ssoOrg(t, db, idp, aims.SignInSettingsUpdate{})
+		other, m, err := svc.BootstrapUser(context.Background(), service.Bootstrap{OrgSlug: "globex", Email: "gil@globex.test", Name: "Gil",
+			Role: aims.RoleAdmin, Password: "correct horse battery", Actor: aims.Actor{Kind: aims.ActorCLI, Label: "test"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.EndMemberSessions(acme, m.ID); !aims.IsKind(err, aims.KindNotFound) {
+			t.Fatalf("ending another organization's member's sessions: %v", err)
+		}
+		st, err := svc.FindSignInSettings(service.OperatorContext(context.Background(), other, "test"))
+		if err != nil || st.SSOEnabled || st.Issuer != "" {
+			t.Fatalf("globex sees acme's provider: %+v %v", st, err)
+		}
+	})
+}
