@@ -226,3 +226,22 @@ func TestTOTPKeyFor(t *testing.T) {
 		t.Fatalf("%+v", again)
 	}
 }
+
+func TestSecretKeyFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	k1, created, err := authn.LoadOrCreateSecretKey(dir)
+	if err != nil || !created || len(k1) != authn.SecretKeyLen {
+		t.Fatalf("%v %v %d", err, created, len(k1))
+	}
+	k2, created, err := authn.LoadOrCreateSecretKey(dir)
+	if err != nil || created || string(k1) != string(k2) {
+		t.Fatalf("the second start read another key: %v %v", err, created)
+	}
+	if _, err := authn.ParseSecretKey("c2hvcnQ="); err == nil {
+		t.Fatal("a short key was accepted")
+	}
+	if _, err := authn.ParseSecretKey(strings.Repeat("ab", 32)); err != nil {
+		t.Fatal(err)
+	}
+}

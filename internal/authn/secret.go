@@ -5,9 +5,11 @@ import (
 	"crypto/cipher"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 )
@@ -88,4 +90,57 @@ func newGCM(key []byte) (cipher.AEAD, error) {
 		return nil, err
 	}
 	return cipher.NewGCM(b)
+}
+
+// SecretKeyFile is the instance's secret key in the data directory, made
+// at the first start when AIMS_SECRET_KEY is not set.
+const SecretKeyFile = "secret.key"
+
+// ParseSecretKey reads a secret key written as base64 (standard or URL
+// alphabet) or hex of SecretKeyLen bytes.
+func ParseSecretKey(s string) ([]byte, error) {
+	s = strings.TrimSpace(s)
+	for _, dec := range []func(string) ([]byte, error){base64.StdEncoding.DecodeString, base64.RawStdEncoding.DecodeString,
+		base64.URLEncoding.DecodeString, base64.RawURLEncoding.DecodeString, hex.DecodeString} {
+		if b, err := dec(s); err == nil && len(b) == SecretKeyLen {
+			return b, nil
+		}
+	}
+	return nil, fmt.Errorf("not a secret key: give %d random bytes as base64 or hex (e.g. openssl rand -base64 32)", SecretKeyLen)
+}
+
+// LoadOrCreateSecretKey reads dir's secret key file, or makes one (mode
+// 0600) when there is none; created says which.
+func LoadOrCreateSecretKey(dir string) (key []byte, created bool, err error) {
+	path := filepath.Join(dir, SecretKeyFile)
+	b, err := os.ReadFile(path)
+	if err == nil {
+		k, err := ParseSecretKey(string(b))
+		if err != nil {
+			return nil, false, fmt.Errorf("%s: %w", path, err)
+		}
+		return k, false, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return nil, false, err
+	}
+	k := make([]byte, SecretKeyLen)
+	if _, err := rand.Read(k); err != nil {
+		return nil, false, err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, false, err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return LoadOrCreateSecretKey(dir) // another process made it first
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	if _, err := f.WriteString(base64.StdEncoding.EncodeToString(k) + "\n"); err != nil {
+		f.Close()
+		return nil, false, err
+	}
+	return k, true, f.Close()
 }
