@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"net"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"github.com/spf13/cobra"
 
+	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/config"
 	"github.com/aimsproject/aims/internal/demo"
 	"github.com/aimsproject/aims/internal/mqtt"
@@ -51,6 +53,12 @@ func (p *Program) serve(c *cobra.Command, _ []string) error {
 	}
 	if err := e.svc.SealEarlierEvents(ctx); err != nil {
 		return fmt.Errorf("seal earlier audit events: %w", err)
+	}
+
+	// The key that seals the organizations' client secrets and the
+	// accounts' TOTP secrets.
+	if err := e.setupSecretKey(); err != nil {
+		return err
 	}
 
 	demoMode := e.cfg.Bool("demo")
@@ -106,4 +114,24 @@ func (p *Program) serve(c *cobra.Command, _ []string) error {
 	err = srv.Serve(ctx, ln)
 	log.Info("aims stopped")
 	return err
+}
+
+// setupSecretKey gives the service the instance's secret key: the
+// configured one, or the data directory's (made at the first start).
+func (e *env) setupSecretKey() error {
+	if k := e.cfg.Get("secret-key"); k != "" {
+		key, err := authn.ParseSecretKey(k)
+		if err != nil {
+			return err
+		}
+		return e.svc.SetSecretKey(key)
+	}
+	key, created, err := authn.LoadOrCreateSecretKey(e.cfg.Get("data-dir"))
+	if err != nil {
+		return fmt.Errorf("the secret key (set AIMS_SECRET_KEY, or let aims keep %s in the data directory): %w", authn.SecretKeyFile, err)
+	}
+	if created {
+		e.log.Info("created the secret key that encrypts client and TOTP secrets: back it up with the database", "file", filepath.Join(e.cfg.Get("data-dir"), authn.SecretKeyFile))
+	}
+	return e.svc.SetSecretKey(key)
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/ledger"
 )
 
@@ -55,6 +56,8 @@ var Options = []Option{
 		Usage: "the URL people use to reach aims (e.g. https://aims.example.com); https makes session cookies Secure; its host and path name the tamper-evident logs (see --log-origin). Default for serve: http://LISTEN"},
 	{Name: "tls-cert", Env: "AIMS_TLS_CERT", Serve: true, Usage: "PEM certificate file: serve HTTPS directly (with --tls-key)"},
 	{Name: "tls-key", Env: "AIMS_TLS_KEY", Serve: true, Secret: true, Usage: "PEM private key file for --tls-cert"},
+	{Name: "secret-key", Env: "AIMS_SECRET_KEY", Serve: true, Secret: true, Check: checkSecretKey,
+		Usage: "32 random bytes as base64 or hex that encrypt the identity providers' client secrets and the TOTP secrets (default: the data directory's secret.key, made at the first start; give every replica the same)"},
 	{Name: "session-lifetime", Env: "AIMS_SESSION_LIFETIME", Default: "12h", Serve: true, Check: checkDuration, Usage: "how long a web sign-in lasts"},
 	{Name: "mqtt-url", Env: "AIMS_MQTT_URL", Serve: true, Secret: true, Check: checkMQTTURL,
 		Usage: "MQTT broker to ingest decision events from (mqtt://[user:password@]host:1883, or mqtts://; ?client_id=NAME): subscribes to aims/{org}/{system}/decisions and publishes suspensions, retained, on aims/{org}/{system}/authorization"},
@@ -186,6 +189,11 @@ func checkMQTTURL(s string) error {
 		return fmt.Errorf("%q is not an mqtt:// or mqtts:// URL (e.g. mqtt://127.0.0.1:1883)", s)
 	}
 	return nil
+}
+
+func checkSecretKey(s string) error {
+	_, err := authn.ParseSecretKey(s)
+	return err
 }
 
 func checkLogKey(s string) error {

@@ -91,7 +91,7 @@ func (s *Server) routes() http.Handler {
 	s.api = api.Register(r, s.svc, s.cfg.Version)
 	api.RegisterLogTiles(r, s.svc) // /log/{org}/checkpoint and tiles (c2sp.org/tlog-tiles)
 	r.Get("/api/docs", web.APIDocs(s.api))
-	web.Register(r, web.Deps{Svc: s.svc, Sessions: s.sessions, Setup: s.setup, Demo: s.cfg.Demo, Version: s.cfg.Version})
+	web.Register(r, web.Deps{Svc: s.svc, Sessions: s.sessions, Setup: s.setup, Demo: s.cfg.Demo, Version: s.cfg.Version, BaseURL: s.cfg.BaseURL})
 	return r
 }
 

@@ -21,6 +21,9 @@ var ErrBadCredentials = &aims.Error{Kind: aims.KindUnauthenticated, Message: "th
 type LoginResult struct {
 	User        *aims.User
 	Memberships []store.Membership
+	// SecondFactor says that the account has a TOTP second factor: the
+	// person is not signed in until VerifySecondFactor accepts a code.
+	SecondFactor bool
 }
 
 // Login checks an email and password. client names the caller's address for
@@ -49,26 +52,70 @@ func (s *Service) Login(ctx context.Context, email, password, client string) (*L
 		s.log.InfoContext(ctx, "sign-in failed", "email", email, "client", client)
 		return nil, ErrBadCredentials
 	}
-	ms, err := store.FindMembershipsOfUser(ctx, s.db, u.ID)
+	active, err := s.passwordMemberships(ctx, u)
 	if err != nil {
 		return nil, err
 	}
-	var active []store.Membership
-	for _, m := range ms {
-		if !m.Disabled {
-			active = append(active, m)
-		}
-	}
-	if len(active) == 0 {
-		return nil, ErrBadCredentials
-	}
 	if err := s.attemptSucceeded(ctx, claim); err != nil {
+		return nil, err
+	}
+	second, err := s.hasTOTP(ctx, s.db, u.ID)
+	if err != nil {
 		return nil, err
 	}
 	if err := s.transact(ctx, func(tx *store.Tx) error { return store.TouchLogin(ctx, tx, u.ID) }); err != nil {
 		return nil, err
 	}
-	return &LoginResult{User: u, Memberships: active}, nil
+	return &LoginResult{User: u, Memberships: active, SecondFactor: second}, nil
+}
+
+// passwordMemberships returns the organizations the account u may enter
+// with its password: enabled memberships of organizations that keep local
+// passwords, or name u as their break-glass account.
+func (s *Service) passwordMemberships(ctx context.Context, u *aims.User) ([]store.Membership, error) {
+	ms, err := store.FindMembershipsOfUser(ctx, s.db, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	var active []store.Membership
+	ssoOnly := false
+	for _, m := range ms {
+		if m.Disabled {
+			continue
+		}
+		// An organization that turned local passwords off admits only its
+		// break-glass account with one.
+		st, _, err := store.FindSignInSettingsOfOrg(ctx, s.db, m.Org.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !st.LocalPasswords && st.BreakGlassEmail != u.Email {
+			ssoOnly = true
+			continue
+		}
+		active = append(active, m)
+	}
+	if len(active) == 0 {
+		if ssoOnly {
+			return nil, &aims.Error{Kind: aims.KindUnauthenticated, Message: "your organization signs in through its identity provider: use the single sign-on button"}
+		}
+		return nil, ErrBadCredentials
+	}
+	return active, nil
+}
+
+// LoginResultFor is what a sign-in returns, for the account userID that
+// proved its password and its second factor.
+func (s *Service) LoginResultFor(ctx context.Context, userID string) (*LoginResult, error) {
+	u, _, err := store.FindUserByID(ctx, s.db, userID)
+	if err != nil {
+		return nil, err
+	}
+	active, err := s.passwordMemberships(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	return &LoginResult{User: u, Memberships: active, SecondFactor: true}, nil
 }
 
 func tooManyAttempts(wait time.Duration) error {

@@ -184,7 +184,11 @@ func (s *Service) AcceptInvitation(ctx context.Context, secret string, acc aims.
 			active = append(active, m)
 		}
 	}
-	return &LoginResult{User: joined, Memberships: active}, org, nil
+	second, err := s.hasTOTP(ctx, s.db, joined.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &LoginResult{User: joined, Memberships: active, SecondFactor: second}, org, nil
 }
 
 // newInvitationSecret returns 256 random bits for an invitation's link;

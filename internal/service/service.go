@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/authz"
 	"github.com/aimsproject/aims/internal/store"
 )
@@ -27,6 +28,9 @@ type Service struct {
 
 	authz     *authzCache    // authorization answers and token checks, per organization
 	decisions *decisionState // the group committer of decision events, and its settings
+
+	secretKey []byte           // seals client and TOTP secrets (SetSecretKey)
+	idp       *authn.Providers // organizations' OpenID providers, discovered and cached
 }
 
 // New returns the service over db.
@@ -42,6 +46,8 @@ func New(db *store.DB, log *slog.Logger) *Service {
 		tlog:      newLogState(),
 		authz:     newAuthzCache(),
 		decisions: newDecisionState(),
+		secretKey: newSecretKey(),
+		idp:       &authn.Providers{},
 	}
 }
 

@@ -9,8 +9,11 @@ import (
 // accountView is the account page: who the person is here, and the
 // password form.
 type accountView struct {
-	Org    *aims.Organization
-	Errors formErrors
+	Org      *aims.Organization
+	Errors   formErrors
+	TOTP     *aims.TOTPStatus
+	Sessions []aims.SessionInfo
+	SSO      bool // signed in through the provider: the second factor is the provider's
 }
 
 func (ui *UI) accountPage(w http.ResponseWriter, r *http.Request) error {
@@ -22,7 +25,16 @@ func (ui *UI) renderAccount(w http.ResponseWriter, r *http.Request, status int, 
 	if err != nil {
 		return err
 	}
-	return render(w, r, status, AccountPage(ui.page(r, "Account", ""), accountView{Org: org, Errors: fe}))
+	st, err := ui.Svc.TOTPStatus(r.Context())
+	if err != nil {
+		return err
+	}
+	sessions, err := ui.Svc.FindMySessions(r.Context(), ui.Sessions.Token(r.Context()))
+	if err != nil {
+		return err
+	}
+	return render(w, r, status, AccountPage(ui.page(r, "Account", ""), accountView{Org: org, Errors: fe, TOTP: st, Sessions: sessions,
+		SSO: ui.Sessions.GetString(r.Context(), sessionMethod) == "sso"}))
 }
 
 func (ui *UI) changePassword(w http.ResponseWriter, r *http.Request) error {

@@ -17,7 +17,18 @@ import (
 const sessionPendingUser = "pending_user_id"
 
 func (ui *UI) loginPage(w http.ResponseWriter, r *http.Request) error {
-	return render(w, r, http.StatusOK, LoginPage(ui.page(r, "Sign in", ""), LoginForm{Next: safeNext(r.URL.Query().Get("next"))}))
+	f := LoginForm{Next: safeNext(r.URL.Query().Get("next")), Org: r.URL.Query().Get("org")}
+	if f.Org != "" {
+		opts, err := ui.Svc.SignInOptionsFor(r.Context(), f.Org)
+		if err == nil {
+			f.Options = opts
+		} else if aims.IsKind(err, aims.KindNotFound) {
+			f.Error = "There is no organization with that short name."
+		} else {
+			return err
+		}
+	}
+	return render(w, r, http.StatusOK, LoginPage(ui.page(r, "Sign in", ""), f))
 }
 
 // safeNext keeps a post-login redirect on this site. A browser parsing the
@@ -55,26 +66,18 @@ func (ui *UI) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if res.SecondFactor {
+		// The password is right; the person is not signed in until the
+		// code is. A new token first, against session fixation.
+		if err := ui.Sessions.RenewToken(r.Context()); err != nil {
+			return err
+		}
+		ui.Sessions.Put(r.Context(), sessionPendingMFA, res.User.ID)
+		ui.Sessions.Put(r.Context(), sessionPendingNext, next)
+		return render(w, r, http.StatusOK, SecondFactorPage(ui.page(r, "Second factor", ""), ""))
+	}
 	// A new session token at sign-in defeats session fixation.
-	if err := ui.Sessions.RenewToken(r.Context()); err != nil {
-		return err
-	}
-	ui.Sessions.Put(r.Context(), sessionEpoch, res.User.SessionEpoch)
-	if len(res.Memberships) > 1 {
-		ui.Sessions.Put(r.Context(), sessionPendingUser, res.User.ID)
-		return render(w, r, http.StatusOK, ChooseOrgPage(ui.page(r, "Choose an organization", ""), res.Memberships))
-	}
-	ui.startSession(r, res.User.ID, res.Memberships[0])
-	http.Redirect(w, r, next, http.StatusSeeOther)
-	return nil
-}
-
-// startSession signs the person in to one organization; the session epoch
-// was put at sign-in.
-func (ui *UI) startSession(r *http.Request, userID string, m store.Membership) {
-	ui.Sessions.Remove(r.Context(), sessionPendingUser)
-	ui.Sessions.Put(r.Context(), sessionUserID, userID)
-	ui.Sessions.Put(r.Context(), sessionOrgID, m.Org.ID)
+	return ui.afterLogin(w, r, res, next)
 }
 
 func (ui *UI) chooseOrg(w http.ResponseWriter, r *http.Request) error {
@@ -88,18 +91,14 @@ func (ui *UI) chooseOrg(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ui.startSession(r, userID, store.Membership{Org: aims.Organization{ID: p.OrgID}})
-	http.Redirect(w, r, "/", http.StatusSeeOther)
-	return nil
-}
-
-// logout ends the session: its row is deleted, so the cookie is worthless
-// even if it was copied.
-func (ui *UI) logout(w http.ResponseWriter, r *http.Request) error {
-	if err := ui.Sessions.Destroy(r.Context()); err != nil {
+	if err := ui.startSession(r, userID, store.Membership{Org: aims.Organization{ID: p.OrgID}, Role: p.Role}); err != nil {
 		return err
 	}
-	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	next := "/"
+	if ui.Sessions.GetBool(r.Context(), sessionMustEnrol) {
+		next = "/account/totp"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }
 
@@ -149,7 +148,9 @@ func (ui *UI) setup(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ui.Sessions.Put(r.Context(), sessionEpoch, m.SessionEpoch)
-	ui.startSession(r, m.ID, store.Membership{Org: *org})
+	if err := ui.startSession(r, m.ID, store.Membership{Org: *org, Role: aims.RoleAdmin}); err != nil {
+		return err
+	}
 	ui.flash(r, "Welcome. Start by registering your AI systems.")
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 	return nil

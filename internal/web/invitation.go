@@ -52,12 +52,27 @@ func (ui *UI) acceptInvitation(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// Signed in to the organization just joined, with a new session token.
+	// Signed in to the organization just joined, with a new session token;
+	// an account with a second factor proves it first.
 	if err := ui.Sessions.RenewToken(r.Context()); err != nil {
 		return err
 	}
+	if res.SecondFactor {
+		ui.Sessions.Put(r.Context(), sessionPendingMFA, res.User.ID)
+		ui.Sessions.Put(r.Context(), sessionPendingNext, "/")
+		return render(w, r, http.StatusOK, SecondFactorPage(ui.page(r, "Second factor", ""), ""))
+	}
 	ui.Sessions.Put(r.Context(), sessionEpoch, res.User.SessionEpoch)
-	ui.startSession(r, res.User.ID, store.Membership{Org: *org})
+	ui.Sessions.Put(r.Context(), sessionMethod, "password")
+	role := aims.RoleViewer
+	for _, m := range res.Memberships {
+		if m.Org.ID == org.ID {
+			role = m.Role
+		}
+	}
+	if err := ui.startSession(r, res.User.ID, store.Membership{Org: *org, Role: role}); err != nil {
+		return err
+	}
 	ui.flash(r, "Welcome to "+org.Name+".")
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 	return nil

@@ -32,6 +32,7 @@ type Deps struct {
 	Setup    *Setup
 	Demo     bool
 	Version  string
+	BaseURL  string // how people reach aims, for the provider's redirect URIs ("" reads the request's host)
 }
 
 // UI serves the pages.
@@ -62,7 +63,10 @@ func Register(r chi.Router, d Deps) {
 	r.Get("/login", ui.handle(ui.loginPage))
 	r.Post("/login", ui.handle(ui.login))
 	r.Post("/login/org", ui.handle(ui.chooseOrg))
+	r.Post("/login/code", ui.handle(ui.secondFactor))
 	r.Post("/logout", ui.handle(ui.logout))
+	r.Get("/sso/start", ui.handle(ui.ssoStart))
+	r.Get("/sso/callback", ui.handle(ui.ssoCallback))
 	r.Get("/setup", ui.handle(ui.setupPage))
 	r.Post("/setup", ui.handle(ui.setup))
 	r.Get("/invitation", ui.handle(ui.invitationPage))
@@ -70,12 +74,14 @@ func Register(r chi.Router, d Deps) {
 
 	r.Group(func(r chi.Router) {
 		r.Use(ui.requireLogin)
+		r.Use(ui.seen) // the session's last use; a required second factor first
 		r.Use(ui.queryText)
 		r.Get("/", ui.handle(ui.home))
 		ui.registerSystems(r)
 		ui.registerDatasets(r)
 		ui.registerSuppliers(r)
 		ui.registerAdmin(r)
+		ui.registerSignIn(r)
 		ui.registerAudit(r)
 		ui.registerCatalog(r)
 		ui.registerSoA(r)

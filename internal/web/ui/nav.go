@@ -49,7 +49,7 @@ func NavGroups(p Page) []NavGroup {
 	groups = append(groups, NavGroup{Key: "records", Label: "Records", Items: records})
 	var admin []NavItem
 	if p.Can(authz.ManageUsers) {
-		admin = append(admin, NavItem{"/admin/users", "admin", "Users"})
+		admin = append(admin, NavItem{"/admin/users", "admin", "Users"}, NavItem{"/admin/sign-in", "admin-sign-in", "Sign-in settings"})
 	}
 	if p.Can(authz.ManageTokens) {
 		admin = append(admin, NavItem{"/admin/tokens", "admin-tokens", "API tokens"})

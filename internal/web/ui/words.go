@@ -50,6 +50,12 @@ var fieldLabels = map[string]string{
 	// statement of applicability
 	"requirement_id": "Control", "implementation_status": "Implementation status", "target_date": "Target date",
 	"not_applicable": "Not applicable",
+	// sign-in (identity)
+	"sso_enabled": "Sign in through the identity provider", "display_name": "Provider's name", "issuer": "Issuer URL",
+	"client_id": "Client ID", "client_secret": "Client secret", "has_client_secret": "Client secret stored", "group_claim": "Group claim",
+	"group_roles": "Groups and roles", "default_role": "Default role", "invited_only": "Only invited people may join",
+	"local_passwords": "Local passwords work", "break_glass_email": "Break-glass account", "totp_required": "Second factor for local passwords",
+	"second_factor": "Second factor", "sessions_ended": "Sessions ended", "current_password": "Current password", "new_password": "New password",
 	// common
 	"id": "Record", "created_at": "Created", "updated_at": "Last changed", "created_by": "Created by",
 	"user_id": "Person", "token_id": "API token", "expires_at": "Expires", "revoked_at": "Revoked",
@@ -122,6 +128,7 @@ func ValueTitle(v string) (string, bool) {
 		addTitles(m, aims.CharacteristicValues(), aims.Characteristic.Title)
 		addTitles(m, aims.ActionStatusValues(), aims.ActionStatus.Title)
 		addTitles(m, aims.RoleValues(), aims.Role.Title)
+		addTitles(m, aims.TOTPRequirementValues(), aims.TOTPRequirement.Title)
 		addTitles(m, aims.ApplicabilityValues(), aims.Applicability.Title)
 		addTitles(m, aims.ImplementationStatusValues(), aims.ImplementationStatus.Title)
 		addTitles(m, aims.SupplyCategoryValues(), aims.SupplyCategory.Title)
