@@ -119,7 +119,7 @@ func documentReviewWork(ctx context.Context, s *Service, w workFor) ([]aims.Work
 
 // acknowledgementWork: approved versions the caller has not acknowledged.
 func acknowledgementWork(ctx context.Context, s *Service, w workFor) ([]aims.WorkItem, error) {
-	if w.p.Role == aims.RoleAuditor {
+	if !w.p.Can(authz.Acknowledge) {
 		return nil, nil
 	}
 	list, err := store.ToAcknowledge(ctx, s.db, w.scope, w.p.UserID)
