@@ -169,3 +169,14 @@ type ApprovalFilter struct {
 	SubjectID   string
 	Page
 }
+
+// SubjectKinds are the kinds of records approval requests name.
+func SubjectKinds() []string { return []string{EntityDocumentVersion} }
+
+// SubjectKindTitle names a kind of approved record for people.
+func SubjectKindTitle(kind string) string {
+	if kind == EntityDocumentVersion {
+		return "Document version"
+	}
+	return titleOf(kind)
+}

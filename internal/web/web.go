@@ -75,6 +75,8 @@ func Register(r chi.Router, d Deps) {
 		ui.registerSystems(r)
 		ui.registerDatasets(r)
 		ui.registerSuppliers(r)
+		ui.registerDocuments(r)
+		ui.registerApprovals(r)
 		ui.registerAdmin(r)
 		ui.registerAudit(r)
 		ui.registerCatalog(r)
