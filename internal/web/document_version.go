@@ -171,4 +171,3 @@ func (ui *UI) versionAcknowledge(w http.ResponseWriter, r *http.Request) error {
 func approverRoleChoices(selected []aims.Role) []option {
 	return enumOptions([]aims.Role{aims.RoleAIMSManager, aims.RoleAdmin, aims.RoleContributor, aims.RoleSystemOwner}, aims.Role.Title, selected...)
 }
-
