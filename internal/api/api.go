@@ -70,6 +70,8 @@ func Register(r chi.Router, svc *service.Service, version string) huma.API {
 	h.registerModelVersions(api)
 	h.registerDatasets(api)
 	h.registerSuppliers(api)
+	h.registerDocuments(api)
+	h.registerApprovals(api)
 	h.registerAudit(api)
 	h.registerMembers(api)
 	h.registerSignIn(api)

@@ -57,24 +57,29 @@ const (
 	// output and who acted): personal data until shown otherwise. A
 	// system's owner reads those of their own systems.
 	ReadPayload Permission = "read_payload"
+	// Acknowledge records, for the caller alone, that they read an
+	// approved version of a controlled document (7.3 awareness): every
+	// member but an auditor, who writes nothing.
+	Acknowledge Permission = "acknowledge"
 )
 
 // Permissions lists every permission, for the role matrix page.
 func Permissions() []Permission {
 	return []Permission{Read, Export, Edit, EditOwned, Approve, ReadAudit, ManageUsers, ManageTokens, ManageSettings, ReadLog,
-		RecordDecisions, ReadAuthorization, Suspend, Erase, ReadPayload}
+		RecordDecisions, ReadAuthorization, Suspend, Erase, ReadPayload, Acknowledge}
 }
 
 // rolePermissions is the role table. An auditor reads and exports but
 // writes nothing; a system owner edits only what they own.
 var rolePermissions = map[aims.Role][]Permission{
 	aims.RoleAdmin: {Read, Export, Edit, EditOwned, Approve, ReadAudit, ManageUsers, ManageTokens, ManageSettings, ReadLog,
-		RecordDecisions, ReadAuthorization, Suspend, Erase, ReadPayload},
-	aims.RoleAIMSManager: {Read, Export, Edit, EditOwned, Approve, ReadAudit, ReadLog, RecordDecisions, ReadAuthorization, Suspend, ReadPayload},
-	aims.RoleSystemOwner: {Read, Export, EditOwned, ReadLog, RecordDecisions, ReadAuthorization},
-	aims.RoleContributor: {Read, Export, Edit, ReadLog, RecordDecisions, ReadAuthorization},
+		RecordDecisions, ReadAuthorization, Suspend, Erase, ReadPayload, Acknowledge},
+	aims.RoleAIMSManager: {Read, Export, Edit, EditOwned, Approve, ReadAudit, ReadLog, RecordDecisions, ReadAuthorization, Suspend, ReadPayload,
+		Acknowledge},
+	aims.RoleSystemOwner: {Read, Export, EditOwned, ReadLog, RecordDecisions, ReadAuthorization, Acknowledge},
+	aims.RoleContributor: {Read, Export, Edit, ReadLog, RecordDecisions, ReadAuthorization, Acknowledge},
 	aims.RoleAuditor:     {Read, Export, ReadAudit, ReadLog, ReadAuthorization, ReadPayload},
-	aims.RoleViewer:      {Read, ReadLog, ReadAuthorization},
+	aims.RoleViewer:      {Read, ReadLog, ReadAuthorization, Acknowledge},
 }
 
 // scopePermissions is the scope table: a token with scopes may do only

@@ -181,6 +181,11 @@ func load(ctx context.Context, svc *service.Service) ([]Account, error) {
 	if err := SeedLineage(from(base, daysAgo(now, ResumeDays-1), 20*time.Minute), svc); err != nil {
 		return nil, fmt.Errorf("demo lineage: %w", err)
 	}
+	// The AI policy, the scope statement and procedures, with approvals
+	// and acknowledgements (issue 15).
+	if err := SeedDocuments(from(base, daysAgo(now, 60), 2*time.Hour), svc, userIDs); err != nil {
+		return nil, fmt.Errorf("demo documents: %w", err)
+	}
 	creds := make([]store.DemoCredential, len(accounts))
 	for i, a := range accounts {
 		creds[i] = store.DemoCredential{Email: a.Email, Role: a.Role, Password: a.Password}

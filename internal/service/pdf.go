@@ -61,11 +61,15 @@ type pdfFrame struct {
 	Org      string
 	Document string // "Statement of Applicability", "AI system impact assessment — Name"
 	Version  int
+	Label    string // a version written otherwise ("1.2"), instead of Version
 	Status   string // as people read it: "approved", "signed off"
 	Draft    bool   // the footer says DRAFT
 }
 
 func (f pdfFrame) footer() string {
+	if f.Label != "" {
+		return fmt.Sprintf("%s · %s · version %s", f.Org, f.Document, f.Label)
+	}
 	return fmt.Sprintf("%s · %s · version %d", f.Org, f.Document, f.Version)
 }
 

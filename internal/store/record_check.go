@@ -79,6 +79,10 @@ var RecordKinds = []RecordKind{
 	{EntityType: aims.EntitySuspension, Table: "suspensions", Image: aims.Suspension{}},
 	// A tamper alert acknowledged or deleted in the database is named too.
 	{EntityType: aims.EntityLogAlert, Table: "log_alerts", Image: aims.LogAlert{}},
+	{EntityType: aims.EntityApprovalRequest, Table: "approval_requests", Image: aims.ApprovalRequest{}},
+	{EntityType: aims.EntityDocument, Table: "documents", Image: aims.Document{}},
+	{EntityType: aims.EntityDocumentVersion, Table: "document_versions", Image: aims.DocumentVersion{}},
+	{EntityType: aims.EntityAcknowledgement, Table: "document_acknowledgements", Image: aims.Acknowledgement{}},
 }
 
 // fields returns the JSON names of the image's fields.

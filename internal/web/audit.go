@@ -24,6 +24,10 @@ var auditEntityTypes = []option{
 	{Value: aims.EntityObligationStatus, Label: "EU AI Act obligation"},
 	{Value: aims.EntityDataset, Label: "Dataset"},
 	{Value: aims.EntitySupplier, Label: "Supplier"},
+	{Value: aims.EntityDocument, Label: "Document"},
+	{Value: aims.EntityDocumentVersion, Label: "Document version"},
+	{Value: aims.EntityAcknowledgement, Label: "Acknowledgement"},
+	{Value: aims.EntityApprovalRequest, Label: "Approval request"},
 	{Value: aims.EntityMember, Label: "Member"},
 	{Value: aims.EntityToken, Label: "API token"},
 	{Value: "user", Label: "Account"}, // the store records accounts (and password changes) as "user"

@@ -80,6 +80,8 @@ func Register(r chi.Router, d Deps) {
 		ui.registerSystems(r)
 		ui.registerDatasets(r)
 		ui.registerSuppliers(r)
+		ui.registerDocuments(r)
+		ui.registerApprovals(r)
 		ui.registerAdmin(r)
 		ui.registerSignIn(r)
 		ui.registerAudit(r)

@@ -34,6 +34,11 @@ func NavGroups(p Page) []NavGroup {
 			{"/classifications", "classifications", "EU AI Act classification"},
 			{"/soa", "soa", "Statement of Applicability"},
 		}},
+		{Key: "support", Label: "Support", Items: []NavItem{
+			{"/my-work", "my-work", "My work"},
+			{"/documents", "documents", "Documents"},
+			{"/approvals", "approvals", "Approvals"},
+		}},
 		{Key: "frameworks", Label: "Frameworks", Items: []NavItem{
 			{"/catalog", "catalog", "Catalogs and crosswalks"},
 			{"/coverage", "coverage", "Coverage"},

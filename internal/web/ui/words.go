@@ -56,6 +56,17 @@ var fieldLabels = map[string]string{
 	"group_roles": "Groups and roles", "default_role": "Default role", "invited_only": "Only invited people may join",
 	"local_passwords": "Local passwords work", "break_glass_email": "Break-glass account", "totp_required": "Second factor for local passwords",
 	"second_factor": "Second factor", "sessions_ended": "Sessions ended", "current_password": "Current password", "new_password": "New password",
+	// documents and approvals
+	"doc_type": "Type", "review_interval_months": "Review interval (months)", "requirements": "Clauses and controls",
+	"system_ids": "AI systems", "business_units": "Business units", "ai_roles": "Roles for AI", "interfaces": "Other management systems",
+	"change_summary": "What changed", "file_sha256": "Attached file", "effective_on": "Effective from", "approval_id": "Approval",
+	"current_version": "Version in force", "latest_version": "Newest version", "latest_status": "Newest version's status",
+	"overdue_review": "Review overdue", "subject_kind": "Kind of record", "subject_id": "Record", "subject_digest": "Content digest",
+	"subject_label": "What is approved", "approvers": "Approvers", "approver_roles": "Approver roles", "quorum": "Approvals needed",
+	"due_on": "Due", "requested_by": "Requested by", "requested_by_label": "Requested by",
+	"separation_of_duties": "Separation of duties", "decided_by": "Decided by", "decided_by_label": "Decided by",
+	"decided_at": "Decided", "verdict": "Decision", "version_id": "Version", "user_label": "Person",
+	"acknowledged_at": "Acknowledged", "document_id": "Document", "waiting_for_me": "Waiting for me",
 	// common
 	"id": "Record", "created_at": "Created", "updated_at": "Last changed", "created_by": "Created by",
 	"user_id": "Person", "token_id": "API token", "expires_at": "Expires", "revoked_at": "Revoked",
@@ -132,6 +143,13 @@ func ValueTitle(v string) (string, bool) {
 		addTitles(m, aims.ApplicabilityValues(), aims.Applicability.Title)
 		addTitles(m, aims.ImplementationStatusValues(), aims.ImplementationStatus.Title)
 		addTitles(m, aims.SupplyCategoryValues(), aims.SupplyCategory.Title)
+		addTitles(m, aims.DocumentTypeValues(), aims.DocumentType.Title)
+		addTitles(m, aims.DocumentStatusValues(), aims.DocumentStatus.Title)
+		addTitles(m, aims.DocumentClassificationValues(), aims.DocumentClassification.Title)
+		addTitles(m, aims.ManagementStandardValues(), aims.ManagementStandard.Title)
+		addTitles(m, aims.ApprovalStatusValues(), aims.ApprovalStatus.Title)
+		addTitles(m, aims.VerdictValues(), aims.Verdict.Title)
+		addTitles(m, aims.SubjectKinds(), aims.SubjectKindTitle)
 		addTitles(m, aims.AutonomyValues(), aims.Autonomy.Title)
 		addTitles(m, aims.ImpactDomainValues(), aims.ImpactDomain.Title)
 		addTitles(m, aims.ImpactLevelValues(), aims.ImpactLevel.Title)
