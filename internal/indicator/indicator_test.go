@@ -104,7 +104,9 @@ func TestStatus(t *testing.T) {
 	day := 24 * time.Hour
 	target := func(v float64) *float64 { return &v }
 	due := func(d time.Duration) *aims.Date { x := aims.DateOf(now.Add(d)); return &x }
-	at := func(v float64, ago time.Duration) *aims.Measurement { return &aims.Measurement{Value: v, MeasuredAt: now.Add(-ago)} }
+	at := func(v float64, ago time.Duration) *aims.Measurement {
+		return &aims.Measurement{Value: v, MeasuredAt: now.Add(-ago)}
+	}
 	atLeast90 := aims.Objective{Comparison: aims.AtLeast, TargetValue: target(90), Cadence: aims.Monthly, DueDate: due(120 * day)}
 	atMost0 := aims.Objective{Comparison: aims.AtMost, TargetValue: target(0), Cadence: aims.Weekly, DueDate: due(60 * day)}
 	with := func(o aims.Objective, d *aims.Date) aims.Objective { o.DueDate = d; return o }
