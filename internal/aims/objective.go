@@ -83,7 +83,9 @@ func (o *Objective) Validate() error {
 	case math.IsNaN(*o.TargetValue) || math.IsInf(*o.TargetValue, 0):
 		v.Add("target_value", "must be a finite number")
 	}
-	v.Required("unit", o.Unit)
+	if o.Measure == MeasureManual {
+		v.Required("unit", o.Unit)
+	}
 	v.MaxLen("unit", o.Unit, 40)
 	if o.DueDate == nil || o.DueDate.IsZero() {
 		v.Add("due_date", "give the date by which the target is to be met")
