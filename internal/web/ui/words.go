@@ -47,6 +47,14 @@ var fieldLabels = map[string]string{
 	"next_review": "Next review", "treatment_plan": "Treatment plan", "accept_by": "Who may accept",
 	"impact_assessment_id": "Impact assessment", "affected_parties": "Affected parties",
 	"affected_description": "Who is affected", "people_affected": "People affected", "due_date": "Due date",
+	// objectives and their measurements
+	"target_value": "Target", "comparison": "Comparison", "cadence": "Measured", "measure": "Measure",
+	"indicator": "Indicator", "evaluation": "How results are evaluated", "resources": "Resources needed",
+	"measured_at": "Measured", "objective_id": "Objective", "met": "Target met", "inputs": "Counts",
+	"in_scope_systems": "In-scope AI systems", "out_of_date": "Out of date", "not_assessed": "Not assessed",
+	"high_impact_systems": "High-impact AI systems", "no_deployed_version": "No deployed model version",
+	"open_actions": "Open actions", "with_due_date": "With a due date", "applicable": "Applicable",
+	"open_risks": "Open risks", "above_appetite": "Above appetite",
 	// statement of applicability
 	"requirement_id": "Control", "implementation_status": "Implementation status", "target_date": "Target date",
 	"not_applicable": "Not applicable",
@@ -125,6 +133,11 @@ func ValueTitle(v string) (string, bool) {
 		addTitles(m, aims.ApplicabilityValues(), aims.Applicability.Title)
 		addTitles(m, aims.ImplementationStatusValues(), aims.ImplementationStatus.Title)
 		addTitles(m, aims.SupplyCategoryValues(), aims.SupplyCategory.Title)
+		addTitles(m, aims.ComparisonValues(), aims.Comparison.Title)
+		addTitles(m, aims.CadenceValues(), aims.Cadence.Title)
+		addTitles(m, aims.MeasureKindValues(), aims.MeasureKind.Title)
+		addTitles(m, aims.ObjectiveStatusValues(), aims.ObjectiveStatus.Title)
+		addTitles(m, aims.IndicatorNameValues(), aims.IndicatorName.Title)
 		addTitles(m, aims.AutonomyValues(), aims.Autonomy.Title)
 		addTitles(m, aims.ImpactDomainValues(), aims.ImpactDomain.Title)
 		addTitles(m, aims.ImpactLevelValues(), aims.ImpactLevel.Title)
