@@ -181,6 +181,11 @@ func load(ctx context.Context, svc *service.Service) ([]Account, error) {
 	if err := SeedLineage(from(base, daysAgo(now, ResumeDays-1), 20*time.Minute), svc); err != nil {
 		return nil, fmt.Errorf("demo lineage: %w", err)
 	}
+	// Five AI objectives, three computed from the records above, with
+	// their measurement history, one of them off track (issue 16).
+	if err := SeedObjectives(base, svc); err != nil {
+		return nil, fmt.Errorf("demo objectives: %w", err)
+	}
 	creds := make([]store.DemoCredential, len(accounts))
 	for i, a := range accounts {
 		creds[i] = store.DemoCredential{Email: a.Email, Role: a.Role, Password: a.Password}
