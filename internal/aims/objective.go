@@ -201,7 +201,7 @@ func (m *Measurement) Validate() error {
 // InputCount is one count an indicator's value was computed from, such as
 // the number of in-scope systems.
 type InputCount struct {
-	Name  string `json:"name"`
+	Name  string `json:"input" doc:"What was counted, e.g. in_scope_systems"`
 	Count int    `json:"count"`
 }
 
@@ -377,4 +377,31 @@ func (n IndicatorName) Unit() string {
 		return "days"
 	}
 	return "%"
+}
+
+// inputTitles names, for people, the counts the indicators are computed
+// from (package indicator names its inputs with these keys).
+var inputTitles = map[string]string{
+	"in_scope_systems": "In-scope AI systems", "current": "Current", "out_of_date": "Out of date", "not_assessed": "Not assessed",
+	"high_impact_systems": "High-impact AI systems", "validated": "Validated", "no_deployed_version": "No deployed model version",
+	"open_actions": "Open actions", "with_due_date": "With a due date", "overdue": "Overdue",
+	"controls": "Controls", "applicable": "Applicable", "implemented": "Implemented",
+	"open_risks": "Open risks", "above_appetite": "Above appetite",
+}
+
+// InputNames lists the names of the indicators' input counts.
+func InputNames() []string {
+	out := make([]string, 0, len(inputTitles))
+	for n := range inputTitles {
+		out = append(out, n)
+	}
+	return out
+}
+
+// InputTitle is an input count's name for people.
+func InputTitle(name string) string {
+	if t, ok := inputTitles[name]; ok {
+		return t
+	}
+	return titleOf(name)
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/authz"
 	"github.com/aimsproject/aims/internal/indicator"
-	"github.com/aimsproject/aims/internal/web/ui"
 )
 
 func (ui *UI) registerObjectives(r chi.Router) {
@@ -237,7 +236,7 @@ func objectiveBadge(s aims.ObjectiveStatus) string {
 }
 
 // inputWords turns an indicator's input count name into words.
-func inputWords(name string) string { return ui.FieldLabel(name) }
+func inputWords(name string) string { return aims.InputTitle(name) }
 
 // chart is the history of an objective as a small SVG line chart: the
 // values as a line of points, the target as a dashed line.

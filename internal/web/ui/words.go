@@ -51,10 +51,6 @@ var fieldLabels = map[string]string{
 	"target_value": "Target", "comparison": "Comparison", "cadence": "Measured", "measure": "Measure",
 	"indicator": "Indicator", "evaluation": "How results are evaluated", "resources": "Resources needed",
 	"measured_at": "Measured", "objective_id": "Objective", "met": "Target met", "inputs": "Counts",
-	"in_scope_systems": "In-scope AI systems", "out_of_date": "Out of date", "not_assessed": "Not assessed",
-	"high_impact_systems": "High-impact AI systems", "no_deployed_version": "No deployed model version",
-	"open_actions": "Open actions", "with_due_date": "With a due date", "applicable": "Applicable",
-	"open_risks": "Open risks", "above_appetite": "Above appetite",
 	// statement of applicability
 	"requirement_id": "Control", "implementation_status": "Implementation status", "target_date": "Target date",
 	"not_applicable": "Not applicable",
@@ -138,6 +134,11 @@ func ValueTitle(v string) (string, bool) {
 		addTitles(m, aims.MeasureKindValues(), aims.MeasureKind.Title)
 		addTitles(m, aims.ObjectiveStatusValues(), aims.ObjectiveStatus.Title)
 		addTitles(m, aims.IndicatorNameValues(), aims.IndicatorName.Title)
+		for _, n := range aims.InputNames() {
+			if _, taken := m[n]; !taken && strings.Contains(n, "_") {
+				m[n] = aims.InputTitle(n) // the counts behind a measurement
+			}
+		}
 		addTitles(m, aims.AutonomyValues(), aims.Autonomy.Title)
 		addTitles(m, aims.ImpactDomainValues(), aims.ImpactDomain.Title)
 		addTitles(m, aims.ImpactLevelValues(), aims.ImpactLevel.Title)
