@@ -72,6 +72,7 @@ func Register(r chi.Router, svc *service.Service, version string) huma.API {
 	h.registerSuppliers(api)
 	h.registerDocuments(api)
 	h.registerApprovals(api)
+	h.registerObjectives(api)
 	h.registerAudit(api)
 	h.registerMembers(api)
 	h.registerSignIn(api)

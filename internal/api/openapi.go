@@ -34,6 +34,7 @@ var tagDescriptions = map[string]string{
 	"Suppliers":                  "Suppliers of AI systems, models, data and services (A.10).",
 	"Documents":                  "Controlled documents (7.5.2, 7.5.3): the AI policy, the scope statement, procedures; versions, approval, acknowledgements and PDFs.",
 	"Approvals":                  "Approval requests over the exact content (SHA-256) of a record, with named approvers or roles, a quorum and separation of duties.",
+	"Objectives":                 "AI objectives with their targets and measures, computed from the records by a closed set of indicators or entered by hand with evidence, and their measurements (6.2, 9.1).",
 	"Audit trail":                "Who did what, when, with the record before and after.",
 	"Tamper-evident log":         "The organization's Merkle log: signed checkpoints, inclusion and consistency proofs, alerts (7.5.3).",
 	"Catalogs":                   "Frameworks (ISO/IEC 42001 Annex A, NIST AI RMF, EU AI Act), their requirements, crosswalks and your own mappings; OSCAL in and out.",

@@ -186,6 +186,11 @@ func load(ctx context.Context, svc *service.Service) ([]Account, error) {
 	if err := SeedDocuments(from(base, daysAgo(now, 60), 2*time.Hour), svc, userIDs); err != nil {
 		return nil, fmt.Errorf("demo documents: %w", err)
 	}
+	// Five AI objectives, three computed from the records above, with
+	// their measurement history, one of them off track (issue 16).
+	if err := SeedObjectives(base, svc); err != nil {
+		return nil, fmt.Errorf("demo objectives: %w", err)
+	}
 	creds := make([]store.DemoCredential, len(accounts))
 	for i, a := range accounts {
 		creds[i] = store.DemoCredential{Email: a.Email, Role: a.Role, Password: a.Password}

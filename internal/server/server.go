@@ -123,6 +123,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go s.svc.RunLogSigner(ctx)
 	go s.svc.RunLogChecker(ctx)
 	go s.svc.RunWitnessSubmitter(ctx)
+	// Computed AI objectives are measured on their cadence.
+	go s.svc.RunObjectiveMeasurer(ctx)
 	// Suspensions made through other replicas reach this one's answers.
 	go s.svc.RunAuthzWatcher(ctx)
 	errc := make(chan error, 1)

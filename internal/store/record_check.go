@@ -77,6 +77,8 @@ var RecordKinds = []RecordKind{
 	{EntityType: aims.EntityTag, Table: "tags", Image: aims.Tag{}},
 	{EntityType: aims.EntityFeature, Table: "features", Image: aims.Feature{}},
 	{EntityType: aims.EntitySuspension, Table: "suspensions", Image: aims.Suspension{}},
+	{EntityType: aims.EntityObjective, Table: "objectives", Image: aims.Objective{}},
+	{EntityType: aims.EntityMeasurement, Table: "objective_measurements", Image: aims.Measurement{}},
 	// A tamper alert acknowledged or deleted in the database is named too.
 	{EntityType: aims.EntityLogAlert, Table: "log_alerts", Image: aims.LogAlert{}},
 	{EntityType: aims.EntityApprovalRequest, Table: "approval_requests", Image: aims.ApprovalRequest{}},

@@ -11,5 +11,9 @@ func (ui *UI) home(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return render(w, r, http.StatusOK, HomePage(ui.page(r, "Home", "home"), st, len(work)))
+	obj, err := ui.Svc.ObjectiveStatuses(r.Context())
+	if err != nil {
+		return err
+	}
+	return render(w, r, http.StatusOK, HomePage(ui.page(r, "Home", "home"), st, len(work), obj))
 }

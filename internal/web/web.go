@@ -82,6 +82,7 @@ func Register(r chi.Router, d Deps) {
 		ui.registerSuppliers(r)
 		ui.registerDocuments(r)
 		ui.registerApprovals(r)
+		ui.registerObjectives(r)
 		ui.registerAdmin(r)
 		ui.registerSignIn(r)
 		ui.registerAudit(r)

@@ -30,6 +30,7 @@ func NavGroups(p Page) []NavGroup {
 		}},
 		{Key: "planning", Label: "Planning", Items: []NavItem{
 			{"/risks", "risks", "Risks"},
+			{"/objectives", "objectives", "Objectives"},
 			{"/risk-criteria", "risk-criteria", "Risk criteria"},
 			{"/classifications", "classifications", "EU AI Act classification"},
 			{"/soa", "soa", "Statement of Applicability"},

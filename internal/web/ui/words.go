@@ -47,6 +47,10 @@ var fieldLabels = map[string]string{
 	"next_review": "Next review", "treatment_plan": "Treatment plan", "accept_by": "Who may accept",
 	"impact_assessment_id": "Impact assessment", "affected_parties": "Affected parties",
 	"affected_description": "Who is affected", "people_affected": "People affected", "due_date": "Due date",
+	// objectives and their measurements
+	"target_value": "Target", "comparison": "Comparison", "cadence": "Measured", "measure": "Measure",
+	"indicator": "Indicator", "evaluation": "How results are evaluated", "resources": "Resources needed",
+	"measured_at": "Measured", "objective_id": "Objective", "met": "Target met", "inputs": "Counts",
 	// statement of applicability
 	"requirement_id": "Control", "implementation_status": "Implementation status", "target_date": "Target date",
 	"not_applicable": "Not applicable",
@@ -150,6 +154,16 @@ func ValueTitle(v string) (string, bool) {
 		addTitles(m, aims.ApprovalStatusValues(), aims.ApprovalStatus.Title)
 		addTitles(m, aims.VerdictValues(), aims.Verdict.Title)
 		addTitles(m, aims.SubjectKinds(), aims.SubjectKindTitle)
+		addTitles(m, aims.ComparisonValues(), aims.Comparison.Title)
+		addTitles(m, aims.CadenceValues(), aims.Cadence.Title)
+		addTitles(m, aims.MeasureKindValues(), aims.MeasureKind.Title)
+		addTitles(m, aims.ObjectiveStatusValues(), aims.ObjectiveStatus.Title)
+		addTitles(m, aims.IndicatorNameValues(), aims.IndicatorName.Title)
+		for _, n := range aims.InputNames() {
+			if _, taken := m[n]; !taken && strings.Contains(n, "_") {
+				m[n] = aims.InputTitle(n) // the counts behind a measurement
+			}
+		}
 		addTitles(m, aims.AutonomyValues(), aims.Autonomy.Title)
 		addTitles(m, aims.ImpactDomainValues(), aims.ImpactDomain.Title)
 		addTitles(m, aims.ImpactLevelValues(), aims.ImpactLevel.Title)
