@@ -24,6 +24,12 @@ var auditEntityTypes = []option{
 	{Value: aims.EntityObligationStatus, Label: "EU AI Act obligation"},
 	{Value: aims.EntityDataset, Label: "Dataset"},
 	{Value: aims.EntitySupplier, Label: "Supplier"},
+	{Value: aims.EntityContextIssue, Label: "Context issue"},
+	{Value: aims.EntityContextCategories, Label: "Context categories"},
+	{Value: aims.EntityInterestedParty, Label: "Interested party"},
+	{Value: aims.EntityPlannedChange, Label: "Planned change"},
+	{Value: aims.EntityResource, Label: "Resource"},
+	{Value: aims.EntityCommunication, Label: "Communication"},
 	{Value: aims.EntityMember, Label: "Member"},
 	{Value: aims.EntityToken, Label: "API token"},
 	{Value: "user", Label: "Account"}, // the store records accounts (and password changes) as "user"

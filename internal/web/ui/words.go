@@ -50,6 +50,13 @@ var fieldLabels = map[string]string{
 	// statement of applicability
 	"requirement_id": "Control", "implementation_status": "Implementation status", "target_date": "Target date",
 	"not_applicable": "Not applicable",
+	// context, planned changes, resources, communication
+	"relevance_reason": "Why not relevant", "climate_change": "Climate issue", "objective_ids": "Objectives",
+	"review_date": "Next review", "effect": "Effect on the AIMS", "completed_on": "Completed on",
+	"completion_note": "Completion note", "responsible_id": "Responsible", "responsible_name": "Responsible",
+	"first_due": "First due", "next_due": "Next due", "audience_kind": "Audience", "audience": "To whom",
+	"subject": "What is communicated", "cadence": "How often", "channel": "How", "through": "Through",
+	"addressed": "Addressed",
 	// common
 	"id": "Record", "created_at": "Created", "updated_at": "Last changed", "created_by": "Created by",
 	"user_id": "Person", "token_id": "API token", "expires_at": "Expires", "revoked_at": "Revoked",
@@ -134,6 +141,14 @@ func ValueTitle(v string) (string, bool) {
 		addTitles(m, aims.ImpactClassValues(), aims.ImpactClass.Title)
 		addTitles(m, aims.TierValues(), aims.Tier.Title)
 		addTitles(m, aims.RelationshipValues(), aims.Relationship.Title)
+		addTitles(m, aims.IssueOriginValues(), aims.IssueOrigin.Title)
+		addTitles(m, aims.RelevanceValues(), aims.Relevance.Title)
+		addTitles(m, aims.PartyKindValues(), aims.PartyKind.Title)
+		addTitles(m, aims.AddressingValues(), aims.Addressing.Title)
+		addTitles(m, aims.ChangeStatusValues(), aims.ChangeStatus.Title)
+		addTitles(m, aims.ResourceKindValues(), aims.ResourceKind.Title)
+		addTitles(m, aims.AudienceValues(), aims.Audience.Title)
+		addTitles(m, aims.CadenceValues(), aims.Cadence.Title)
 		addTitles(m, aims.OperatorRoleValues(), OperatorRoleLabel)
 		addTitles(m, aims.PersonalDataValues(), PersonalDataLabel)
 		addTitles(m, aims.GPAIValues(), func(g aims.GPAI) string { return Capitalize(string(g)) })
