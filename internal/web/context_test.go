@@ -41,7 +41,7 @@ func TestContextPages(t *testing.T) {
 		party := url.Values{"name": {"Works council"}, "kind": {"works_council"}, "origin": {"internal"}, "rows": {"3"},
 			"requirements/0/text": {"Information on AI at work"}, "requirements/0/addressed": {"addressed"},
 			"requirements/0/through": {"iso42001:7.4; document:Briefing pack"},
-			"requirements/2/text": {""}, "requirements/2/addressed": {"partly_addressed"}, "requirements/2/through": {"iso42001:Z.1"}}
+			"requirements/2/text":    {""}, "requirements/2/addressed": {"partly_addressed"}, "requirements/2/through": {"iso42001:Z.1"}}
 		bad = e.post(aims.RoleContributor, "/interested-parties/new", party).want(t, http.StatusUnprocessableEntity)
 		query(t, bad.doc, "#requirements-1-text[aria-invalid=true]") // the empty middle row was dropped
 		party.Set("requirements/2/text", "Consultation")
