@@ -235,6 +235,16 @@ func entityLink(p Page, ref service.EntityRef, label string) string {
 		return "/datasets/" + ref.ID
 	case aims.EntitySupplier:
 		return "/suppliers/" + ref.ID
+	case aims.EntityContextIssue:
+		return "/context/issues/" + ref.ID
+	case aims.EntityInterestedParty:
+		return "/interested-parties/" + ref.ID
+	case aims.EntityPlannedChange:
+		return "/changes/" + ref.ID
+	case aims.EntityResource:
+		return "/resources/" + ref.ID
+	case aims.EntityCommunication:
+		return "/communications/" + ref.ID
 	case aims.EntityMember:
 		if p.Can(authz.ManageUsers) {
 			return "/admin/users?q=" + url.QueryEscape(label) // a member's label is their email
