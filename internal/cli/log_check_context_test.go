@@ -26,6 +26,11 @@ func TestLogCheckNamesEditedContextRows(t *testing.T) {
 			if err != nil || len(comms) == 0 {
 				t.Fatal(err)
 			}
+			// The registers export as CSV from the command line, whole.
+			csvOut, err := run(t, "", append([]string{"export", "interested-parties"}, tg.flags...)...)
+			if err != nil || !strings.HasPrefix(csvOut, "\ufeffname,kind,origin") || strings.Count(csvOut, "\n") != 10 {
+				t.Fatalf("export interested-parties: %v\n%s", err, csvOut)
+			}
 			storetest.RawExec(t, tg.opts, `UPDATE context_issues SET relevance_reason = 'Never mind' WHERE id = '`+s.Climate.IssueID+`'`)
 			storetest.RawExec(t, tg.opts, `UPDATE communications SET records = '[]' WHERE id = '`+comms[0].ID+`'`)
 			out, err := run(t, "", append([]string{"log", "check"}, tg.flags...)...)
