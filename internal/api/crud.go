@@ -27,6 +27,10 @@ type crud[T any, L listQuery, C any, U any] struct {
 	noun   string // "supplier", in the operation ids
 	plural string // "suppliers"
 	a      string // "a" or "an", before the noun in the summaries
+	// ids, when set, is the noun and plural of the operation ids and the
+	// export's file name where noun and plural are several words
+	// ("context-issue", "context-issues").
+	ids [2]string
 
 	getSummary string // when the record comes with more than itself
 	deleteNote string // when the delete is refused, appended to its description
@@ -41,6 +45,21 @@ type crud[T any, L listQuery, C any, U any] struct {
 	get           func(ctx context.Context, id string) (*T, error)
 	update        func(ctx context.Context, id string, upd U) (*T, error)
 	delete        func(ctx context.Context, id string) error
+}
+
+// idNoun and idPlural name the operations.
+func (c crud[T, L, C, U]) idNoun() string {
+	if c.ids[0] != "" {
+		return c.ids[0]
+	}
+	return c.noun
+}
+
+func (c crud[T, L, C, U]) idPlural() string {
+	if c.ids[1] != "" {
+		return c.ids[1]
+	}
+	return c.plural
 }
 
 // listQuery is a list's query: it embeds PageParams.
@@ -62,7 +81,7 @@ type patchBody[U any] struct {
 // register adds the operations to api, in the order list, add, get,
 // change, delete.
 func (c crud[T, L, C, U]) register(api huma.API) {
-	huma.Register(api, operation(http.MethodGet, c.path, "list-"+c.plural, c.tag, "List "+c.plural, authz.Read),
+	huma.Register(api, operation(http.MethodGet, c.path, "list-"+c.idPlural(), c.tag, "List "+c.plural, authz.Read),
 		func(ctx context.Context, in *L) (*PageOutput[*T], error) {
 			list, total, err := c.list(ctx, in)
 			if err != nil {
@@ -71,7 +90,7 @@ func (c crud[T, L, C, U]) register(api huma.API) {
 			return pageOf(list, total, (*in).params()), nil
 		})
 	if c.export != nil {
-		exp := operation(http.MethodGet, c.path+"/export.csv", "export-"+c.plural, c.tag, "Export "+c.plural+" as CSV", authz.Export)
+		exp := operation(http.MethodGet, c.path+"/export.csv", "export-"+c.idPlural(), c.tag, "Export "+c.plural+" as CSV", authz.Export)
 		exp.Description += " Every " + c.noun + " that the list's filters select (all pages; page and per_page are ignored), one per row, " +
 			"in the columns " + strings.Join(c.exportColumns, ", ") + "; lists are separated by `;`, times are RFC 3339 UTC. " +
 			"UTF-8 with a byte-order mark; a cell that a spreadsheet would run as a formula starts with an apostrophe."
@@ -80,10 +99,10 @@ func (c crud[T, L, C, U]) register(api huma.API) {
 			if err := c.export(ctx, &buf, in); err != nil {
 				return nil, fail(ctx, err)
 			}
-			return csvAttachment(ctx, c.plural, buf.Bytes()), nil
+			return csvAttachment(ctx, c.idPlural(), buf.Bytes()), nil
 		})
 	}
-	create := operation(http.MethodPost, c.path, "create-"+c.noun, c.tag, "Add "+c.a+" "+c.noun, authz.Edit)
+	create := operation(http.MethodPost, c.path, "create-"+c.idNoun(), c.tag, "Add "+c.a+" "+c.noun, authz.Edit)
 	create.DefaultStatus = http.StatusCreated
 	huma.Register(api, create, func(ctx context.Context, in *createBody[C]) (*Body[*T], error) {
 		v, err := c.create(ctx, in.Body)
@@ -96,7 +115,7 @@ func (c crud[T, L, C, U]) register(api huma.API) {
 	if get == "" {
 		get = "Get " + c.a + " " + c.noun
 	}
-	huma.Register(api, operation(http.MethodGet, c.path+"/{id}", "get-"+c.noun, c.tag, get, authz.Read),
+	huma.Register(api, operation(http.MethodGet, c.path+"/{id}", "get-"+c.idNoun(), c.tag, get, authz.Read),
 		func(ctx context.Context, in *IDParam) (*Body[*T], error) {
 			v, err := c.get(ctx, in.ID)
 			if err != nil {
@@ -104,7 +123,7 @@ func (c crud[T, L, C, U]) register(api huma.API) {
 			}
 			return &Body[*T]{Body: v}, nil
 		})
-	huma.Register(api, operation(http.MethodPatch, c.path+"/{id}", "update-"+c.noun, c.tag, "Change "+c.a+" "+c.noun, authz.Edit),
+	huma.Register(api, operation(http.MethodPatch, c.path+"/{id}", "update-"+c.idNoun(), c.tag, "Change "+c.a+" "+c.noun, authz.Edit),
 		func(ctx context.Context, in *patchBody[U]) (*Body[*T], error) {
 			v, err := c.update(ctx, in.ID, in.Body)
 			if err != nil {
@@ -112,7 +131,7 @@ func (c crud[T, L, C, U]) register(api huma.API) {
 			}
 			return &Body[*T]{Body: v}, nil
 		})
-	del := operation(http.MethodDelete, c.path+"/{id}", "delete-"+c.noun, c.tag, "Delete "+c.a+" "+c.noun, authz.Edit)
+	del := operation(http.MethodDelete, c.path+"/{id}", "delete-"+c.idNoun(), c.tag, "Delete "+c.a+" "+c.noun, authz.Edit)
 	if c.deleteNote != "" {
 		del.Description += " " + c.deleteNote
 	}

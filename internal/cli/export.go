@@ -67,6 +67,7 @@ func (p *Program) exportCommand() *cobra.Command {
 	fl.StringVar(&ff.sort, "sort", "name", "order: "+strings.Join(aims.SystemSorts(), ", "))
 	dataFlags(systems)
 	c.AddCommand(systems)
+	c.AddCommand(p.contextExportCommands()...)
 	return c
 }
 

@@ -191,6 +191,11 @@ func load(ctx context.Context, svc *service.Service) ([]Account, error) {
 	if err := SeedObjectives(base, svc); err != nil {
 		return nil, fmt.Errorf("demo objectives: %w", err)
 	}
+	// Context, interested parties, planned changes, resources and the
+	// communication plan (issue 16).
+	if err := SeedContext(from(base, daysAgo(now, 20), time.Hour), svc); err != nil {
+		return nil, fmt.Errorf("demo context: %w", err)
+	}
 	creds := make([]store.DemoCredential, len(accounts))
 	for i, a := range accounts {
 		creds[i] = store.DemoCredential{Email: a.Email, Role: a.Role, Password: a.Password}

@@ -42,6 +42,16 @@ func (s *Service) ExistingEntities(ctx context.Context, refs []EntityRef) (map[E
 			_, err = store.FindDatasetByID(ctx, s.db, scope, ref.ID)
 		case aims.EntitySupplier:
 			_, err = store.FindSupplierByID(ctx, s.db, scope, ref.ID)
+		case aims.EntityContextIssue:
+			_, err = store.FindContextIssueByID(ctx, s.db, scope, ref.ID)
+		case aims.EntityInterestedParty:
+			_, err = store.FindInterestedPartyByID(ctx, s.db, scope, ref.ID)
+		case aims.EntityPlannedChange:
+			_, err = store.FindPlannedChangeByID(ctx, s.db, scope, ref.ID)
+		case aims.EntityResource:
+			_, err = store.FindResourceByID(ctx, s.db, scope, ref.ID)
+		case aims.EntityCommunication:
+			_, err = store.FindCommunicationByID(ctx, s.db, scope, ref.ID)
 		case aims.EntityMember:
 			_, err = store.FindMemberByID(ctx, s.db, scope, ref.ID)
 		case aims.EntityToken:

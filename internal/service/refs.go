@@ -22,6 +22,25 @@ func checkMember(ctx context.Context, q store.Querier, scope aims.Scope, userID 
 	return err
 }
 
+// checkAccount checks that id, when given, is an active member of the
+// organization, naming field when not, and returns the member's name (""
+// when no id is given), so that the audit trail's before and after name
+// the person alike.
+func checkAccount(ctx context.Context, q store.Querier, scope aims.Scope, field, id string) (string, error) {
+	if id == "" {
+		return "", nil
+	}
+	m, err := store.FindMemberByID(ctx, q, scope, id)
+	if aims.IsKind(err, aims.KindNotFound) || err == nil && m.Disabled {
+		return "", &aims.Error{Kind: aims.KindInvalid, Message: "choose an active member of this organization",
+			Fields: []aims.FieldError{{Field: field, Detail: "is not an active member of this organization"}}}
+	}
+	if err != nil {
+		return "", err
+	}
+	return m.Name, nil
+}
+
 // checkSystemRefs checks that the owner is an active member and the
 // supplier exists, naming the field when not, and fills in their names so
 // that the audit trail's before and after read alike.

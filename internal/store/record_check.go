@@ -79,6 +79,12 @@ var RecordKinds = []RecordKind{
 	{EntityType: aims.EntitySuspension, Table: "suspensions", Image: aims.Suspension{}},
 	{EntityType: aims.EntityObjective, Table: "objectives", Image: aims.Objective{}},
 	{EntityType: aims.EntityMeasurement, Table: "objective_measurements", Image: aims.Measurement{}},
+	{EntityType: aims.EntityContextIssue, Table: "context_issues", Image: aims.ContextIssue{}},
+	{EntityType: aims.EntityContextCategories, Table: "context_categories", Image: aims.ContextCategories{}},
+	{EntityType: aims.EntityInterestedParty, Table: "interested_parties", Image: aims.InterestedParty{}},
+	{EntityType: aims.EntityPlannedChange, Table: "planned_changes", Image: aims.PlannedChange{}},
+	{EntityType: aims.EntityResource, Table: "resources", Image: aims.Resource{}},
+	{EntityType: aims.EntityCommunication, Table: "communications", Image: aims.Communication{}},
 	// A tamper alert acknowledged or deleted in the database is named too.
 	{EntityType: aims.EntityLogAlert, Table: "log_alerts", Image: aims.LogAlert{}},
 	{EntityType: aims.EntityApprovalRequest, Table: "approval_requests", Image: aims.ApprovalRequest{}},

@@ -28,6 +28,12 @@ var auditEntityTypes = []option{
 	{Value: aims.EntityDocumentVersion, Label: "Document version"},
 	{Value: aims.EntityAcknowledgement, Label: "Acknowledgement"},
 	{Value: aims.EntityApprovalRequest, Label: "Approval request"},
+	{Value: aims.EntityContextIssue, Label: "Context issue"},
+	{Value: aims.EntityContextCategories, Label: "Context categories"},
+	{Value: aims.EntityInterestedParty, Label: "Interested party"},
+	{Value: aims.EntityPlannedChange, Label: "Planned change"},
+	{Value: aims.EntityResource, Label: "Resource"},
+	{Value: aims.EntityCommunication, Label: "Communication"},
 	{Value: aims.EntityMember, Label: "Member"},
 	{Value: aims.EntityToken, Label: "API token"},
 	{Value: "user", Label: "Account"}, // the store records accounts (and password changes) as "user"
@@ -233,6 +239,16 @@ func entityLink(p Page, ref service.EntityRef, label string) string {
 		return "/datasets/" + ref.ID
 	case aims.EntitySupplier:
 		return "/suppliers/" + ref.ID
+	case aims.EntityContextIssue:
+		return "/context/issues/" + ref.ID
+	case aims.EntityInterestedParty:
+		return "/interested-parties/" + ref.ID
+	case aims.EntityPlannedChange:
+		return "/changes/" + ref.ID
+	case aims.EntityResource:
+		return "/resources/" + ref.ID
+	case aims.EntityCommunication:
+		return "/communications/" + ref.ID
 	case aims.EntityMember:
 		if p.Can(authz.ManageUsers) {
 			return "/admin/users?q=" + url.QueryEscape(label) // a member's label is their email

@@ -199,7 +199,8 @@ func walkWords(t *testing.T, r http.Handler, viewer, writer bool) {
 	queue := []string{"/", "/soa/diff?from=1&to=2"}
 	// Pages the walk must reach; each names a kind it must have opened.
 	must := []string{"/systems/{id}?", "/risks/{id}?", "/soa/versions/{n}?", "/soa/diff?from&to",
-		"/log?", "/systems/{id}/decisions/{id}?", "/systems/{id}/impact-assessments/{id}?"}
+		"/log?", "/systems/{id}/decisions/{id}?", "/systems/{id}/impact-assessments/{id}?",
+		"/context?", "/context/issues/{id}?", "/interested-parties/{id}?", "/changes/{id}?", "/resources/{id}?", "/communications/{id}?"}
 	if !viewer {
 		must = append(must, "/audit?")
 	}

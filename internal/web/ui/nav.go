@@ -28,6 +28,14 @@ func NavGroups(p Page) []NavGroup {
 			{"/suppliers", "suppliers", "Suppliers"},
 			{"/lineage", "lineage", "Data lineage"},
 		}},
+		{Key: "context", Label: "Context", Items: []NavItem{
+			{"/context", "context", "Context"},
+			{"/context/issues", "context issues", "Issues"},
+			{"/interested-parties", "interested parties", "Interested parties"},
+			{"/changes", "planned changes", "Planned changes"},
+			{"/resources", "resources", "Resources"},
+			{"/communications", "communications", "Communication plan"},
+		}},
 		{Key: "planning", Label: "Planning", Items: []NavItem{
 			{"/risks", "risks", "Risks"},
 			{"/objectives", "objectives", "Objectives"},

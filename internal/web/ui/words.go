@@ -48,7 +48,7 @@ var fieldLabels = map[string]string{
 	"impact_assessment_id": "Impact assessment", "affected_parties": "Affected parties",
 	"affected_description": "Who is affected", "people_affected": "People affected", "due_date": "Due date",
 	// objectives and their measurements
-	"target_value": "Target", "comparison": "Comparison", "cadence": "Measured", "measure": "Measure",
+	"target_value": "Target", "comparison": "Comparison", "measure": "Measure",
 	"indicator": "Indicator", "evaluation": "How results are evaluated", "resources": "Resources needed",
 	"measured_at": "Measured", "objective_id": "Objective", "met": "Target met", "inputs": "Counts",
 	// statement of applicability
@@ -71,6 +71,13 @@ var fieldLabels = map[string]string{
 	"separation_of_duties": "Separation of duties", "decided_by": "Decided by", "decided_by_label": "Decided by",
 	"decided_at": "Decided", "verdict": "Decision", "version_id": "Version", "user_label": "Person",
 	"acknowledged_at": "Acknowledged", "document_id": "Document", "waiting_for_me": "Waiting for me",
+	// context, planned changes, resources, communication
+	"relevance_reason": "Why not relevant", "climate_change": "Climate issue", "objective_ids": "Objectives",
+	"review_date": "Next review", "effect": "Effect on the AIMS", "completed_on": "Completed on",
+	"completion_note": "Completion note", "responsible_id": "Responsible", "responsible_name": "Responsible",
+	"first_due": "First due", "next_due": "Next due", "audience_kind": "Audience", "audience": "To whom",
+	"subject": "What is communicated", "cadence": "How often", "channel": "How", "through": "Through",
+	"addressed": "Addressed",
 	// common
 	"id": "Record", "created_at": "Created", "updated_at": "Last changed", "created_by": "Created by",
 	"user_id": "Person", "token_id": "API token", "expires_at": "Expires", "revoked_at": "Revoked",
@@ -173,6 +180,14 @@ func ValueTitle(v string) (string, bool) {
 		addTitles(m, aims.ImpactClassValues(), aims.ImpactClass.Title)
 		addTitles(m, aims.TierValues(), aims.Tier.Title)
 		addTitles(m, aims.RelationshipValues(), aims.Relationship.Title)
+		addTitles(m, aims.IssueOriginValues(), aims.IssueOrigin.Title)
+		addTitles(m, aims.RelevanceValues(), aims.Relevance.Title)
+		addTitles(m, aims.PartyKindValues(), aims.PartyKind.Title)
+		addTitles(m, aims.AddressingValues(), aims.Addressing.Title)
+		addTitles(m, aims.ChangeStatusValues(), aims.ChangeStatus.Title)
+		addTitles(m, aims.ResourceKindValues(), aims.ResourceKind.Title)
+		addTitles(m, aims.AudienceValues(), aims.Audience.Title)
+		addTitles(m, aims.CommunicationCadenceValues(), aims.CommunicationCadence.Title)
 		addTitles(m, aims.OperatorRoleValues(), OperatorRoleLabel)
 		addTitles(m, aims.PersonalDataValues(), PersonalDataLabel)
 		addTitles(m, aims.GPAIValues(), func(g aims.GPAI) string { return Capitalize(string(g)) })
