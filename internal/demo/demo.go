@@ -181,6 +181,10 @@ func load(ctx context.Context, svc *service.Service) ([]Account, error) {
 	if err := SeedLineage(from(base, daysAgo(now, ResumeDays-1), 20*time.Minute), svc); err != nil {
 		return nil, fmt.Errorf("demo lineage: %w", err)
 	}
+	// The sign-in settings, ready for the company's identity provider.
+	if err := SeedSignIn(from(base, daysAgo(now, 299), time.Hour), svc); err != nil {
+		return nil, fmt.Errorf("demo sign-in settings: %w", err)
+	}
 	creds := make([]store.DemoCredential, len(accounts))
 	for i, a := range accounts {
 		creds[i] = store.DemoCredential{Email: a.Email, Role: a.Role, Password: a.Password}

@@ -77,6 +77,9 @@ var RecordKinds = []RecordKind{
 	{EntityType: aims.EntityTag, Table: "tags", Image: aims.Tag{}},
 	{EntityType: aims.EntityFeature, Table: "features", Image: aims.Feature{}},
 	{EntityType: aims.EntitySuspension, Table: "suspensions", Image: aims.Suspension{}},
+	// The client secret is never in an image (it says only whether one is
+	// stored).
+	{EntityType: aims.EntitySignInSettings, Table: "sign_in_settings", Image: aims.SignInSettings{}, Fields: map[string]string{"client_secret": ""}},
 	// A tamper alert acknowledged or deleted in the database is named too.
 	{EntityType: aims.EntityLogAlert, Table: "log_alerts", Image: aims.LogAlert{}},
 }
