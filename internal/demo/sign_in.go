@@ -12,7 +12,7 @@ import (
 // provider: the group table and the default role are set, the provider is
 // not switched on (the demo has none to reach), and local passwords stay.
 func SeedSignIn(ctx context.Context, svc *service.Service) error {
-	name, scopes, claim, def := "Kestrel Login", "openid email profile groups", "groups", aims.RoleViewer
+	name, scopes, claim, def := "Kestrel Login", "openid email profile", "memberOf", aims.RoleViewer
 	table := []aims.GroupRole{
 		{Group: "aims-admins", Role: aims.RoleAdmin},
 		{Group: "ai-governance", Role: aims.RoleAIMSManager},
