@@ -196,6 +196,10 @@ func load(ctx context.Context, svc *service.Service) ([]Account, error) {
 	if err := SeedContext(from(base, daysAgo(now, 20), time.Hour), svc); err != nil {
 		return nil, fmt.Errorf("demo context: %w", err)
 	}
+	// The sign-in settings, ready for the company's identity provider.
+	if err := SeedSignIn(from(base, daysAgo(now, 299), time.Hour), svc); err != nil {
+		return nil, fmt.Errorf("demo sign-in settings: %w", err)
+	}
 	creds := make([]store.DemoCredential, len(accounts))
 	for i, a := range accounts {
 		creds[i] = store.DemoCredential{Email: a.Email, Role: a.Role, Password: a.Password}

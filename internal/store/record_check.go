@@ -85,6 +85,9 @@ var RecordKinds = []RecordKind{
 	{EntityType: aims.EntityPlannedChange, Table: "planned_changes", Image: aims.PlannedChange{}},
 	{EntityType: aims.EntityResource, Table: "resources", Image: aims.Resource{}},
 	{EntityType: aims.EntityCommunication, Table: "communications", Image: aims.Communication{}},
+	// The client secret is never in an image (it says only whether one is
+	// stored).
+	{EntityType: aims.EntitySignInSettings, Table: "sign_in_settings", Image: aims.SignInSettings{}, Fields: map[string]string{"client_secret": ""}},
 	// A tamper alert acknowledged or deleted in the database is named too.
 	{EntityType: aims.EntityLogAlert, Table: "log_alerts", Image: aims.LogAlert{}},
 	{EntityType: aims.EntityApprovalRequest, Table: "approval_requests", Image: aims.ApprovalRequest{}},
