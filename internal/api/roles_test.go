@@ -114,12 +114,19 @@ var opCases = map[string]opCase{
 	"create-supplier": {allowed: editors, success: 201, prepare: func(*testing.T, *apiEnv, *orgEnv, *aims.Member) (map[string]string, any) {
 		return nil, map[string]any{"name": unique("Supplier"), "supplies": []string{"model"}}
 	}},
-	"get-supplier":        {allowed: everyone, prepare: aSupplier(nil), success: 200},
-	"update-supplier":     {allowed: editors, prepare: aSupplier(map[string]any{"contact": "changed"}), success: 200},
-	"delete-supplier":     {allowed: editors, prepare: aSupplier(nil), success: 204},
-	"list-audit-events":   {allowed: trail, prepare: noParams, success: 200},
-	"export-audit-events": {allowed: trail, prepare: noParams, success: 200},
-	"list-users":          {allowed: everyone, prepare: noParams, success: 200},
+	"get-supplier":            {allowed: everyone, prepare: aSupplier(nil), success: 200},
+	"update-supplier":         {allowed: editors, prepare: aSupplier(map[string]any{"contact": "changed"}), success: 200},
+	"delete-supplier":         {allowed: editors, prepare: aSupplier(nil), success: 204},
+	"list-supplier-questions": {allowed: everyone, prepare: noParams, success: 200},
+	"create-supplier-question": {allowed: editors, success: 201, prepare: func(*testing.T, *apiEnv, *orgEnv, *aims.Member) (map[string]string, any) {
+		return nil, map[string]any{"question": unique("Question"), "answer_type": "yes_no", "weight": 10}
+	}},
+	"get-supplier-question":    {allowed: everyone, prepare: aSupplierQuestion(nil), success: 200},
+	"update-supplier-question": {allowed: editors, prepare: aSupplierQuestion(map[string]any{"weight": 20}), success: 200},
+	"delete-supplier-question": {allowed: editors, prepare: aSupplierQuestion(nil), success: 204},
+	"list-audit-events":        {allowed: trail, prepare: noParams, success: 200},
+	"export-audit-events":      {allowed: trail, prepare: noParams, success: 200},
+	"list-users":               {allowed: everyone, prepare: noParams, success: 200},
 	"get-user": {allowed: everyone, success: 200, prepare: func(_ *testing.T, _ *apiEnv, o *orgEnv, _ *aims.Member) (map[string]string, any) {
 		return map[string]string{"id": o.Admin.ID}, nil
 	}},

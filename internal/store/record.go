@@ -17,14 +17,19 @@ type register struct {
 	table  string // "suppliers"
 	noun   string // "supplier", in messages
 	entity string // the audit trail's entity type, aims.EntitySupplier
+	field  string // the field a taken name is reported on; "" is "name"
 }
 
 // writeError turns a failed insert or update of the record named name into
 // a kind: a unique violation is a conflict on the name field.
 func (g register) writeError(err error, name string) error {
 	if isUniqueViolation(err) {
+		field := g.field
+		if field == "" {
+			field = "name"
+		}
 		return &aims.Error{Kind: aims.KindConflict, Message: fmt.Sprintf("a %s named %q already exists", g.noun, name),
-			Fields: []aims.FieldError{{Field: "name", Detail: "is already used by another " + g.noun}}}
+			Fields: []aims.FieldError{{Field: field, Detail: "is already used by another " + g.noun}}}
 	}
 	return fmt.Errorf("write %s %q: %w", g.noun, name, mapError(err))
 }

@@ -90,6 +90,8 @@ func blockerURL(systemID string, b aims.Blocker) string {
 		return "/systems/" + systemID + "/impact-assessments"
 	case aims.BlockerRisk:
 		return "/risks/" + b.ID
+	case aims.BlockerSupplier:
+		return "/suppliers/" + b.ID
 	}
 	return "/systems/" + systemID + "#obligation-panel"
 }
