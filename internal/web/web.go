@@ -75,6 +75,7 @@ func Register(r chi.Router, d Deps) {
 		ui.registerSystems(r)
 		ui.registerDatasets(r)
 		ui.registerSuppliers(r)
+		ui.registerSupplierQuestions(r)
 		ui.registerAdmin(r)
 		ui.registerAudit(r)
 		ui.registerCatalog(r)
