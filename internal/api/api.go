@@ -70,6 +70,7 @@ func Register(r chi.Router, svc *service.Service, version string) huma.API {
 	h.registerDatasets(api)
 	h.registerSuppliers(api)
 	h.registerSupplierQuestions(api)
+	h.registerModelVersionCycloneDX(api)
 	h.registerAudit(api)
 	h.registerMembers(api)
 	h.registerTokens(api)

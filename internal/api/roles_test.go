@@ -99,6 +99,11 @@ var opCases = map[string]opCase{
 	"get-model-version":    {allowed: everyone, prepare: ownModelVersion(nil), success: 200},
 	"update-model-version": {allowed: writers, prepare: ownModelVersion(map[string]any{"notes": "changed"}), success: 200},
 	"delete-model-version": {allowed: writers, prepare: ownModelVersion(nil), success: 204},
+	"export-model-version-cyclonedx": {allowed: exporters, prepare: ownModelVersion(nil), success: 200},
+	"import-model-version-cyclonedx": {allowed: writers, contentType: "application/vnd.cyclonedx+json", success: 201,
+		prepare: func(t *testing.T, e *apiEnv, o *orgEnv, caller *aims.Member) (map[string]string, any) {
+			return map[string]string{"id": o.mustSystem(t, e.db, caller.ID).ID}, modelBOM(unique("v"))
+		}},
 	"create-model-version-approval": {allowed: approvers, prepare: ownModelVersion(map[string]any{"status": "approved",
 		"evidence": "validation report VR-7", "acceptance_criteria": "MAE below 0.5", "result": "MAE 0.41"}), success: 200},
 	"list-datasets":   {allowed: everyone, prepare: noParams, success: 200},
