@@ -78,7 +78,7 @@ func TestModelVersionCycloneDX(t *testing.T) {
 
 		e.run(t, []scenario{
 			{name: "not a CycloneDX document", org: "a", role: aims.RoleContributor, method: http.MethodPost, url: importURL,
-				body: `{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"type":"robot"}]}`,
+				body:       `{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"type":"robot"}]}`,
 				wantStatus: http.StatusUnprocessableEntity, check: wantPointers("/components/0", "/components/0/type")},
 			{name: "an unknown dataset", org: "a", role: aims.RoleContributor, method: http.MethodPost, url: importURL,
 				body: modelBOM("3.1.0", "No such dataset"), wantStatus: http.StatusUnprocessableEntity, check: wantPointers("/components/0/name")},

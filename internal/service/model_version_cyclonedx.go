@@ -177,4 +177,3 @@ func (s *Service) modelVersionByName(ctx context.Context, systemID, version stri
 		}
 	}
 }
-
