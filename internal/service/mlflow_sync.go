@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/authz"
@@ -150,4 +151,29 @@ func (s *Service) LastMLflowSync(ctx context.Context) (*aims.MLflowSync, error) 
 		return nil, err
 	}
 	return store.LastMLflowSync(ctx, s.db, scope)
+}
+
+// RunMLflowSync syncs from the registry now and then every interval until
+// ctx ends; a failed run is logged, and the next one tries again.
+func (s *Service) RunMLflowSync(ctx context.Context, reg MLflowRegistry, url string, mapping map[string]string, interval time.Duration) {
+	if interval <= 0 {
+		interval = 15 * time.Minute
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		run, err := s.SyncMLflow(ctx, reg, url, mapping)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			s.log.WarnContext(ctx, "MLflow sync failed; it will be tried again", "url", url, "err", err)
+		case run != nil:
+			s.log.InfoContext(ctx, "MLflow sync", "url", url, "created", run.Created, "unchanged", run.Unchanged,
+				"collisions", run.Collisions, "skipped", run.Skipped)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
