@@ -39,7 +39,8 @@ const modulePath = "github.com/aimsproject/aims/"
 // engines are the pure or self-contained packages beside the layers (the
 // Merkle log, the rules, and those the next issues add): the service
 // orchestrates them, so they import neither store nor service.
-var engines = []string{"internal/ledger", "internal/rules", "internal/indicator", "internal/approval", "internal/blob", "internal/notify", "internal/authn"}
+var engines = []string{"internal/ledger", "internal/rules", "internal/indicator", "internal/approval", "internal/blob", "internal/notify", "internal/authn",
+	"internal/cyclonedx", "internal/mlflow"}
 
 // uiDir is the page kit: shared components that import only aims, authz
 // and templ (and the standard library), never a service.

@@ -112,7 +112,7 @@ type GovernanceControl struct {
 
 // Blocker is an open item that keeps an AI system from being in order.
 type Blocker struct {
-	Kind    string `json:"kind" enum:"impact_assessment,risk_above_appetite,obligation_open"`
+	Kind    string `json:"kind" enum:"impact_assessment,risk_above_appetite,obligation_open,supplier_review_overdue"`
 	Subject string `json:"subject" doc:"What it is about: an assessment, a risk (R-7) or an article"`
 	ID      string `json:"id,omitempty" doc:"The id of the risk or assessment, or the obligation's article"`
 	Detail  string `json:"detail" doc:"Why it blocks, for people"`
@@ -123,6 +123,7 @@ const (
 	BlockerImpact     = "impact_assessment"
 	BlockerRisk       = "risk_above_appetite"
 	BlockerObligation = "obligation_open"
+	BlockerSupplier   = "supplier_review_overdue"
 )
 
 // SystemGovernance is the hub's answer for one AI system: its risks, the

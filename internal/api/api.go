@@ -78,6 +78,8 @@ func Register(r chi.Router, svc *service.Service, version string) huma.API {
 	h.registerPlannedChanges(api)
 	h.registerResources(api)
 	h.registerCommunications(api)
+	h.registerSupplierQuestions(api)
+	h.registerModelVersionCycloneDX(api)
 	h.registerAudit(api)
 	h.registerMembers(api)
 	h.registerSignIn(api)

@@ -91,14 +91,19 @@ var opCases = map[string]opCase{
 		return nil, map[string]any{"name": unique("Created"), "purpose": "Test", "operator_roles": []string{"deployer"},
 			"lifecycle_stage": "idea", "autonomy": "advisory"}
 	}},
-	"get-system":           {allowed: everyone, prepare: anySystem, success: 200},
-	"update-system":        {allowed: writers, prepare: ownSystem(map[string]any{"description": "changed"}), success: 200},
-	"delete-system":        {allowed: writers, prepare: ownSystem(nil), success: 204},
-	"list-model-versions":  {allowed: everyone, prepare: anySystem, success: 200},
-	"create-model-version": {allowed: writers, prepare: ownSystem(map[string]any{"version": "1.0", "digest": validDigest}), success: 201},
-	"get-model-version":    {allowed: everyone, prepare: ownModelVersion(nil), success: 200},
-	"update-model-version": {allowed: writers, prepare: ownModelVersion(map[string]any{"notes": "changed"}), success: 200},
-	"delete-model-version": {allowed: writers, prepare: ownModelVersion(nil), success: 204},
+	"get-system":                     {allowed: everyone, prepare: anySystem, success: 200},
+	"update-system":                  {allowed: writers, prepare: ownSystem(map[string]any{"description": "changed"}), success: 200},
+	"delete-system":                  {allowed: writers, prepare: ownSystem(nil), success: 204},
+	"list-model-versions":            {allowed: everyone, prepare: anySystem, success: 200},
+	"create-model-version":           {allowed: writers, prepare: ownSystem(map[string]any{"version": "1.0", "digest": validDigest}), success: 201},
+	"get-model-version":              {allowed: everyone, prepare: ownModelVersion(nil), success: 200},
+	"update-model-version":           {allowed: writers, prepare: ownModelVersion(map[string]any{"notes": "changed"}), success: 200},
+	"delete-model-version":           {allowed: writers, prepare: ownModelVersion(nil), success: 204},
+	"export-model-version-cyclonedx": {allowed: exporters, prepare: ownModelVersion(nil), success: 200},
+	"import-model-version-cyclonedx": {allowed: writers, contentType: "application/vnd.cyclonedx+json", success: 201,
+		prepare: func(t *testing.T, e *apiEnv, o *orgEnv, caller *aims.Member) (map[string]string, any) {
+			return map[string]string{"id": o.mustSystem(t, e.db, caller.ID).ID}, modelBOM(unique("v"))
+		}},
 	"create-model-version-approval": {allowed: approvers, prepare: ownModelVersion(map[string]any{"status": "approved",
 		"evidence": "validation report VR-7", "acceptance_criteria": "MAE below 0.5", "result": "MAE 0.41"}), success: 200},
 	"list-datasets":   {allowed: everyone, prepare: noParams, success: 200},
@@ -114,12 +119,19 @@ var opCases = map[string]opCase{
 	"create-supplier": {allowed: editors, success: 201, prepare: func(*testing.T, *apiEnv, *orgEnv, *aims.Member) (map[string]string, any) {
 		return nil, map[string]any{"name": unique("Supplier"), "supplies": []string{"model"}}
 	}},
-	"get-supplier":        {allowed: everyone, prepare: aSupplier(nil), success: 200},
-	"update-supplier":     {allowed: editors, prepare: aSupplier(map[string]any{"contact": "changed"}), success: 200},
-	"delete-supplier":     {allowed: editors, prepare: aSupplier(nil), success: 204},
-	"list-audit-events":   {allowed: trail, prepare: noParams, success: 200},
-	"export-audit-events": {allowed: trail, prepare: noParams, success: 200},
-	"list-users":          {allowed: everyone, prepare: noParams, success: 200},
+	"get-supplier":            {allowed: everyone, prepare: aSupplier(nil), success: 200},
+	"update-supplier":         {allowed: editors, prepare: aSupplier(map[string]any{"contact": "changed"}), success: 200},
+	"delete-supplier":         {allowed: editors, prepare: aSupplier(nil), success: 204},
+	"list-supplier-questions": {allowed: everyone, prepare: noParams, success: 200},
+	"create-supplier-question": {allowed: editors, success: 201, prepare: func(*testing.T, *apiEnv, *orgEnv, *aims.Member) (map[string]string, any) {
+		return nil, map[string]any{"question": unique("Question"), "answer_type": "yes_no", "weight": 10}
+	}},
+	"get-supplier-question":    {allowed: everyone, prepare: aSupplierQuestion(nil), success: 200},
+	"update-supplier-question": {allowed: editors, prepare: aSupplierQuestion(map[string]any{"weight": 20}), success: 200},
+	"delete-supplier-question": {allowed: editors, prepare: aSupplierQuestion(nil), success: 204},
+	"list-audit-events":        {allowed: trail, prepare: noParams, success: 200},
+	"export-audit-events":      {allowed: trail, prepare: noParams, success: 200},
+	"list-users":               {allowed: everyone, prepare: noParams, success: 200},
 	"get-user": {allowed: everyone, success: 200, prepare: func(_ *testing.T, _ *apiEnv, o *orgEnv, _ *aims.Member) (map[string]string, any) {
 		return map[string]string{"id": o.Admin.ID}, nil
 	}},

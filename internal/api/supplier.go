@@ -12,11 +12,17 @@ import (
 
 // SupplierInput is a new supplier (ISO/IEC 42001 A.10.3).
 type SupplierInput struct {
-	Name            string                `json:"name" maxLength:"200" doc:"Unique in the organization, any case"`
-	Supplies        []aims.SupplyCategory `json:"supplies" minItems:"1" enum:"model,data,compute,platform,system" doc:"What the supplier provides; system means a whole AI system"`
-	Contact         string                `json:"contact,omitempty" maxLength:"2000"`
-	Website         string                `json:"website,omitempty" maxLength:"2000"`
-	AssessmentNotes string                `json:"assessment_notes,omitempty" maxLength:"20000" doc:"How the supplier was assessed and what was found"`
+	Name               string                    `json:"name" maxLength:"200" doc:"Unique in the organization, any case"`
+	Supplies           []aims.SupplyCategory     `json:"supplies" minItems:"1" enum:"model,data,compute,platform,system" doc:"What the supplier provides; system means a whole AI system"`
+	Contact            string                    `json:"contact,omitempty" maxLength:"2000"`
+	Website            string                    `json:"website,omitempty" maxLength:"2000"`
+	AssessmentNotes    string                    `json:"assessment_notes,omitempty" maxLength:"20000" doc:"How the supplier was assessed and what was found"`
+	Criticality        aims.SupplierCriticality  `json:"criticality,omitempty" enum:"low,medium,high,critical" doc:"How much the organization depends on the supplier; absent when not rated"`
+	ReviewIntervalDays int                       `json:"review_interval_days,omitempty" minimum:"0" maximum:"3650" doc:"How often the supplier is reviewed, in days; 0 for no periodic review"`
+	LastReviewOn       *aims.Date                `json:"last_review_on,omitempty" doc:"When the supplier was last reviewed (YYYY-MM-DD)"`
+	Commitments        []aims.SupplierCommitment `json:"commitments,omitempty" doc:"Contractual commitments that matter for AI: use of our data, notice of model changes, incident reporting; a kind not listed is absent"`
+	Answers            []aims.SupplierAnswer     `json:"answers,omitempty" doc:"Answers to the organization's due-diligence questionnaire"`
+	DiligenceEvidence  string                    `json:"diligence_evidence,omitempty" maxLength:"5000" doc:"A link or note to what backs the answers"`
 }
 
 type supplierList struct {
@@ -42,7 +48,9 @@ func (h *Handlers) registerSuppliers(api huma.API) {
 		exportColumns: service.SupplierCSVColumns,
 		create: func(ctx context.Context, b SupplierInput) (*aims.Supplier, error) {
 			return created(ctx, &aims.Supplier{Name: b.Name, Supplies: b.Supplies, Contact: b.Contact, Website: b.Website,
-				AssessmentNotes: b.AssessmentNotes}, h.svc.CreateSupplier)
+				AssessmentNotes: b.AssessmentNotes, Criticality: b.Criticality, ReviewIntervalDays: b.ReviewIntervalDays,
+				LastReviewOn: b.LastReviewOn, Commitments: b.Commitments, Answers: b.Answers,
+				DiligenceEvidence: b.DiligenceEvidence}, h.svc.CreateSupplier)
 		},
 		get: h.svc.FindSupplierByID, update: h.svc.UpdateSupplier, delete: h.svc.DeleteSupplier,
 	}.register(api)

@@ -143,6 +143,7 @@ func (p *Program) rootCommand() *cobra.Command {
 	root.AddCommand(p.catalogCommand(), p.soaCommand())
 	root.AddCommand(p.decisionsCommand(), p.lineageCommand())
 	root.AddCommand(p.witnessCommand())
+	root.AddCommand(p.cyclonedxCommand(), p.mlflowCommand())
 	return root
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/config"
 	"github.com/aimsproject/aims/internal/demo"
+	"github.com/aimsproject/aims/internal/mlflow"
 	"github.com/aimsproject/aims/internal/mqtt"
 	"github.com/aimsproject/aims/internal/server"
 )
@@ -85,6 +86,20 @@ func (p *Program) serve(c *cobra.Command, _ []string) error {
 			return err
 		}
 		defer bridge.Wait()
+	}
+
+	// The MLflow registry sync, on a schedule, into the organization --org names.
+	if u := e.cfg.Get("mlflow-url"); u != "" {
+		mapping, err := readMapping(nil, e.cfg.Get("mlflow-mapping"))
+		if err != nil {
+			return usageError{fmt.Errorf("--mlflow-url needs --mlflow-mapping: %w", err)}
+		}
+		opCtx, _, err := e.operator(ctx)
+		if err != nil {
+			return err
+		}
+		client := &mlflow.Client{BaseURL: u, Token: e.cfg.Get("mlflow-token")}
+		go e.svc.RunMLflowSync(opCtx, client, u, mapping, e.cfg.Duration("mlflow-interval"))
 	}
 
 	ln, err := net.Listen("tcp", e.cfg.Get("listen"))

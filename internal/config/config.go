@@ -61,6 +61,13 @@ var Options = []Option{
 	{Name: "session-lifetime", Env: "AIMS_SESSION_LIFETIME", Default: "12h", Serve: true, Check: checkDuration, Usage: "how long a web sign-in lasts"},
 	{Name: "mqtt-url", Env: "AIMS_MQTT_URL", Serve: true, Secret: true, Check: checkMQTTURL,
 		Usage: "MQTT broker to ingest decision events from (mqtt://[user:password@]host:1883, or mqtts://; ?client_id=NAME): subscribes to aims/{org}/{system}/decisions and publishes suspensions, retained, on aims/{org}/{system}/authorization"},
+	{Name: "mlflow-url", Env: "AIMS_MLFLOW_URL", Serve: true, Check: checkBaseURL,
+		Usage: "MLflow tracking server to sync model versions from, on a schedule (with --mlflow-mapping)"},
+	{Name: "mlflow-token", Env: "AIMS_MLFLOW_TOKEN", Serve: true, Secret: true, Usage: "bearer token for the MLflow server"},
+	{Name: "mlflow-mapping", Env: "AIMS_MLFLOW_MAPPING", Serve: true,
+		Usage: "file of MODEL = SYSTEM lines: which registered model feeds which AI system"},
+	{Name: "mlflow-interval", Env: "AIMS_MLFLOW_INTERVAL", Default: "15m", Serve: true, Check: checkDuration,
+		Usage: "how often the MLflow sync runs"},
 	{Name: "demo", Env: "AIMS_DEMO", Default: "false", Serve: true, Check: checkBool, Usage: "load the demo organization when the database is empty, and print its accounts"},
 }
 

@@ -200,6 +200,11 @@ func load(ctx context.Context, svc *service.Service) ([]Account, error) {
 	if err := SeedSignIn(from(base, daysAgo(now, 299), time.Hour), svc); err != nil {
 		return nil, fmt.Errorf("demo sign-in settings: %w", err)
 	}
+	// A due-diligence questionnaire answered by every supplier, and the
+	// chatbot platform's review overdue (issue 17 item 5).
+	if err := SeedSupplierDiligence(from(base, daysAgo(now, 35), time.Hour), svc, supplierIDs); err != nil {
+		return nil, err
+	}
 	creds := make([]store.DemoCredential, len(accounts))
 	for i, a := range accounts {
 		creds[i] = store.DemoCredential{Email: a.Email, Role: a.Role, Password: a.Password}

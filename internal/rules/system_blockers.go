@@ -17,13 +17,17 @@ type BlockerInput struct {
 	Criteria    map[int]*aims.RiskCriteria
 	Current     *aims.RiskCriteria
 	Obligations []aims.SystemObligation
+	// Supplier is the system's supplier, described as of today (its
+	// review overdue or not); nil when the system names none.
+	Supplier *aims.Supplier
 }
 
 // SystemBlockers lists the open items that block an AI system, in this
 // order: an impact assessment out of date (with its reasons), each risk
 // whose standing level is above the risk appetite without an acceptance
 // of that level (closed risks aside), and each obligation neither met nor
-// not applicable. Nothing here is stored: it follows the records.
+// not applicable, and last the supplier whose periodic review is overdue
+// (A.10.3). Nothing here is stored: it follows the records.
 func SystemBlockers(in BlockerInput) []aims.Blocker {
 	out := []aims.Blocker{}
 	if s := in.Impact; s != nil && s.OutOfDate {
@@ -77,6 +81,10 @@ func SystemBlockers(in BlockerInput) []aims.Blocker {
 		}
 		out = append(out, aims.Blocker{Kind: aims.BlockerObligation, Subject: o.Article + " " + o.Title, ID: o.Article,
 			Detail: "the obligation is " + strings.ToLower(state.Title())})
+	}
+	if sp := in.Supplier; sp != nil && sp.ReviewOverdue && sp.NextReviewOn != nil {
+		out = append(out, aims.Blocker{Kind: aims.BlockerSupplier, Subject: "Supplier " + sp.Name, ID: sp.ID,
+			Detail: "its review was due on " + sp.NextReviewOn.String() + " and has not been recorded"})
 	}
 	return out
 }

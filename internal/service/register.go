@@ -44,6 +44,9 @@ type register[T any, PT record[T], F any, U update[T]] struct {
 	// checkRefs, when set, checks in the transaction that the records v
 	// names are the organization's.
 	checkRefs func(ctx context.Context, q store.Querier, scope aims.Scope, v *T) error
+	// describe, when set, fills the fields computed when a record is read
+	// (a supplier's next review and due-diligence score).
+	describe func(ctx context.Context, s *Service, q store.Querier, scope aims.Scope, items ...*T) error
 }
 
 // findAll lists the records of the caller's organization.
@@ -57,7 +60,11 @@ func (r register[T, PT, F, U]) findAll(ctx context.Context, s *Service, f F) ([]
 			return nil, 0, err
 		}
 	}
-	return r.list(ctx, s.db, scope, f)
+	list, total, err := r.list(ctx, s.db, scope, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	return list, total, r.describeAll(ctx, s, s.db, scope, list...)
 }
 
 // findByID returns one record of the caller's organization.
@@ -66,7 +73,11 @@ func (r register[T, PT, F, U]) findByID(ctx context.Context, s *Service, id stri
 	if err != nil {
 		return nil, err
 	}
-	return r.find(ctx, s.db, scope, id)
+	v, err := r.find(ctx, s.db, scope, id)
+	if err != nil {
+		return nil, err
+	}
+	return v, r.describeAll(ctx, s, s.db, scope, v)
 }
 
 // add creates in; on success in holds its id and times.
@@ -83,7 +94,10 @@ func (r register[T, PT, F, U]) add(ctx context.Context, s *Service, in *T) error
 		if err := r.refs(ctx, tx, scope, in); err != nil {
 			return err
 		}
-		return r.create(ctx, tx, scope, in)
+		if err := r.create(ctx, tx, scope, in); err != nil {
+			return err
+		}
+		return r.describeAll(ctx, s, tx, scope, in)
 	})
 }
 
@@ -110,8 +124,10 @@ func (r register[T, PT, F, U]) change(ctx context.Context, s *Service, id string
 		if err := r.update(ctx, tx, scope, before, &after); err != nil {
 			return err
 		}
-		out, err = r.find(ctx, tx, scope, id)
-		return err
+		if out, err = r.find(ctx, tx, scope, id); err != nil {
+			return err
+		}
+		return r.describeAll(ctx, s, tx, scope, out)
 	})
 	return out, err
 }
@@ -136,4 +152,11 @@ func (r register[T, PT, F, U]) refs(ctx context.Context, q store.Querier, scope 
 		return nil
 	}
 	return r.checkRefs(ctx, q, scope, v)
+}
+
+func (r register[T, PT, F, U]) describeAll(ctx context.Context, s *Service, q store.Querier, scope aims.Scope, items ...*T) error {
+	if r.describe == nil || len(items) == 0 {
+		return nil
+	}
+	return r.describe(ctx, s, q, scope, items...)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/rules"
 	"github.com/aimsproject/aims/internal/store"
 )
 
@@ -18,6 +19,52 @@ var suppliers = register[aims.Supplier, *aims.Supplier, aims.SupplierFilter, aim
 		}
 		return nil
 	},
+	checkRefs: checkSupplierAnswers,
+	describe:  describeSuppliers,
+}
+
+// checkSupplierAnswers checks that each answer names a question of the
+// organization's questionnaire and fits its answer type.
+func checkSupplierAnswers(ctx context.Context, q store.Querier, scope aims.Scope, sp *aims.Supplier) error {
+	if len(sp.Answers) == 0 {
+		return nil
+	}
+	questions, err := store.ListSupplierQuestions(ctx, q, scope)
+	if err != nil {
+		return err
+	}
+	byID := map[string]*aims.SupplierQuestion{}
+	for _, qu := range questions {
+		byID[qu.ID] = qu
+	}
+	var v aims.Validation
+	for i, a := range sp.Answers {
+		f := "answers/" + itoa(i)
+		qu := byID[a.QuestionID]
+		if qu == nil {
+			v.Add(f+"/question_id", "is not a question of the organization's due-diligence questionnaire")
+			continue
+		}
+		if msg := qu.AnswerType.CheckAnswer(a.Value); msg != "" && a.Value != "" {
+			v.Add(f+"/value", "%s", msg)
+		}
+	}
+	return v.Err()
+}
+
+// describeSuppliers sets each supplier's next review date, whether it is
+// overdue, and its due-diligence score against the questionnaire.
+func describeSuppliers(ctx context.Context, s *Service, q store.Querier, scope aims.Scope, list ...*aims.Supplier) error {
+	questions, err := store.ListSupplierQuestions(ctx, q, scope)
+	if err != nil {
+		return err
+	}
+	today := s.today()
+	for _, sp := range list {
+		sp.DescribeReview(today)
+		sp.DueDiligence = rules.DueDiligenceScore(questions, sp.Answers)
+	}
+	return nil
 }
 
 // FindSuppliers lists the suppliers of the caller's organization.

@@ -60,8 +60,15 @@ func (s *Service) SystemGovernance(ctx context.Context, systemID string) (*aims.
 	if g.Impact, err = impactSummaryOf(ctx, s.db, scope, sys); err != nil {
 		return nil, err
 	}
+	var supplier *aims.Supplier
+	if sys.SupplierID != "" {
+		if supplier, err = store.FindSupplierByID(ctx, s.db, scope, sys.SupplierID); err != nil {
+			return nil, err
+		}
+		supplier.DescribeReview(s.today())
+	}
 	g.Blockers = rules.SystemBlockers(rules.BlockerInput{Impact: g.Impact, Risks: g.Risks, Criteria: byVersion,
-		Current: current, Obligations: g.Obligations})
+		Current: current, Obligations: g.Obligations, Supplier: supplier})
 	return g, nil
 }
 

@@ -53,6 +53,8 @@ type Within struct {
 var RecordKinds = []RecordKind{
 	{EntityType: aims.EntityAISystem, Table: "ai_systems", Image: aims.AISystem{}},
 	{EntityType: aims.EntitySupplier, Table: "suppliers", Image: aims.Supplier{}},
+	{EntityType: aims.EntitySupplierQuestion, Table: "supplier_questions", Image: aims.SupplierQuestion{}},
+	{EntityType: aims.EntityMLflowSync, Table: "mlflow_syncs", Image: aims.MLflowSync{}},
 	{EntityType: aims.EntityDataset, Table: "datasets", Image: aims.Dataset{}},
 	{EntityType: aims.EntityModelVersion, Table: "model_versions", Image: aims.ModelVersion{}},
 	{EntityType: aims.EntityRisk, Table: "risks", Image: aims.Risk{}, Fields: map[string]string{

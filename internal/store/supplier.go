@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/aimsproject/aims/internal/aims"
@@ -15,10 +16,12 @@ func CreateSupplier(ctx context.Context, tx *Tx, scope aims.Scope, s *aims.Suppl
 	s.ID = newID()
 	s.CreatedAt, s.UpdatedAt = tx.now, tx.now
 	err := suppliers.insert(ctx, tx, s.Name, `
-		INSERT INTO suppliers (id, org_id, name, name_key, supplies, contact, website, assessment_notes, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		INSERT INTO suppliers (id, org_id, name, name_key, supplies, contact, website, assessment_notes,
+			criticality, review_interval_days, last_review_on, commitments, answers, diligence_evidence, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
 		s.ID, scope.OrgID(), s.Name, nameKey(s.Name), encodeList(s.Supplies), s.Contact, s.Website, s.AssessmentNotes,
-		s.CreatedAt, s.UpdatedAt)
+		string(s.Criticality), s.ReviewIntervalDays, nullDate(s.LastReviewOn), encodeList(s.Commitments), encodeList(s.Answers),
+		s.DiligenceEvidence, s.CreatedAt, s.UpdatedAt)
 	if err != nil {
 		return err
 	}
@@ -27,7 +30,9 @@ func CreateSupplier(ctx context.Context, tx *Tx, scope aims.Scope, s *aims.Suppl
 
 // supplierColumns and supplierFrom make supplierSelect; a list puts its count between them.
 const supplierColumns = `
-	SELECT sp.id, sp.name, sp.supplies, sp.contact, sp.website, sp.assessment_notes, sp.created_at, sp.updated_at,
+	SELECT sp.id, sp.name, sp.supplies, sp.contact, sp.website, sp.assessment_notes,
+		sp.criticality, sp.review_interval_days, sp.last_review_on, sp.commitments, sp.answers, sp.diligence_evidence,
+		sp.created_at, sp.updated_at,
 		(SELECT COUNT(*) FROM ai_systems s WHERE s.supplier_id = sp.id)`
 
 const supplierFrom = `
@@ -37,12 +42,22 @@ const supplierSelect = supplierColumns + supplierFrom
 
 func scanSupplier(sc interface{ Scan(...any) error }, extra ...any) (*aims.Supplier, error) {
 	var s aims.Supplier
-	var supplies string
-	dest := []any{&s.ID, &s.Name, &supplies, &s.Contact, &s.Website, &s.AssessmentNotes, &s.CreatedAt, &s.UpdatedAt, &s.SystemCount}
+	var supplies, criticality, commitments, answers string
+	var lastReview sql.NullTime
+	dest := []any{&s.ID, &s.Name, &supplies, &s.Contact, &s.Website, &s.AssessmentNotes,
+		&criticality, &s.ReviewIntervalDays, &lastReview, &commitments, &answers, &s.DiligenceEvidence,
+		&s.CreatedAt, &s.UpdatedAt, &s.SystemCount}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
 	s.CreatedAt, s.UpdatedAt = s.CreatedAt.UTC(), s.UpdatedAt.UTC()
+	s.Criticality, s.LastReviewOn = aims.SupplierCriticality(criticality), scanDate(lastReview)
+	if err := decodeList(commitments, &s.Commitments); err != nil {
+		return nil, err
+	}
+	if err := decodeList(answers, &s.Answers); err != nil {
+		return nil, err
+	}
 	return &s, decodeList(supplies, &s.Supplies)
 }
 
@@ -100,10 +115,12 @@ func UpdateSupplier(ctx context.Context, tx *Tx, scope aims.Scope, before, after
 	after.UpdatedAt = tx.now
 	err := suppliers.update(ctx, tx, after.Name, `
 		UPDATE suppliers SET name = $1, name_key = $2, supplies = $3, contact = $4, website = $5,
-			assessment_notes = $6, updated_at = $7
-		WHERE org_id = $8 AND id = $9`,
+			assessment_notes = $6, updated_at = $7, criticality = $8, review_interval_days = $9, last_review_on = $10,
+			commitments = $11, answers = $12, diligence_evidence = $13
+		WHERE org_id = $14 AND id = $15`,
 		after.Name, nameKey(after.Name), encodeList(after.Supplies), after.Contact, after.Website, after.AssessmentNotes,
-		after.UpdatedAt, scope.OrgID(), before.ID)
+		after.UpdatedAt, string(after.Criticality), after.ReviewIntervalDays, nullDate(after.LastReviewOn),
+		encodeList(after.Commitments), encodeList(after.Answers), after.DiligenceEvidence, scope.OrgID(), before.ID)
 	if err != nil {
 		return err
 	}

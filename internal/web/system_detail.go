@@ -22,6 +22,8 @@ type systemView struct {
 	// obligations with their status, and what blocks it.
 	Governance *aims.SystemGovernance
 	Obligation obligationForm // the obligation form, with refused input
+	// MLflow is the organization's last MLflow registry sync, if any.
+	MLflow *aims.MLflowSync
 }
 
 func (ui *UI) systemDetail(w http.ResponseWriter, r *http.Request) error {
@@ -51,6 +53,9 @@ func (ui *UI) systemPageWith(w http.ResponseWriter, r *http.Request, status int,
 		return err
 	}
 	if v.Governance, err = ui.Svc.SystemGovernance(ctx, s.ID); err != nil {
+		return err
+	}
+	if v.MLflow, err = ui.Svc.LastMLflowSync(ctx); err != nil && !aims.IsKind(err, aims.KindNotFound) {
 		return err
 	}
 	if edit != nil {
@@ -90,6 +95,8 @@ func blockerURL(systemID string, b aims.Blocker) string {
 		return "/systems/" + systemID + "/impact-assessments"
 	case aims.BlockerRisk:
 		return "/risks/" + b.ID
+	case aims.BlockerSupplier:
+		return "/suppliers/" + b.ID
 	}
 	return "/systems/" + systemID + "#obligation-panel"
 }

@@ -88,6 +88,7 @@ func Register(r chi.Router, d Deps) {
 		ui.registerPlannedChanges(r)
 		ui.registerResources(r)
 		ui.registerCommunications(r)
+		ui.registerSupplierQuestions(r)
 		ui.registerAdmin(r)
 		ui.registerSignIn(r)
 		ui.registerAudit(r)

@@ -26,6 +26,7 @@ func NavGroups(p Page) []NavGroup {
 			{"/systems", "systems", "AI systems"},
 			{"/datasets", "datasets", "Datasets"},
 			{"/suppliers", "suppliers", "Suppliers"},
+			{"/supplier-questions", "supplier questions", "Supplier questionnaire"},
 			{"/lineage", "lineage", "Data lineage"},
 		}},
 		{Key: "context", Label: "Context", Items: []NavItem{

@@ -34,6 +34,9 @@ var fieldLabels = map[string]string{
 	"window_start": "Window start", "window_end": "Window end", "source_uri": "Source",
 	"personal_data": "Personal data", "collection_method": "Collection method", "legal_basis": "Legal basis",
 	"quality_notes": "Quality notes", "quality_caveats": "Quality caveats",
+	"criticality": "Criticality", "review_interval_days": "Review interval (days)", "last_review_on": "Last review",
+	"next_review_on": "Next review", "review_overdue": "Review overdue", "diligence_evidence": "Due-diligence evidence",
+	"due_diligence": "Due diligence", "answer_type": "Answer type", "question_id": "Question",
 	// lineage
 	"instrument_id": "Instrument", "instrument_name": "Instrument", "calibration_state": "Calibration state",
 	"calibration_required": "Calibration required", "calibration_interval_days": "Calibration interval (days)",
