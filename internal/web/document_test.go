@@ -75,4 +75,3 @@ func TestDocumentPages(t *testing.T) {
 		query(t, list.doc, `table a[href="`+docURL+`"]`)
 	})
 }
-
