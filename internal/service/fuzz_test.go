@@ -10,6 +10,7 @@ import (
 
 	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/fuzzseed"
+	"github.com/aimsproject/aims/internal/service"
 	"github.com/aimsproject/aims/internal/store/storetest"
 )
 
@@ -184,4 +185,49 @@ func TestRequirementTextsRefuseAZipBomb(t *testing.T) {
 	if !aims.IsKind(err, aims.KindTooLarge) {
 		t.Errorf("a workbook that unpacks to 70 MiB: err = %v, want too large", err)
 	}
+}
+
+// FuzzRenderMarkdown renders document bodies: whatever the Markdown, the
+// HTML holds no script element, no event handler attribute, no iframe and
+// no link or image to a javascript: or vbscript: URL (a document's body is
+// shown to every member, so it must not run anything in their browsers).
+func FuzzRenderMarkdown(f *testing.F) {
+	fuzzseed.Add(f, "policy", service.DocumentTemplate(aims.DocAIPolicy, "Acme"))
+	fuzzseed.Add(f, "script", "<script>alert(1)</script>\n\n[x](javascript:alert(1))")
+	fuzzseed.Add(f, "handler", "<img src=x onerror=alert(1)> <a href=\"java\nscript:x\">y</a>")
+	fuzzseed.Add(f, "autolink", "<javascript:alert(1)> ![i](vbscript:x) [ok](https://example.org)")
+	f.Fuzz(func(t *testing.T, body string) {
+		out := strings.ToLower(service.RenderMarkdown(body))
+		for _, bad := range []string{"<script", "<iframe", `="javascript:`, `="vbscript:`, "<img src=x onerror"} {
+			if strings.Contains(out, bad) {
+				t.Fatalf("RenderMarkdown(%q) = %q: holds %q", body, out, bad)
+			}
+		}
+		for _, tag := range []string{"<a ", "<img "} {
+			for rest := out; ; {
+				i := strings.Index(rest, tag)
+				if i < 0 {
+					break
+				}
+				end := strings.IndexByte(rest[i:], '>')
+				if end < 0 {
+					break
+				}
+				if el := rest[i : i+end]; strings.Contains(el, " on") && strings.Contains(el, "=") && hasHandler(el) {
+					t.Fatalf("RenderMarkdown(%q): element %q has an event handler", body, el)
+				}
+				rest = rest[i+end:]
+			}
+		}
+	})
+}
+
+// hasHandler reports whether an HTML start tag has an on* attribute.
+func hasHandler(el string) bool {
+	for _, f := range strings.Fields(el) {
+		if strings.HasPrefix(f, "on") && strings.Contains(f, "=") {
+			return true
+		}
+	}
+	return false
 }

@@ -96,6 +96,34 @@ func TestPDFPageFrame(t *testing.T) {
 	})
 }
 
+// TestDocumentVersionPDF: the demo's approved AI policy as a PDF names
+// the organization, the document, its version and APPROVED on every page,
+// and a procedure still in review says DRAFT on every page.
+func TestDocumentVersionPDF(t *testing.T) {
+	svc, op := demoWithRisk(t, storetest.OpenSQLite(t))
+	org, err := svc.ResolveOrganization(op, demo.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		title, status string
+	}{{"AI policy", "APPROVED"}, {"Model release procedure", "DRAFT"}} {
+		docs, _, err := svc.FindDocuments(op, aims.DocumentFilter{Search: c.title})
+		if err != nil || len(docs) == 0 {
+			t.Fatalf("demo document %q: %v", c.title, err)
+		}
+		versions, err := svc.FindDocumentVersions(op, docs[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if _, err := svc.ExportDocumentVersionPDF(op, &buf, docs[0].ID, versions[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		checkPDFPages(t, buf.Bytes(), []string{org.Name, c.title, "version " + versions[0].Number(), c.status}, nil)
+	}
+}
+
 // TestPDFPagesReadByPdftotext has an independent reader (poppler's
 // pdftotext) find the page frame and the table header on every page of a
 // draft SoA.

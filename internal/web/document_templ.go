@@ -186,7 +186,7 @@ func DocumentListPage(p Page, v listView[aims.Document]) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "</select></div><div><label><input type=\"checkbox\" name=\"overdue\" value=\"1\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "</select></div><div><label for=\"overdue\"><input type=\"checkbox\" id=\"overdue\" name=\"overdue\" value=\"1\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
