@@ -50,6 +50,7 @@ const (
 	EntityModelVersion = "model_version"
 	EntityDataset      = "dataset"
 	EntitySupplier     = "supplier"
+	EntityPerson       = "person"
 	EntityMember       = "member"
 	EntityUser         = "user" // an account; its password changes are recorded without the hash
 	EntityToken        = "api_token"

@@ -69,6 +69,7 @@ func Register(r chi.Router, svc *service.Service, version string) huma.API {
 	h.registerModelVersions(api)
 	h.registerDatasets(api)
 	h.registerSuppliers(api)
+	h.registerPeople(api)
 	h.registerAudit(api)
 	h.registerMembers(api)
 	h.registerTokens(api)

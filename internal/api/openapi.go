@@ -31,6 +31,7 @@ var tagDescriptions = map[string]string{
 	"Model versions":             "Model versions of an AI system, identified by their digest, and their lifecycle state.",
 	"Datasets":                   "Datasets and their provenance (A.7).",
 	"Suppliers":                  "Suppliers of AI systems, models, data and services (A.10).",
+	"People":                     "People of the organization, with or without an account (7.2); CSV import and export.",
 	"Audit trail":                "Who did what, when, with the record before and after.",
 	"Tamper-evident log":         "The organization's Merkle log: signed checkpoints, inclusion and consistency proofs, alerts (7.5.3).",
 	"Catalogs":                   "Frameworks (ISO/IEC 42001 Annex A, NIST AI RMF, EU AI Act), their requirements, crosswalks and your own mappings; OSCAL in and out.",

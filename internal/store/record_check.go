@@ -53,6 +53,7 @@ type Within struct {
 var RecordKinds = []RecordKind{
 	{EntityType: aims.EntityAISystem, Table: "ai_systems", Image: aims.AISystem{}},
 	{EntityType: aims.EntitySupplier, Table: "suppliers", Image: aims.Supplier{}},
+	{EntityType: aims.EntityPerson, Table: "people", Image: aims.Person{}},
 	{EntityType: aims.EntityDataset, Table: "datasets", Image: aims.Dataset{}},
 	{EntityType: aims.EntityModelVersion, Table: "model_versions", Image: aims.ModelVersion{}},
 	{EntityType: aims.EntityRisk, Table: "risks", Image: aims.Risk{}, Fields: map[string]string{
