@@ -203,10 +203,14 @@ type AwarenessSessionFilter struct {
 // literacy (EU AI Act Art. 4, applying since 2 February 2025): any one of
 // the competences, held within the last MaxAgeMonths months (0: no limit).
 type LiteracySetting struct {
+	ID           string    `json:"id"`
 	Competences  []string  `json:"competences"`
 	MaxAgeMonths int       `json:"max_age_months"`
 	UpdatedAt    time.Time `json:"updated_at"`
 }
+
+// AuditLabel names the setting in the audit trail.
+func (l *LiteracySetting) AuditLabel() string { return "AI literacy" }
 
 // Normalize trims the competences.
 func (l *LiteracySetting) Normalize() {

@@ -70,6 +70,8 @@ func Register(r chi.Router, svc *service.Service, version string) huma.API {
 	h.registerDatasets(api)
 	h.registerSuppliers(api)
 	h.registerPeople(api)
+	h.registerAIMSRoles(api)
+	h.registerCompetence(api)
 	h.registerAudit(api)
 	h.registerMembers(api)
 	h.registerTokens(api)

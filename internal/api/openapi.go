@@ -32,6 +32,8 @@ var tagDescriptions = map[string]string{
 	"Datasets":                   "Datasets and their provenance (A.7).",
 	"Suppliers":                  "Suppliers of AI systems, models, data and services (A.10).",
 	"People":                     "People of the organization, with or without an account (7.2); CSV import and export.",
+	"AIMS roles":                 "Roles of the AI management system, who holds them, and the RACI of its processes (5.3, A.3.2).",
+	"Competence":                 "Competence requirements, training records, gaps, awareness sessions and AI literacy (7.2, 7.3, A.4.6, EU AI Act Art. 4).",
 	"Audit trail":                "Who did what, when, with the record before and after.",
 	"Tamper-evident log":         "The organization's Merkle log: signed checkpoints, inclusion and consistency proofs, alerts (7.5.3).",
 	"Catalogs":                   "Frameworks (ISO/IEC 42001 Annex A, NIST AI RMF, EU AI Act), their requirements, crosswalks and your own mappings; OSCAL in and out.",

@@ -26,6 +26,29 @@ func TestPeopleTenancy(t *testing.T) {
 					listAs(me, "list", "/api/v1/people?q="+url.QueryEscape(p.Name), p.ID, p.Name),
 					listAs(me, "export", "/api/v1/people/export.csv", p.ID, p.Name),
 				})
+				role := o.mustRole(t, e.db)
+				asg := o.mustAssignment(t, e.db)
+				req := o.mustRequirement(t, e.db)
+				tr := o.mustTraining(t, e.db)
+				ses := o.mustSession(t, e.db)
+				e.run(t, []scenario{
+					notFoundAs(me, "role", http.MethodGet, "/api/v1/aims-roles/"+role.ID, nil),
+					notFoundAs(me, "role gaps", http.MethodGet, "/api/v1/aims-roles/"+role.ID+"/gaps", nil),
+					notFoundAs(me, "assignment", http.MethodDelete, "/api/v1/role-assignments/"+asg.ID, nil),
+					notFoundAs(me, "requirement", http.MethodPatch, "/api/v1/competence-requirements/"+req.ID, map[string]any{"action": "x"}),
+					notFoundAs(me, "training", http.MethodGet, "/api/v1/training-records/"+tr.ID, nil),
+					notFoundAs(me, "session", http.MethodGet, "/api/v1/awareness-sessions/"+ses.ID, nil),
+					notFoundAs(me, "competence", http.MethodGet, u+"/competence", nil),
+					listAs(me, "roles", "/api/v1/aims-roles", role.ID),
+					listAs(me, "raci", "/api/v1/raci", role.ID),
+					listAs(me, "training list", "/api/v1/training-records", tr.ID),
+					listAs(me, "training export", "/api/v1/training-records/export.csv", tr.ID),
+					listAs(me, "literacy", "/api/v1/ai-literacy", p.ID),
+					unprocessableAs(me, "assign another's person", http.MethodPost, "/api/v1/role-assignments",
+						map[string]any{"role_id": role.ID, "person_id": p.ID}, "/person_id /role_id"),
+					unprocessableAs(me, "train another's person", http.MethodPost, "/api/v1/training-records",
+						map[string]any{"person_id": p.ID, "competence": "X", "completed_on": "2026-01-01"}, "/person_id"),
+				})
 			})
 		}
 	})
@@ -44,6 +67,18 @@ func TestPeopleBadInput(t *testing.T) {
 				check: wantPointers("/email", "/name")},
 			{name: "email of a member", org: "a", role: aims.RoleAdmin, method: http.MethodPost, url: "/api/v1/people",
 				body: map[string]any{"name": "Twin", "email": admin.Email}, wantStatus: http.StatusConflict, check: wantPointers("/email")},
+		})
+		person := o.mustPerson(t, e.db)
+		e.run(t, []scenario{
+			{name: "expiry before the date", org: "a", role: aims.RoleAdmin, method: http.MethodPost, url: "/api/v1/training-records",
+				body: map[string]any{"person_id": person.ID, "competence": "First aid", "completed_on": "2026-05-01", "expires_on": "2026-04-30"},
+				wantStatus: http.StatusUnprocessableEntity, check: wantPointers("/expires_on")},
+			{name: "expiry on the date", org: "a", role: aims.RoleAdmin, method: http.MethodPost, url: "/api/v1/training-records",
+				body: map[string]any{"person_id": person.ID, "competence": "First aid", "completed_on": "2026-05-01", "expires_on": "2026-05-01"},
+				wantStatus: http.StatusUnprocessableEntity, check: wantPointers("/expires_on")},
+			{name: "unknown RACI letter and process", org: "a", role: aims.RoleAdmin, method: http.MethodPatch, url: "/api/v1/raci",
+				body: map[string]any{"cells": []map[string]any{{"process": "lunch", "role_id": "x", "letter": "Z"}}},
+				wantStatus: http.StatusUnprocessableEntity, check: wantPointers("/cells/0/letter", "/cells/0/process")},
 		})
 		mine, err := e.svc.FindPersonByUserID(o.operator(), admin.ID)
 		if err != nil {
