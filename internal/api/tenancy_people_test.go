@@ -71,13 +71,13 @@ func TestPeopleBadInput(t *testing.T) {
 		person := o.mustPerson(t, e.db)
 		e.run(t, []scenario{
 			{name: "expiry before the date", org: "a", role: aims.RoleAdmin, method: http.MethodPost, url: "/api/v1/training-records",
-				body: map[string]any{"person_id": person.ID, "competence": "First aid", "completed_on": "2026-05-01", "expires_on": "2026-04-30"},
+				body:       map[string]any{"person_id": person.ID, "competence": "First aid", "completed_on": "2026-05-01", "expires_on": "2026-04-30"},
 				wantStatus: http.StatusUnprocessableEntity, check: wantPointers("/expires_on")},
 			{name: "expiry on the date", org: "a", role: aims.RoleAdmin, method: http.MethodPost, url: "/api/v1/training-records",
-				body: map[string]any{"person_id": person.ID, "competence": "First aid", "completed_on": "2026-05-01", "expires_on": "2026-05-01"},
+				body:       map[string]any{"person_id": person.ID, "competence": "First aid", "completed_on": "2026-05-01", "expires_on": "2026-05-01"},
 				wantStatus: http.StatusUnprocessableEntity, check: wantPointers("/expires_on")},
 			{name: "unknown RACI letter and process", org: "a", role: aims.RoleAdmin, method: http.MethodPatch, url: "/api/v1/raci",
-				body: map[string]any{"cells": []map[string]any{{"process": "lunch", "role_id": "x", "letter": "Z"}}},
+				body:       map[string]any{"cells": []map[string]any{{"process": "lunch", "role_id": "x", "letter": "Z"}}},
 				wantStatus: http.StatusUnprocessableEntity, check: wantPointers("/cells/0/letter", "/cells/0/process")},
 		})
 		mine, err := e.svc.FindPersonByUserID(o.operator(), admin.ID)
