@@ -75,6 +75,7 @@ func Register(r chi.Router, d Deps) {
 		ui.registerSystems(r)
 		ui.registerDatasets(r)
 		ui.registerSuppliers(r)
+		ui.registerPeopleImports(r)
 		ui.registerPeople(r)
 		ui.registerAIMSRoles(r)
 		ui.registerCompetence(r)
