@@ -136,5 +136,14 @@ func init() {
 			return nil, map[string]any{"competences": []string{"AI literacy basics"}, "max_age_months": 24}
 		}},
 		"get-person-competence": {allowed: everyone, prepare: withID(personID, nil), success: 200},
+		"import-people": {allowed: editors, contentType: "text/csv", success: 200, prepare: func(*testing.T, *apiEnv, *orgEnv, *aims.Member) (map[string]string, any) {
+			return nil, "name,job_title\n" + unique("Imported") + ",Operator\n"
+		}},
+		"import-training-records": {allowed: editors, contentType: "text/csv", success: 200, prepare: func(t *testing.T, e *apiEnv, o *orgEnv, _ *aims.Member) (map[string]string, any) {
+			p := &aims.Person{Name: unique("Trainee"), Email: unique("trainee") + "@example.test", Active: true}
+			p.Normalize()
+			o.mustWrite(t, e.db, func(ctx context.Context, tx *store.Tx) error { return store.CreatePerson(ctx, tx, o.Scope, p) })
+			return nil, "person_email,competence,completed_on\n" + p.Email + ",AI literacy basics,2026-01-10\n"
+		}},
 	})
 }
