@@ -186,11 +186,6 @@ func load(ctx context.Context, svc *service.Service) ([]Account, error) {
 	if err := SeedDocuments(from(base, daysAgo(now, 60), 2*time.Hour), svc, userIDs); err != nil {
 		return nil, fmt.Errorf("demo documents: %w", err)
 	}
-	// Five AI objectives, three computed from the records above, with
-	// their measurement history, one of them off track (issue 16).
-	if err := SeedObjectives(base, svc); err != nil {
-		return nil, fmt.Errorf("demo objectives: %w", err)
-	}
 	// Context, interested parties, planned changes, resources and the
 	// communication plan (issue 16).
 	if err := SeedContext(from(base, daysAgo(now, 20), time.Hour), svc); err != nil {
@@ -204,6 +199,16 @@ func load(ctx context.Context, svc *service.Service) ([]Account, error) {
 	// chatbot platform's review overdue (issue 17 item 5).
 	if err := SeedSupplierDiligence(from(base, daysAgo(now, 35), time.Hour), svc, supplierIDs); err != nil {
 		return nil, err
+	}
+	// People without accounts, AIMS roles with a RACI, competence and AI
+	// literacy, with a literacy gap for two operators (issue 16).
+	if err := SeedCompetence(from(base, daysAgo(now, 70), time.Hour), svc); err != nil {
+		return nil, fmt.Errorf("demo people and competence: %w", err)
+	}
+	// Five AI objectives, three computed from the records above, with
+	// their measurement history, one of them off track (issue 16).
+	if err := SeedObjectives(base, svc); err != nil {
+		return nil, fmt.Errorf("demo objectives: %w", err)
 	}
 	creds := make([]store.DemoCredential, len(accounts))
 	for i, a := range accounts {

@@ -81,6 +81,12 @@ var fieldLabels = map[string]string{
 	"first_due": "First due", "next_due": "Next due", "audience_kind": "Audience", "audience": "To whom",
 	"subject": "What is communicated", "cadence": "How often", "channel": "How", "through": "Through",
 	"addressed": "Addressed",
+	// people, roles and competence
+	"job_title": "Job title", "person_id": "Person", "person_name": "Person", "role_id": "AIMS role", "role_name": "AIMS role",
+	"stop_authority": "May stop an AI system", "receives_report": "Receives the performance report",
+	"impact_domain": "Only for systems with impact", "valid_months": "Valid for (months)",
+	"expires_on": "Expires", "held_on": "Held on", "attendee_ids": "Attendees", "max_age_months": "Counts for (months)",
+	"assignment_count": "Holders", "letter": "RACI",
 	// common
 	"id": "Record", "created_at": "Created", "updated_at": "Last changed", "created_by": "Created by",
 	"user_id": "Person", "token_id": "API token", "expires_at": "Expires", "revoked_at": "Revoked",
