@@ -50,10 +50,19 @@ const (
 	EntityModelVersion = "model_version"
 	EntityDataset      = "dataset"
 	EntitySupplier     = "supplier"
-	EntityMember       = "member"
-	EntityUser         = "user" // an account; its password changes are recorded without the hash
-	EntityToken        = "api_token"
-	EntityOrganization = "organization"
+	EntityPerson       = "person"
+	// People, roles and competence (7.2, 7.3, 5.3).
+	EntityAIMSRole              = "aims_role"
+	EntityRoleAssignment        = "role_assignment"
+	EntityRACICell              = "raci_cell"
+	EntityCompetenceRequirement = "competence_requirement"
+	EntityTrainingRecord        = "training_record"
+	EntityAwarenessSession      = "awareness_session"
+	EntityLiteracySetting       = "literacy_setting"
+	EntityMember                = "member"
+	EntityUser                  = "user" // an account; its password changes are recorded without the hash
+	EntityToken                 = "api_token"
+	EntityOrganization          = "organization"
 )
 
 // Auditable is a record the audit trail can name.

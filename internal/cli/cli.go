@@ -180,6 +180,15 @@ func (p *Program) open(c *cobra.Command, migrate bool) (*env, error) {
 	}
 	svc := service.New(db, log)
 	svc.SetDecisionMaxSkew(cfg.Duration("decision-max-skew"))
+	if migrate {
+		// Members that joined before people existed get their person.
+		if n, err := svc.BackfillPeople(c.Context()); err != nil {
+			db.Close()
+			return nil, err
+		} else if n > 0 {
+			log.Info("gave members their person", "count", n)
+		}
+	}
 	return &env{cfg: cfg, log: log, db: db, svc: svc}, nil
 }
 

@@ -181,6 +181,11 @@ func load(ctx context.Context, svc *service.Service) ([]Account, error) {
 	if err := SeedLineage(from(base, daysAgo(now, ResumeDays-1), 20*time.Minute), svc); err != nil {
 		return nil, fmt.Errorf("demo lineage: %w", err)
 	}
+	// People without accounts, AIMS roles with a RACI, competence and AI
+	// literacy, with a literacy gap for two operators (issue 16).
+	if err := SeedCompetence(from(base, daysAgo(now, 70), time.Hour), svc); err != nil {
+		return nil, fmt.Errorf("demo people and competence: %w", err)
+	}
 	// Five AI objectives, three computed from the records above, with
 	// their measurement history, one of them off track (issue 16).
 	if err := SeedObjectives(base, svc); err != nil {

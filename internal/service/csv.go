@@ -81,3 +81,11 @@ func unescapeFormula(s string) string {
 	}
 	return s
 }
+
+// yesNo is a CSV cell for a flag.
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}

@@ -126,3 +126,17 @@ func nameRefs[T any](refs []aims.LineageRef, found map[string]*T, name func(*T) 
 	}
 	return v.Err()
 }
+
+// checkRef checks that the record id that field names is the
+// organization's; another organization's is "no such" as an unknown one.
+func checkRef[T any](ctx context.Context, q store.Querier, scope aims.Scope, field, what, id string,
+	find func(context.Context, store.Querier, aims.Scope, string) (*T, error)) error {
+	if id == "" {
+		return nil
+	}
+	_, err := find(ctx, q, scope, id)
+	if aims.IsKind(err, aims.KindNotFound) {
+		return &aims.Error{Kind: aims.KindInvalid, Message: "no such " + what, Fields: []aims.FieldError{{Field: field, Detail: "no such " + what}}}
+	}
+	return err
+}

@@ -121,10 +121,3 @@ func setInScope(_ *importRefs, s *aims.AISystem, v string) string {
 	}
 	return ""
 }
-
-func yesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
-}

@@ -250,7 +250,8 @@ func TestReplicasAppendToOneLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	head := checkLog(t, b, f.Scope)
-	if want := uint64(3 + 2*writers*perWriter); head.Size != want {
+	// The fixture's organization, admin account, membership and person.
+	if want := uint64(4 + 2*writers*perWriter); head.Size != want {
 		t.Fatalf("log size = %d, want %d", head.Size, want)
 	}
 }

@@ -53,6 +53,14 @@ type Within struct {
 var RecordKinds = []RecordKind{
 	{EntityType: aims.EntityAISystem, Table: "ai_systems", Image: aims.AISystem{}},
 	{EntityType: aims.EntitySupplier, Table: "suppliers", Image: aims.Supplier{}},
+	{EntityType: aims.EntityPerson, Table: "people", Image: aims.Person{}},
+	{EntityType: aims.EntityAIMSRole, Table: "aims_roles", Image: aims.AIMSRole{}},
+	{EntityType: aims.EntityRoleAssignment, Table: "role_assignments", Image: aims.RoleAssignment{}},
+	{EntityType: aims.EntityRACICell, Table: "raci_cells", Image: aims.RACICell{}},
+	{EntityType: aims.EntityCompetenceRequirement, Table: "competence_requirements", Image: aims.CompetenceRequirement{}},
+	{EntityType: aims.EntityTrainingRecord, Table: "training_records", Image: aims.TrainingRecord{}},
+	{EntityType: aims.EntityAwarenessSession, Table: "awareness_sessions", Image: aims.AwarenessSession{}},
+	{EntityType: aims.EntityLiteracySetting, Table: "literacy_settings", Image: aims.LiteracySetting{}},
 	{EntityType: aims.EntityDataset, Table: "datasets", Image: aims.Dataset{}},
 	{EntityType: aims.EntityModelVersion, Table: "model_versions", Image: aims.ModelVersion{}},
 	{EntityType: aims.EntityRisk, Table: "risks", Image: aims.Risk{}, Fields: map[string]string{

@@ -156,7 +156,14 @@ func AddMember(ctx context.Context, tx *Tx, scope aims.Scope, u *aims.User, role
 		return nil, fmt.Errorf("add member: %w", mapError(err))
 	}
 	m := &aims.Member{User: *u, Role: role, JoinedAt: tx.now}
-	return m, tx.recordCreate(ctx, scope, aims.EntityMember, u.ID, m)
+	if err := tx.recordCreate(ctx, scope, aims.EntityMember, u.ID, m); err != nil {
+		return nil, err
+	}
+	// Every member account has a person (7.2).
+	if _, err := EnsurePersonForMember(ctx, tx, scope, u); err != nil {
+		return nil, fmt.Errorf("add member: %w", err)
+	}
+	return m, nil
 }
 
 const memberColumns = `u.id, u.email, u.name, u.created_at, u.last_login_at, m.role, m.disabled, m.created_at`

@@ -106,3 +106,36 @@ func (ui *UI) featureOptions(r *http.Request, q string, limit int) ([]option, in
 	}
 	return opts, total, nil
 }
+
+// personOptions lists the organization's active people for a select.
+func (ui *UI) personOptions(r *http.Request, selected string) ([]option, error) {
+	active := true
+	list, _, err := ui.Svc.FindPeople(r.Context(), aims.PersonFilter{Active: &active, Page: aims.Page{Limit: aims.MaxLimit}})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]option, len(list))
+	for i, p := range list {
+		out[i] = option{Value: p.ID, Label: p.Name, Selected: p.ID == selected}
+	}
+	return withChosen(out, []string{selected}, func(id string) (string, error) {
+		p, err := ui.Svc.FindPersonByID(r.Context(), id)
+		if err != nil {
+			return "", err
+		}
+		return p.Name, nil
+	})
+}
+
+// aimsRoleOptions lists the organization's AIMS roles for a select.
+func (ui *UI) aimsRoleOptions(r *http.Request, selected string) ([]option, error) {
+	list, _, err := ui.Svc.FindAIMSRoles(r.Context(), aims.AIMSRoleFilter{Page: aims.Page{Limit: aims.MaxLimit}})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]option, len(list))
+	for i, x := range list {
+		out[i] = option{Value: x.ID, Label: x.Name, Selected: x.ID == selected}
+	}
+	return out, nil
+}

@@ -35,6 +35,14 @@ func NavGroups(p Page) []NavGroup {
 			{"/classifications", "classifications", "EU AI Act classification"},
 			{"/soa", "soa", "Statement of Applicability"},
 		}},
+		{Key: "people", Label: "People", Items: []NavItem{
+			{"/people", "people", "People"},
+			{"/aims-roles", "aims-roles", "AIMS roles"},
+			{"/raci", "raci", "RACI"},
+			{"/training-records", "training-records", "Training records"},
+			{"/awareness-sessions", "awareness-sessions", "Awareness sessions"},
+			{"/ai-literacy", "ai-literacy", "AI literacy"},
+		}},
 		{Key: "frameworks", Label: "Frameworks", Items: []NavItem{
 			{"/catalog", "catalog", "Catalogs and crosswalks"},
 			{"/coverage", "coverage", "Coverage"},

@@ -54,6 +54,12 @@ var fieldLabels = map[string]string{
 	// statement of applicability
 	"requirement_id": "Control", "implementation_status": "Implementation status", "target_date": "Target date",
 	"not_applicable": "Not applicable",
+	// people, roles and competence
+	"job_title": "Job title", "person_id": "Person", "person_name": "Person", "role_id": "AIMS role", "role_name": "AIMS role",
+	"stop_authority": "May stop an AI system", "receives_report": "Receives the performance report",
+	"impact_domain": "Only for systems with impact", "valid_months": "Valid for (months)", "completed_on": "Completed",
+	"expires_on": "Expires", "held_on": "Held on", "attendee_ids": "Attendees", "max_age_months": "Counts for (months)",
+	"assignment_count": "Holders", "letter": "RACI",
 	// common
 	"id": "Record", "created_at": "Created", "updated_at": "Last changed", "created_by": "Created by",
 	"user_id": "Person", "token_id": "API token", "expires_at": "Expires", "revoked_at": "Revoked",
