@@ -1,8 +1,35 @@
 package rules
 
 import (
+	"sync"
+	"sync/atomic"
+
 	"github.com/aimsproject/aims/internal/aims"
 )
+
+// foldCache remembers the folded form of competence names: an organization
+// uses a few dozen names across many thousands of records, and folding
+// (Unicode normalization and case folding) is what the gap list of a role
+// spent most of its time on. It stops growing at foldCacheMax names.
+var (
+	foldCache     sync.Map
+	foldCacheSize atomic.Int64
+)
+
+const foldCacheMax = 10_000
+
+func fold(s string) string {
+	if k, ok := foldCache.Load(s); ok {
+		return k.(string)
+	}
+	k := aims.FoldKey(s)
+	if foldCacheSize.Load() < foldCacheMax {
+		if _, loaded := foldCache.LoadOrStore(s, k); !loaded {
+			foldCacheSize.Add(1)
+		}
+	}
+	return k
+}
 
 // CompetenceGaps returns the competences that reqs require and held does not
 // cover on today (ISO/IEC 42001 7.2 c, A.4.6): a requirement is met by a
@@ -15,11 +42,11 @@ import (
 func CompetenceGaps(person *aims.Person, reqs []*aims.CompetenceRequirement, held []*aims.TrainingRecord, today aims.Date) []aims.CompetenceGap {
 	out := []aims.CompetenceGap{}
 	for _, r := range reqs {
-		key := aims.FoldKey(r.Competence)
+		key := fold(r.Competence)
 		var lapsed *aims.Date
 		met := false
 		for _, h := range held {
-			if aims.FoldKey(h.Competence) != key || today.Before(h.CompletedOn) {
+			if fold(h.Competence) != key || today.Before(h.CompletedOn) {
 				continue
 			}
 			end := countsUntil(h, r.ValidMonths)
@@ -86,11 +113,11 @@ func Literacy(setting *aims.LiteracySetting, touchesAI bool, held []*aims.Traini
 	}
 	keys := map[string]bool{}
 	for _, c := range setting.Competences {
-		keys[aims.FoldKey(c)] = true
+		keys[fold(c)] = true
 	}
 	status = aims.LiteracyGap
 	for _, h := range held {
-		if !keys[aims.FoldKey(h.Competence)] || today.Before(h.CompletedOn) {
+		if !keys[fold(h.Competence)] || today.Before(h.CompletedOn) {
 			continue
 		}
 		if latest == nil || latest.Before(h.CompletedOn) {

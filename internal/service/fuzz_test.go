@@ -185,3 +185,55 @@ func TestRequirementTextsRefuseAZipBomb(t *testing.T) {
 		t.Errorf("a workbook that unpacks to 70 MiB: err = %v, want too large", err)
 	}
 }
+
+func FuzzImportPeopleCSV(f *testing.F) {
+	o := newInventoryOrg(f, storetest.OpenSQLite(f), "acme")
+	admin := o.as(aims.RoleAdmin)
+	seed := "name,email,job_title,department,site,active\n" +
+		"Ana Silva,,Shift operator,Production,Riverside,yes\n" +
+		"\"Okafor, Sam\",sam@acme.test,IT administrator,IT,Head office,\n"
+	if _, err := o.svc.ImportPeopleCSV(admin, strings.NewReader(seed)); err != nil {
+		f.Fatal(err)
+	}
+	training := "person_email,competence,completed_on,expires_on,evidence\nsam@acme.test,AI literacy basics,2026-01-10,2028-01-10,LMS\n"
+	if _, err := o.svc.ImportTrainingRecordsCSV(admin, strings.NewReader(training)); err != nil {
+		f.Fatal(err)
+	}
+	var people, records bytes.Buffer
+	if err := o.svc.ExportPeopleCSV(admin, &people, aims.PersonFilter{}); err != nil {
+		f.Fatal(err)
+	}
+	if err := o.svc.ExportTrainingRecordsCSV(admin, &records, aims.TrainingRecordFilter{}); err != nil {
+		f.Fatal(err)
+	}
+	fuzzseed.Add(f, "people-import", uint8(0), []byte(seed))
+	fuzzseed.Add(f, "people-export", uint8(0), people.Bytes())
+	fuzzseed.Add(f, "training-import", uint8(1), []byte(training))
+	fuzzseed.Add(f, "training-export", uint8(1), records.Bytes())
+	fuzzseed.Add(f, "expiry-before-date", uint8(1), []byte("person_email,competence,completed_on,expires_on\nsam@acme.test,X,2026-02-01,2026-01-01\n"))
+	fuzzseed.Add(f, "unknown-id", uint8(0), []byte("name,id\nX,nope\n"))
+	fuzzseed.Add(f, "repeated-email", uint8(0), []byte("name,email\nA,a@x.test\nB,A@X.TEST\n"))
+	f.Fuzz(func(t *testing.T, kind uint8, data []byte) {
+		if kind%2 == 1 {
+			_, err := o.svc.ImportTrainingRecordsCSV(admin, bytes.NewReader(data))
+			wantBadInput(t, err)
+			return
+		}
+		_, err := o.svc.ImportPeopleCSV(admin, bytes.NewReader(data))
+		wantBadInput(t, err)
+		if err != nil {
+			return
+		}
+		var out bytes.Buffer
+		if err := o.svc.ExportPeopleCSV(admin, &out, aims.PersonFilter{}); err != nil {
+			t.Fatalf("export after an import: %v", err)
+		}
+		res, err := o.svc.ImportPeopleCSV(admin, bytes.NewReader(out.Bytes()))
+		if err != nil {
+			t.Fatalf("the export does not import back: %v\n%s", err, out.Bytes())
+		}
+		if res.Created != 0 || res.Updated != 0 {
+			t.Fatalf("the export imported back changes things: %+v\n%s", res, out.Bytes())
+		}
+	})
+}

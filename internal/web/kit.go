@@ -64,6 +64,8 @@ var (
 	exportURL         = ui.ExportURL
 	sortColumn        = ui.NewSortColumn
 	sortHeader        = ui.SortHeader
+	personLink        = ui.PersonLink
+	accountLink       = ui.AccountLink
 	refOptions        = ui.RefOptions
 	withUnit          = ui.WithUnit
 	navGroups         = ui.NavGroups

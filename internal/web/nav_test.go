@@ -19,11 +19,12 @@ func TestNavigationMenus(t *testing.T) {
 		e := newTestEnv(t, db)
 		admin := e.get(aims.RoleAdmin, "/datasets").want(t, http.StatusOK)
 		menus := texts(admin.doc, `nav[aria-label=Main] details.dropdown[id] summary`)
-		if want := []string{"Inventory", "Planning", "Frameworks", "Records", "Admin"}; !slices.Equal(menus, want) {
+		if want := []string{"Inventory", "Planning", "People", "Frameworks", "Records", "Admin"}; !slices.Equal(menus, want) {
 			t.Errorf("menus = %v, want %v", menus, want)
 		}
 		for _, href := range []string{"/systems", "/datasets", "/suppliers", "/risks", "/risk-criteria", "/classifications",
-			"/soa", "/lineage", "/catalog", "/coverage", "/audit", "/log", "/admin/users", "/admin/tokens"} {
+			"/soa", "/lineage", "/catalog", "/coverage", "/audit", "/log", "/admin/users", "/admin/tokens",
+			"/people", "/aims-roles", "/raci", "/training-records", "/awareness-sessions", "/ai-literacy"} {
 			query(t, admin.doc, `nav[aria-label=Main] details.dropdown ul li a[href="`+href+`"]`)
 		}
 		if got := texts(admin.doc, `nav[aria-label=Main] summary[aria-current=true]`); !slices.Equal(got, []string{"Inventory"}) {
@@ -38,7 +39,7 @@ func TestNavigationMenus(t *testing.T) {
 		}
 
 		viewer := e.get(aims.RoleViewer, "/datasets").want(t, http.StatusOK)
-		if got := texts(viewer.doc, `nav[aria-label=Main] details.dropdown[id] summary`); !slices.Equal(got, []string{"Inventory", "Planning", "Frameworks", "Records"}) {
+		if got := texts(viewer.doc, `nav[aria-label=Main] details.dropdown[id] summary`); !slices.Equal(got, []string{"Inventory", "Planning", "People", "Frameworks", "Records"}) {
 			t.Errorf("viewer's menus = %v", got)
 		}
 		noMatch(t, viewer.doc, `nav[aria-label=Main] a[href="/admin/users"]`)

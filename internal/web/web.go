@@ -76,6 +76,7 @@ func Register(r chi.Router, d Deps) {
 		ui.registerDatasets(r)
 		ui.registerSuppliers(r)
 		ui.registerObjectives(r)
+		ui.registerPeopleImports(r)
 		ui.registerPeople(r)
 		ui.registerAIMSRoles(r)
 		ui.registerCompetence(r)
