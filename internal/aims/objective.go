@@ -340,12 +340,13 @@ const (
 	IndicatorOverdueActions      IndicatorName = "overdue_treatment_actions"
 	IndicatorControlsImplemented IndicatorName = "controls_implemented"
 	IndicatorRiskAboveAppetite   IndicatorName = "risks_above_appetite_median_age"
+	IndicatorLiteracyCurrent     IndicatorName = "ai_literacy_current"
 )
 
 // IndicatorNameValues lists the indicators.
 func IndicatorNameValues() []IndicatorName {
 	return []IndicatorName{IndicatorImpactCurrent, IndicatorHighImpactValidated, IndicatorOverdueActions,
-		IndicatorControlsImplemented, IndicatorRiskAboveAppetite}
+		IndicatorControlsImplemented, IndicatorRiskAboveAppetite, IndicatorLiteracyCurrent}
 }
 
 // IsValid reports whether n is a known indicator.
@@ -364,6 +365,8 @@ func (n IndicatorName) Title() string {
 		return "Applicable controls implemented"
 	case IndicatorRiskAboveAppetite:
 		return "Median age of open risks above appetite"
+	case IndicatorLiteracyCurrent:
+		return "People working with AI who have current AI literacy training"
 	}
 	return titleOf(string(n))
 }
@@ -387,6 +390,7 @@ var inputTitles = map[string]string{
 	"open_actions": "Open actions", "with_due_date": "With a due date", "overdue": "Overdue",
 	"controls": "Controls", "applicable": "Applicable", "implemented": "Implemented",
 	"open_risks": "Open risks", "above_appetite": "Above appetite",
+	"people_touching_ai": "People whose work touches AI", "sufficient": "Sufficient", "gap": "Gap", "expired": "Expired",
 }
 
 // InputNames lists the names of the indicators' input counts.

@@ -20,7 +20,7 @@ import (
 // a person would on the pages: the systems list and each system's impact
 // summary and impact class, the model versions' approvals, the overdue
 // actions the risk register shows, the newest Statement of Applicability's
-// rows, the risks above appetite. The indicators and the objectives'
+// rows, the risks above appetite, the AI literacy list. The indicators and the objectives'
 // latest measurements must give the same numbers.
 func TestDemoIndicatorsMatchTheCountsOnThePages(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
@@ -110,22 +110,34 @@ func TestDemoIndicatorsMatchTheCountsOnThePages(t *testing.T) {
 		}
 		hand[aims.IndicatorControlsImplemented] = pct(implemented, applicable)
 
+		rows, _, err := svc.FindLiteracy(ctx)
+		must(t, err)
+		sufficient := 0
+		for _, r := range rows {
+			if r.Status == aims.LiteracySufficient {
+				sufficient++
+			}
+		}
+		hand[aims.IndicatorLiteracyCurrent] = pct(sufficient, len(rows))
+
 		// What a person counts on the demo: 4 of the 5 in-scope systems have
 		// a current impact assessment (credit scoring's is out of date); the
 		// 3 high-impact systems run approved, validated versions; 2 open
 		// treatment actions are past due; 17 of the 37 applicable controls
 		// are implemented; no open risk is above the appetite (the one high
-		// risk is accepted).
+		// risk is accepted); 11 of the 13 people whose work touches AI have
+		// sufficient AI literacy (two operators have a gap).
 		want := map[aims.IndicatorName]float64{
 			aims.IndicatorImpactCurrent:       80,
 			aims.IndicatorHighImpactValidated: 100,
 			aims.IndicatorOverdueActions:      2,
 			aims.IndicatorControlsImplemented: 45.9,
 			aims.IndicatorRiskAboveAppetite:   0,
+			aims.IndicatorLiteracyCurrent:     84.6,
 		}
 		counts := [3][2]int{{current, inScope}, {validated, high}, {implemented, applicable}}
-		if counts != [3][2]int{{4, 5}, {3, 3}, {17, 37}} || open != 9 || len(ages) != 0 {
-			t.Errorf("counted by hand: %v, %d open risks, %d above appetite", counts, open, len(ages))
+		if counts != [3][2]int{{4, 5}, {3, 3}, {17, 37}} || open != 9 || len(ages) != 0 || sufficient != 11 || len(rows) != 13 {
+			t.Errorf("counted by hand: %v, %d open risks, %d above appetite, %d of %d people literate", counts, open, len(ages), sufficient, len(rows))
 		}
 		values, err := svc.ComputeIndicators(ctx)
 		must(t, err)

@@ -56,6 +56,9 @@ var descriptions = map[aims.IndicatorName][2]string{
 	aims.IndicatorRiskAboveAppetite: {"6.1.2, 8.2", "The median age, in whole days since the risk was raised, of the risks " +
 		"not closed and not accepted whose current level (residual when assessed) is above the risk appetite of the " +
 		"criteria they were assessed under. No such risk: 0 days."},
+	aims.IndicatorLiteracyCurrent: {"7.2, 7.3, EU AI Act Art. 4", "Of the active people whose work touches an AI system, " +
+		"the share whose AI literacy is sufficient by what the organization counts as sufficient: training records of the " +
+		"named competences, not expired. Without that setting nobody counts as sufficient."},
 }
 
 // Result is an indicator's value and the counts it was computed from.
@@ -72,6 +75,7 @@ type Input struct {
 	Actions  []Action
 	Controls []Control
 	Risks    []Risk
+	People   []Person
 }
 
 // System is what the indicators read about one AI system.
@@ -105,6 +109,12 @@ type Risk struct {
 	Raised              time.Time
 }
 
+// Person is a person whose work touches an AI system, with their AI
+// literacy as the competence rules judge it.
+type Person struct {
+	Literacy aims.LiteracyStatus
+}
+
 // Compute computes indicator n from in.
 func Compute(n aims.IndicatorName, in Input) (Result, error) {
 	switch n {
@@ -118,6 +128,8 @@ func Compute(n aims.IndicatorName, in Input) (Result, error) {
 		return ControlsImplemented(in.Controls), nil
 	case aims.IndicatorRiskAboveAppetite:
 		return RiskAboveAppetiteAge(in.Risks, in.Now), nil
+	case aims.IndicatorLiteracyCurrent:
+		return LiteracyCurrent(in.People), nil
 	}
 	return Result{}, fmt.Errorf("unknown indicator %q", n)
 }
@@ -220,6 +232,25 @@ func RiskAboveAppetiteAge(risks []Risk, now time.Time) Result {
 	}
 	return Result{Value: median(ages), Inputs: []aims.InputCount{
 		{Name: "open_risks", Count: open}, {Name: "above_appetite", Count: len(ages)}}}
+}
+
+// LiteracyCurrent is the share of the people whose work touches AI with
+// sufficient AI literacy.
+func LiteracyCurrent(people []Person) Result {
+	var ok, gap, expired int
+	for _, p := range people {
+		switch p.Literacy {
+		case aims.LiteracySufficient:
+			ok++
+		case aims.LiteracyExpired:
+			expired++
+		default:
+			gap++
+		}
+	}
+	return Result{Value: share(ok, len(people)), Inputs: []aims.InputCount{
+		{Name: "people_touching_ai", Count: len(people)}, {Name: "sufficient", Count: ok},
+		{Name: "expired", Count: expired}, {Name: "gap", Count: gap}}}
 }
 
 // share is part of whole as a percentage to one decimal; 100 when whole is

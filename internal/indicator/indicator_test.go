@@ -60,6 +60,9 @@ func TestIndicators(t *testing.T) {
 		{"risk age: even count takes the mean of the middle two", aims.IndicatorRiskAboveAppetite, Input{Now: now, Risks: []Risk{
 			{Open: true, AboveAppetite: true, Raised: now.Add(-10 * day)}, {Open: true, AboveAppetite: true, Raised: now.Add(-15 * day)}}},
 			Result{12.5, counts("open_risks", 2, "above_appetite", 2)}},
+		{"literacy: expired training is not sufficient", aims.IndicatorLiteracyCurrent, Input{People: []Person{
+			{aims.LiteracySufficient}, {aims.LiteracyExpired}, {aims.LiteracyGap}, {aims.LiteracySufficient}}},
+			Result{50, counts("people_touching_ai", 4, "sufficient", 2, "expired", 1, "gap", 1)}},
 		{"risk age: none above appetite is 0 days", aims.IndicatorRiskAboveAppetite, Input{Now: now, Risks: []Risk{{Open: true}}},
 			Result{0, counts("open_risks", 1, "above_appetite", 0)}},
 	}

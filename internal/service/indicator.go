@@ -72,6 +72,8 @@ func (g *indicatorInputs) compute(ctx context.Context, n aims.IndicatorName) (in
 		need("controls", func() error { return g.controls(ctx) })
 	case aims.IndicatorRiskAboveAppetite:
 		need("risks", func() error { return g.risks(ctx) })
+	case aims.IndicatorLiteracyCurrent:
+		need("people", func() error { return g.people(ctx) })
 	}
 	if err != nil {
 		return indicator.Result{}, err
@@ -190,6 +192,32 @@ func (g *indicatorInputs) risks(ctx context.Context) error {
 		open := r.Status == aims.RiskOpen || r.Status == aims.RiskInTreatment
 		g.in.Risks = append(g.in.Risks, indicator.Risk{Open: open, AboveAppetite: c != nil && rules.AboveAppetite(c, r.Current()),
 			Raised: r.CreatedAt})
+	}
+	return nil
+}
+
+// people reads the active people whose work touches an AI system and
+// judges each one's AI literacy by the organization's setting
+// (rules.Literacy, as the AI literacy page does).
+func (g *indicatorInputs) people(ctx context.Context) error {
+	setting, err := store.FindLiteracySetting(ctx, g.q, g.scope)
+	if err != nil && !aims.IsKind(err, aims.KindNotFound) {
+		return err
+	}
+	people, err := store.PeopleTouchingAI(ctx, g.q, g.scope)
+	if err != nil {
+		return err
+	}
+	var training map[string][]*aims.TrainingRecord
+	if setting != nil {
+		if training, err = store.LiteracyTraining(ctx, g.q, g.scope, setting.Competences); err != nil {
+			return err
+		}
+	}
+	day := aims.DateOf(g.in.Now)
+	for _, p := range people {
+		st, _ := rules.Literacy(setting, true, training[p.ID], day)
+		g.in.People = append(g.in.People, indicator.Person{Literacy: st})
 	}
 	return nil
 }
