@@ -57,22 +57,26 @@ const (
 	// output and who acted): personal data until shown otherwise. A
 	// system's owner reads those of their own systems.
 	ReadPayload Permission = "read_payload"
+	// AddEvidence adds evidence and its revisions (a file or a link) to
+	// the organization's records: a CI pipeline's work (ISO/IEC 42001 7.5).
+	AddEvidence Permission = "add_evidence"
 )
 
 // Permissions lists every permission, for the role matrix page.
 func Permissions() []Permission {
 	return []Permission{Read, Export, Edit, EditOwned, Approve, ReadAudit, ManageUsers, ManageTokens, ManageSettings, ReadLog,
-		RecordDecisions, ReadAuthorization, Suspend, Erase, ReadPayload}
+		RecordDecisions, ReadAuthorization, Suspend, Erase, ReadPayload, AddEvidence}
 }
 
 // rolePermissions is the role table. An auditor reads and exports but
 // writes nothing; a system owner edits only what they own.
 var rolePermissions = map[aims.Role][]Permission{
 	aims.RoleAdmin: {Read, Export, Edit, EditOwned, Approve, ReadAudit, ManageUsers, ManageTokens, ManageSettings, ReadLog,
-		RecordDecisions, ReadAuthorization, Suspend, Erase, ReadPayload},
-	aims.RoleAIMSManager: {Read, Export, Edit, EditOwned, Approve, ReadAudit, ReadLog, RecordDecisions, ReadAuthorization, Suspend, ReadPayload},
-	aims.RoleSystemOwner: {Read, Export, EditOwned, ReadLog, RecordDecisions, ReadAuthorization},
-	aims.RoleContributor: {Read, Export, Edit, ReadLog, RecordDecisions, ReadAuthorization},
+		RecordDecisions, ReadAuthorization, Suspend, Erase, ReadPayload, AddEvidence},
+	aims.RoleAIMSManager: {Read, Export, Edit, EditOwned, Approve, ReadAudit, ReadLog, RecordDecisions, ReadAuthorization, Suspend, ReadPayload,
+		AddEvidence},
+	aims.RoleSystemOwner: {Read, Export, EditOwned, ReadLog, RecordDecisions, ReadAuthorization, AddEvidence},
+	aims.RoleContributor: {Read, Export, Edit, ReadLog, RecordDecisions, ReadAuthorization, AddEvidence},
 	aims.RoleAuditor:     {Read, Export, ReadAudit, ReadLog, ReadAuthorization, ReadPayload},
 	aims.RoleViewer:      {Read, ReadLog, ReadAuthorization},
 }
@@ -84,12 +88,13 @@ var scopePermissions = map[string][]Permission{
 	aims.ScopeLogRead:           {ReadLog},
 	aims.ScopeDecisionsWrite:    {RecordDecisions},
 	aims.ScopeAuthorizationRead: {ReadAuthorization},
+	aims.ScopeEvidenceWrite:     {AddEvidence},
 }
 
 // SystemScoped reports whether scope s may be limited to named AI systems:
 // the scopes of an edge gateway, whose every operation names one system.
 func SystemScoped(s string) bool {
-	return s == aims.ScopeDecisionsWrite || s == aims.ScopeAuthorizationRead
+	return s == aims.ScopeDecisionsWrite || s == aims.ScopeAuthorizationRead || s == aims.ScopeEvidenceWrite
 }
 
 // KnownScope reports whether s is a scope a token may be given.

@@ -27,6 +27,7 @@ type Service struct {
 
 	authz     *authzCache    // authorization answers and token checks, per organization
 	decisions *decisionState // the group committer of decision events, and its settings
+	blob      blobState      // where evidence files go (evidence.go)
 }
 
 // New returns the service over db.

@@ -77,6 +77,9 @@ var RecordKinds = []RecordKind{
 	{EntityType: aims.EntityTag, Table: "tags", Image: aims.Tag{}},
 	{EntityType: aims.EntityFeature, Table: "features", Image: aims.Feature{}},
 	{EntityType: aims.EntitySuspension, Table: "suspensions", Image: aims.Suspension{}},
+	{EntityType: aims.EntityEvidence, Table: "evidence", Image: aims.Evidence{}},
+	{EntityType: aims.EntityEvidenceRevision, Table: "evidence_revisions", Image: aims.EvidenceRevision{}},
+	{EntityType: aims.EntityEvidenceRequirement, Table: "evidence_requirements", Image: aims.EvidenceRequirement{}},
 	// A tamper alert acknowledged or deleted in the database is named too.
 	{EntityType: aims.EntityLogAlert, Table: "log_alerts", Image: aims.LogAlert{}},
 }
