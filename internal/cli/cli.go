@@ -145,6 +145,7 @@ func (p *Program) rootCommand() *cobra.Command {
 	root.AddCommand(p.catalogCommand(), p.soaCommand())
 	root.AddCommand(p.decisionsCommand(), p.lineageCommand())
 	root.AddCommand(p.witnessCommand())
+	root.AddCommand(p.evidenceCommand())
 	return root
 }
 
