@@ -34,7 +34,7 @@ func (p *Program) evidenceCommand() *cobra.Command {
 
 type pushFlags struct {
 	server, url, kind, title, note, expires, from, to, evidenceID string
-	systems, requirements, links                                 []string
+	systems, requirements, links                                  []string
 }
 
 func (p *Program) evidencePushCommand() *cobra.Command {
