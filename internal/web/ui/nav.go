@@ -33,6 +33,7 @@ func NavGroups(p Page) []NavGroup {
 			{"/risk-criteria", "risk-criteria", "Risk criteria"},
 			{"/classifications", "classifications", "EU AI Act classification"},
 			{"/soa", "soa", "Statement of Applicability"},
+			{"/evidence", "evidence", "Evidence"},
 		}},
 		{Key: "frameworks", Label: "Frameworks", Items: []NavItem{
 			{"/catalog", "catalog", "Catalogs and crosswalks"},
