@@ -10,8 +10,8 @@ import (
 
 	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/authz"
-	"github.com/aimsproject/aims/internal/service"
 	"github.com/aimsproject/aims/internal/catalog"
+	"github.com/aimsproject/aims/internal/service"
 )
 
 // registerSoA mounts the Statement of Applicability pages: the editor,

@@ -22,7 +22,7 @@ type systemView struct {
 	// obligations with their status, and what blocks it.
 	Governance *aims.SystemGovernance
 	// Evidence is the evidence linked to the system (7.5), newest first.
-	Evidence []*aims.Evidence
+	Evidence   []*aims.Evidence
 	Obligation obligationForm // the obligation form, with refused input
 }
 
