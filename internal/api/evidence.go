@@ -124,13 +124,30 @@ func (h *Handlers) registerEvidence(api huma.API) {
 		"application/octet-stream": {Schema: &huma.Schema{Type: "string", Format: "binary"}}}}}
 	api.OpenAPI().AddOperation(&content)
 
-	proof := operation(http.MethodGet, "/evidence/revisions/{id}/proof", "get-evidence-revision-proof", tag,
-		"Download the proof that a revision is sealed in the log (c2sp.org/tlog-proof)", authz.ReadLog)
+	proof := operation(http.MethodGet, "/evidence/{id}/proof", "get-evidence-revision-proof", tag,
+		"Download the proof that a revision (the latest, or ?revision=N) is sealed in the log (c2sp.org/tlog-proof)", authz.ReadLog)
 	proof.Description += " Check it offline with `aims log verify-proof FILE --key KEY`: the entry it proves is the revision's audit " +
 		"event, which carries a digest of the revision (its file's SHA-256 included)."
 	proof.Responses = map[string]*huma.Response{"200": {Description: "The proof", Content: map[string]*huma.MediaType{"text/plain": {}}}}
-	huma.Register(api, proof, func(ctx context.Context, in *IDParam) (*proofFile, error) {
-		b, err := h.svc.EvidenceRevisionProof(ctx, in.ID)
+	huma.Register(api, proof, func(ctx context.Context, in *struct {
+		IDParam
+		Revision int `query:"revision" doc:"The revision's number (default: the latest)"`
+	}) (*proofFile, error) {
+		e, err := h.svc.FindEvidenceByID(ctx, in.ID)
+		if err != nil {
+			return nil, fail(ctx, err)
+		}
+		revID := ""
+		for _, r := range e.Revisions {
+			if in.Revision == 0 || r.Number == in.Revision {
+				revID = r.ID
+				break
+			}
+		}
+		if revID == "" {
+			return nil, fail(ctx, aims.Errorf(aims.KindNotFound, "this evidence has no such revision"))
+		}
+		b, err := h.svc.EvidenceRevisionProof(ctx, revID)
 		if err != nil {
 			return nil, fail(ctx, err)
 		}
@@ -218,11 +235,8 @@ func (h *Handlers) getEvidenceContent(w http.ResponseWriter, r *http.Request) {
 	defer c.Close()
 	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(time.Hour))
 	hd := w.Header()
-	mt := c.Revision.MediaType
-	if mt == "" {
-		mt = "application/octet-stream"
-	}
-	hd.Set("Content-Type", mt)
+	// Always a download: the stored media type is the client's word.
+	hd.Set("Content-Type", "application/octet-stream")
 	hd.Set("Content-Length", strconv.FormatInt(c.Revision.Size, 10))
 	hd.Set("X-Content-Type-Options", "nosniff")
 	hd.Set("Content-Security-Policy", "sandbox")

@@ -302,7 +302,7 @@ func TestEvidenceAccess(t *testing.T) {
 			t.Fatalf("viewer upload: %d", res.Code)
 		}
 		for _, u := range []string{"/api/v1/evidence/" + got.Evidence.ID, "/api/v1/evidence/" + got.Evidence.ID + "/content",
-			"/api/v1/evidence/sha256:" + got.Revision.Digest + "/content", "/api/v1/evidence/revisions/" + got.Revision.ID + "/proof"} {
+			"/api/v1/evidence/sha256:" + got.Revision.Digest + "/content", "/api/v1/evidence/" + got.Evidence.ID + "/proof"} {
 			if res := e.do(t, request{method: http.MethodGet, url: u, token: a.tokens[aims.RoleAuditor]}); res.Code != http.StatusOK {
 				t.Errorf("auditor GET %s: %d %s", u, res.Code, res.Body)
 			}
@@ -349,7 +349,7 @@ func TestEvidenceRevisionProofVerifiesOffline(t *testing.T) {
 			links: []string{"ai_system=" + sys.ID}})
 		var got service.EvidenceAdded
 		decode(t, res, &got)
-		file := e.do(t, request{method: http.MethodGet, url: "/api/v1/evidence/revisions/" + got.Revision.ID + "/proof", token: o.tokens[aims.RoleAuditor]})
+		file := e.do(t, request{method: http.MethodGet, url: "/api/v1/evidence/" + got.Evidence.ID + "/proof?revision=1", token: o.tokens[aims.RoleAuditor]})
 		if file.Code != http.StatusOK {
 			t.Fatalf("proof: %d %s", file.Code, file.Body)
 		}

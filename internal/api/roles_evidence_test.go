@@ -45,7 +45,7 @@ func init() {
 			return map[string]string{"id": o.mustEvidence(t, e).Evidence.ID}, nil
 		}},
 		"get-evidence-revision-proof": {allowed: everyone, success: 200, prepare: func(t *testing.T, e *apiEnv, o *orgEnv, _ *aims.Member) (map[string]string, any) {
-			return map[string]string{"id": o.mustEvidence(t, e).Revision.ID}, nil
+			return map[string]string{"id": o.mustEvidence(t, e).Evidence.ID}, nil
 		}},
 		"list-evidence-requirements": {allowed: everyone, prepare: noParams, success: 200},
 		"create-evidence-requirement": {allowed: editors, success: 201, prepare: func(*testing.T, *apiEnv, *orgEnv, *aims.Member) (map[string]string, any) {
