@@ -98,7 +98,9 @@ func Register(r chi.Router, svc *service.Service, version string) huma.API {
 	h.registerDecisions(api)
 	h.registerAuthorization(api)
 	h.registerLineage(api)
+	h.registerEvidence(api)
 	h.routeDecisionPost(r)
+	h.routeEvidence(r)
 	limits.learn(api)
 	return api
 }

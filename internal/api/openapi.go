@@ -26,8 +26,10 @@ import (
 
 // tagDescriptions describe each capability's tag, in our own words.
 var tagDescriptions = map[string]string{
-	"Accounts":                   "Who you are, the organization's members and their roles, and API tokens.",
-	"Sign-in":                    "How people sign in (ASVS 5.0 V6): the organization's OpenID Connect provider and its group-to-role table, the default role, local passwords and the break-glass account, the required second factor; ending a member's sessions.",
+	"Accounts": "Who you are, the organization's members and their roles, and API tokens.",
+	"Sign-in":  "How people sign in (ASVS 5.0 V6): the organization's OpenID Connect provider and its group-to-role table, the default role, local passwords and the break-glass account, the required second factor; ending a member's sessions.",
+	"Evidence": "Evidence that controls operate (ISO/IEC 42001 7.5, Annex A): files stored by their SHA-256 digest and links, " +
+		"with immutable revisions sealed in the log, linked to any record; what each control expects and how fresh it is.",
 	"AI systems":                 "The inventory of AI systems (ISO/IEC 42001 A.4), the hub every record hangs off; CSV import and export.",
 	"Model versions":             "Model versions of an AI system, identified by their digest, and their lifecycle state.",
 	"Datasets":                   "Datasets and their provenance (A.7).",

@@ -61,23 +61,26 @@ const (
 	// approved version of a controlled document (7.3 awareness): every
 	// member but an auditor, who writes nothing.
 	Acknowledge Permission = "acknowledge"
+	// AddEvidence adds evidence and its revisions (a file or a link) to
+	// the organization's records: a CI pipeline's work (ISO/IEC 42001 7.5).
+	AddEvidence Permission = "add_evidence"
 )
 
 // Permissions lists every permission, for the role matrix page.
 func Permissions() []Permission {
 	return []Permission{Read, Export, Edit, EditOwned, Approve, ReadAudit, ManageUsers, ManageTokens, ManageSettings, ReadLog,
-		RecordDecisions, ReadAuthorization, Suspend, Erase, ReadPayload, Acknowledge}
+		RecordDecisions, ReadAuthorization, Suspend, Erase, ReadPayload, Acknowledge, AddEvidence}
 }
 
 // rolePermissions is the role table. An auditor reads and exports but
 // writes nothing; a system owner edits only what they own.
 var rolePermissions = map[aims.Role][]Permission{
 	aims.RoleAdmin: {Read, Export, Edit, EditOwned, Approve, ReadAudit, ManageUsers, ManageTokens, ManageSettings, ReadLog,
-		RecordDecisions, ReadAuthorization, Suspend, Erase, ReadPayload, Acknowledge},
+		RecordDecisions, ReadAuthorization, Suspend, Erase, ReadPayload, Acknowledge, AddEvidence},
 	aims.RoleAIMSManager: {Read, Export, Edit, EditOwned, Approve, ReadAudit, ReadLog, RecordDecisions, ReadAuthorization, Suspend, ReadPayload,
-		Acknowledge},
-	aims.RoleSystemOwner: {Read, Export, EditOwned, ReadLog, RecordDecisions, ReadAuthorization, Acknowledge},
-	aims.RoleContributor: {Read, Export, Edit, ReadLog, RecordDecisions, ReadAuthorization, Acknowledge},
+		Acknowledge, AddEvidence},
+	aims.RoleSystemOwner: {Read, Export, EditOwned, ReadLog, RecordDecisions, ReadAuthorization, Acknowledge, AddEvidence},
+	aims.RoleContributor: {Read, Export, Edit, ReadLog, RecordDecisions, ReadAuthorization, Acknowledge, AddEvidence},
 	aims.RoleAuditor:     {Read, Export, ReadAudit, ReadLog, ReadAuthorization, ReadPayload},
 	aims.RoleViewer:      {Read, ReadLog, ReadAuthorization, Acknowledge},
 }
@@ -89,12 +92,13 @@ var scopePermissions = map[string][]Permission{
 	aims.ScopeLogRead:           {ReadLog},
 	aims.ScopeDecisionsWrite:    {RecordDecisions},
 	aims.ScopeAuthorizationRead: {ReadAuthorization},
+	aims.ScopeEvidenceWrite:     {AddEvidence},
 }
 
 // SystemScoped reports whether scope s may be limited to named AI systems:
 // the scopes of an edge gateway, whose every operation names one system.
 func SystemScoped(s string) bool {
-	return s == aims.ScopeDecisionsWrite || s == aims.ScopeAuthorizationRead
+	return s == aims.ScopeDecisionsWrite || s == aims.ScopeAuthorizationRead || s == aims.ScopeEvidenceWrite
 }
 
 // KnownScope reports whether s is a scope a token may be given.

@@ -11,12 +11,14 @@ import (
 	"log/slog"
 	"os"
 	"os/user"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/authz"
+	"github.com/aimsproject/aims/internal/blob"
 	"github.com/aimsproject/aims/internal/config"
 	"github.com/aimsproject/aims/internal/service"
 	"github.com/aimsproject/aims/internal/store"
@@ -144,6 +146,7 @@ func (p *Program) rootCommand() *cobra.Command {
 	root.AddCommand(p.decisionsCommand(), p.lineageCommand())
 	root.AddCommand(p.witnessCommand())
 	root.AddCommand(p.cyclonedxCommand(), p.mlflowCommand())
+	root.AddCommand(p.evidenceCommand())
 	return root
 }
 
@@ -190,10 +193,27 @@ func (p *Program) open(c *cobra.Command, migrate bool) (*env, error) {
 			log.Info("gave members their person", "count", n)
 		}
 	}
+	blobURL := cfg.Get("blob-url")
+	if blobURL == "" {
+		blobURL = "file://" + filepath.Join(absDir(cfg.Get("data-dir")), "blobs")
+	}
+	blobs, err := blob.Open(c.Context(), blobURL, blob.Options{MaxBytes: cfg.Int64("evidence-max-bytes")})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	svc.SetBlobStore(blobs)
 	return &env{cfg: cfg, log: log, db: db, svc: svc}, nil
 }
 
 func (e *env) Close() { e.db.Close() }
+
+func absDir(dir string) string {
+	if abs, err := filepath.Abs(dir); err == nil {
+		return abs
+	}
+	return dir
+}
 
 func newLogger(w io.Writer, cfg config.Values) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.LogLevel()}

@@ -49,6 +49,10 @@ var Options = []Option{
 		Usage: "a file of verifier keys of the organizations' logs, one a line (# comments), added to --log-verifier-keys"},
 	{Name: "decision-max-skew", Env: "AIMS_DECISION_MAX_SKEW", Default: "1m", Check: checkDuration,
 		Usage: "clock skew between a decision event's source time and its receipt beyond which the event is flagged (it is stored all the same)"},
+	{Name: "blob-url", Env: "AIMS_BLOB_URL", Check: checkBlobURL,
+		Usage: "where evidence files are stored: empty means the folder blobs in --data-dir; s3://BUCKET?endpoint=URL&region=R&use_path_style=true names S3-compatible storage (credentials from the AWS environment, or anonymous=true)"},
+	{Name: "evidence-max-bytes", Env: "AIMS_EVIDENCE_MAX_BYTES", Default: "2147483648", Check: checkPositive,
+		Usage: "the largest evidence file accepted, in bytes (larger uploads get 413 before they fill the disk)"},
 	{Name: "log-level", Env: "AIMS_LOG_LEVEL", Default: "info", Check: checkLogLevel, Usage: "debug, info, warn or error"},
 	{Name: "log-format", Env: "AIMS_LOG_FORMAT", Default: "json", Check: oneOf("json", "text"), Usage: "json (structured) or text"},
 	{Name: "listen", Env: "AIMS_LISTEN", Default: "127.0.0.1:8080", Serve: true, Check: checkListen, Usage: "address the HTTP server listens on"},
@@ -257,6 +261,28 @@ func checkDuration(s string) error {
 	}
 	return nil
 }
+
+func checkBlobURL(s string) error {
+	if s == "" {
+		return nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "s3" && u.Scheme != "file") || (u.Scheme == "s3" && u.Host == "") {
+		return fmt.Errorf("want s3://BUCKET?endpoint=... or file:///PATH")
+	}
+	return nil
+}
+
+func checkPositive(s string) error {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return fmt.Errorf("want a positive number of bytes")
+	}
+	return nil
+}
+
+// Int64 returns an integer option (0 when unset or bad).
+func (v Values) Int64(name string) int64 { n, _ := strconv.ParseInt(v[name], 10, 64); return n }
 
 func checkBool(s string) error {
 	if _, err := strconv.ParseBool(s); err != nil {

@@ -210,6 +210,11 @@ func load(ctx context.Context, svc *service.Service) ([]Account, error) {
 	if err := SeedObjectives(base, svc); err != nil {
 		return nil, fmt.Errorf("demo objectives: %w", err)
 	}
+	// Evidence on several controls: current, expiring, expired, and one
+	// expected kind missing; live evidence from aims' own records (issue 15).
+	if err := SeedEvidence(from(base, daysAgo(now, 2), time.Minute), svc, now); err != nil {
+		return nil, fmt.Errorf("demo evidence: %w", err)
+	}
 	creds := make([]store.DemoCredential, len(accounts))
 	for i, a := range accounts {
 		creds[i] = store.DemoCredential{Email: a.Email, Role: a.Role, Password: a.Password}

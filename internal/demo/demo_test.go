@@ -114,6 +114,28 @@ func TestEnsureLoadsTheDemoOrganizationOnce(t *testing.T) {
 				t.Errorf("2.3.0 uses %d datasets, want 4", len(v.Datasets))
 			}
 		}
+		// Evidence on several controls: current, expiring, expired, and
+		// an expected kind missing; live evidence from aims' own records.
+		ctrls, sum, err := svc.ControlsEvidence(opCtx, nil)
+		must(t, err)
+		states := map[string]aims.Freshness{}
+		for ref, c := range ctrls {
+			states[ref] = c.Freshness
+		}
+		if diff := cmp.Diff(map[string]aims.Freshness{"iso42001:A.6.2.4": aims.FreshCurrent, "iso42001:A.5.4": aims.FreshExpired,
+			"iso42001:A.7.4": aims.FreshMissing, "iso42001:A.8.5": aims.FreshCurrent, "iso42001:A.9.4": aims.FreshCurrent,
+			"iso42001:A.6.2.8": states["iso42001:A.6.2.8"], "iso42001:A.7.5": aims.FreshCurrent, "iso42001:A.5.2": aims.FreshCurrent,
+			"iso42001:A.4.2": aims.FreshCurrent}, states); diff != "" {
+			t.Errorf("demo evidence freshness (-want +got):\n%s", diff)
+		}
+		if sum.ByOwnRecords < 3 || sum.ByUploads < 3 || sum.NotEvidenced < 1 {
+			t.Errorf("evidence summary %+v", sum)
+		}
+		expiring, _, err := svc.FindEvidence(opCtx, aims.EvidenceFilter{Sort: "expires"})
+		must(t, err)
+		if len(expiring) < 2 || expiring[0].Freshness != aims.FreshExpired || expiring[1].Freshness != aims.FreshExpiring {
+			t.Errorf("evidence by expiry: %+v", expiring)
+		}
 		// Every change is recorded, made by aims itself.
 		evs, _, err := svc.FindAuditEvents(opCtx, aims.AuditFilter{Page: aims.Page{Limit: aims.MaxLimit}})
 		must(t, err)

@@ -98,6 +98,9 @@ var RecordKinds = []RecordKind{
 	// The client secret is never in an image (it says only whether one is
 	// stored).
 	{EntityType: aims.EntitySignInSettings, Table: "sign_in_settings", Image: aims.SignInSettings{}, Fields: map[string]string{"client_secret": ""}},
+	{EntityType: aims.EntityEvidence, Table: "evidence", Image: aims.Evidence{}},
+	{EntityType: aims.EntityEvidenceRevision, Table: "evidence_revisions", Image: aims.EvidenceRevision{}},
+	{EntityType: aims.EntityEvidenceRequirement, Table: "evidence_requirements", Image: aims.EvidenceRequirement{}},
 	// A tamper alert acknowledged or deleted in the database is named too.
 	{EntityType: aims.EntityLogAlert, Table: "log_alerts", Image: aims.LogAlert{}},
 	{EntityType: aims.EntityApprovalRequest, Table: "approval_requests", Image: aims.ApprovalRequest{}},

@@ -180,7 +180,11 @@ func (ui *UI) requirementPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return render(w, r, http.StatusOK, RequirementPage(ui.page(r, d.Framework.ShortTitle+" "+d.Requirement.ID, "catalog"), d, c, u))
+	ev, err := ui.requirementEvidence(r, d.Framework.ID+":"+d.Requirement.ID)
+	if err != nil {
+		return err
+	}
+	return render(w, r, http.StatusOK, RequirementPage(ui.page(r, d.Framework.ShortTitle+" "+d.Requirement.ID, "catalog"), d, c, u, ev))
 }
 
 func (ui *UI) crosswalkPage(w http.ResponseWriter, r *http.Request) error {

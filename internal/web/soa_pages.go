@@ -11,6 +11,7 @@ import (
 	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/authz"
 	"github.com/aimsproject/aims/internal/catalog"
+	"github.com/aimsproject/aims/internal/service"
 )
 
 // registerSoA mounts the Statement of Applicability pages: the editor,
@@ -39,6 +40,10 @@ type SoAView struct {
 	Problems  []aims.FieldError     // why approval was refused
 	Total     int                   // rows before filtering
 	Decided   int
+	// Evidence shows beside each control its freshness (7.5), and
+	// EvidenceSummary counts the applicable controls by what shows them.
+	Evidence        map[string]*aims.ControlEvidence
+	EvidenceSummary *service.EvidenceSummary
 }
 
 func versionNumber(r *http.Request) (int, error) {
@@ -179,11 +184,20 @@ func (ui *UI) soaView(r *http.Request, n int, f aims.SoAFilter) (*SoAView, error
 	p := authz.PrincipalFrom(ctx)
 	view := &SoAView{Version: v, Versions: vs, Members: members, Filter: f, RowErrors: map[string]formErrors{}, Total: len(all.Rows),
 		Editable: v.Status == aims.SoADraft && p != nil && authz.Can(p.Role, authz.Edit)}
+	var applicable []string
 	for _, row := range all.Rows {
 		if row.Applicability != aims.Undecided {
 			view.Decided++
 		}
+		if row.Applicability == aims.Applicable {
+			applicable = append(applicable, row.Ref().String())
+		}
 	}
+	ev, sum, err := ui.Svc.ControlsEvidence(ctx, applicable)
+	if err != nil {
+		return nil, err
+	}
+	view.Evidence, view.EvidenceSummary = ev, &sum
 	return view, nil
 }
 

@@ -21,6 +21,8 @@ type systemView struct {
 	// Governance is the system as the hub: risks, treating controls,
 	// obligations with their status, and what blocks it.
 	Governance *aims.SystemGovernance
+	// Evidence is the evidence linked to the system (7.5), newest first.
+	Evidence   []*aims.Evidence
 	Obligation obligationForm // the obligation form, with refused input
 	// MLflow is the organization's last MLflow registry sync, if any.
 	MLflow *aims.MLflowSync
@@ -56,6 +58,9 @@ func (ui *UI) systemPageWith(w http.ResponseWriter, r *http.Request, status int,
 		return err
 	}
 	if v.MLflow, err = ui.Svc.LastMLflowSync(ctx); err != nil && !aims.IsKind(err, aims.KindNotFound) {
+		return err
+	}
+	if v.Evidence, err = ui.systemEvidence(r, s.ID); err != nil {
 		return err
 	}
 	if edit != nil {

@@ -104,6 +104,7 @@ func Register(r chi.Router, d Deps) {
 		ui.registerOperation(r)
 		ui.registerDecisions(r)
 		ui.registerLineage(r)
+		ui.registerEvidence(r)
 		r.Get("/account", ui.handle(ui.accountPage))
 		r.Post("/account/password", ui.handle(ui.changePassword))
 		r.Post("/account/name", ui.handle(ui.changeName))

@@ -43,6 +43,7 @@ func NavGroups(p Page) []NavGroup {
 			{"/risk-criteria", "risk-criteria", "Risk criteria"},
 			{"/classifications", "classifications", "EU AI Act classification"},
 			{"/soa", "soa", "Statement of Applicability"},
+			{"/evidence", "evidence", "Evidence"},
 		}},
 		{Key: "support", Label: "Support", Items: []NavItem{
 			{"/my-work", "my-work", "My work"},

@@ -37,6 +37,11 @@ var fieldLabels = map[string]string{
 	"criticality": "Criticality", "review_interval_days": "Review interval (days)", "last_review_on": "Last review",
 	"next_review_on": "Next review", "review_overdue": "Review overdue", "diligence_evidence": "Due-diligence evidence",
 	"due_diligence": "Due diligence", "answer_type": "Answer type", "question_id": "Question",
+	// evidence
+	"evidence_id": "Evidence", "url": "Link", "digest": "SHA-256 digest", "media_type": "Media type", "file_name": "File name",
+	"collected_at": "Collected", "collected_by": "Collected by", "collected_by_label": "Collected by", "collected_token": "API token",
+	"effective_from": "Covers from", "effective_to": "Covers until", "requirement": "Control", "max_age_days": "Fresh for (days)",
+	"expiring_days": "Expiring window (days)", "live": "aims' own records", "link_key": "Kind and links",
 	// lineage
 	"instrument_id": "Instrument", "instrument_name": "Instrument", "calibration_state": "Calibration state",
 	"calibration_required": "Calibration required", "calibration_interval_days": "Calibration interval (days)",
@@ -199,6 +204,10 @@ func ValueTitle(v string) (string, bool) {
 		addTitles(m, aims.CommunicationCadenceValues(), aims.CommunicationCadence.Title)
 		addTitles(m, aims.OperatorRoleValues(), OperatorRoleLabel)
 		addTitles(m, aims.PersonalDataValues(), PersonalDataLabel)
+		addTitles(m, aims.EvidenceTargetValues(), aims.EvidenceTarget.Title)
+		addTitles(m, aims.EvidenceSourceValues(), aims.EvidenceSource.Title)
+		addTitles(m, aims.FreshnessValues(), aims.Freshness.Title)
+		addTitles(m, aims.LiveSetValues(), aims.LiveSet.Title)
 		addTitles(m, aims.GPAIValues(), func(g aims.GPAI) string { return Capitalize(string(g)) })
 		addTitles(m, aims.LineageKindValues(), func(k aims.LineageKind) string { return Capitalize(string(k)) })
 		valueTitles = m

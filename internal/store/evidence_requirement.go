@@ -1,0 +1,216 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/aimsproject/aims/internal/aims"
+)
+
+// evidenceRequirements is the table of what shows each control.
+var evidenceRequirements = register{table: "evidence_requirements", noun: "evidence requirement", entity: aims.EntityEvidenceRequirement}
+
+// CreateEvidenceRequirement adds what the organization expects to show a
+// control; the same expectation twice is a conflict.
+func CreateEvidenceRequirement(ctx context.Context, tx *Tx, scope aims.Scope, r *aims.EvidenceRequirement) error {
+	r.ID = newID()
+	r.CreatedAt, r.UpdatedAt = tx.now, tx.now
+	_, err := tx.exec(ctx, `
+		INSERT INTO evidence_requirements (id, org_id, requirement, system_id, kind, live, max_age_days, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		r.ID, scope.OrgID(), r.Requirement, r.SystemID, r.Kind, string(r.Live), r.MaxAgeDays, r.CreatedAt, r.UpdatedAt)
+	if isUniqueViolation(err) {
+		return &aims.Error{Kind: aims.KindConflict, Message: "this control already expects this evidence",
+			Fields: []aims.FieldError{{Field: "kind", Detail: "is already expected for " + r.Requirement}}}
+	}
+	if err != nil {
+		return fmt.Errorf("add evidence requirement: %w", mapError(err))
+	}
+	return tx.recordCreate(ctx, scope, aims.EntityEvidenceRequirement, r.ID, r)
+}
+
+// DeleteEvidenceRequirement removes an expectation.
+func DeleteEvidenceRequirement(ctx context.Context, tx *Tx, scope aims.Scope, before *aims.EvidenceRequirement) error {
+	return evidenceRequirements.remove(ctx, tx, scope, before, before.ID, "")
+}
+
+const evidenceRequirementSelect = `
+	SELECT id, requirement, system_id, kind, live, max_age_days, created_at, updated_at FROM evidence_requirements`
+
+func scanEvidenceRequirement(sc scanner) (*aims.EvidenceRequirement, error) {
+	var r aims.EvidenceRequirement
+	var live string
+	if err := sc.Scan(&r.ID, &r.Requirement, &r.SystemID, &r.Kind, &live, &r.MaxAgeDays, &r.CreatedAt, &r.UpdatedAt); err != nil {
+		return nil, err
+	}
+	r.Live = aims.LiveSet(live)
+	r.CreatedAt, r.UpdatedAt = r.CreatedAt.UTC(), r.UpdatedAt.UTC()
+	return &r, nil
+}
+
+// FindEvidenceRequirementByID returns one expectation.
+func FindEvidenceRequirementByID(ctx context.Context, q Querier, scope aims.Scope, id string) (*aims.EvidenceRequirement, error) {
+	r, err := scanEvidenceRequirement(q.queryer().QueryRowContext(ctx, evidenceRequirementSelect+` WHERE org_id = $1 AND id = $2`, scope.OrgID(), id))
+	return r, evidenceRequirements.one(err)
+}
+
+// FindEvidenceRequirements lists the expectations, of one control when
+// requirement is not empty.
+func FindEvidenceRequirements(ctx context.Context, q Querier, scope aims.Scope, requirement string) ([]*aims.EvidenceRequirement, error) {
+	rows, err := q.queryer().QueryContext(ctx, evidenceRequirementSelect+`
+		WHERE org_id = $1 AND (CAST($2 AS TEXT) IS NULL OR requirement = $2) ORDER BY requirement, system_id, kind, live`,
+		scope.OrgID(), opt(requirement))
+	if err != nil {
+		return nil, fmt.Errorf("find evidence requirements: %w", mapError(err))
+	}
+	defer rows.Close()
+	out := []*aims.EvidenceRequirement{}
+	for rows.Next() {
+		r, err := scanEvidenceRequirement(rows)
+		if err != nil {
+			return nil, fmt.Errorf("find evidence requirements: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// LinkedEvidence is a piece of evidence linked to a record, with its
+// latest revision's dates: what freshness is computed from.
+type LinkedEvidence struct {
+	TargetID    string
+	EvidenceID  string
+	Title       string
+	Kind        string
+	CollectedAt time.Time
+	ExpiresAt   *time.Time
+	// SystemIDs are the AI systems the evidence is also linked to.
+	SystemIDs []string
+}
+
+// FindLinkedEvidence lists the evidence linked to records of one type
+// (every control: requirement), with its latest revision, in one query.
+// targetID, when not empty, narrows it to one record.
+func FindLinkedEvidence(ctx context.Context, q Querier, scope aims.Scope, target aims.EvidenceTarget, targetID string) ([]*LinkedEvidence, error) {
+	rows, err := q.queryer().QueryContext(ctx, `
+		SELECT l.target_id, e.id, e.title, e.kind, r.collected_at, r.expires_at
+		FROM evidence_links l
+		JOIN evidence e ON e.org_id = l.org_id AND e.id = l.evidence_id`+latestRevision+`
+		WHERE l.org_id = $1 AND l.target_type = $2 AND (CAST($3 AS TEXT) IS NULL OR l.target_id = $3)
+		ORDER BY l.target_id, r.collected_at DESC, e.id`, scope.OrgID(), string(target), opt(targetID))
+	if err != nil {
+		return nil, fmt.Errorf("find linked evidence: %w", mapError(err))
+	}
+	defer rows.Close()
+	var out []*LinkedEvidence
+	for rows.Next() {
+		var le LinkedEvidence
+		var exp sql.NullTime
+		if err := rows.Scan(&le.TargetID, &le.EvidenceID, &le.Title, &le.Kind, &le.CollectedAt, &exp); err != nil {
+			return nil, fmt.Errorf("find linked evidence: %w", err)
+		}
+		le.CollectedAt = le.CollectedAt.UTC()
+		le.ExpiresAt = scanTime(exp)
+		out = append(out, &le)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	if len(out) == 0 {
+		return out, nil
+	}
+	systems, err := q.queryer().QueryContext(ctx, `SELECT evidence_id, target_id FROM evidence_links
+		WHERE org_id = $1 AND target_type = 'ai_system' ORDER BY evidence_id, target_id`, scope.OrgID())
+	if err != nil {
+		return nil, fmt.Errorf("find linked evidence: %w", mapError(err))
+	}
+	defer systems.Close()
+	byEvidence := map[string][]string{}
+	for systems.Next() {
+		var e, sys string
+		if err := systems.Scan(&e, &sys); err != nil {
+			return nil, fmt.Errorf("find linked evidence: %w", err)
+		}
+		byEvidence[e] = append(byEvidence[e], sys)
+	}
+	for _, le := range out {
+		le.SystemIDs = byEvidence[le.EvidenceID]
+	}
+	return out, systems.Err()
+}
+
+// LiveNewest returns when the newest record of a set of aims' own records
+// was made (zero: none): the freshness of live evidence.
+func LiveNewest(ctx context.Context, q Querier, scope aims.Scope, set aims.LiveSet) (time.Time, error) {
+	var query string
+	switch set {
+	case aims.LiveDecisions:
+		var day sql.NullString
+		err := q.queryer().QueryRowContext(ctx, `SELECT MAX(day) FROM decision_days WHERE org_id = $1`, scope.OrgID()).Scan(&day)
+		if err != nil || !day.Valid {
+			return time.Time{}, err
+		}
+		t, err := time.Parse(time.DateOnly, day.String)
+		return t, err
+	case aims.LiveLineage:
+		query = `SELECT created_at FROM calibrations WHERE org_id = $1 ORDER BY created_at DESC LIMIT 1`
+	case aims.LiveImpact:
+		query = `SELECT updated_at FROM impact_assessments WHERE org_id = $1 ORDER BY updated_at DESC LIMIT 1`
+	case aims.LiveInventory:
+		query = `SELECT updated_at FROM ai_systems WHERE org_id = $1 ORDER BY updated_at DESC LIMIT 1`
+	case aims.LiveClassifications:
+		query = `SELECT classified_at FROM classifications WHERE org_id = $1 ORDER BY classified_at DESC LIMIT 1`
+	case aims.LiveRiskTreatment:
+		query = `SELECT updated_at FROM risk_actions WHERE org_id = $1 ORDER BY updated_at DESC LIMIT 1`
+	case aims.LiveSoAApprovals:
+		query = `SELECT approved_at FROM soa_versions WHERE org_id = $1 AND approved_at IS NOT NULL ORDER BY approved_at DESC LIMIT 1`
+	default:
+		return time.Time{}, fmt.Errorf("unknown record set %q", set)
+	}
+	var t sql.NullTime
+	err := q.queryer().QueryRowContext(ctx, query, scope.OrgID()).Scan(&t)
+	if err == sql.ErrNoRows || (err == nil && !t.Valid) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("newest of %s: %w", set, mapError(err))
+	}
+	return t.Time.UTC(), nil
+}
+
+// EvidenceExpiringDays returns the organization's expiring window in days
+// (30 unless set).
+func EvidenceExpiringDays(ctx context.Context, q Querier, scope aims.Scope) (int, error) {
+	var days int
+	err := q.queryer().QueryRowContext(ctx, `SELECT expiring_days FROM evidence_settings WHERE org_id = $1`, scope.OrgID()).Scan(&days)
+	if err == sql.ErrNoRows {
+		return 30, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("evidence settings: %w", mapError(err))
+	}
+	return days, nil
+}
+
+// evidenceSettings is the audit image of the expiring window.
+type evidenceSettings struct {
+	ExpiringDays int `json:"expiring_days"`
+}
+
+func (evidenceSettings) AuditLabel() string { return "Evidence settings" }
+
+// SetEvidenceExpiringDays sets the organization's expiring window.
+func SetEvidenceExpiringDays(ctx context.Context, tx *Tx, scope aims.Scope, days int) error {
+	before, err := EvidenceExpiringDays(ctx, tx, scope)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO evidence_settings (org_id, expiring_days) VALUES ($1, $2)
+		ON CONFLICT (org_id) DO UPDATE SET expiring_days = excluded.expiring_days`, scope.OrgID(), days); err != nil {
+		return fmt.Errorf("evidence settings: %w", mapError(err))
+	}
+	return tx.recordUpdate(ctx, scope, "evidence_settings", scope.OrgID(), evidenceSettings{before}, evidenceSettings{days})
+}
