@@ -296,3 +296,15 @@ func formOf(root *html.Node, sel string) url.Values {
 	walk(form[0])
 	return out
 }
+
+// recordLinks is the text of the links sel matches, leaving out the links to
+// people (class "person") that rows carry beside their record's own link.
+func recordLinks(root *html.Node, sel string) []string {
+	var out []string
+	for _, n := range queryAll(root, sel) {
+		if !strings.Contains(" "+attr(n, "class")+" ", " person ") {
+			out = append(out, text(n))
+		}
+	}
+	return out
+}

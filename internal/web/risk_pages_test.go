@@ -232,7 +232,7 @@ func TestRiskRegisterSortsByItsHeaders(t *testing.T) {
 		t.Errorf("default order marked on %q, want Residual (highest level first)", got)
 	}
 	doc = e.get(aims.RoleViewer, "/risks?q=a&sort=title&page=1").want(t, http.StatusOK).doc
-	if got := strings.Join(texts(doc, "#risk-table tbody tr td a"), " "); got != "R-2 R-1 R-3" {
+	if got := strings.Join(recordLinks(doc, "#risk-table tbody tr td a"), " "); got != "R-2 R-1 R-3" {
 		t.Errorf("sorted by title: %q, want R-2 R-1 R-3 (alpha, Bravo, Charlie)", got)
 	}
 	th := query(t, doc, "#risk-table th[aria-sort=ascending]")

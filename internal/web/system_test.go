@@ -181,7 +181,7 @@ func TestSystemListSearchFiltersAndPages(t *testing.T) {
 		e.mustSystem("Credit scoring", e.members[aims.RoleContributor])
 
 		p := e.get(aims.RoleViewer, "/systems?q=SETPOINT").want(t, http.StatusOK)
-		if got := texts(p.doc, "#system-results tbody a"); !slices.Equal(got, []string{"Setpoint optimizer"}) {
+		if got := recordLinks(p.doc, "#system-results tbody a"); !slices.Equal(got, []string{"Setpoint optimizer"}) {
 			t.Errorf("search found %v", got)
 		}
 		if got := attr(query(t, p.doc, "input#q"), "value"); got != "SETPOINT" {
@@ -191,7 +191,7 @@ func TestSystemListSearchFiltersAndPages(t *testing.T) {
 		hx := e.do(e.members[aims.RoleViewer], http.MethodGet, "/systems?q=credit", nil,
 			http.Header{"Hx-Request": {"true"}, "Hx-Target": {"system-results"}}).want(t, http.StatusOK)
 		noMatch(t, hx.doc, "nav")
-		if got := texts(hx.doc, "#system-results tbody a"); !slices.Equal(got, []string{"Credit scoring"}) {
+		if got := recordLinks(hx.doc, "#system-results tbody a"); !slices.Equal(got, []string{"Credit scoring"}) {
 			t.Errorf("live search found %v", got)
 		}
 		// The search field asks for that fragment.
@@ -201,7 +201,7 @@ func TestSystemListSearchFiltersAndPages(t *testing.T) {
 		}
 
 		byOwner := e.get(aims.RoleViewer, "/systems?owner_id="+owner.ID).want(t, http.StatusOK)
-		if got := texts(byOwner.doc, "#system-results tbody a"); !slices.Equal(got, []string{"Setpoint optimizer"}) {
+		if got := recordLinks(byOwner.doc, "#system-results tbody a"); !slices.Equal(got, []string{"Setpoint optimizer"}) {
 			t.Errorf("owner filter found %v", got)
 		}
 		query(t, byOwner.doc, `select#owner_id option[value="`+owner.ID+`"][selected]`)
@@ -212,7 +212,7 @@ func TestSystemListSearchFiltersAndPages(t *testing.T) {
 			t.Errorf("export link %q", export)
 		}
 		desc := e.get(aims.RoleViewer, "/systems?sort=-name").want(t, http.StatusOK)
-		if got := texts(desc.doc, "#system-results tbody tr td a"); !slices.Equal(got, []string{"Setpoint optimizer", "Credit scoring"}) {
+		if got := recordLinks(desc.doc, "#system-results tbody tr td a"); !slices.Equal(got, []string{"Setpoint optimizer", "Credit scoring"}) {
 			t.Errorf("sorted by name descending: %v", got)
 		}
 		// The Name and Changed headers sort the list and say how it is sorted.
@@ -242,7 +242,7 @@ func TestSystemListSearchFiltersAndPages(t *testing.T) {
 		}
 		next := attr(query(t, first.doc, "nav.pager a[rel=next]"), "href")
 		second := e.get(aims.RoleViewer, next).want(t, http.StatusOK)
-		if got := texts(second.doc, "#system-results tbody tr td a"); len(got) != 1 || got[0] != "Bulk az" {
+		if got := recordLinks(second.doc, "#system-results tbody tr td a"); len(got) != 1 || got[0] != "Bulk az" {
 			t.Errorf("second page (%s) = %v", next, got)
 		}
 	})
