@@ -31,7 +31,7 @@ type Service struct {
 
 	secretKey []byte           // seals client and TOTP secrets (SetSecretKey)
 	idp       *authn.Providers // organizations' OpenID providers, discovered and cached
-	blob      blobState      // where evidence files go (evidence.go)
+	blob      blobState        // where evidence files go (evidence.go)
 }
 
 // New returns the service over db.
