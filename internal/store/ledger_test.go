@@ -87,22 +87,22 @@ func TestEveryAuditEventIsSealedInItsTransaction(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := storetest.NewOrg(t, db, "acme")
-		// Creating the organization, its admin and membership made three
-		// events, each sealed.
+		// Creating the organization, its admin, membership and the admin's
+		// person (7.2) made four events, each sealed.
 		head := checkLog(t, db, f.Scope)
 		_, total, _ := store.FindAuditEvents(ctx, db, f.Scope, aims.AuditFilter{})
-		if head.Size != uint64(total) || total != 3 {
-			t.Fatalf("log size %d, audit events %d, want 3 and 3", head.Size, total)
+		if head.Size != uint64(total) || total != 4 {
+			t.Fatalf("log size %d, audit events %d, want 4 and 4", head.Size, total)
 		}
 		s := f.MustCreateSystem(t, db, storetest.System("Credit scoring", f.Admin.ID))
 		head = checkLog(t, db, f.Scope)
-		if head.Size != 4 {
-			t.Fatalf("log size after a create = %d, want 4", head.Size)
+		if head.Size != 5 {
+			t.Fatalf("log size after a create = %d, want 5", head.Size)
 		}
 		evs, _, _ := store.FindAuditEvents(ctx, db, f.Scope, aims.AuditFilter{EntityID: s.ID})
 		idx, entry, err := store.FindLogLeafByRef(ctx, db, head, evs[0].ID)
-		if err != nil || idx != 3 {
-			t.Fatalf("leaf of the create = %d, %v; want 3", idx, err)
+		if err != nil || idx != 4 {
+			t.Fatalf("leaf of the create = %d, %v; want 4", idx, err)
 		}
 		h, _ := ledger.ParseEntryHeader(entry)
 		if h.Type != ledger.AuditEventType || h.ID != evs[0].ID {
@@ -121,7 +121,7 @@ func TestEveryAuditEventIsSealedInItsTransaction(t *testing.T) {
 		if !errors.Is(err, boom) {
 			t.Fatal(err)
 		}
-		if head := checkLog(t, db, f.Scope); head.Size != 4 {
+		if head := checkLog(t, db, f.Scope); head.Size != 5 {
 			t.Fatalf("a rolled-back write left a leaf: size %d", head.Size)
 		}
 
@@ -142,10 +142,10 @@ func TestEveryAuditEventIsSealedInItsTransaction(t *testing.T) {
 			t.Fatal(err)
 		}
 		head = checkLog(t, db, f.Scope)
-		if first != 4 || head.Size != 7 {
-			t.Fatalf("appended at %d, size %d; want 4 and 7 (the create's event sealed at commit)", first, head.Size)
+		if first != 5 || head.Size != 8 {
+			t.Fatalf("appended at %d, size %d; want 5 and 8 (the create's event sealed at commit)", first, head.Size)
 		}
-		if idx, _, err := store.FindLogLeafByRef(ctx, db, head, "decision-2"); err != nil || idx != 5 {
+		if idx, _, err := store.FindLogLeafByRef(ctx, db, head, "decision-2"); err != nil || idx != 6 {
 			t.Errorf("leaf of decision-2 = %d, %v", idx, err)
 		}
 		// A record is sealed once.
@@ -159,7 +159,7 @@ func TestEveryAuditEventIsSealedInItsTransaction(t *testing.T) {
 
 		// Organizations have logs of their own.
 		g := storetest.NewOrg(t, db, "globex")
-		if head := checkLog(t, db, g.Scope); head.Size != 3 || head.LogID == checkLog(t, db, f.Scope).LogID {
+		if head := checkLog(t, db, g.Scope); head.Size != 4 || head.LogID == checkLog(t, db, f.Scope).LogID {
 			t.Fatalf("second organization's log: size %d", head.Size)
 		}
 	})
@@ -195,8 +195,8 @@ func TestEventsBeforeTheLogAreSealedFirst(t *testing.T) {
 	}
 	f.MustCreateSystem(t, db, storetest.System("New system", f.Admin.ID))
 	head := checkLog(t, db, f.Scope)
-	if head.Size != 5 {
-		t.Fatalf("log size = %d, want the 4 earlier events and the new one", head.Size)
+	if head.Size != 6 {
+		t.Fatalf("log size = %d, want the 5 earlier events (the admin's person among them) and the new one", head.Size)
 	}
 	if orgs, _ := store.OrganizationsWithoutLog(ctx, db); len(orgs) != 0 {
 		t.Errorf("organizations still without log: %v", orgs)

@@ -85,8 +85,8 @@ func TestDeletedLogIsNotRecreated(t *testing.T) {
 		other.MustCreateSystem(t, db, storetest.System("Other", other.Admin.ID))
 		checkLog(t, db, other.Scope)
 		fresh := storetest.NewOrg(t, db, "initech")
-		if head := checkLog(t, db, fresh.Scope); head.Size != 3 {
-			t.Fatalf("new organization's log size %d, want 3", head.Size)
+		if head := checkLog(t, db, fresh.Scope); head.Size != 4 {
+			t.Fatalf("new organization's log size %d, want 4 (organization, admin, membership, the admin's person)", head.Size)
 		}
 
 		facts, err := store.ReadLogFacts(ctx, db)
@@ -153,8 +153,8 @@ func TestRebuildLogRecordsTheBreak(t *testing.T) {
 			t.Errorf("the new log took the old log's id %d", old.LogID)
 		}
 		_, events, _ := store.FindAuditEvents(ctx, db, f.Scope, aims.AuditFilter{})
-		if head.Size != uint64(events)+1 || events != 5 {
-			t.Fatalf("new log size %d with %d audit events, want the break and 5 events", head.Size, events)
+		if head.Size != uint64(events)+1 || events != 6 {
+			t.Fatalf("new log size %d with %d audit events, want the break and 6 events (the admin's person among them)", head.Size, events)
 		}
 		first, err := store.ReadLogEntries(ctx, db, head, 0, 1)
 		if err != nil {
