@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,14 +27,20 @@ func TestLogCheckUnderConcurrentWrites(t *testing.T) {
 		e.checkpoint("admin")
 		ctx := context.Background()
 
-		const rounds = 40
+		// The writers write at least rounds rounds, and go on (up to
+		// maxRounds) until minChecks checks have run beside them: a slow
+		// machine (race detector, load) must not end the writes before the
+		// checks have overlapped them.
+		const rounds, maxRounds, minChecks = 40, 2000, 10
+		var checksRun atomic.Int64
+		writing := func(r int) bool { return r < rounds || (checksRun.Load() < minChecks && r < maxRounds) }
 		var wg sync.WaitGroup
 		done := make(chan struct{})
 		wg.Add(2)
 		go func() { // decisions, in batches
 			defer wg.Done()
 			seq := 0
-			for r := range rounds {
+			for r := 0; writing(r); r++ {
 				var lines []string
 				for range 25 {
 					lines = append(lines, event(seq, "2.0", time.Now(), ""))
@@ -47,7 +54,7 @@ func TestLogCheckUnderConcurrentWrites(t *testing.T) {
 		}()
 		go func() { // audit events and record changes
 			defer wg.Done()
-			for r := range rounds {
+			for r := 0; writing(r); r++ {
 				st, b := e.do("admin", http.MethodPost, "/api/v1/systems",
 					fmt.Sprintf(`{"name":"System %d","purpose":"Testing","operator_roles":["deployer"],"lifecycle_stage":"development","autonomy":"advisory","impact_domains":["quality"]}`, r))
 				if st != http.StatusCreated {
@@ -96,6 +103,7 @@ func TestLogCheckUnderConcurrentWrites(t *testing.T) {
 					t.Fatal(err)
 				}
 				checks++
+				checksRun.Add(1)
 				for _, f := range rep.Findings {
 					findings++
 					if findings <= 5 {
@@ -109,7 +117,7 @@ func TestLogCheckUnderConcurrentWrites(t *testing.T) {
 		if findings > 0 {
 			t.Errorf("%d false findings in %d checks", findings, checks)
 		}
-		if checks < 10 {
+		if checks < minChecks {
 			t.Errorf("only %d checks ran while the writers wrote", checks)
 		}
 		t.Logf("%d checks, %d findings", checks, findings)
