@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -26,15 +25,11 @@ func (p *Program) cyclonedxCommand() *cobra.Command {
 			"that does not validate is refused with every problem's JSON pointer (exit status 2).",
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			var in io.Reader = p.Stdin
-			if args[0] != "-" {
-				f, err := os.Open(args[0])
-				if err != nil {
-					return usageError{err}
-				}
-				defer f.Close()
-				in = f
+			in, done, err := p.input(args[0])
+			if err != nil {
+				return err
 			}
+			defer done()
 			doc, err := io.ReadAll(io.LimitReader(in, 8<<20))
 			if err != nil {
 				return err

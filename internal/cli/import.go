@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -26,15 +24,11 @@ func (p *Program) importCommand() *cobra.Command {
 			"and the command exits with status 2. 'aims export systems' writes a file in the same columns.",
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
-			var in io.Reader = p.Stdin
-			if args[0] != "-" {
-				f, err := os.Open(args[0])
-				if err != nil {
-					return usageError{err}
-				}
-				defer f.Close()
-				in = f
+			in, done, err := p.input(args[0])
+			if err != nil {
+				return err
 			}
+			defer done()
 			return p.asOperator(c, func(ctx context.Context, e *env, org *aims.Organization) error {
 				res, err := e.svc.ImportSystemsCSV(ctx, in, dryRun)
 				if err != nil {
