@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"slices"
 	"strings"
@@ -46,16 +45,15 @@ func (p *Program) lineageCommand() *cobra.Command {
 			return checkKind()
 		},
 		RunE: func(c *cobra.Command, args []string) error {
-			var in io.Reader = p.Stdin
-			name := "standard input"
+			path, name := "-", "standard input"
 			if len(args) == 1 && args[0] != "-" {
-				f, err := os.Open(args[0])
-				if err != nil {
-					return usageError{err}
-				}
-				defer f.Close()
-				in, name = f, args[0]
+				path, name = args[0], args[0]
 			}
+			in, done, err := p.input(path)
+			if err != nil {
+				return err
+			}
+			defer done()
 			return p.asOperator(c, func(ctx context.Context, e *env, org *aims.Organization) error {
 				n, err := e.svc.ImportLineageCSV(ctx, kind, in)
 				if err != nil {
