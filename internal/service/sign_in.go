@@ -54,6 +54,7 @@ func (s *Service) UpdateSignInSettings(ctx context.Context, upd aims.SignInSetti
 		return nil, err
 	}
 	var out *aims.SignInSettings
+	turnedOff := false
 	err = s.transact(ctx, func(tx *store.Tx) error {
 		before, secret, err := store.FindSignInSettings(ctx, tx, scope)
 		if err != nil {
@@ -101,13 +102,23 @@ func (s *Service) UpdateSignInSettings(ctx context.Context, upd aims.SignInSetti
 		if err := store.SaveSignInSettings(ctx, tx, scope, before, &after, secret); err != nil {
 			return err
 		}
-		out = &after
+		out, turnedOff = &after, before.LocalPasswords && !after.LocalPasswords
 		return nil
 	})
-	if err == nil {
-		s.idp.Forget(out.Issuer)
+	if err != nil {
+		return nil, err
 	}
-	return out, err
+	s.idp.Forget(out.Issuer)
+	if turnedOff {
+		// Sessions begun with a password end with the permission to
+		// use one; the break-glass admin's stay.
+		n, err := s.db.Sessions().EndPasswordSessions(ctx, scope.OrgID(), out.BreakGlassEmail)
+		if err != nil {
+			return nil, err
+		}
+		s.log.InfoContext(ctx, "local passwords turned off: password sessions ended", "org", scope.OrgID(), "sessions", n)
+	}
+	return out, nil
 }
 
 // SignInOptions is what the sign-in page offers for one organization.

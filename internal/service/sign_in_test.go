@@ -229,6 +229,59 @@ func TestBreakGlass(t *testing.T) {
 	})
 }
 
+// TestTurningPasswordsOffEndsPasswordSessions: a member signed in with a
+// password before the organization turned local passwords off is signed
+// out by the change; the break-glass admin's session and a provider
+// session stay, and another organization's sessions are not touched.
+func TestTurningPasswordsOffEndsPasswordSessions(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		idp := authntest.New(t)
+		off, pat := false, "pat@acme.test"
+		svc, op := ssoOrg(t, db, idp, aims.SignInSettingsUpdate{})
+		sam, err := svc.AddMember(op, aims.NewMember{Email: "sam@acme.test", Name: "Sam", Role: aims.RoleContributor, Password: "correct horse battery"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, gil, err := svc.BootstrapUser(context.Background(), service.Bootstrap{OrgSlug: "globex", Email: "gil@globex.test", Name: "Gil",
+			Role: aims.RoleAdmin, Password: "correct horse battery", Actor: aims.Actor{Kind: aims.ActorCLI, Label: "test"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		patUser, _, err := store.FindUserByEmail(context.Background(), db, pat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		acmeOrg, err := store.FindOrganizationBySlug(context.Background(), db, "acme")
+		if err != nil {
+			t.Fatal(err)
+		}
+		acme := acmeOrg.ID
+		ss := db.Sessions()
+		ctx := context.Background()
+		for _, s := range []struct{ token, user, org, method string }{
+			{"sam-password", sam.ID, acme, "password"},
+			{"sam-sso", sam.ID, acme, "sso"},
+			{"pat-password", patUser.ID, acme, "password"},
+			{"gil-password", gil.ID, other.ID, "password"},
+		} {
+			if err := ss.CommitCtx(ctx, s.token, []byte("x"), time.Now().Add(time.Hour)); err != nil {
+				t.Fatal(err)
+			}
+			if err := ss.NoteSession(ctx, s.token, s.user, s.org, "test", "10.0.0.1", s.method); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := svc.UpdateSignInSettings(op, aims.SignInSettingsUpdate{LocalPasswords: &off, BreakGlassEmail: &pat}); err != nil {
+			t.Fatal(err)
+		}
+		for token, want := range map[string]bool{"sam-password": false, "sam-sso": true, "pat-password": true, "gil-password": true} {
+			if _, live, err := ss.FindCtx(ctx, token); err != nil || live != want {
+				t.Errorf("session %s live %v, want %v (%v)", token, live, want, err)
+			}
+		}
+	})
+}
+
 // TestSignInTenancy: another organization's member is not found when an
 // admin ends sessions, and each organization's settings are its own.
 func TestSignInTenancy(t *testing.T) {

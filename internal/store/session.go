@@ -192,6 +192,34 @@ func (s *SessionStore) EndMemberSessions(ctx context.Context, orgID, userID stri
 	return len(tokens), s.endTokens(ctx, tokens)
 }
 
+// EndPasswordSessions ends the sessions in orgID begun with a password,
+// except those of the account with email keep (the break-glass admin), and
+// returns how many there were: an organization that turns local passwords
+// off admits nobody on an old password sign-in either.
+func (s *SessionStore) EndPasswordSessions(ctx context.Context, orgID, keep string) (int, error) {
+	rows, err := s.db.reader.QueryContext(ctx, `
+		SELECT i.token FROM session_info i
+		WHERE i.org_id = $1 AND i.method = 'password'
+		  AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = i.user_id AND u.email = $2)`, orgID, keep)
+	if err != nil {
+		return 0, fmt.Errorf("end password sessions: %w", mapError(err))
+	}
+	var tokens []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		tokens = append(tokens, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	return len(tokens), s.endTokens(ctx, tokens)
+}
+
 func (s *SessionStore) endTokens(ctx context.Context, tokens []string) error {
 	for _, t := range tokens {
 		if _, err := s.db.writer.ExecContext(ctx, `DELETE FROM sessions WHERE token = $1`, t); err != nil {
