@@ -409,3 +409,10 @@ func InputTitle(name string) string {
 	}
 	return titleOf(name)
 }
+
+// MeasurementDue reports whether a computed objective is due for a
+// scheduled measurement at now: never measured, or its latest measurement
+// is a cadence period old (ISO/IEC 42001 9.1).
+func (o *Objective) MeasurementDue(now time.Time) bool {
+	return o.Measure == MeasureComputed && (o.Latest == nil || now.Sub(o.Latest.MeasuredAt) >= o.Cadence.Period())
+}

@@ -123,15 +123,30 @@ func (s *Service) FindMeasurements(ctx context.Context, objectiveID string) ([]*
 // records the measurement with the counts it came from, in one
 // transaction, so that the value and its counts are one snapshot.
 func (s *Service) MeasureObjective(ctx context.Context, id string) (*aims.Measurement, error) {
+	return s.measureObjective(ctx, id, false)
+}
+
+// measureObjective is MeasureObjective; onlyIfDue (the scheduler's) first
+// takes the objective's lock and measures nothing (nil, nil) when a
+// measurement of this cadence period exists: another replica made it.
+func (s *Service) measureObjective(ctx context.Context, id string, onlyIfDue bool) (*aims.Measurement, error) {
 	scope, _, err := authz.Authorize(ctx, authz.Edit, "measure objectives")
 	if err != nil {
 		return nil, err
 	}
 	var m *aims.Measurement
 	err = s.transact(ctx, func(tx *store.Tx) error {
+		if onlyIfDue {
+			if err := store.LockObjective(ctx, tx, scope, id); err != nil {
+				return err
+			}
+		}
 		o, err := store.FindObjectiveByID(ctx, tx, scope, id)
 		if err != nil {
 			return err
+		}
+		if onlyIfDue && !o.MeasurementDue(tx.Now()) {
+			return nil
 		}
 		if o.Measure != aims.MeasureComputed {
 			return &aims.Error{Kind: aims.KindConflict, Message: "this objective is measured by hand: record a measurement with its evidence instead"}

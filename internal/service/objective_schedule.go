@@ -64,7 +64,7 @@ func (s *Service) measureDue(ctx context.Context) (int, error) {
 			return 0, err
 		}
 		for _, o := range list {
-			if o.Latest == nil || now.Sub(o.Latest.MeasuredAt) >= o.Cadence.Period() {
+			if o.MeasurementDue(now) {
 				due = append(due, o.ID)
 			}
 		}
@@ -72,10 +72,15 @@ func (s *Service) measureDue(ctx context.Context) (int, error) {
 			break
 		}
 	}
-	for i, id := range due {
-		if _, err := s.MeasureObjective(ctx, id); err != nil {
-			return i, err
+	n := 0
+	for _, id := range due {
+		m, err := s.measureObjective(ctx, id, true)
+		if err != nil {
+			return n, err
+		}
+		if m != nil {
+			n++
 		}
 	}
-	return len(due), nil
+	return n, nil
 }

@@ -183,3 +183,15 @@ func FindMeasurements(ctx context.Context, q Querier, scope aims.Scope, objectiv
 	}
 	return out, rows.Err()
 }
+
+// LockObjective holds the objective for the rest of tx, so that two
+// replicas deciding at once whether it is due to be measured take turns
+// (SQLite's single writer already serializes them).
+func LockObjective(ctx context.Context, tx *Tx, scope aims.Scope, id string) error {
+	if tx.db.dialect != Postgres {
+		return nil
+	}
+	var got string
+	err := tx.queryRow(ctx, `SELECT id FROM objectives WHERE org_id = $1 AND id = $2 FOR UPDATE`, scope.OrgID(), id).Scan(&got)
+	return objectives.one(err)
+}
