@@ -29,10 +29,10 @@ func (ui *UI) registerCompetenceRequirements(r chi.Router) {
 		detail: func(ui *UI, w http.ResponseWriter, r *http.Request, c *aims.CompetenceRequirement) error {
 			return render(w, r, http.StatusOK, CompetenceRequirementPage(ui.page(r, c.Competence, "aims-roles"), c))
 		},
-		find:  ui.Svc.FindCompetenceRequirementByID,
-		key:   func(c *aims.CompetenceRequirement) (string, string) { return c.ID, c.Competence },
-		blank: func() *aims.CompetenceRequirement { return &aims.CompetenceRequirement{} },
-		read:  readCompetenceRequirement,
+		find:   ui.Svc.FindCompetenceRequirementByID,
+		key:    func(c *aims.CompetenceRequirement) (string, string) { return c.ID, c.Competence },
+		blank:  func() *aims.CompetenceRequirement { return &aims.CompetenceRequirement{} },
+		read:   readCompetenceRequirement,
 		create: ui.Svc.CreateCompetenceRequirement,
 		update: func(ctx context.Context, c *aims.CompetenceRequirement) error {
 			_, err := ui.Svc.UpdateCompetenceRequirement(ctx, c.ID, aims.CompetenceRequirementUpdate{ImpactDomain: &c.ImpactDomain,
