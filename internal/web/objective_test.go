@@ -60,5 +60,11 @@ func TestObjectivePages(t *testing.T) {
 			e.get(role, "/indicators").want(t, http.StatusOK)
 		}
 		query(t, e.get(aims.RoleAIMSManager, manual.location).doc, `form[action="`+manual.location+`/measurements"]`)
+
+		// The audit trail links the objectives and their measurements.
+		trail := e.get(aims.RoleAuditor, "/audit?entity_type=objective").want(t, http.StatusOK)
+		query(t, trail.doc, `li.audit-event header a[href="`+computed.location+`"]`)
+		measured := e.get(aims.RoleAuditor, "/audit?entity_type=objective_measurement").want(t, http.StatusOK)
+		query(t, measured.doc, `li.audit-event header a[href="`+manual.location+`#history"]`)
 	})
 }
