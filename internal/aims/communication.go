@@ -131,6 +131,9 @@ type CommunicationFilter struct {
 	AudienceKind Audience
 	// Overdue keeps only the entries whose next communication is past due.
 	Overdue bool
+	// Sort is the order: name or updated_at, a leading "-"
+	// reversing it; empty is the list's own order.
+	Sort string
 	Page
 }
 

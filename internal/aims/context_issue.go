@@ -111,6 +111,9 @@ type ContextIssueFilter struct {
 	Category  string
 	Origin    IssueOrigin
 	Relevance Relevance
+	// Sort is the order: name or updated_at or review, a leading "-"
+	// reversing it; empty is the list's own order.
+	Sort string
 	Page
 }
 

@@ -126,6 +126,9 @@ func (u InterestedPartyUpdate) Apply(p InterestedParty) InterestedParty {
 type InterestedPartyFilter struct {
 	Search string
 	Kind   PartyKind
+	// Sort is the order: name or updated_at or review, a leading "-"
+	// reversing it; empty is the list's own order.
+	Sort string
 	Page
 }
 

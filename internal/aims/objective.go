@@ -152,7 +152,15 @@ func (u ObjectiveUpdate) Apply(o Objective) Objective {
 type ObjectiveFilter struct {
 	Search  string // part of the title, any case
 	Measure MeasureKind
+	// Sort is the order: due (the default), title, owner or updated_at,
+	// with a leading "-" for the reverse.
+	Sort string
 	Page
+}
+
+// ObjectiveSorts are the orders ObjectiveFilter.Sort accepts.
+func ObjectiveSorts() []string {
+	return []string{"due", "-due", "title", "-title", "owner", "-owner", "updated_at", "-updated_at"}
 }
 
 // Measurement is one measured value of an objective: when, the value, the

@@ -98,6 +98,9 @@ func (u PlannedChangeUpdate) Apply(c PlannedChange) PlannedChange {
 type PlannedChangeFilter struct {
 	Search string
 	Status ChangeStatus
+	// Sort is the order: name or updated_at or target (date), a leading "-"
+	// reversing it; empty is the list's own order.
+	Sort string
 	Page
 }
 

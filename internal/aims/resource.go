@@ -76,6 +76,9 @@ type ResourceFilter struct {
 	Search   string
 	Kind     ResourceKind
 	SystemID string
+	// Sort is the order: name or updated_at, a leading "-"
+	// reversing it; empty is the list's own order.
+	Sort string
 	Page
 }
 

@@ -81,6 +81,7 @@ func Register(r chi.Router, svc *service.Service, version string) huma.API {
 	h.registerSupplierQuestions(api)
 	h.registerModelVersionCycloneDX(api)
 	h.registerPeople(api)
+	h.registerPersonDocuments(api)
 	h.registerAIMSRoles(api)
 	h.registerCompetence(api)
 	h.registerAudit(api)

@@ -30,10 +30,11 @@ type communicationList struct {
 	Q            string `query:"q" doc:"Part of the subject, any case"`
 	AudienceKind string `query:"audience_kind" enum:"internal,external,affected_persons"`
 	Overdue      bool   `query:"overdue" doc:"Only the entries whose next communication is past due"`
+	Sort         string `query:"sort" enum:"name,-name,updated_at,-updated_at" doc:"The order; a leading - reverses it"`
 }
 
 func (in *communicationList) filter() aims.CommunicationFilter {
-	return aims.CommunicationFilter{Search: in.Q, AudienceKind: aims.Audience(in.AudienceKind), Overdue: in.Overdue, Page: in.page()}
+	return aims.CommunicationFilter{Search: in.Q, AudienceKind: aims.Audience(in.AudienceKind), Overdue: in.Overdue, Sort: in.Sort, Page: in.page()}
 }
 
 // communicationRecordBody is the record of a communication made.

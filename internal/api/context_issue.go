@@ -33,11 +33,12 @@ type contextIssueList struct {
 	Category  string `query:"category"`
 	Origin    string `query:"origin" enum:"internal,external"`
 	Relevance string `query:"relevance" enum:"relevant,not_relevant,to_determine"`
+	Sort      string `query:"sort" enum:"name,-name,updated_at,-updated_at,review,-review" doc:"The order; a leading - reverses it"`
 }
 
 func (in *contextIssueList) filter() aims.ContextIssueFilter {
 	return aims.ContextIssueFilter{Search: in.Q, Category: in.Category, Origin: aims.IssueOrigin(in.Origin),
-		Relevance: aims.Relevance(in.Relevance), Page: in.page()}
+		Relevance: aims.Relevance(in.Relevance), Sort: in.Sort, Page: in.page()}
 }
 
 // contextCategoriesBody is the organization's list of context categories.

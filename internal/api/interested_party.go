@@ -24,10 +24,11 @@ type interestedPartyList struct {
 	PageParams
 	Q    string `query:"q" doc:"Part of the name, any case"`
 	Kind string `query:"kind" enum:"regulator,customer,worker,works_council,affected_persons,supplier,owner,public,other"`
+	Sort string `query:"sort" enum:"name,-name,updated_at,-updated_at,review,-review" doc:"The order; a leading - reverses it"`
 }
 
 func (in *interestedPartyList) filter() aims.InterestedPartyFilter {
-	return aims.InterestedPartyFilter{Search: in.Q, Kind: aims.PartyKind(in.Kind), Page: in.page()}
+	return aims.InterestedPartyFilter{Search: in.Q, Kind: aims.PartyKind(in.Kind), Sort: in.Sort, Page: in.page()}
 }
 
 func (h *Handlers) registerInterestedParties(api huma.API) {

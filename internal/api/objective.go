@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"io"
 	"net/http"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -31,10 +32,11 @@ type objectiveList struct {
 	PageParams
 	Q       string `query:"q" doc:"Part of the title, any case"`
 	Measure string `query:"measure" enum:"computed,manual"`
+	Sort    string `query:"sort" enum:"due,-due,title,-title,owner,-owner,updated_at,-updated_at" default:"due" doc:"The order; a leading - reverses it"`
 }
 
 func (in *objectiveList) filter() aims.ObjectiveFilter {
-	return aims.ObjectiveFilter{Search: in.Q, Measure: aims.MeasureKind(in.Measure), Page: in.page()}
+	return aims.ObjectiveFilter{Search: in.Q, Measure: aims.MeasureKind(in.Measure), Sort: in.Sort, Page: in.page()}
 }
 
 // MeasurementInput is a value entered by hand with its evidence.
@@ -57,6 +59,10 @@ func (h *Handlers) registerObjectives(api huma.API) {
 		list: func(ctx context.Context, in *objectiveList) ([]*aims.Objective, int, error) {
 			return h.svc.FindObjectives(ctx, in.filter())
 		},
+		export: func(ctx context.Context, w io.Writer, in *objectiveList) error {
+			return h.svc.ExportObjectivesCSV(ctx, w, in.filter())
+		},
+		exportColumns: service.ObjectiveCSVColumns,
 		create: func(ctx context.Context, b ObjectiveInput) (*aims.Objective, error) {
 			return created(ctx, &aims.Objective{Title: b.Title, Description: b.Description, OwnerID: b.OwnerID,
 				Comparison: b.Comparison, TargetValue: b.TargetValue, Unit: b.Unit, DueDate: b.DueDate, Cadence: b.Cadence,

@@ -35,7 +35,8 @@ func anObjective(measure aims.MeasureKind, body any) func(*testing.T, *apiEnv, *
 
 func init() {
 	for id, c := range map[string]opCase{
-		"list-objectives": {allowed: everyone, prepare: noParams, success: 200},
+		"list-objectives":   {allowed: everyone, prepare: noParams, success: 200},
+		"export-objectives": {allowed: exporters, prepare: noParams, success: 200},
 		"create-objective": {allowed: editors, success: 201, prepare: func(_ *testing.T, _ *apiEnv, o *orgEnv, _ *aims.Member) (map[string]string, any) {
 			return nil, map[string]any{"title": unique("Objective"), "owner_id": o.Admin.ID, "comparison": "at_most",
 				"target_value": 0, "due_date": "2030-01-31", "cadence": "weekly", "measure": "computed",
@@ -142,6 +143,7 @@ func TestObjectivesTenancy(t *testing.T) {
 				url := "/api/v1/objectives/"
 				e.run(t, []scenario{
 					listAs(me, "list", "/api/v1/objectives", computed.ID, manual.ID),
+					listAs(me, "export", "/api/v1/objectives/export.csv", computed.ID, manual.ID),
 					listAs(me, "indicators", "/api/v1/indicators", computed.ID),
 					notFoundAs(me, "get", http.MethodGet, url+computed.ID, nil),
 					notFoundAs(me, "change", http.MethodPatch, url+manual.ID, map[string]any{"title": "mine now"}),

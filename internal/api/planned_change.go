@@ -27,10 +27,11 @@ type plannedChangeList struct {
 	PageParams
 	Q      string `query:"q" doc:"Part of the title, any case"`
 	Status string `query:"status" enum:"planned,in_progress,completed,cancelled"`
+	Sort   string `query:"sort" enum:"name,-name,updated_at,-updated_at,target,-target" doc:"The order; a leading - reverses it"`
 }
 
 func (in *plannedChangeList) filter() aims.PlannedChangeFilter {
-	return aims.PlannedChangeFilter{Search: in.Q, Status: aims.ChangeStatus(in.Status), Page: in.page()}
+	return aims.PlannedChangeFilter{Search: in.Q, Status: aims.ChangeStatus(in.Status), Sort: in.Sort, Page: in.page()}
 }
 
 func (h *Handlers) registerPlannedChanges(api huma.API) {

@@ -26,10 +26,11 @@ type resourceList struct {
 	Q        string `query:"q" doc:"Part of the name, any case"`
 	Kind     string `query:"kind" enum:"human,compute,tooling,data,budget,other"`
 	SystemID string `query:"system_id"`
+	Sort     string `query:"sort" enum:"name,-name,updated_at,-updated_at" doc:"The order; a leading - reverses it"`
 }
 
 func (in *resourceList) filter() aims.ResourceFilter {
-	return aims.ResourceFilter{Search: in.Q, Kind: aims.ResourceKind(in.Kind), SystemID: in.SystemID, Page: in.page()}
+	return aims.ResourceFilter{Search: in.Q, Kind: aims.ResourceKind(in.Kind), SystemID: in.SystemID, Sort: in.Sort, Page: in.page()}
 }
 
 func (h *Handlers) registerResources(api huma.API) {

@@ -136,6 +136,7 @@ func init() {
 			return nil, map[string]any{"competences": []string{"AI literacy basics"}, "max_age_months": 24}
 		}},
 		"get-person-competence": {allowed: everyone, prepare: withPersonID(personID, nil), success: 200},
+		"get-person-documents":  {allowed: everyone, prepare: withPersonID(personID, nil), success: 200},
 		"import-people": {allowed: editors, contentType: "text/csv", success: 200, prepare: func(*testing.T, *apiEnv, *orgEnv, *aims.Member) (map[string]string, any) {
 			return nil, "name,job_title\n" + unique("Imported") + ",Operator\n"
 		}},

@@ -21,6 +21,7 @@ func TestPeopleTenancy(t *testing.T) {
 				u := "/api/v1/people/" + p.ID
 				e.run(t, []scenario{
 					notFoundAs(me, "get", http.MethodGet, u, nil),
+					notFoundAs(me, "documents", http.MethodGet, u+"/documents", nil),
 					notFoundAs(me, "update", http.MethodPatch, u, map[string]any{"site": "Elsewhere"}),
 					notFoundAs(me, "delete", http.MethodDelete, u, nil),
 					listAs(me, "list", "/api/v1/people?q="+url.QueryEscape(p.Name), p.ID, p.Name),

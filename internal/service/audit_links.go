@@ -14,6 +14,8 @@ type EntityRef struct {
 	Type     string
 	ID       string
 	SystemID string
+	// ObjectiveID is the objective of a measurement, whose page lists it.
+	ObjectiveID string
 }
 
 // ExistingEntities reports which of the records that audit events name
@@ -52,6 +54,22 @@ func (s *Service) ExistingEntities(ctx context.Context, refs []EntityRef) (map[E
 			_, err = store.FindResourceByID(ctx, s.db, scope, ref.ID)
 		case aims.EntityCommunication:
 			_, err = store.FindCommunicationByID(ctx, s.db, scope, ref.ID)
+		case aims.EntityObjective:
+			_, err = store.FindObjectiveByID(ctx, s.db, scope, ref.ID)
+		case aims.EntityMeasurement:
+			_, err = store.FindObjectiveByID(ctx, s.db, scope, ref.ObjectiveID)
+		case aims.EntityPerson:
+			_, err = store.FindPersonByID(ctx, s.db, scope, ref.ID)
+		case aims.EntityAIMSRole:
+			_, err = store.FindAIMSRoleByID(ctx, s.db, scope, ref.ID)
+		case aims.EntityCompetenceRequirement:
+			_, err = store.FindCompetenceRequirementByID(ctx, s.db, scope, ref.ID)
+		case aims.EntityTrainingRecord:
+			_, err = store.FindTrainingRecordByID(ctx, s.db, scope, ref.ID)
+		case aims.EntityAwarenessSession:
+			_, err = store.FindAwarenessSessionByID(ctx, s.db, scope, ref.ID)
+		case aims.EntityDocument:
+			_, err = store.FindDocumentByID(ctx, s.db, scope, ref.ID)
 		case aims.EntityMember:
 			_, err = store.FindMemberByID(ctx, s.db, scope, ref.ID)
 		case aims.EntityToken:

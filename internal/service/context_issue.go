@@ -177,10 +177,3 @@ func (s *Service) ExportContextIssuesCSV(ctx context.Context, w io.Writer, f aim
 			csvTime(c.CreatedAt), csvTime(c.UpdatedAt), c.ID}
 	})
 }
-
-func csvBool(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
-}

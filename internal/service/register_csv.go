@@ -39,6 +39,13 @@ func exportPages[T any](w io.Writer, header []string, find func(aims.Page) ([]*T
 
 func csvTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
+func csvBool(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
 func csvDate(d *aims.Date) string {
 	if d == nil {
 		return ""

@@ -66,7 +66,7 @@ func FindCommunications(ctx context.Context, q Querier, scope aims.Scope, f aims
 		WHERE cm.org_id = $1
 			AND (CAST($2 AS TEXT) IS NULL OR cm.name_key LIKE $2 ESCAPE '\')
 			AND (CAST($3 AS TEXT) IS NULL OR cm.audience_kind = $3)
-		ORDER BY cm.name_key, cm.id
+		`+registerOrder("cm", f.Sort, `cm.name_key, cm.id`, nil)+`
 		LIMIT $4 OFFSET $5`,
 		[]any{scope.OrgID(), likePattern(f.Search), opt(f.AudienceKind)}, f.Page,
 		func(sc scanner, total *int) (*aims.Communication, error) { return scanCommunication(sc, total) })

@@ -95,7 +95,7 @@ func FindContextIssues(ctx context.Context, q Querier, scope aims.Scope, f aims.
 	out, total, err := findPage(ctx, q, "context issues", contextIssueColumns+`
 		, (SELECT COUNT(*) FROM context_issues c WHERE c.org_id = $1`+fmt.Sprintf(where, "c")+`)`+contextIssueFrom+`
 		WHERE ci.org_id = $1`+fmt.Sprintf(where, "ci")+`
-		ORDER BY ci.name_key, ci.id
+		`+registerOrder("ci", f.Sort, `ci.name_key, ci.id`, reviewOrders("ci"))+`
 		LIMIT $6 OFFSET $7`,
 		[]any{scope.OrgID(), likePattern(f.Search), opt(f.Category), opt(f.Origin), opt(f.Relevance)}, f.Page,
 		func(sc scanner, total *int) (*aims.ContextIssue, error) { return scanContextIssue(sc, total) })

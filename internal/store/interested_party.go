@@ -70,7 +70,7 @@ func FindInterestedParties(ctx context.Context, q Querier, scope aims.Scope, f a
 		WHERE ip.org_id = $1
 			AND (CAST($2 AS TEXT) IS NULL OR ip.name_key LIKE $2 ESCAPE '\')
 			AND (CAST($3 AS TEXT) IS NULL OR ip.kind = $3)
-		ORDER BY ip.name_key, ip.id
+		`+registerOrder("ip", f.Sort, `ip.name_key, ip.id`, reviewOrders("ip"))+`
 		LIMIT $4 OFFSET $5`,
 		[]any{scope.OrgID(), likePattern(f.Search), opt(f.Kind)}, f.Page,
 		func(sc scanner, total *int) (*aims.InterestedParty, error) { return scanInterestedParty(sc, total) })

@@ -104,10 +104,29 @@ func FindObjectives(ctx context.Context, q Querier, scope aims.Scope, f aims.Obj
 		WHERE o.org_id = $1
 			AND (CAST($2 AS TEXT) IS NULL OR o.title_key LIKE $2 ESCAPE '\')
 			AND (CAST($3 AS TEXT) IS NULL OR o.measure = $3)
-		ORDER BY o.due_date, o.title_key, o.id
+		`+objectiveOrderOf(f.Sort)+`
 		LIMIT $4 OFFSET $5`,
 		[]any{scope.OrgID(), likePattern(f.Search), opt(f.Measure)}, f.Page,
 		func(sc scanner, total *int) (*aims.Objective, error) { return scanObjective(sc, total) })
+}
+
+// objectiveOrder is the ORDER BY of each sort ObjectiveFilter accepts.
+var objectiveOrder = map[string]string{
+	"due":         `ORDER BY o.due_date, o.title_key, o.id`,
+	"-due":        `ORDER BY o.due_date DESC, o.title_key, o.id`,
+	"title":       `ORDER BY o.title_key, o.id`,
+	"-title":      `ORDER BY o.title_key DESC, o.id DESC`,
+	"owner":       `ORDER BY LOWER(u.name), o.due_date, o.title_key, o.id`,
+	"-owner":      `ORDER BY LOWER(u.name) DESC, o.due_date, o.title_key, o.id`,
+	"updated_at":  `ORDER BY o.updated_at, o.id`,
+	"-updated_at": `ORDER BY o.updated_at DESC, o.id DESC`,
+}
+
+func objectiveOrderOf(sort string) string {
+	if o, ok := objectiveOrder[sort]; ok {
+		return o
+	}
+	return objectiveOrder["due"]
 }
 
 // UpdateObjective writes after over before.

@@ -66,8 +66,11 @@ func FindPlannedChanges(ctx context.Context, q Querier, scope aims.Scope, f aims
 		WHERE pc.org_id = $1
 			AND (CAST($2 AS TEXT) IS NULL OR pc.name_key LIKE $2 ESCAPE '\')
 			AND (CAST($3 AS TEXT) IS NULL OR pc.status = $3)
-		ORDER BY CASE WHEN pc.status IN ('completed', 'cancelled') THEN 1 ELSE 0 END, pc.target_date IS NULL, pc.target_date,
-			pc.name_key, pc.id
+		`+registerOrder("pc", f.Sort, `CASE WHEN pc.status IN ('completed', 'cancelled') THEN 1 ELSE 0 END, pc.target_date IS NULL, pc.target_date,
+			pc.name_key, pc.id`, map[string]string{
+		"target":  `pc.target_date IS NULL, pc.target_date, pc.name_key, pc.id`,
+		"-target": `pc.target_date IS NULL, pc.target_date DESC, pc.name_key, pc.id`,
+	})+`
 		LIMIT $4 OFFSET $5`,
 		[]any{scope.OrgID(), likePattern(f.Search), opt(f.Status)}, f.Page,
 		func(sc scanner, total *int) (*aims.PlannedChange, error) { return scanPlannedChange(sc, total) })

@@ -65,7 +65,7 @@ func FindResources(ctx context.Context, q Querier, scope aims.Scope, f aims.Reso
 			AND (CAST($2 AS TEXT) IS NULL OR rs.name_key LIKE $2 ESCAPE '\')
 			AND (CAST($3 AS TEXT) IS NULL OR rs.kind = $3)
 			AND (CAST($4 AS TEXT) IS NULL OR rs.system_id = $4)
-		ORDER BY rs.name_key, rs.id
+		`+registerOrder("rs", f.Sort, `rs.name_key, rs.id`, nil)+`
 		LIMIT $5 OFFSET $6`,
 		[]any{scope.OrgID(), likePattern(f.Search), opt(f.Kind), opt(f.SystemID)}, f.Page,
 		func(sc scanner, total *int) (*aims.Resource, error) { return scanResource(sc, total) })

@@ -147,6 +147,12 @@ func (ui *UI) auditRows(r *http.Request, events []*aims.AuditEvent) ([]auditRow,
 				refs[i].SystemID = jsonString(ev.Before, "system_id")
 			}
 		}
+		if ev.EntityType == aims.EntityMeasurement {
+			refs[i].ObjectiveID = jsonString(ev.After, "objective_id")
+			if refs[i].ObjectiveID == "" {
+				refs[i].ObjectiveID = jsonString(ev.Before, "objective_id")
+			}
+		}
 	}
 	exists, err := ui.Svc.ExistingEntities(r.Context(), refs)
 	if err != nil {
@@ -249,6 +255,22 @@ func entityLink(p Page, ref service.EntityRef, label string) string {
 		return "/resources/" + ref.ID
 	case aims.EntityCommunication:
 		return "/communications/" + ref.ID
+	case aims.EntityObjective:
+		return "/objectives/" + ref.ID
+	case aims.EntityMeasurement:
+		return "/objectives/" + ref.ObjectiveID + "#history"
+	case aims.EntityPerson:
+		return "/people/" + ref.ID
+	case aims.EntityAIMSRole:
+		return "/aims-roles/" + ref.ID
+	case aims.EntityCompetenceRequirement:
+		return "/competence-requirements/" + ref.ID
+	case aims.EntityTrainingRecord:
+		return "/training-records/" + ref.ID
+	case aims.EntityAwarenessSession:
+		return "/awareness-sessions/" + ref.ID
+	case aims.EntityDocument:
+		return "/documents/" + ref.ID
 	case aims.EntityMember:
 		if p.Can(authz.ManageUsers) {
 			return "/admin/users?q=" + url.QueryEscape(label) // a member's label is their email

@@ -19,7 +19,7 @@ func (ui *UI) registerCommunications(r chi.Router) {
 		path: "/communications", noun: "communication", plural: "communications",
 		list: func(ctx context.Context, q url.Values, page aims.Page) ([]*aims.Communication, int, bool, error) {
 			f := aims.CommunicationFilter{Search: q.Get("q"), AudienceKind: aims.Audience(q.Get("audience_kind")),
-				Overdue: q.Get("overdue") == "true", Page: page}
+				Overdue: q.Get("overdue") == "true", Sort: q.Get("sort"), Page: page}
 			list, total, err := ui.Svc.FindCommunications(ctx, f)
 			return list, total, f.Search != "" || f.AudienceKind != "" || f.Overdue, err
 		},

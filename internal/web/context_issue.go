@@ -21,7 +21,7 @@ func (ui *UI) registerContextIssues(r chi.Router) {
 		path: "/context/issues", noun: "context issue", plural: "context issues",
 		list: func(ctx context.Context, q url.Values, page aims.Page) ([]*aims.ContextIssue, int, bool, error) {
 			f := aims.ContextIssueFilter{Search: q.Get("q"), Category: q.Get("category"), Origin: aims.IssueOrigin(q.Get("origin")),
-				Relevance: aims.Relevance(q.Get("relevance")), Page: page}
+				Relevance: aims.Relevance(q.Get("relevance")), Sort: q.Get("sort"), Page: page}
 			list, total, err := ui.Svc.FindContextIssues(ctx, f)
 			return list, total, f.Search != "" || f.Category != "" || f.Origin != "" || f.Relevance != "", err
 		},

@@ -17,7 +17,7 @@ func (ui *UI) registerInterestedParties(r chi.Router) {
 	crud[aims.InterestedParty]{
 		path: "/interested-parties", noun: "interested party", plural: "interested parties",
 		list: func(ctx context.Context, q url.Values, page aims.Page) ([]*aims.InterestedParty, int, bool, error) {
-			f := aims.InterestedPartyFilter{Search: q.Get("q"), Kind: aims.PartyKind(q.Get("kind")), Page: page}
+			f := aims.InterestedPartyFilter{Search: q.Get("q"), Kind: aims.PartyKind(q.Get("kind")), Sort: q.Get("sort"), Page: page}
 			list, total, err := ui.Svc.FindInterestedParties(ctx, f)
 			return list, total, f.Search != "" || f.Kind != "", err
 		},

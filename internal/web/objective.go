@@ -21,7 +21,7 @@ func (ui *UI) registerObjectives(r chi.Router) {
 	crud[aims.Objective]{
 		path: "/objectives", noun: "objective", plural: "objectives",
 		list: func(ctx context.Context, q url.Values, page aims.Page) ([]*aims.Objective, int, bool, error) {
-			f := aims.ObjectiveFilter{Search: q.Get("q"), Measure: aims.MeasureKind(q.Get("measure")), Page: page}
+			f := aims.ObjectiveFilter{Search: q.Get("q"), Measure: aims.MeasureKind(q.Get("measure")), Sort: q.Get("sort"), Page: page}
 			list, total, err := ui.Svc.FindObjectives(ctx, f)
 			return list, total, f.Search != "" || f.Measure != "", err
 		},

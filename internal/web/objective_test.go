@@ -60,5 +60,20 @@ func TestObjectivePages(t *testing.T) {
 			e.get(role, "/indicators").want(t, http.StatusOK)
 		}
 		query(t, e.get(aims.RoleAIMSManager, manual.location).doc, `form[action="`+manual.location+`/measurements"]`)
+
+		// The list sorts by its headers and exports what it shows.
+		sorted := e.get(aims.RoleAuditor, "/objectives?sort=-title").want(t, http.StatusOK)
+		if got := strings.Join(texts(sorted.doc, "tbody td a"), ", "); got != "Literacy sessions, Controls implemented" {
+			t.Errorf("sorted by title, reversed: %q", got)
+		}
+		query(t, sorted.doc, `th[aria-sort=descending] a[href="/objectives?sort=title"]`)
+		query(t, sorted.doc, `a#export-csv[href="/api/v1/objectives/export.csv?sort=-title"]`)
+		noMatch(t, e.get(aims.RoleViewer, "/objectives").doc, "a#export-csv")
+
+		// The audit trail links the objectives and their measurements.
+		trail := e.get(aims.RoleAuditor, "/audit?entity_type=objective").want(t, http.StatusOK)
+		query(t, trail.doc, `li.audit-event header a[href="`+computed.location+`"]`)
+		measured := e.get(aims.RoleAuditor, "/audit?entity_type=objective_measurement").want(t, http.StatusOK)
+		query(t, measured.doc, `li.audit-event header a[href="`+manual.location+`#history"]`)
 	})
 }

@@ -70,6 +70,7 @@ type personView struct {
 	SystemTotal int
 	Risks       []*aims.Risk
 	RiskTotal   int
+	Documents   *aims.PersonDocuments
 }
 
 // personPreview is how many owned systems and risks the page lists.
@@ -80,6 +81,9 @@ func (ui *UI) personDetail(w http.ResponseWriter, r *http.Request, p *aims.Perso
 	v := personView{Person: p}
 	var err error
 	if v.Competence, err = ui.Svc.FindPersonCompetence(ctx, p.ID); err != nil {
+		return err
+	}
+	if v.Documents, err = ui.Svc.FindPersonDocuments(ctx, p.ID); err != nil {
 		return err
 	}
 	if p.UserID != "" {

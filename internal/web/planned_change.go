@@ -15,7 +15,7 @@ func (ui *UI) registerPlannedChanges(r chi.Router) {
 	crud[aims.PlannedChange]{
 		path: "/changes", noun: "planned change", plural: "planned changes",
 		list: func(ctx context.Context, q url.Values, page aims.Page) ([]*aims.PlannedChange, int, bool, error) {
-			f := aims.PlannedChangeFilter{Search: q.Get("q"), Status: aims.ChangeStatus(q.Get("status")), Page: page}
+			f := aims.PlannedChangeFilter{Search: q.Get("q"), Status: aims.ChangeStatus(q.Get("status")), Sort: q.Get("sort"), Page: page}
 			list, total, err := ui.Svc.FindPlannedChanges(ctx, f)
 			return list, total, f.Search != "" || f.Status != "", err
 		},

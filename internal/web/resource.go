@@ -15,7 +15,7 @@ func (ui *UI) registerResources(r chi.Router) {
 	crud[aims.Resource]{
 		path: "/resources", noun: "resource", plural: "resources",
 		list: func(ctx context.Context, q url.Values, page aims.Page) ([]*aims.Resource, int, bool, error) {
-			f := aims.ResourceFilter{Search: q.Get("q"), Kind: aims.ResourceKind(q.Get("kind")), SystemID: q.Get("system_id"), Page: page}
+			f := aims.ResourceFilter{Search: q.Get("q"), Kind: aims.ResourceKind(q.Get("kind")), SystemID: q.Get("system_id"), Sort: q.Get("sort"), Page: page}
 			list, total, err := ui.Svc.FindResources(ctx, f)
 			return list, total, f.Search != "" || f.Kind != "" || f.SystemID != "", err
 		},

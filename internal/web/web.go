@@ -93,6 +93,7 @@ func Register(r chi.Router, d Deps) {
 		ui.registerPeople(r)
 		ui.registerAIMSRoles(r)
 		ui.registerCompetence(r)
+		ui.registerCompetenceRequirements(r)
 		ui.registerAdmin(r)
 		ui.registerSignIn(r)
 		ui.registerAudit(r)
