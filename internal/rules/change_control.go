@@ -26,8 +26,9 @@ func HoldsValidation(s aims.ModelVersionStatus) bool {
 // validated or tested on it depends on: its origin, how it was collected,
 // its window, the tags it was drawn from, its supplier and whether it holds
 // personal data. Its name, description, licence and quality notes are not
-// material to what the model learned. None means the change is not
-// material.
+// material to what the model learned, and recording its window or tags
+// for the first time documents the data rather than changing it. None
+// means the change is not material.
 func DatasetChanges(before, after *aims.Dataset) []string {
 	var out []string
 	if before.Origin != after.Origin {
@@ -36,10 +37,11 @@ func DatasetChanges(before, after *aims.Dataset) []string {
 	if before.CollectionMethod != after.CollectionMethod {
 		out = append(out, "collection method")
 	}
-	if !sameDate(before.WindowStart, after.WindowStart) || !sameDate(before.WindowEnd, after.WindowEnd) {
+	if !sameDate(before.WindowStart, after.WindowStart) && !unset(before.WindowStart) ||
+		!sameDate(before.WindowEnd, after.WindowEnd) && !unset(before.WindowEnd) {
 		out = append(out, "window")
 	}
-	if !sameRefs(before.Tags, after.Tags) {
+	if len(before.Tags) > 0 && !sameRefs(before.Tags, after.Tags) {
 		out = append(out, "tags")
 	}
 	if before.SupplierID != after.SupplierID {
@@ -155,6 +157,8 @@ func ImpactReopened(signedOff time.Time, list []*aims.GateReopening) []string {
 	}
 	return out
 }
+
+func unset(d *aims.Date) bool { return d == nil || d.IsZero() }
 
 func sameDate(a, b *aims.Date) bool {
 	switch {

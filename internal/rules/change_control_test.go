@@ -26,10 +26,18 @@ func TestDatasetChanges(t *testing.T) {
 		{"tag added", func(x *aims.Dataset) { x.Tags = append(x.Tags, aims.LineageRef{ID: "t3"}) }, []string{"tags"}},
 		{"window moved", func(x *aims.Dataset) { x.WindowEnd = d(2027) }, []string{"window"}},
 		{"window dropped", func(x *aims.Dataset) { x.WindowStart = nil }, []string{"window"}},
+		{"all tags dropped", func(x *aims.Dataset) { x.Tags = nil }, []string{"tags"}},
 		{"origin and supplier", func(x *aims.Dataset) { x.Origin, x.SupplierID = "lab", "" }, []string{"origin", "supplier"}},
 		{"collection and personal data", func(x *aims.Dataset) {
 			x.CollectionMethod, x.PersonalData = "survey", aims.PersonalData("yes")
 		}, []string{"collection method", "personal data"}},
+	}
+	// Recording the tags or the window for the first time documents the
+	// data; it does not change it.
+	bare := base
+	bare.Tags, bare.WindowStart, bare.WindowEnd = nil, nil, nil
+	if got := DatasetChanges(&bare, &base); got != nil {
+		t.Errorf("first tags and window: %v, want no material change", got)
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

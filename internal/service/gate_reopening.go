@@ -107,8 +107,13 @@ func reopenForVersionDatasets(ctx context.Context, tx *store.Tx, scope aims.Scop
 }
 
 // reopenForNewVersion re-opens the system's deployment gate for a newly
-// registered model version (where says from where: "from MLflow").
+// registered candidate model version (where says from where: "from
+// MLflow"); passing the version's gate clears it. A version registered as
+// validated comes with its validation (a release recorded afterwards).
 func reopenForNewVersion(ctx context.Context, tx *store.Tx, scope aims.Scope, v *aims.ModelVersion, where string) error {
+	if v.Status != aims.ModelCandidate {
+		return nil
+	}
 	r := rules.NewVersionReopening(v.SystemID, v, where)
 	return store.CreateGateReopening(ctx, tx, scope, &r)
 }

@@ -51,19 +51,22 @@ func CreateGateReopening(ctx context.Context, tx *Tx, scope aims.Scope, r *aims.
 	return tx.recordCreate(ctx, scope, aims.EntityGateReopening, r.ID, r)
 }
 
-// ClearGateReopenings clears the open re-openings of a model version (or,
-// with versionID empty, the system's own), recording who and why; each
-// clearing is sealed. It returns what it cleared (none is no error: g1's
-// gate pass calls it whether or not anything was re-opened).
+// ClearGateReopenings clears the open re-openings of a model version (and
+// the system's deployment re-opening its registration made) or, with
+// versionID empty, every open re-opening of the system's own gate,
+// recording who and why; each clearing is sealed. It returns what it
+// cleared (none is no error: a gate pass calls it whether or not anything
+// was re-opened).
 func ClearGateReopenings(ctx context.Context, tx *Tx, scope aims.Scope, systemID, versionID, by, reason string) ([]*aims.GateReopening, error) {
-	open, _, err := FindGateReopenings(ctx, tx, scope, systemID, aims.GateReopeningFilter{ModelVersionID: versionID, OpenOnly: true,
-		Page: aims.Page{Limit: aims.MaxLimit}})
+	open, _, err := FindGateReopenings(ctx, tx, scope, systemID, aims.GateReopeningFilter{OpenOnly: true, Page: aims.Page{Limit: aims.MaxLimit}})
 	if err != nil {
 		return nil, err
 	}
 	var out []*aims.GateReopening
 	for _, before := range open {
-		if (versionID == "") != (before.ModelVersionID == "") {
+		mine := before.ModelVersionID == versionID ||
+			(versionID != "" && before.ModelVersionID == "" && before.Cause == aims.CauseNewModelVersion && before.CauseID == versionID)
+		if !mine {
 			continue
 		}
 		after := *before
