@@ -78,8 +78,10 @@ func (c ReopenCause) Title() string {
 // model version, the system's deployment gate. It is written in the same
 // transaction as the change that caused it, and sealed in the log.
 type GateReopening struct {
-	ID             string      `json:"id"`
-	SystemID       string      `json:"system_id"`
+	ID       string `json:"id"`
+	SystemID string `json:"system_id"`
+	// SystemName is filled where a list spans systems ("my work").
+	SystemName     string      `json:"system_name,omitempty" doc:"Read-only"`
 	ModelVersionID string      `json:"model_version_id,omitempty" doc:"The model version whose gate is re-opened; empty for the system's own gate"`
 	ModelVersion   string      `json:"model_version,omitempty" doc:"Read-only: that model version's label"`
 	Gate           Gate        `json:"gate" enum:"validation,deployment"`

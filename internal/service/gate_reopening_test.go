@@ -72,6 +72,20 @@ func TestChangeControlReopensTheValidationGate(t *testing.T) {
 		if a, _ := w.svc.Authorization(owner, sys.ID, ""); !a.Authorized {
 			t.Errorf("the system itself: %+v, want authorized (only the version is re-opened)", a)
 		}
+		work, err := w.svc.MyWork(owner)
+		var item *aims.WorkItem
+		for i := range work {
+			if work[i].Kind == aims.WorkGateReopened {
+				item = &work[i]
+			}
+		}
+		if err != nil || item == nil || item.Title != "Setpoint optimizer 2.3.0" || item.Detail != "Pass the validation gate again: "+wantReason ||
+			item.Link != "/systems/"+sys.ID+"/versions/"+mv.ID+"#reopenings" {
+			t.Errorf("the owner's work %+v (%v), want the re-opened gate", work, err)
+		}
+		if work, _ := w.svc.MyWork(mgr); len(work) > 0 && work[len(work)-1].Kind == aims.WorkGateReopened {
+			t.Errorf("the manager, who owns no system, has %+v", work)
+		}
 		sum, err := w.svc.ImpactSummary(owner, sys.ID)
 		if err != nil || !sum.OutOfDate || len(sum.Reasons) != 1 || sum.Reasons[0] != wantReason+" after sign-off" {
 			t.Fatalf("impact summary %+v (%v), want out of date by the dataset change", sum, err)

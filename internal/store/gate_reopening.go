@@ -96,11 +96,27 @@ func FindGateReopenings(ctx context.Context, q Querier, scope aims.Scope, system
 		func(sc scanner, total *int) (*aims.GateReopening, error) { return scanReopening(sc, total) })
 }
 
-// FindOpenGateReopenings lists every open re-opening of the organization,
-// newest first ("my work" shows them to the systems' owners).
-func FindOpenGateReopenings(ctx context.Context, q Querier, scope aims.Scope) ([]*aims.GateReopening, error) {
-	return queryReopenings(ctx, q, `SELECT `+reopeningColumns+reopeningFrom+`
-		WHERE r.org_id = $1 AND r.cleared_at IS NULL ORDER BY r.reopened_at DESC, r.id DESC`, scope.OrgID())
+// FindOpenGateReopenings lists the open re-openings of the systems ownerID
+// owns, newest first, with the systems' names ("my work").
+func FindOpenGateReopenings(ctx context.Context, q Querier, scope aims.Scope, ownerID string) ([]*aims.GateReopening, error) {
+	rows, err := q.queryer().QueryContext(ctx, `SELECT `+reopeningColumns+`, s.name`+reopeningFrom+`
+		JOIN ai_systems s ON s.org_id = r.org_id AND s.id = r.system_id
+		WHERE r.org_id = $1 AND r.cleared_at IS NULL AND s.owner_id = $2 ORDER BY r.reopened_at DESC, r.id DESC`, scope.OrgID(), ownerID)
+	if err != nil {
+		return nil, fmt.Errorf("read gate re-openings: %w", mapError(err))
+	}
+	defer rows.Close()
+	var out []*aims.GateReopening
+	for rows.Next() {
+		var name string
+		r, err := scanReopening(rows, &name)
+		if err != nil {
+			return nil, fmt.Errorf("read gate re-openings: %w", err)
+		}
+		r.SystemName = name
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 // FindImpactReopenings lists the re-openings of the organization's systems
