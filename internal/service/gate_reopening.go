@@ -67,8 +67,8 @@ func reopenForCalibration(ctx context.Context, tx *store.Tx, scope aims.Scope, c
 	if err != nil {
 		return err
 	}
-	return reopen(ctx, tx, scope, rules.Change{Cause: aims.CauseRecalibrationFailed, CauseType: aims.EntityCalibration, CauseID: c.ID,
-		CauseLabel: c.AuditLabel(), What: "the recalibration of instrument “" + instrument + "” failed"}, deps)
+	return reopen(ctx, tx, scope, rules.Change{Cause: aims.CauseRecalibrationFailed, CauseType: aims.EntityInstrument, CauseID: c.InstrumentID,
+		CauseLabel: instrument, What: "the recalibration of instrument “" + instrument + "” on " + c.ValidFrom.Format(aims.DateLayout) + " failed"}, deps)
 }
 
 // reopenForSupplier re-opens the versions of a system whose supplier
