@@ -143,6 +143,9 @@ func (s *Service) DeleteModelVersion(ctx context.Context, systemID, id string) e
 		if err != nil {
 			return err
 		}
+		if err := store.DeleteGateReopeningsOf(ctx, tx, scope, systemID, before.ID); err != nil {
+			return err
+		}
 		return store.DeleteModelVersion(ctx, tx, scope, before)
 	})
 }

@@ -84,6 +84,28 @@ func ClearGateReopenings(ctx context.Context, tx *Tx, scope aims.Scope, systemID
 	return out, nil
 }
 
+// DeleteGateReopeningsOf deletes the re-openings of a model version being
+// deleted (registered by mistake) and the one its registration made;
+// each deletion is recorded and sealed.
+func DeleteGateReopeningsOf(ctx context.Context, tx *Tx, scope aims.Scope, systemID, versionID string) error {
+	all, _, err := FindGateReopenings(ctx, tx, scope, systemID, aims.GateReopeningFilter{Page: aims.Page{Limit: aims.MaxLimit}})
+	if err != nil {
+		return err
+	}
+	for _, r := range all {
+		if r.ModelVersionID != versionID && (r.CauseType != aims.EntityModelVersion || r.CauseID != versionID) {
+			continue
+		}
+		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM gate_reopenings WHERE org_id = $1 AND id = $2`, scope.OrgID(), r.ID); err != nil {
+			return fmt.Errorf("delete a gate re-opening: %w", mapError(err))
+		}
+		if err := tx.recordDelete(ctx, scope, aims.EntityGateReopening, r.ID, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // FindGateReopenings lists a system's re-openings, newest first; the
 // filter narrows them to one model version (or, with no version, all) and
 // to the open ones.
