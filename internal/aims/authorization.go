@@ -75,7 +75,7 @@ type Resumption struct {
 type Authorization struct {
 	SystemID         string             `json:"system_id"`
 	Authorized       bool               `json:"authorized" doc:"Whether the system (and the model version asked about) may act now"`
-	Code             string             `json:"code,omitempty" enum:"system_not_deployed,system_suspended,model_version_unknown,model_version_not_approved,model_version_suspended" doc:"Why not, for programs"`
+	Code             string             `json:"code,omitempty" enum:"system_not_deployed,system_suspended,model_version_unknown,model_version_not_approved,model_version_suspended,gate_reopened" doc:"Why not, for programs"`
 	Reason           string             `json:"reason,omitempty" doc:"Why not, for people"`
 	SystemStage      LifecycleStage     `json:"system_stage"`
 	SystemSuspension *Suspension        `json:"system_suspension,omitempty"`

@@ -11,11 +11,12 @@ const (
 	WorkAcknowledgement WorkKind = "acknowledgement"  // an approved version they have not acknowledged
 	WorkRiskReview      WorkKind = "risk_review"      // a risk they own is past its review date
 	WorkTreatmentAction WorkKind = "treatment_action" // an overdue treatment action of a risk they own
+	WorkGateReopened    WorkKind = "gate_reopened"    // a material change re-opened a gate of a system they own
 )
 
 // WorkKindValues lists the kinds.
 func WorkKindValues() []WorkKind {
-	return []WorkKind{WorkApproval, WorkDocumentReview, WorkAcknowledgement, WorkRiskReview, WorkTreatmentAction}
+	return []WorkKind{WorkApproval, WorkDocumentReview, WorkAcknowledgement, WorkRiskReview, WorkTreatmentAction, WorkGateReopened}
 }
 
 // IsValid reports whether k is a known kind.
@@ -34,6 +35,8 @@ func (k WorkKind) Title() string {
 		return "Risk review overdue"
 	case WorkTreatmentAction:
 		return "Treatment action overdue"
+	case WorkGateReopened:
+		return "Gate re-opened"
 	}
 	return titleOf(string(k))
 }

@@ -98,6 +98,7 @@ func Register(r chi.Router, svc *service.Service, version string) huma.API {
 	h.registerImpact(api)
 	h.registerDecisions(api)
 	h.registerAuthorization(api)
+	h.registerGateReopenings(api)
 	h.registerLineage(api)
 	h.registerEvidence(api)
 	h.routeDecisionPost(r)

@@ -54,6 +54,7 @@ var tagDescriptions = map[string]string{
 	"Impact assessments":         "AI system impact assessments (6.1.4, 8.4) and their reports.",
 	"Decisions":                  "Decision events of AI systems, each sealed in the log; exports.",
 	"Stop authority":             "Suspending and resuming an AI system, and the answer an edge gateway asks before acting.",
+	"Change control":             "The gates material changes re-opened (8.1, A.6.2.6), and clearing them with a reason.",
 	"Data lineage":               "Instruments, calibrations, tags and features behind each model version and decision.",
 }
 

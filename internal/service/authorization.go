@@ -28,7 +28,8 @@ func (s *Service) Authorization(ctx context.Context, systemID, modelVersion stri
 
 // DecideAuthorization is the rule: the system is deployed and not
 // suspended; the model version asked about (if any) is registered for the
-// system, approved or deployed, and not suspended. The first reason that
+// system, approved or deployed, not suspended, and its validation gate not
+// re-opened by a material change (change control). The first reason that
 // fails is given.
 func DecideAuthorization(st *store.SystemAuthz, modelVersion string, now time.Time) *aims.Authorization {
 	a := &aims.Authorization{SystemID: st.SystemID, SystemStage: st.Stage, ModelVersion: modelVersion, CheckedAt: now, Authorized: true}
@@ -62,6 +63,8 @@ func DecideAuthorization(st *store.SystemAuthz, modelVersion string, now time.Ti
 		return refuse(aims.AuthzVersionSuspended, aims.SuspensionReason("model version "+v.Version, versionSuspended))
 	case v.Status != aims.ModelApproved && v.Status != aims.ModelDeployed:
 		return refuse(aims.AuthzVersionNotApproved, "model version "+v.Version+" is "+strings.ToLower(v.Status.Title())+", not approved or deployed")
+	case v.Reopened != nil:
+		return refuse(aims.AuthzGateReopened, v.Reopened.AuthorizationReason())
 	}
 	return a
 }

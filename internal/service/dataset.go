@@ -24,6 +24,7 @@ var datasets = register[aims.Dataset, *aims.Dataset, aims.DatasetFilter, aims.Da
 		}
 		return checkTagRefs(ctx, q, scope, "tags", d.Tags)
 	},
+	changed: reopenForDataset,
 }
 
 // FindDatasets lists the datasets of the caller's organization.

@@ -69,6 +69,9 @@ func (s *Service) UpdateFeature(ctx context.Context, id string, upd aims.Feature
 		if err := store.UpdateFeature(ctx, tx, scope, before, &after); err != nil {
 			return err
 		}
+		if err := reopenForFeature(ctx, tx, scope, before, &after); err != nil {
+			return err
+		}
 		out, err = store.FindFeatureByID(ctx, tx, scope, id)
 		return err
 	})

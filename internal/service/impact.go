@@ -68,6 +68,10 @@ func describeAssessments(ctx context.Context, q store.Querier, scope aims.Scope,
 	if err != nil {
 		return err
 	}
+	reopened, err := store.FindImpactReopenings(ctx, q, scope, sys.ID)
+	if err != nil {
+		return err
+	}
 	now := aims.SnapshotOf(sys)
 	for _, a := range list {
 		a.Normalize()
@@ -76,6 +80,9 @@ func describeAssessments(ctx context.Context, q store.Querier, scope aims.Scope,
 		}
 		if a.Snapshot != nil {
 			a.OutOfDate = rules.ImpactOutOfDate(*a.Snapshot, now)
+		}
+		if a.SignedOffAt != nil {
+			a.OutOfDate = append(a.OutOfDate, rules.ImpactReopened(*a.SignedOffAt, reopened[sys.ID])...)
 		}
 	}
 	return nil
@@ -199,11 +206,15 @@ func (s *Service) SignOffImpactAssessment(ctx context.Context, systemID, id stri
 // assessment, the highest residual impact in it, and whether it is out of
 // date (with the reasons). The impact-class rule reads it.
 func (s *Service) ImpactSummary(ctx context.Context, systemID string) (*aims.ImpactSummary, error) {
-	sys, _, list, err := s.systemAssessments(ctx, systemID)
+	sys, scope, list, err := s.systemAssessments(ctx, systemID)
 	if err != nil {
 		return nil, err
 	}
-	return summaryOf(sys, list), nil
+	reopened, err := store.FindImpactReopenings(ctx, s.db, scope, sys.ID)
+	if err != nil {
+		return nil, err
+	}
+	return summaryOf(sys, list, reopened[sys.ID]), nil
 }
 
 // impactSummaryOf reads the summary of sys's impact assessment inside a
@@ -213,18 +224,22 @@ func impactSummaryOf(ctx context.Context, q store.Querier, scope aims.Scope, sys
 	if err != nil {
 		return nil, err
 	}
-	return summaryOf(sys, list), nil
+	reopened, err := store.FindImpactReopenings(ctx, q, scope, sys.ID)
+	if err != nil {
+		return nil, err
+	}
+	return summaryOf(sys, list, reopened[sys.ID]), nil
 }
 
 // summaryOf summarizes a system's assessments, newest first.
-func summaryOf(sys *aims.AISystem, list []*aims.ImpactAssessment) *aims.ImpactSummary {
+func summaryOf(sys *aims.AISystem, list []*aims.ImpactAssessment, reopened []*aims.GateReopening) *aims.ImpactSummary {
 	sum := &aims.ImpactSummary{SystemID: sys.ID}
 	for _, a := range list { // newest first
 		switch {
 		case a.Status == aims.AssessmentDraft:
 			sum.Draft = a.Version
 		case sum.AssessmentID == "":
-			fillSummary(sum, a, sys)
+			fillSummary(sum, a, sys, reopened)
 		}
 	}
 	return sum
@@ -245,6 +260,10 @@ func (s *Service) ImpactSummaries(ctx context.Context) (map[string]*aims.ImpactS
 	if err != nil {
 		return nil, err
 	}
+	reopened, err := store.FindImpactReopenings(ctx, s.db, scope, "")
+	if err != nil {
+		return nil, err
+	}
 	out := map[string]*aims.ImpactSummary{}
 	for _, a := range latest {
 		sys, err := store.FindSystemByID(ctx, s.db, scope, a.SystemID)
@@ -252,18 +271,23 @@ func (s *Service) ImpactSummaries(ctx context.Context) (map[string]*aims.ImpactS
 			return nil, err
 		}
 		sum := &aims.ImpactSummary{SystemID: sys.ID, Draft: drafts[sys.ID]}
-		fillSummary(sum, a, sys)
+		fillSummary(sum, a, sys, reopened[sys.ID])
 		out[sys.ID] = sum
 	}
 	return out, nil
 }
 
-func fillSummary(sum *aims.ImpactSummary, a *aims.ImpactAssessment, sys *aims.AISystem) {
+// fillSummary fills sum from a, the latest signed-off assessment of sys;
+// reopened are the system's re-openings that may put it out of date.
+func fillSummary(sum *aims.ImpactSummary, a *aims.ImpactAssessment, sys *aims.AISystem, reopened []*aims.GateReopening) {
 	a.Normalize()
 	sum.AssessmentID, sum.Version, sum.SignedOffAt = a.ID, a.Version, a.SignedOffAt
 	sum.HighestResidual, sum.HighestArea = a.HighestResidual()
 	if a.Snapshot != nil {
 		sum.Reasons = rules.ImpactOutOfDate(*a.Snapshot, aims.SnapshotOf(sys))
+	}
+	if a.SignedOffAt != nil {
+		sum.Reasons = append(sum.Reasons, rules.ImpactReopened(*a.SignedOffAt, reopened)...)
 	}
 	sum.OutOfDate = len(sum.Reasons) > 0
 }

@@ -102,10 +102,14 @@ func (g *indicatorInputs) systems(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	reopened, err := store.FindImpactReopenings(ctx, g.q, g.scope, "")
+	if err != nil {
+		return err
+	}
 	return store.EachSystem(ctx, g.q, g.scope, aims.SystemFilter{}, func(sys *aims.AISystem) error {
 		sum := &aims.ImpactSummary{SystemID: sys.ID}
 		if a := assessed[sys.ID]; a != nil {
-			fillSummary(sum, a, sys)
+			fillSummary(sum, a, sys, reopened[sys.ID])
 		}
 		tier := rules.Unclassified
 		if c := classes[sys.ID]; c != nil {

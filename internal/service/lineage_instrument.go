@@ -124,7 +124,10 @@ func (s *Service) CreateCalibration(ctx context.Context, instrumentID string, c 
 			return err
 		}
 		c.InstrumentName = in.Name
-		return store.CreateCalibration(ctx, tx, scope, c)
+		if err := store.CreateCalibration(ctx, tx, scope, c); err != nil {
+			return err
+		}
+		return reopenForCalibration(ctx, tx, scope, c, in.Name)
 	})
 }
 

@@ -65,7 +65,7 @@ func (s *Service) SyncMLflow(ctx context.Context, reg MLflowRegistry, url string
 			case existing == nil:
 				mv := &aims.ModelVersion{SystemID: sys.ID, Version: c.Version, Digest: c.Digest, SourceURI: c.Source,
 					Notes: c.Notes, Status: aims.ModelCandidate}
-				if err := s.CreateModelVersion(ctx, mv); err != nil {
+				if err := s.createModelVersion(ctx, mv, "from MLflow ("+p.model+")"); err != nil {
 					return nil, fmt.Errorf("register %s: %w", c.Version, err)
 				}
 				run.Created++

@@ -113,6 +113,19 @@ func TestSyncMLflow(t *testing.T) {
 		if got["optimizer/2"].Digest != strings.Repeat("f", 64) {
 			t.Errorf("the colliding version was overwritten: %+v", got["optimizer/2"])
 		}
+		// The new version re-opened the system's deployment gate (change
+		// control, 8.1); the colliding one, registered by hand, did too
+		// when it was registered, and the sync added nothing for it.
+		reopened, _, err := w.svc.FindGateReopenings(ctx, sys.ID, aims.GateReopeningFilter{OpenOnly: true})
+		var fromMLflow []string
+		for _, r := range reopened {
+			if r.Gate == aims.GateDeployment && strings.Contains(r.Reason, "from MLflow") {
+				fromMLflow = append(fromMLflow, r.Reason)
+			}
+		}
+		if err != nil || len(fromMLflow) != 1 || fromMLflow[0] != "model version optimizer/1 was registered from MLflow (optimizer)" {
+			t.Errorf("re-openings from the sync %q (%v), want optimizer/1's", fromMLflow, err)
+		}
 
 		// A second run changes nothing more; the last run is recorded.
 		run, err = w.svc.SyncMLflow(ctx, client, srv.URL, mapping)

@@ -33,8 +33,15 @@ func (s *Service) FindModelVersionByID(ctx context.Context, systemID, id string)
 }
 
 // CreateModelVersion registers a model version of a system. The system's
-// owner, contributors and managers may.
+// owner, contributors and managers may. It re-opens the system's
+// deployment gate (change control, 8.1).
 func (s *Service) CreateModelVersion(ctx context.Context, in *aims.ModelVersion) error {
+	return s.createModelVersion(ctx, in, "")
+}
+
+// createModelVersion registers a model version; where says where it came
+// from, for the re-opening's reason ("from MLflow").
+func (s *Service) createModelVersion(ctx context.Context, in *aims.ModelVersion, where string) error {
 	readScope, _, err := authz.AuthorizeSystemWrite(ctx, "register model versions")
 	if err != nil {
 		return err
@@ -64,7 +71,10 @@ func (s *Service) CreateModelVersion(ctx context.Context, in *aims.ModelVersion)
 		if err := checkFeatureRefs(ctx, tx, scope, "features", in.Features); err != nil {
 			return err
 		}
-		return store.CreateModelVersion(ctx, tx, scope, in)
+		if err := store.CreateModelVersion(ctx, tx, scope, in); err != nil {
+			return err
+		}
+		return reopenForNewVersion(ctx, tx, scope, in, where)
 	})
 }
 
@@ -105,6 +115,9 @@ func (s *Service) UpdateModelVersion(ctx context.Context, systemID, id string, u
 		if err := store.UpdateModelVersion(ctx, tx, scope, before, &after); err != nil {
 			return err
 		}
+		if err := reopenForVersionDatasets(ctx, tx, scope, before, &after); err != nil {
+			return err
+		}
 		out, err = store.FindModelVersionByID(ctx, tx, scope, systemID, id)
 		return err
 	})
@@ -128,6 +141,9 @@ func (s *Service) DeleteModelVersion(ctx context.Context, systemID, id string) e
 		}
 		before, err := store.FindModelVersionByID(ctx, tx, scope, systemID, id)
 		if err != nil {
+			return err
+		}
+		if err := store.DeleteGateReopeningsOf(ctx, tx, scope, systemID, before.ID); err != nil {
 			return err
 		}
 		return store.DeleteModelVersion(ctx, tx, scope, before)

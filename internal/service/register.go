@@ -44,6 +44,9 @@ type register[T any, PT record[T], F any, U update[T]] struct {
 	// checkRefs, when set, checks in the transaction that the records v
 	// names are the organization's.
 	checkRefs func(ctx context.Context, q store.Querier, scope aims.Scope, v *T) error
+	// changed, when set, runs in the transaction of an update with the
+	// record as it was and as stored (change control re-opens gates).
+	changed func(ctx context.Context, tx *store.Tx, scope aims.Scope, before, after *T) error
 	// describe, when set, fills the fields computed when a record is read
 	// (a supplier's next review and due-diligence score).
 	describe func(ctx context.Context, s *Service, q store.Querier, scope aims.Scope, items ...*T) error
@@ -126,6 +129,11 @@ func (r register[T, PT, F, U]) change(ctx context.Context, s *Service, id string
 		}
 		if out, err = r.find(ctx, tx, scope, id); err != nil {
 			return err
+		}
+		if r.changed != nil {
+			if err := r.changed(ctx, tx, scope, before, out); err != nil {
+				return err
+			}
 		}
 		return r.describeAll(ctx, s, tx, scope, out)
 	})

@@ -76,7 +76,12 @@ func (s *Service) ExportDatasetsCSV(ctx context.Context, w io.Writer, f aims.Dat
 }
 
 // SupplierCSVColumns are the columns of the suppliers export.
-var SupplierCSVColumns = []string{"name", "supplies", "contact", "website", "assessment_notes", "systems", "created_at", "updated_at", "id"}
+// The due-diligence columns (A.10.3): criticality, the review interval in
+// days, the last and next review dates, whether the review is overdue, the
+// due-diligence score (0-100, empty when nothing is scored), and the
+// AI-relevant commitments as "kind: yes|no (note)" joined by "; ".
+var SupplierCSVColumns = []string{"name", "supplies", "contact", "website", "assessment_notes", "criticality", "review_interval_days",
+	"last_review_on", "next_review_on", "review_overdue", "due_diligence_score", "commitments", "systems", "created_at", "updated_at", "id"}
 
 // ExportSuppliersCSV writes the suppliers that f selects (all pages) as CSV.
 func (s *Service) ExportSuppliersCSV(ctx context.Context, w io.Writer, f aims.SupplierFilter) error {
@@ -91,9 +96,32 @@ func (s *Service) ExportSuppliersCSV(ctx context.Context, w io.Writer, f aims.Su
 		for i, c := range x.Supplies {
 			supplies[i] = string(c)
 		}
-		return []string{x.Name, strings.Join(supplies, "; "), x.Contact, x.Website, x.AssessmentNotes, strconv.Itoa(x.SystemCount),
-			csvTime(x.CreatedAt), csvTime(x.UpdatedAt), x.ID}
+		score := ""
+		if x.DueDiligence.Score != nil {
+			score = strconv.Itoa(*x.DueDiligence.Score)
+		}
+		return []string{x.Name, strings.Join(supplies, "; "), x.Contact, x.Website, x.AssessmentNotes, string(x.Criticality),
+			strconv.Itoa(x.ReviewIntervalDays), csvDate(x.LastReviewOn), csvDate(x.NextReviewOn), strconv.FormatBool(x.ReviewOverdue),
+			score, csvCommitments(x), strconv.Itoa(x.SystemCount), csvTime(x.CreatedAt), csvTime(x.UpdatedAt), x.ID}
 	})
+}
+
+// csvCommitments writes a supplier's AI-relevant commitments, each kind
+// once, as "data_use: yes (clause 7.2); model_change_notice: no".
+func csvCommitments(x *aims.Supplier) string {
+	parts := make([]string, 0, len(aims.CommitmentKindValues()))
+	for _, k := range aims.CommitmentKindValues() {
+		c := x.Commitment(k)
+		p := string(k) + ": no"
+		if c.Present {
+			p = string(k) + ": yes"
+		}
+		if c.Note != "" {
+			p += " (" + c.Note + ")"
+		}
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, "; ")
 }
 
 // AuditCSVColumns are the columns of the audit trail export; before and

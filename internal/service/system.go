@@ -109,7 +109,7 @@ func (s *Service) UpdateSystem(ctx context.Context, id string, upd aims.SystemUp
 			return err
 		}
 		after = *fresh
-		return nil
+		return reopenForSupplier(ctx, tx, scope, before, &after)
 	})
 	if err != nil {
 		return nil, err

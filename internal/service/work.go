@@ -29,7 +29,7 @@ type workFor struct {
 
 // workSources are the sources of "my work", in the order kinds are shown
 // when their dates tie.
-var workSources = []workSource{approvalWork, documentReviewWork, acknowledgementWork, riskWork}
+var workSources = []workSource{approvalWork, documentReviewWork, acknowledgementWork, riskWork, reopeningWork}
 
 // reviewHorizon is how far ahead a document review shows as work.
 const reviewHorizon = 30 * 24 * time.Hour
@@ -163,6 +163,28 @@ func riskWork(ctx context.Context, s *Service, w workFor) ([]aims.WorkItem, erro
 					Due: a.DueDate, Overdue: true, RecordType: aims.EntityRiskAction, RecordID: a.ID, Link: "/risks/" + r.ID})
 			}
 		}
+	}
+	return out, nil
+}
+
+// reopeningWork: gates that material changes re-opened on the systems the
+// caller owns (change control, 8.1): pass the gate again, or have it
+// cleared with a reason.
+func reopeningWork(ctx context.Context, s *Service, w workFor) ([]aims.WorkItem, error) {
+	list, err := store.FindOpenGateReopenings(ctx, s.db, w.scope, w.p.UserID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]aims.WorkItem, 0, len(list))
+	for _, r := range list {
+		title, detail, link := r.SystemName, "Re-validate the system's deployment: "+r.Reason, "/systems/"+r.SystemID+"#reopenings"
+		if r.ModelVersionID != "" {
+			title += " " + r.ModelVersion
+			detail = "Pass the validation gate again: " + r.Reason
+			link = "/systems/" + r.SystemID + "/versions/" + r.ModelVersionID + "#reopenings"
+		}
+		out = append(out, aims.WorkItem{Kind: aims.WorkGateReopened, Title: title, Detail: detail,
+			RecordType: aims.EntityGateReopening, RecordID: r.ID, Link: link})
 	}
 	return out, nil
 }

@@ -87,6 +87,7 @@ var RecordKinds = []RecordKind{
 	{EntityType: aims.EntityTag, Table: "tags", Image: aims.Tag{}},
 	{EntityType: aims.EntityFeature, Table: "features", Image: aims.Feature{}},
 	{EntityType: aims.EntitySuspension, Table: "suspensions", Image: aims.Suspension{}},
+	{EntityType: aims.EntityGateReopening, Table: "gate_reopenings", Image: aims.GateReopening{}},
 	{EntityType: aims.EntityObjective, Table: "objectives", Image: aims.Objective{}},
 	{EntityType: aims.EntityMeasurement, Table: "objective_measurements", Image: aims.Measurement{}},
 	{EntityType: aims.EntityContextIssue, Table: "context_issues", Image: aims.ContextIssue{}},

@@ -100,6 +100,9 @@ type AuthzVersion struct {
 	Version string
 	Digest  string
 	Status  aims.ModelVersionStatus
+	// Reopened is the latest open re-opening of its validation gate
+	// (change control): while set, the version may not act.
+	Reopened *aims.GateReopening
 }
 
 // SystemAuthz is everything the authorization answer of one AI system
@@ -139,6 +142,17 @@ func LoadSystemAuthz(ctx context.Context, q Querier, scope aims.Scope, systemID 
 		return nil, err
 	}
 	st.Suspensions, _, err = FindSuspensions(ctx, q, scope, systemID, true, aims.Page{Limit: aims.MaxLimit})
+	if err != nil {
+		return nil, err
+	}
+	open, _, err := FindGateReopenings(ctx, q, scope, systemID, aims.GateReopeningFilter{OpenOnly: true, Page: aims.Page{Limit: aims.MaxLimit}})
+	for _, r := range open { // newest first: the first of each version is kept
+		for i := range st.Versions {
+			if v := &st.Versions[i]; v.ID == r.ModelVersionID && v.Reopened == nil {
+				v.Reopened = r
+			}
+		}
+	}
 	return st, err
 }
 

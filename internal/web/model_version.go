@@ -219,6 +219,8 @@ type modelVersionView struct {
 	Lineage  lineageGraph
 	Approval *aims.ModelVersionApproval // the approval form's values
 	Errors   formErrors                 // the approval form's errors
+	// Reopenings are the version's re-opened gates (8.1).
+	Reopenings reopeningView
 }
 
 // NextAct is the status an approval act would move the model version to
@@ -276,5 +278,8 @@ func (ui *UI) renderModelVersion(w http.ResponseWriter, r *http.Request, status 
 	v := modelVersionView{System: s, Version: m, Approval: a, Errors: fe, Lineage: newLineageGraph("lineage-graph", g, s.ID,
 		"Lineage of model version "+m.Version+": from instruments through tags and features to the model version",
 		"No lineage is recorded for this model version yet: declare the features it consumes and the tags of its datasets.")}
+	if v.Reopenings, err = ui.reopeningPanel(r, s.ID, m.ID); err != nil {
+		return err
+	}
 	return render(w, r, status, ModelVersionPage(ui.page(r, "Model version "+m.Version+" of "+s.Name, "systems"), v))
 }

@@ -13,6 +13,8 @@ func refusalWord(a *aims.Authorization) string {
 		return "Not deployed"
 	case aims.AuthzVersionUnknown, aims.AuthzVersionNotApproved:
 		return "Not approved"
+	case aims.AuthzGateReopened:
+		return "Gate re-opened"
 	}
 	return "Refused"
 }

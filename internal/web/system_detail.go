@@ -26,6 +26,8 @@ type systemView struct {
 	Obligation obligationForm // the obligation form, with refused input
 	// MLflow is the organization's last MLflow registry sync, if any.
 	MLflow *aims.MLflowSync
+	// Reopenings are the gates material changes re-opened (8.1).
+	Reopenings reopeningView
 }
 
 func (ui *UI) systemDetail(w http.ResponseWriter, r *http.Request) error {
@@ -61,6 +63,9 @@ func (ui *UI) systemPageWith(w http.ResponseWriter, r *http.Request, status int,
 		return err
 	}
 	if v.Evidence, err = ui.systemEvidence(r, s.ID); err != nil {
+		return err
+	}
+	if v.Reopenings, err = ui.reopeningPanel(r, s.ID, ""); err != nil {
 		return err
 	}
 	if edit != nil {

@@ -78,6 +78,7 @@ func Register(r chi.Router, d Deps) {
 		r.Use(ui.queryText)
 		r.Get("/", ui.handle(ui.home))
 		ui.registerSystems(r)
+		ui.registerGateReopenings(r)
 		ui.registerDatasets(r)
 		ui.registerSuppliers(r)
 		ui.registerDocuments(r)
