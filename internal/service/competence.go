@@ -184,8 +184,14 @@ func (s *Service) FindPersonCompetence(ctx context.Context, personID string) (*a
 		return nil, err
 	}
 	out.Literacy, _ = rules.Literacy(setting, touches && p.Active, training, day)
-	out.Awareness, _, err = store.FindAwarenessSessions(ctx, s.db, scope, aims.AwarenessSessionFilter{PersonID: p.ID, Page: aims.Page{Limit: aims.MaxLimit}})
-	return out, err
+	if out.Awareness, _, err = store.FindAwarenessSessions(ctx, s.db, scope, aims.AwarenessSessionFilter{PersonID: p.ID, Page: aims.Page{Limit: aims.MaxLimit}}); err != nil {
+		return nil, err
+	}
+	if out.PolicyAcks, err = store.PolicyAcknowledgements(ctx, s.db, scope, p.UserID); err != nil {
+		return nil, err
+	}
+	out.AwarenessStatus = rules.Awareness(len(out.Awareness), out.PolicyAcks)
+	return out, nil
 }
 
 // FindLiteracySetting returns what the organization counts as sufficient
