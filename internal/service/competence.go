@@ -89,12 +89,7 @@ var awarenessSessions = register[aims.AwarenessSession, *aims.AwarenessSession, 
 	list:   store.FindAwarenessSessions, find: store.FindAwarenessSessionByID,
 	create: store.CreateAwarenessSession, update: store.UpdateAwarenessSession, delete: store.DeleteAwarenessSession,
 	checkRefs: func(ctx context.Context, q store.Querier, scope aims.Scope, a *aims.AwarenessSession) error {
-		for _, id := range a.AttendeeIDs {
-			if err := checkRef(ctx, q, scope, "attendee_ids", "person", id, store.FindPersonByID); err != nil {
-				return err
-			}
-		}
-		return nil
+		return checkPeopleRefs(ctx, q, scope, "attendee_ids", a.AttendeeIDs)
 	},
 }
 
