@@ -351,7 +351,9 @@ const (
 )
 
 // AwarenessStatusValues lists the statuses.
-func AwarenessStatusValues() []AwarenessStatus { return []AwarenessStatus{AwarenessAware, AwarenessNone} }
+func AwarenessStatusValues() []AwarenessStatus {
+	return []AwarenessStatus{AwarenessAware, AwarenessNone}
+}
 
 // IsValid reports whether s is a known status.
 func (s AwarenessStatus) IsValid() bool { return enumValid(s, AwarenessStatusValues()) }
