@@ -323,4 +323,45 @@ type PersonCompetence struct {
 	Gaps        []CompetenceGap     `json:"gaps"`
 	Literacy    LiteracyStatus      `json:"literacy"`
 	Awareness   []*AwarenessSession `json:"awareness"`
+	// PolicyAcks are the AI policies in force and whether the person's
+	// account acknowledged the approved version (7.3 a); AwarenessStatus
+	// counts them with the sessions attended (issue 16 item 6).
+	PolicyAcks      []PolicyAck     `json:"policy_acknowledgements"`
+	AwarenessStatus AwarenessStatus `json:"awareness_status"`
+}
+
+// PolicyAck is an AI policy's approved version in force and whether, and
+// when, a person acknowledged it (through their account).
+type PolicyAck struct {
+	DocumentID     string     `json:"document_id"`
+	DocumentTitle  string     `json:"document_title"`
+	VersionID      string     `json:"version_id"`
+	Version        string     `json:"version" doc:"Like 1.2"`
+	AcknowledgedAt *time.Time `json:"acknowledged_at,omitempty"`
+}
+
+// AwarenessStatus says whether a person has shown awareness of the AI
+// policy and their part in the AIMS (7.3).
+type AwarenessStatus string
+
+// Awareness statuses.
+const (
+	AwarenessAware AwarenessStatus = "aware" // attended a session or acknowledged the AI policy in force
+	AwarenessNone  AwarenessStatus = "none"
+)
+
+// AwarenessStatusValues lists the statuses.
+func AwarenessStatusValues() []AwarenessStatus {
+	return []AwarenessStatus{AwarenessAware, AwarenessNone}
+}
+
+// IsValid reports whether s is a known status.
+func (s AwarenessStatus) IsValid() bool { return enumValid(s, AwarenessStatusValues()) }
+
+// Title is the status in words.
+func (s AwarenessStatus) Title() string {
+	if s == AwarenessAware {
+		return "Aware"
+	}
+	return "No awareness recorded"
 }

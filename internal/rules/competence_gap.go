@@ -133,3 +133,18 @@ func Literacy(setting *aims.LiteracySetting, touchesAI bool, held []*aims.Traini
 	}
 	return status, latest
 }
+
+// Awareness returns whether a person counts as aware (ISO/IEC 42001 7.3):
+// they attended an awareness session, or their account acknowledged the
+// approved version in force of an AI policy.
+func Awareness(sessions int, acks []aims.PolicyAck) aims.AwarenessStatus {
+	if sessions > 0 {
+		return aims.AwarenessAware
+	}
+	for _, a := range acks {
+		if a.AcknowledgedAt != nil {
+			return aims.AwarenessAware
+		}
+	}
+	return aims.AwarenessNone
+}

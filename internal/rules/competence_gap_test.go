@@ -2,6 +2,7 @@ package rules_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -100,5 +101,30 @@ func TestLiteracy(t *testing.T) {
 	}
 	if got, _ := rules.Literacy(nil, true, nil, today); got != aims.LiteracyGap {
 		t.Errorf("without a setting: %s, want a gap", got)
+	}
+}
+
+func TestAwareness(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name     string
+		sessions int
+		acks     []aims.PolicyAck
+		want     aims.AwarenessStatus
+	}{
+		{"nothing recorded", 0, nil, aims.AwarenessNone},
+		{"policy in force not acknowledged", 0, []aims.PolicyAck{{Version: "1.1"}}, aims.AwarenessNone},
+		{"policy acknowledged", 0, []aims.PolicyAck{{Version: "1.1", AcknowledgedAt: &at}}, aims.AwarenessAware},
+		{"one of two policies acknowledged", 0, []aims.PolicyAck{{Version: "2.0"}, {Version: "1.0", AcknowledgedAt: &at}}, aims.AwarenessAware},
+		{"a session attended", 1, []aims.PolicyAck{{Version: "1.1"}}, aims.AwarenessAware},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := rules.Awareness(tc.sessions, tc.acks); got != tc.want {
+				t.Errorf("awareness = %s, want %s", got, tc.want)
+			}
+		})
 	}
 }

@@ -89,12 +89,7 @@ var awarenessSessions = register[aims.AwarenessSession, *aims.AwarenessSession, 
 	list:   store.FindAwarenessSessions, find: store.FindAwarenessSessionByID,
 	create: store.CreateAwarenessSession, update: store.UpdateAwarenessSession, delete: store.DeleteAwarenessSession,
 	checkRefs: func(ctx context.Context, q store.Querier, scope aims.Scope, a *aims.AwarenessSession) error {
-		for _, id := range a.AttendeeIDs {
-			if err := checkRef(ctx, q, scope, "attendee_ids", "person", id, store.FindPersonByID); err != nil {
-				return err
-			}
-		}
-		return nil
+		return checkPeopleRefs(ctx, q, scope, "attendee_ids", a.AttendeeIDs)
 	},
 }
 
@@ -184,8 +179,14 @@ func (s *Service) FindPersonCompetence(ctx context.Context, personID string) (*a
 		return nil, err
 	}
 	out.Literacy, _ = rules.Literacy(setting, touches && p.Active, training, day)
-	out.Awareness, _, err = store.FindAwarenessSessions(ctx, s.db, scope, aims.AwarenessSessionFilter{PersonID: p.ID, Page: aims.Page{Limit: aims.MaxLimit}})
-	return out, err
+	if out.Awareness, _, err = store.FindAwarenessSessions(ctx, s.db, scope, aims.AwarenessSessionFilter{PersonID: p.ID, Page: aims.Page{Limit: aims.MaxLimit}}); err != nil {
+		return nil, err
+	}
+	if out.PolicyAcks, err = store.PolicyAcknowledgements(ctx, s.db, scope, p.UserID); err != nil {
+		return nil, err
+	}
+	out.AwarenessStatus = rules.Awareness(len(out.Awareness), out.PolicyAcks)
+	return out, nil
 }
 
 // FindLiteracySetting returns what the organization counts as sufficient

@@ -18,7 +18,9 @@ import (
 // with two model versions (the deployed ones approved with evidence), a
 // signed-off impact assessment (every tenth out of date: a new version
 // deployed since), two risks with a treatment action each (a third of
-// them past due) and the Statement of Applicability's 39 controls. Run
+// them past due), the Statement of Applicability's 39 controls, and
+// 50,000 people with 200,000 training records (5,000 and 20,000 with
+// -short). Run
 //
 //	go test ./internal/service -run '^$' -bench ComputeIndicators -count 5
 //
@@ -126,6 +128,21 @@ func seedIndicatorBench(b *testing.B, db *store.DB, svc *service.Service, system
 			b.Fatalf("seed: %v", err)
 		}
 	}
-	b.Logf("seeded %d systems with assessments, %d risks and actions in %v", systems, 2*systems, time.Since(start).Round(time.Millisecond))
+	// The people whose AI literacy the literacy indicator judges: 50,000
+	// people, five holders of a role per system, 200,000 training records
+	// (as BenchmarkRoleGaps), one of whose competences counts as literacy.
+	people, records := 50_000, 200_000
+	if testing.Short() {
+		people, records = 5_000, 20_000
+	}
+	if _, err := store.SeedCompetenceBench(ctx, db, f.Scope, f.Admin.ID,
+		store.CompetenceBenchSpec{People: people, Records: records, HoldersPerSystem: 5, SystemIDs: ids}); err != nil {
+		b.Fatal(err)
+	}
+	if err := svc.SaveLiteracySetting(ctx, &aims.LiteracySetting{Competences: []string{"ML validation"}, MaxAgeMonths: 24}); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("seeded %d systems with assessments, %d risks and actions, %d people and %d training records in %v",
+		systems, 2*systems, people, records, time.Since(start).Round(time.Millisecond))
 	return ctx
 }

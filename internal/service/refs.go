@@ -159,3 +159,20 @@ func checkRef[T any](ctx context.Context, q store.Querier, scope aims.Scope, fie
 	}
 	return err
 }
+
+// checkPeopleRefs checks in one query that every person ids names is the
+// organization's; an unknown one is an invalid "field/INDEX" (a session
+// with hundreds of attendees reads them at once).
+func checkPeopleRefs(ctx context.Context, q store.Querier, scope aims.Scope, field string, ids []string) error {
+	found, err := store.FindPeopleByIDs(ctx, q, scope, ids)
+	if err != nil {
+		return err
+	}
+	var v aims.Validation
+	for i, id := range ids {
+		if found[id] == nil {
+			v.Add(field+"/"+itoa(i), "no such person")
+		}
+	}
+	return v.Err()
+}

@@ -15,45 +15,79 @@ import (
 // change and its audit event commit together or not at all. before and
 // after are the record as the API shows it (nil for none).
 func (tx *Tx) record(ctx context.Context, scope aims.Scope, action aims.AuditAction, entityType, entityID, label string, before, after any) error {
-	b, err := auditJSON(before)
-	if err != nil {
-		return fmt.Errorf("audit %s %s: %w", entityType, entityID, err)
-	}
-	a, err := auditJSON(after)
-	if err != nil {
-		return fmt.Errorf("audit %s %s: %w", entityType, entityID, err)
-	}
+	return tx.recordAll(ctx, scope, []auditChange{{action, entityType, entityID, label, before, after}})
+}
+
+// auditChange is one change for recordAll.
+type auditChange struct {
+	action                      aims.AuditAction
+	entityType, entityID, label string
+	before, after               any
+}
+
+// auditInsertColumns are the columns recordAll writes, 14 of them.
+const auditInsertColumns = `id, org_id, occurred_at, actor_kind, actor_user_id, actor_token_id, actor_label,
+	action, entity_type, entity_id, entity_label, before_json, after_json, request_id`
+
+// recordAll is record for many changes made in one statement (an import):
+// their events are written in multi-row statements and each is sealed,
+// in order, like record's.
+func (tx *Tx) recordAll(ctx context.Context, scope aims.Scope, changes []auditChange) error {
 	actor := scope.Actor()
-	ev := aims.AuditEvent{
-		ID:          newID(),
-		OccurredAt:  tx.now,
-		Actor:       actor,
-		Action:      action,
-		EntityType:  entityType,
-		EntityID:    entityID,
-		EntityLabel: label,
-		Before:      b,
-		After:       a,
-		RequestID:   aims.RequestIDFrom(ctx),
+	requestID := aims.RequestIDFrom(ctx)
+	args := make([]any, 0, 14*len(changes))
+	leaves := make([]Leaf, 0, len(changes))
+	for _, c := range changes {
+		b, err := auditJSON(c.before)
+		if err != nil {
+			return fmt.Errorf("audit %s %s: %w", c.entityType, c.entityID, err)
+		}
+		a, err := auditJSON(c.after)
+		if err != nil {
+			return fmt.Errorf("audit %s %s: %w", c.entityType, c.entityID, err)
+		}
+		ev := aims.AuditEvent{
+			ID:          newID(),
+			OccurredAt:  tx.now,
+			Actor:       actor,
+			Action:      c.action,
+			EntityType:  c.entityType,
+			EntityID:    c.entityID,
+			EntityLabel: c.label,
+			Before:      b,
+			After:       a,
+			RequestID:   requestID,
+		}
+		args = append(args, ev.ID, scope.OrgID(), ev.OccurredAt, string(actor.Kind), actor.UserID, actor.TokenID, actor.Label,
+			string(c.action), c.entityType, c.entityID, c.label, nullJSON(b), nullJSON(a), ev.RequestID)
+		entry, err := ledger.EncodeAuditEvent(scope.OrgID(), &ev)
+		if err != nil {
+			return fmt.Errorf("audit %s %s: %w", c.entityType, c.entityID, err)
+		}
+		leaves = append(leaves, Leaf{Entry: entry, Ref: ev.ID})
 	}
-	_, err = tx.tx.ExecContext(ctx, `
-		INSERT INTO audit_events (id, org_id, occurred_at, actor_kind, actor_user_id, actor_token_id, actor_label,
-			action, entity_type, entity_id, entity_label, before_json, after_json, request_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-		ev.ID, scope.OrgID(), ev.OccurredAt, string(actor.Kind), actor.UserID, actor.TokenID, actor.Label,
-		string(action), entityType, entityID, label, nullJSON(b), nullJSON(a), ev.RequestID)
-	if err != nil {
-		return fmt.Errorf("record audit event for %s %s: %w", entityType, entityID, mapError(err))
+	if _, err := tx.insertRows(ctx, "audit_events", auditInsertColumns, 14, args, ""); err != nil {
+		if len(changes) == 1 {
+			return fmt.Errorf("record audit event for %s %s: %w", changes[0].entityType, changes[0].entityID, err)
+		}
+		return fmt.Errorf("record %d audit events: %w", len(changes), err)
 	}
-	// Seal the event: its leaf is appended when the transaction commits,
-	// in the same transaction, so no event is acknowledged unsealed.
-	entry, err := ledger.EncodeAuditEvent(scope.OrgID(), &ev)
-	if err != nil {
-		return fmt.Errorf("audit %s %s: %w", entityType, entityID, err)
+	// Seal the events: their leaves are appended when the transaction
+	// commits, in the same transaction, so no event is acknowledged unsealed.
+	for _, l := range leaves {
+		tx.queueLeaf(scope.OrgID(), l)
 	}
-	tx.queueLeaf(scope.OrgID(), Leaf{Entry: entry, Ref: ev.ID})
-	tx.events++
+	tx.events += len(changes)
 	return nil
+}
+
+// recordCreates records the creation of many records of one entity type.
+func recordCreates[T aims.Auditable](ctx context.Context, tx *Tx, scope aims.Scope, entityType string, ids []string, after []T) error {
+	changes := make([]auditChange, len(after))
+	for i, a := range after {
+		changes[i] = auditChange{aims.ActionCreate, entityType, ids[i], a.AuditLabel(), nil, a}
+	}
+	return tx.recordAll(ctx, scope, changes)
 }
 
 // recordCreate, recordUpdate and recordDelete name the three kinds of change.

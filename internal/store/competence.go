@@ -136,6 +136,31 @@ func CreateTrainingRecord(ctx context.Context, tx *Tx, scope aims.Scope, t *aims
 	return tx.recordCreate(ctx, scope, aims.EntityTrainingRecord, t.ID, t)
 }
 
+// trainingInsertColumns are the columns CreateTrainingRecords writes.
+const trainingInsertColumns = `id, org_id, person_id, competence, competence_key, completed_on, expires_on, evidence, created_at, updated_at`
+
+// CreateTrainingRecords adds records of people the caller has found (each
+// with PersonName set) in multi-row statements, each with its audit event
+// sealed like CreateTrainingRecord's (an import: issue 16).
+func CreateTrainingRecords(ctx context.Context, tx *Tx, scope aims.Scope, ts []*aims.TrainingRecord) error {
+	if len(ts) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 10*len(ts))
+	ids := make([]string, len(ts))
+	for i, t := range ts {
+		t.ID = newID()
+		t.CreatedAt, t.UpdatedAt = tx.now, tx.now
+		ids[i] = t.ID
+		args = append(args, t.ID, scope.OrgID(), t.PersonID, t.Competence, nameKey(t.Competence), t.CompletedOn.Time, nullDate(t.ExpiresOn), t.Evidence,
+			t.CreatedAt, t.UpdatedAt)
+	}
+	if _, err := tx.insertRowsRaw(ctx, "training_records", trainingInsertColumns, 10, args, ""); err != nil {
+		return trainingWriteError(err)
+	}
+	return recordCreates(ctx, tx, scope, aims.EntityTrainingRecord, ids, ts)
+}
+
 // FindTrainingRecordByID returns one record.
 func FindTrainingRecordByID(ctx context.Context, q Querier, scope aims.Scope, id string) (*aims.TrainingRecord, error) {
 	t, err := scanTraining(q.queryer().QueryRowContext(ctx, trainingSelect+` WHERE t.org_id = $1 AND t.id = $2`, scope.OrgID(), id))

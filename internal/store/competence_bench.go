@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aimsproject/aims/internal/aims"
@@ -12,8 +13,11 @@ import (
 // read (issue 16: 50,000 people, 200,000 training records, 1,000 systems).
 // One role, "Validation lead", is held by HoldersPerSystem people for each
 // system and requires three competences, one only for safety systems.
+// SystemIDs, when given, are the systems the role is held for instead of
+// Systems new ones (a benchmark that seeds its inventory first).
 type CompetenceBenchSpec struct {
 	People, Records, Systems, HoldersPerSystem int
+	SystemIDs                                  []string
 }
 
 // SeedCompetenceBench fills the organization in scope with spec's records in
@@ -25,8 +29,14 @@ func SeedCompetenceBench(ctx context.Context, db *DB, scope aims.Scope, ownerID 
 	err := db.Transact(ctx, func(tx *Tx) error {
 		now := tx.now
 		var args []any
-		systems := make([]string, spec.Systems)
+		systems := spec.SystemIDs
+		if systems == nil {
+			systems = make([]string, spec.Systems)
+		}
 		for i := range systems {
+			if spec.SystemIDs != nil {
+				break
+			}
 			systems[i] = newID()
 			domains := `["quality"]`
 			if i%4 == 0 {
@@ -36,9 +46,11 @@ func SeedCompetenceBench(ctx context.Context, db *DB, scope aims.Scope, ownerID 
 			args = append(args, systems[i], scope.OrgID(), name, nameKey(name), "Benchmark", ownerID, `["deployer"]`, "deployed",
 				"advisory", domains, `[]`, true, `[]`, now, now)
 		}
-		if _, err := tx.insertRows(ctx, "ai_systems", `id, org_id, name, name_key, purpose, owner_id, operator_roles, lifecycle_stage,
-			autonomy, impact_domains, techniques, in_scope, tags, created_at, updated_at`, 15, args, ""); err != nil {
-			return err
+		if len(args) > 0 {
+			if _, err := tx.insertRows(ctx, "ai_systems", `id, org_id, name, name_key, purpose, owner_id, operator_roles, lifecycle_stage,
+				autonomy, impact_domains, techniques, in_scope, tags, created_at, updated_at`, 15, args, ""); err != nil {
+				return err
+			}
 		}
 		people := make([]string, spec.People)
 		args = args[:0]
@@ -92,5 +104,22 @@ func SeedCompetenceBench(ctx context.Context, db *DB, scope aims.Scope, ownerID 
 		_, err := tx.insertRows(ctx, "training_records", `id, org_id, person_id, competence, competence_key, completed_on, created_at, updated_at`, 8, args, "")
 		return err
 	})
-	return roleID, err
+	if err != nil {
+		return "", err
+	}
+	return roleID, analyzeBench(ctx, db, "training_records", "people", "role_assignments", "ai_systems", "competence_requirements")
+}
+
+// analyzeBench gives the planner the statistics (and, on PostgreSQL, the
+// visibility map that index-only scans need) that autovacuum would gather
+// on a live database after a bulk load of the given tables.
+func analyzeBench(ctx context.Context, db *DB, tables ...string) error {
+	stmt := `ANALYZE`
+	if db.dialect == Postgres {
+		stmt = `VACUUM (ANALYZE) ` + strings.Join(tables, ", ")
+	}
+	if _, err := db.writer.ExecContext(ctx, stmt); err != nil {
+		return fmt.Errorf("analyze the benchmark's tables: %w", mapError(err))
+	}
+	return nil
 }

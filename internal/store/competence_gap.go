@@ -27,12 +27,14 @@ func (h *Holder) Applies(c *aims.CompetenceRequirement) bool {
 	return c.ImpactDomain == "" || slices.Contains(h.Domains, c.ImpactDomain)
 }
 
-// RoleGapInputs reads, for one role, its active holders, its requirements
-// and those holders' training records in the required competences, by
-// person id.
+// RoleGapInputs reads, for one role, its active holders by name, its
+// requirements and those holders' training records in the required
+// competences (person, competence and dates only), by person id: three
+// set-based queries whatever the number of holders.
 func RoleGapInputs(ctx context.Context, q Querier, scope aims.Scope, roleID string) ([]*Holder, []*aims.CompetenceRequirement, map[string][]*aims.TrainingRecord, error) {
 	holders := []*Holder{}
 	byID := map[string]*Holder{}
+	decoded := map[string][]aims.ImpactDomain{}
 	rows, err := q.queryer().QueryContext(ctx, `
 		SELECT p.id, p.name, COALESCE(s.impact_domains, '[]')
 		FROM role_assignments a
@@ -55,10 +57,13 @@ func RoleGapInputs(ctx context.Context, q Querier, scope aims.Scope, roleID stri
 			byID[id] = h
 			holders = append(holders, h)
 		}
-		var ds []aims.ImpactDomain
-		if err := decodeList(domains, &ds); err != nil {
-			rows.Close()
-			return nil, nil, nil, err
+		ds, ok := decoded[domains]
+		if !ok {
+			if err := decodeList(domains, &ds); err != nil {
+				rows.Close()
+				return nil, nil, nil, err
+			}
+			decoded[domains] = ds // a few distinct lists across thousands of holders
 		}
 		h.Domains = append(h.Domains, ds...)
 	}
@@ -70,12 +75,46 @@ func RoleGapInputs(ctx context.Context, q Querier, scope aims.Scope, roleID stri
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	training, err := trainingWhereBy(ctx, q, `
+	training, err := gapTraining(ctx, q, scope.OrgID(), roleID)
+	return holders, reqs, training, err
+}
+
+// gapTraining reads what the gap rule needs of the training records of a
+// role's holders in the competences the role requires, by person id, in no
+// order: the person, competence and dates only, from the covering index
+// training_records_gap (migration 00210), so that a role held by thousands
+// reads no table row (issue 16: a role's gap list under 50 ms).
+func gapTraining(ctx context.Context, q Querier, orgID, roleID string) (map[string][]*aims.TrainingRecord, error) {
+	return ruleTraining(ctx, q, `
 		WHERE t.org_id = $1
 			AND t.person_id IN (SELECT a.person_id FROM role_assignments a WHERE a.org_id = $1 AND a.role_id = $2)
 			AND t.competence_key IN (SELECT c.competence_key FROM competence_requirements c WHERE c.org_id = $1 AND c.role_id = $2)`,
-		scope.OrgID(), roleID)
-	return holders, reqs, training, err
+		orgID, roleID)
+}
+
+// ruleTraining reads the training records that where selects with only
+// what the competence rules read (person, competence, dates), by person
+// id, in no order.
+func ruleTraining(ctx context.Context, q Querier, where string, args ...any) (map[string][]*aims.TrainingRecord, error) {
+	rows, err := q.queryer().QueryContext(ctx, `SELECT t.person_id, t.competence, t.completed_on, t.expires_on FROM training_records t`+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read training records: %w", mapError(err))
+	}
+	defer rows.Close()
+	out := map[string][]*aims.TrainingRecord{}
+	for rows.Next() {
+		var t aims.TrainingRecord
+		var done, exp sql.NullTime
+		if err := rows.Scan(&t.PersonID, &t.Competence, &done, &exp); err != nil {
+			return nil, fmt.Errorf("read training records: %w", err)
+		}
+		if d := scanDate(done); d != nil {
+			t.CompletedOn = *d
+		}
+		t.ExpiresOn = scanDate(exp)
+		out[t.PersonID] = append(out[t.PersonID], &t)
+	}
+	return out, rows.Err()
 }
 
 // PersonGapInputs reads one person's role assignments, the requirements of
@@ -174,14 +213,21 @@ func trainingWhereBy(ctx context.Context, q Querier, where string, args ...any) 
 	return out, rows.Err()
 }
 
+// touchingAI selects the ids of the people of organization $1 whose work
+// touches an AI system: those holding an AIMS role and those whose account
+// owns an AI system. It starts from the roles and systems, not from every
+// person (50,000 people, a few thousand touching AI: issue 16).
+const touchingAI = `
+	SELECT a.person_id FROM role_assignments a WHERE a.org_id = $1
+	UNION
+	SELECT o.id FROM ai_systems s JOIN people o ON o.org_id = s.org_id AND o.user_id = s.owner_id WHERE s.org_id = $1`
+
 // PeopleTouchingAI lists the active people whose work touches an AI
 // system: those holding an AIMS role and those whose account owns an AI
 // system, by name.
 func PeopleTouchingAI(ctx context.Context, q Querier, scope aims.Scope) ([]*aims.Person, error) {
 	rows, err := q.queryer().QueryContext(ctx, personSelect+`
-		WHERE p.org_id = $1 AND p.active AND (
-			EXISTS (SELECT 1 FROM role_assignments a WHERE a.org_id = p.org_id AND a.person_id = p.id)
-			OR EXISTS (SELECT 1 FROM ai_systems s WHERE s.org_id = p.org_id AND s.owner_id = p.user_id))
+		WHERE p.org_id = $1 AND p.active AND p.id IN (`+touchingAI+`)
 		ORDER BY p.name_key, p.id`, scope.OrgID())
 	if err != nil {
 		return nil, fmt.Errorf("read people touching AI: %w", mapError(err))
@@ -211,8 +257,9 @@ func PersonTouchesAI(ctx context.Context, q Querier, scope aims.Scope, p *aims.P
 	return n > 0, nil
 }
 
-// LiteracyTraining reads the training records in the given competences,
-// by person id.
+// LiteracyTraining reads the training records in the given competences of
+// the people whose work touches an AI system (those the literacy rule
+// judges), with what the rule reads, by person id.
 func LiteracyTraining(ctx context.Context, q Querier, scope aims.Scope, competences []string) (map[string][]*aims.TrainingRecord, error) {
 	if len(competences) == 0 {
 		return map[string][]*aims.TrainingRecord{}, nil
@@ -221,5 +268,6 @@ func LiteracyTraining(ctx context.Context, q Querier, scope aims.Scope, competen
 	for _, c := range competences {
 		args = append(args, nameKey(c))
 	}
-	return trainingWhereBy(ctx, q, ` WHERE t.org_id = $1 AND t.competence_key IN (`+marks(2, len(competences))+`)`, args...)
+	return ruleTraining(ctx, q, ` WHERE t.org_id = $1 AND t.competence_key IN (`+marks(2, len(competences))+`)
+		AND t.person_id IN (`+touchingAI+`)`, args...)
 }

@@ -75,6 +75,16 @@ func TestDocumentsVersionsApprovals(t *testing.T) {
 		if err != nil || len(acks) != 2 || acks[0].UserID != f.Admin.ID || acks[0].AcknowledgedAt != nil || acks[1].AcknowledgedAt == nil {
 			t.Fatalf("acknowledgements = %+v (%v): want the admin first, not acknowledged", acks, err)
 		}
+		// The person page counts the acknowledgement toward awareness (7.3).
+		for _, tc := range []struct {
+			user string
+			want bool
+		}{{bob.ID, true}, {f.Admin.ID, false}, {"", false}} {
+			pa, err := store.PolicyAcknowledgements(ctx, db, f.Scope, tc.user)
+			if err != nil || len(pa) != 1 || pa[0].VersionID != v.ID || pa[0].Version != "1.0" || (pa[0].AcknowledgedAt != nil) != tc.want {
+				t.Fatalf("policy acknowledgements of %q = %+v (%v), want acknowledged %v", tc.user, pa, err, tc.want)
+			}
+		}
 		todo, err := store.ToAcknowledge(ctx, db, f.Scope, f.Admin.ID)
 		if err != nil || len(todo) != 1 {
 			t.Fatalf("to acknowledge for admin = %d (%v)", len(todo), err)
@@ -93,6 +103,9 @@ func TestDocumentsVersionsApprovals(t *testing.T) {
 		}
 		if _, err := store.FindApprovalRequestByID(ctx, db, other.Scope, req.ID); !aims.IsKind(err, aims.KindNotFound) {
 			t.Fatalf("another organization reads the approval: %v", err)
+		}
+		if pa, err := store.PolicyAcknowledgements(ctx, db, other.Scope, bob.ID); err != nil || len(pa) != 0 {
+			t.Fatalf("another organization's policies = %+v (%v)", pa, err)
 		}
 		if _, n, _ := store.FindDocuments(ctx, db, other.Scope, aims.DocumentFilter{}); n != 0 {
 			t.Fatalf("another organization lists %d documents", n)

@@ -175,3 +175,34 @@ func ToAcknowledge(ctx context.Context, q Querier, scope aims.Scope, userID stri
 	}
 	return out, rows.Err()
 }
+
+// PolicyAcknowledgements lists the approved versions in force of the
+// organization's AI policies, by title, with when userID acknowledged each
+// (none when userID is empty: a person without an account).
+func PolicyAcknowledgements(ctx context.Context, q Querier, scope aims.Scope, userID string) ([]aims.PolicyAck, error) {
+	rows, err := q.queryer().QueryContext(ctx, `
+		SELECT d.id, d.title, v.id, v.major, v.minor, a.acknowledged_at
+		FROM document_versions v JOIN documents d ON d.org_id = v.org_id AND d.id = v.document_id
+		LEFT JOIN document_acknowledgements a ON a.org_id = v.org_id AND a.version_id = v.id AND a.user_id = $2
+		WHERE v.org_id = $1 AND v.status = 'approved' AND d.doc_type = 'ai_policy'
+		ORDER BY d.title_key, d.id`, scope.OrgID(), userID)
+	if err != nil {
+		return nil, fmt.Errorf("policy acknowledgements: %w", mapError(err))
+	}
+	defer rows.Close()
+	out := []aims.PolicyAck{}
+	for rows.Next() {
+		var a aims.PolicyAck
+		var major, minor int
+		var at sql.NullTime
+		if err := rows.Scan(&a.DocumentID, &a.DocumentTitle, &a.VersionID, &major, &minor, &at); err != nil {
+			return nil, fmt.Errorf("policy acknowledgements: %w", err)
+		}
+		a.Version = fmt.Sprintf("%d.%d", major, minor)
+		if userID != "" {
+			a.AcknowledgedAt = scanTime(at)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}

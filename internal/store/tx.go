@@ -49,6 +49,7 @@ func (tx *Tx) insertRowsRaw(ctx context.Context, table, columns string, cols int
 		return tx.copyRows(ctx, table, columns, cols, args)
 	}
 	inserted := 0
+	local := map[string]*sql.Stmt{}
 	for len(args) > 0 {
 		rows := len(args) / cols
 		n := 1
@@ -67,6 +68,18 @@ func (tx *Tx) insertRowsRaw(ctx context.Context, table, columns string, cols int
 		var err error
 		if stmt := tx.db.prepared(query); stmt != nil {
 			res, err = tx.tx.StmtContext(ctx, stmt).ExecContext(ctx, args[:n*cols]...)
+		} else if stmt := local[query]; stmt != nil || rows >= 2*n && tx.db.dialect == SQLite {
+			// Not prepared on the database handle yet, and run again in
+			// this call (an import of thousands): prepare it once here
+			// rather than parse it every time.
+			if stmt == nil {
+				if stmt, err = tx.tx.PrepareContext(ctx, query); err != nil {
+					return inserted, err
+				}
+				defer stmt.Close()
+				local[query] = stmt
+			}
+			res, err = stmt.ExecContext(ctx, args[:n*cols]...)
 		} else {
 			res, err = tx.tx.ExecContext(ctx, query, args[:n*cols]...)
 		}
