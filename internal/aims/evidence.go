@@ -455,9 +455,12 @@ type ControlEvidence struct {
 	Requirement  string              `json:"requirement"`
 	Expectations []ExpectationStatus `json:"expectations"`
 	Evidence     []*Evidence         `json:"evidence"`
-	Freshness    Freshness           `json:"freshness"`
-	ByOwnRecords bool                `json:"by_own_records"`
-	ByUploads    bool                `json:"by_uploads"`
+	// EvidenceCount is how many pieces of evidence are linked to the
+	// control (the SoA page counts them without listing Evidence).
+	EvidenceCount int       `json:"evidence_count"`
+	Freshness     Freshness `json:"freshness"`
+	ByOwnRecords  bool      `json:"by_own_records"`
+	ByUploads     bool      `json:"by_uploads"`
 }
 
 // ExpectationStatus is one evidence requirement and how it stands.

@@ -90,16 +90,19 @@ type LinkedEvidence struct {
 	SystemIDs []string
 }
 
+// linkedWhere picks the links to records of type $2 ($3: one record).
+const linkedWhere = `l.org_id = $1 AND l.target_type = $2 AND (CAST($3 AS TEXT) IS NULL OR l.target_id = $3)`
+
 // FindLinkedEvidence lists the evidence linked to records of one type
 // (every control: requirement), with its latest revision, in one query.
 // targetID, when not empty, narrows it to one record.
 func FindLinkedEvidence(ctx context.Context, q Querier, scope aims.Scope, target aims.EvidenceTarget, targetID string) ([]*LinkedEvidence, error) {
 	rows, err := q.queryer().QueryContext(ctx, `
-		SELECT l.target_id, e.id, e.title, e.kind, r.collected_at, r.expires_at
+		SELECT l.target_id, e.id, e.title, e.kind, e.latest_collected_us, e.latest_expires_us
 		FROM evidence_links l
-		JOIN evidence e ON e.org_id = l.org_id AND e.id = l.evidence_id`+latestRevision+`
-		WHERE l.org_id = $1 AND l.target_type = $2 AND (CAST($3 AS TEXT) IS NULL OR l.target_id = $3)
-		ORDER BY l.target_id, r.collected_at DESC, e.id`, scope.OrgID(), string(target), opt(targetID))
+		JOIN evidence e ON e.org_id = l.org_id AND e.id = l.evidence_id
+		WHERE `+linkedWhere+` AND e.latest_revision_id <> ''
+		ORDER BY l.target_id, e.latest_collected_us DESC, e.id`, scope.OrgID(), string(target), opt(targetID))
 	if err != nil {
 		return nil, fmt.Errorf("find linked evidence: %w", mapError(err))
 	}
@@ -107,12 +110,13 @@ func FindLinkedEvidence(ctx context.Context, q Querier, scope aims.Scope, target
 	var out []*LinkedEvidence
 	for rows.Next() {
 		var le LinkedEvidence
-		var exp sql.NullTime
-		if err := rows.Scan(&le.TargetID, &le.EvidenceID, &le.Title, &le.Kind, &le.CollectedAt, &exp); err != nil {
+		var collected int64
+		var exp sql.NullInt64
+		if err := rows.Scan(&le.TargetID, &le.EvidenceID, &le.Title, &le.Kind, &collected, &exp); err != nil {
 			return nil, fmt.Errorf("find linked evidence: %w", err)
 		}
-		le.CollectedAt = le.CollectedAt.UTC()
-		le.ExpiresAt = scanTime(exp)
+		le.CollectedAt = time.UnixMicro(collected).UTC()
+		le.ExpiresAt = fromMicros(exp)
 		out = append(out, &le)
 	}
 	if err := rows.Err(); err != nil {
@@ -122,8 +126,9 @@ func FindLinkedEvidence(ctx context.Context, q Querier, scope aims.Scope, target
 	if len(out) == 0 {
 		return out, nil
 	}
-	systems, err := q.queryer().QueryContext(ctx, `SELECT evidence_id, target_id FROM evidence_links
-		WHERE org_id = $1 AND target_type = 'ai_system' ORDER BY evidence_id, target_id`, scope.OrgID())
+	systems, err := q.queryer().QueryContext(ctx, `SELECT DISTINCT s.evidence_id, s.target_id FROM evidence_links l
+		JOIN evidence_links s ON s.evidence_id = l.evidence_id AND s.target_type = 'ai_system'
+		WHERE `+linkedWhere+` ORDER BY s.evidence_id, s.target_id`, scope.OrgID(), string(target), opt(targetID))
 	if err != nil {
 		return nil, fmt.Errorf("find linked evidence: %w", mapError(err))
 	}
@@ -140,6 +145,80 @@ func FindLinkedEvidence(ctx context.Context, q Querier, scope aims.Scope, target
 		le.SystemIDs = byEvidence[le.EvidenceID]
 	}
 	return out, systems.Err()
+}
+
+// LinkedCount is how many pieces of evidence are linked to one record (or
+// match one expectation) and the best freshness among them; Newest is
+// when the newest of them was collected.
+type LinkedCount struct {
+	Count  int
+	Best   aims.Freshness
+	Newest time.Time
+}
+
+// freshnessRank is, in SQL, the freshness of the evidence e at $2 (now,
+// microseconds) with $3 the end of the expiring window, and maxAge its
+// allowed age in days (0: none): 2 expired, 1 expiring, 0 current, as
+// rules.EvidenceFreshness says.
+func freshnessRank(maxAge string) string {
+	due := func(at string) string {
+		return `(e.latest_expires_us IS NOT NULL AND e.latest_expires_us <= ` + at + `) OR (` + maxAge + ` > 0 AND e.latest_collected_us + ` +
+			maxAge + ` * 86400000000 <= ` + at + `)`
+	}
+	return `CASE WHEN ` + due("$2") + ` THEN 2 WHEN ` + due("$3") + ` THEN 1 ELSE 0 END`
+}
+
+var freshnessByRank = []aims.Freshness{aims.FreshCurrent, aims.FreshExpiring, aims.FreshExpired}
+
+func scanLinkedCounts(rows *sql.Rows, err error) (map[string]LinkedCount, error) {
+	if err != nil {
+		return nil, fmt.Errorf("count linked evidence: %w", mapError(err))
+	}
+	defer rows.Close()
+	out := map[string]LinkedCount{}
+	for rows.Next() {
+		var id string
+		var c, rank int
+		var newest int64
+		if err := rows.Scan(&id, &c, &rank, &newest); err != nil {
+			return nil, fmt.Errorf("count linked evidence: %w", err)
+		}
+		out[id] = LinkedCount{Count: c, Best: freshnessByRank[rank], Newest: time.UnixMicro(newest).UTC()}
+	}
+	return out, rows.Err()
+}
+
+// CountLinkedEvidence counts, in one aggregate query, the evidence linked
+// to each control and its best freshness at now by its own due dates (no
+// allowed age), expiring within window: the SoA page's badge for the
+// controls without expectations, without reading each piece of evidence.
+func CountLinkedEvidence(ctx context.Context, q Querier, scope aims.Scope, now time.Time, window time.Duration) (map[string]LinkedCount, error) {
+	return scanLinkedCounts(q.queryer().QueryContext(ctx, `
+		SELECT l.target_id, COUNT(*), MIN(`+freshnessRank("0")+`), MAX(e.latest_collected_us)
+		FROM evidence_links l
+		JOIN evidence e ON e.org_id = l.org_id AND e.id = l.evidence_id
+		WHERE l.org_id = $1 AND l.target_type = 'requirement' AND e.latest_collected_us > 0
+		GROUP BY l.target_id`, scope.OrgID(), now.UnixMicro(), now.Add(window).UnixMicro()))
+}
+
+// ExpectedEvidence answers, in one aggregate query, each expectation of a
+// kind of upload: how many pieces of evidence of that kind are linked to
+// its control (and to its AI system, when it names one), their best
+// freshness at now with the expectation's allowed age, and the newest.
+// An expectation nothing matches is absent (missing). The CROSS JOIN makes
+// SQLite start from the few expectations rather than every link
+// (PostgreSQL plans it as the inner join it is).
+func ExpectedEvidence(ctx context.Context, q Querier, scope aims.Scope, now time.Time, window time.Duration) (map[string]LinkedCount, error) {
+	return scanLinkedCounts(q.queryer().QueryContext(ctx, `
+		SELECT x.id, COUNT(*), MIN(`+freshnessRank("x.max_age_days")+`), MAX(e.latest_collected_us)
+		FROM evidence_requirements x
+		CROSS JOIN evidence_links l
+		JOIN evidence e ON e.org_id = l.org_id AND e.id = l.evidence_id AND e.kind = x.kind
+		WHERE x.org_id = $1 AND x.kind <> '' AND e.latest_collected_us > 0
+			AND l.org_id = x.org_id AND l.target_type = 'requirement' AND l.target_id = x.requirement
+			AND (x.system_id = '' OR EXISTS (SELECT 1 FROM evidence_links ls WHERE ls.evidence_id = e.id
+				AND ls.target_type = 'ai_system' AND ls.target_id = x.system_id))
+		GROUP BY x.id`, scope.OrgID(), now.UnixMicro(), now.Add(window).UnixMicro()))
 }
 
 // LiveNewest returns when the newest record of a set of aims' own records
