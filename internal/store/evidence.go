@@ -316,7 +316,6 @@ func FindEvidence(ctx context.Context, q Querier, scope aims.Scope, f aims.Evide
 	return out, total, loadEvidenceLinks(ctx, q, scope, byID)
 }
 
-
 // optMicros is t in microseconds since 1970, or NULL: how the evidence
 // carries its latest revision's dates (see 00200_evidence_latest.sql).
 func optMicros(t *time.Time) any {
