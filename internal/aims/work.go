@@ -11,11 +11,13 @@ const (
 	WorkAcknowledgement WorkKind = "acknowledgement"  // an approved version they have not acknowledged
 	WorkRiskReview      WorkKind = "risk_review"      // a risk they own is past its review date
 	WorkTreatmentAction WorkKind = "treatment_action" // an overdue treatment action of a risk they own
+	WorkEvidenceDue     WorkKind = "evidence_due"     // evidence on a record they own is expired or expiring
+	WorkEvidenceMissing WorkKind = "evidence_missing" // evidence expected on a system they own is missing
 )
 
 // WorkKindValues lists the kinds.
 func WorkKindValues() []WorkKind {
-	return []WorkKind{WorkApproval, WorkDocumentReview, WorkAcknowledgement, WorkRiskReview, WorkTreatmentAction}
+	return []WorkKind{WorkApproval, WorkDocumentReview, WorkAcknowledgement, WorkRiskReview, WorkTreatmentAction, WorkEvidenceDue, WorkEvidenceMissing}
 }
 
 // IsValid reports whether k is a known kind.
@@ -34,6 +36,10 @@ func (k WorkKind) Title() string {
 		return "Risk review overdue"
 	case WorkTreatmentAction:
 		return "Treatment action overdue"
+	case WorkEvidenceDue:
+		return "Evidence to renew"
+	case WorkEvidenceMissing:
+		return "Evidence missing"
 	}
 	return titleOf(string(k))
 }

@@ -333,3 +333,28 @@ func fromMicros(us sql.NullInt64) *time.Time {
 	t := time.UnixMicro(us.Int64).UTC()
 	return &t
 }
+
+// evidenceTargetTables are the tables of the record kinds evidence links
+// to by id (a requirement is checked against the catalog instead).
+var evidenceTargetTables = map[aims.EvidenceTarget]string{
+	aims.TargetAISystem: "ai_systems", aims.TargetModelVersion: "model_versions", aims.TargetDataset: "datasets",
+	aims.TargetRisk: "risks", aims.TargetRiskAction: "risk_actions", aims.TargetDocument: "documents",
+}
+
+// EvidenceTargetExists reports whether the organization has the record
+// evidence would link to (true for a kind checked elsewhere).
+func EvidenceTargetExists(ctx context.Context, q Querier, scope aims.Scope, target aims.EvidenceTarget, id string) (bool, error) {
+	table, ok := evidenceTargetTables[target]
+	if !ok {
+		return true, nil
+	}
+	var one int
+	err := q.queryer().QueryRowContext(ctx, `SELECT 1 FROM `+table+` WHERE org_id = $1 AND id = $2`, scope.OrgID(), id).Scan(&one)
+	if err == sql.ErrNoRows {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("find %s: %w", target, mapError(err))
+	}
+	return true, nil
+}

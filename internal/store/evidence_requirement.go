@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aimsproject/aims/internal/aims"
@@ -292,4 +293,92 @@ func SetEvidenceExpiringDays(ctx context.Context, tx *Tx, scope aims.Scope, days
 		return fmt.Errorf("evidence settings: %w", mapError(err))
 	}
 	return tx.recordUpdate(ctx, scope, "evidence_settings", scope.OrgID(), evidenceSettings{before}, evidenceSettings{days})
+}
+
+// OwnedEvidence is a piece of evidence linked to a record someone owns,
+// with its latest revision's due date: the evidence part of "my work".
+type OwnedEvidence struct {
+	EvidenceID string
+	Title      string
+	Kind       string
+	ExpiresAt  time.Time
+}
+
+// ownedTargets are the kinds of record with an owner that evidence links
+// to, and the table that says who owns each.
+var ownedTargets = []struct {
+	target aims.EvidenceTarget
+	table  string
+}{
+	{aims.TargetAISystem, "ai_systems"}, {aims.TargetRisk, "risks"}, {aims.TargetRiskAction, "risk_actions"}, {aims.TargetDocument, "documents"},
+}
+
+// EvidenceDueForOwner lists, once each, the evidence linked to an AI
+// system, risk, treatment action or document ownerID owns whose latest
+// revision is due by until (expired or expiring), soonest first. It starts
+// from the owner's records (their owner indexes), so that it reads only
+// their links and evidence, however much evidence the organization holds.
+func EvidenceDueForOwner(ctx context.Context, q Querier, scope aims.Scope, ownerID string, until time.Time) ([]*OwnedEvidence, error) {
+	var parts []string
+	for _, o := range ownedTargets {
+		parts = append(parts, `SELECT e.id, e.title, e.kind, e.latest_expires_us
+			FROM `+o.table+` o
+			CROSS JOIN evidence_links l
+			JOIN evidence e ON e.org_id = l.org_id AND e.id = l.evidence_id
+			WHERE o.org_id = $1 AND o.owner_id = $2 AND l.org_id = o.org_id AND l.target_type = '`+string(o.target)+`' AND l.target_id = o.id
+				AND e.latest_collected_us > 0 AND e.latest_expires_us <= $3`)
+	}
+	rows, err := q.queryer().QueryContext(ctx, strings.Join(parts, " UNION ")+` ORDER BY 4, 2, 1`, scope.OrgID(), ownerID, until.UnixMicro())
+	if err != nil {
+		return nil, fmt.Errorf("evidence due: %w", mapError(err))
+	}
+	defer rows.Close()
+	var out []*OwnedEvidence
+	seen := map[string]bool{}
+	for rows.Next() {
+		var o OwnedEvidence
+		var exp int64
+		if err := rows.Scan(&o.EvidenceID, &o.Title, &o.Kind, &exp); err != nil {
+			return nil, fmt.Errorf("evidence due: %w", err)
+		}
+		if seen[o.EvidenceID] {
+			continue
+		}
+		seen[o.EvidenceID] = true
+		o.ExpiresAt = time.UnixMicro(exp).UTC()
+		out = append(out, &o)
+	}
+	return out, rows.Err()
+}
+
+// OwnedExpectation is an expectation of a kind of upload on an AI system
+// someone owns, with the system's name.
+type OwnedExpectation struct {
+	*aims.EvidenceRequirement
+	SystemName string
+}
+
+// ExpectationsOfOwner lists the expectations of a kind of upload on the AI
+// systems ownerID owns.
+func ExpectationsOfOwner(ctx context.Context, q Querier, scope aims.Scope, ownerID string) ([]OwnedExpectation, error) {
+	rows, err := q.queryer().QueryContext(ctx, `
+		SELECT x.id, x.requirement, x.system_id, x.kind, x.live, x.max_age_days, x.created_at, x.updated_at, s.name
+		FROM ai_systems s CROSS JOIN evidence_requirements x
+		WHERE s.org_id = $1 AND s.owner_id = $2 AND x.org_id = s.org_id AND x.system_id = s.id AND x.kind <> ''
+		ORDER BY x.requirement, x.kind, x.id`, scope.OrgID(), ownerID)
+	if err != nil {
+		return nil, fmt.Errorf("expectations of owner: %w", mapError(err))
+	}
+	defer rows.Close()
+	var out []OwnedExpectation
+	for rows.Next() {
+		var r aims.EvidenceRequirement
+		var live, name string
+		if err := rows.Scan(&r.ID, &r.Requirement, &r.SystemID, &r.Kind, &live, &r.MaxAgeDays, &r.CreatedAt, &r.UpdatedAt, &name); err != nil {
+			return nil, fmt.Errorf("expectations of owner: %w", err)
+		}
+		r.Live = aims.LiveSet(live)
+		out = append(out, OwnedExpectation{EvidenceRequirement: &r, SystemName: name})
+	}
+	return out, rows.Err()
 }
