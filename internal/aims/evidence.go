@@ -165,7 +165,9 @@ func (u *EvidenceUpload) Normalize() {
 	u.MediaType = strings.ToLower(CleanText(u.MediaType))
 	u.Digest = strings.ToLower(strings.TrimPrefix(CleanText(u.Digest), "sha256:"))
 	u.Note = CleanText(u.Note)
-	u.Links = NormalizeLinks(u.Links)
+	// Cleaned in the order given, so that a field error's index names the
+	// link as it was sent; the store sorts them.
+	u.Links = cleanLinks(u.Links)
 	for _, t := range []**time.Time{&u.CollectedAt, &u.EffectiveFrom, &u.EffectiveTo, &u.ExpiresAt} {
 		if *t != nil {
 			v := (*t).UTC().Truncate(time.Microsecond)
@@ -179,6 +181,13 @@ func (u *EvidenceUpload) Normalize() {
 
 // NormalizeLinks trims, sorts and de-duplicates links.
 func NormalizeLinks(in []EvidenceLink) []EvidenceLink {
+	out := cleanLinks(in)
+	sortLinks(out)
+	return out
+}
+
+// cleanLinks trims and de-duplicates links, in their order.
+func cleanLinks(in []EvidenceLink) []EvidenceLink {
 	out := []EvidenceLink{}
 	seen := map[EvidenceLink]bool{}
 	for _, l := range in {
@@ -190,7 +199,6 @@ func NormalizeLinks(in []EvidenceLink) []EvidenceLink {
 		seen[l] = true
 		out = append(out, l)
 	}
-	sortLinks(out)
 	return out
 }
 
@@ -455,9 +463,12 @@ type ControlEvidence struct {
 	Requirement  string              `json:"requirement"`
 	Expectations []ExpectationStatus `json:"expectations"`
 	Evidence     []*Evidence         `json:"evidence"`
-	Freshness    Freshness           `json:"freshness"`
-	ByOwnRecords bool                `json:"by_own_records"`
-	ByUploads    bool                `json:"by_uploads"`
+	// EvidenceCount is how many pieces of evidence are linked to the
+	// control (the SoA page counts them without listing Evidence).
+	EvidenceCount int       `json:"evidence_count"`
+	Freshness     Freshness `json:"freshness"`
+	ByOwnRecords  bool      `json:"by_own_records"`
+	ByUploads     bool      `json:"by_uploads"`
 }
 
 // ExpectationStatus is one evidence requirement and how it stands.

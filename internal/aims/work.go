@@ -12,11 +12,13 @@ const (
 	WorkRiskReview      WorkKind = "risk_review"      // a risk they own is past its review date
 	WorkTreatmentAction WorkKind = "treatment_action" // an overdue treatment action of a risk they own
 	WorkGateReopened    WorkKind = "gate_reopened"    // a material change re-opened a gate of a system they own
+	WorkEvidenceDue     WorkKind = "evidence_due"     // evidence on a record they own is expired or expiring
+	WorkEvidenceMissing WorkKind = "evidence_missing" // evidence expected on a system they own is missing
 )
 
 // WorkKindValues lists the kinds.
 func WorkKindValues() []WorkKind {
-	return []WorkKind{WorkApproval, WorkDocumentReview, WorkAcknowledgement, WorkRiskReview, WorkTreatmentAction, WorkGateReopened}
+	return []WorkKind{WorkApproval, WorkDocumentReview, WorkAcknowledgement, WorkRiskReview, WorkTreatmentAction, WorkEvidenceDue, WorkEvidenceMissing, WorkGateReopened}
 }
 
 // IsValid reports whether k is a known kind.
@@ -37,6 +39,10 @@ func (k WorkKind) Title() string {
 		return "Treatment action overdue"
 	case WorkGateReopened:
 		return "Gate re-opened"
+	case WorkEvidenceDue:
+		return "Evidence to renew"
+	case WorkEvidenceMissing:
+		return "Evidence missing"
 	}
 	return titleOf(string(k))
 }

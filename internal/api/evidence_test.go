@@ -194,6 +194,12 @@ func TestEvidenceUploadFaults(t *testing.T) {
 				http.StatusUnprocessableEntity, []string{"/header.Aims-Expires-At"}},
 			{"another organization's system", bytes.NewReader(data), kind, []string{"ai_system=" + e.orgs["b"].mustSystem(t, e.db, e.orgs["b"].Admin.ID).ID},
 				http.StatusUnprocessableEntity, []string{"/links/0/id"}},
+			{"records that do not exist", bytes.NewReader(data), kind, []string{"model_version=nope", "dataset=nope", "risk=nope",
+				"risk_action=nope", "document=nope", "requirement=iso42001:A.99.9", "ai_system=" + sys.ID},
+				http.StatusUnprocessableEntity, []string{"/links/0/id", "/links/1/id", "/links/2/id", "/links/3/id", "/links/4/id", "/links/5/id"}},
+			{"another organization's records", bytes.NewReader(data), kind, []string{"dataset=" + e.orgs["b"].mustDataset(t, e.db).ID,
+				"model_version=" + e.orgs["b"].mustModelVersion(t, e.db, e.orgs["b"].mustSystem(t, e.db, e.orgs["b"].Admin.ID).ID).ID},
+				http.StatusUnprocessableEntity, []string{"/links/0/id", "/links/1/id"}},
 		}
 		before := evidenceCount(t, e, o)
 		for _, c := range cases {

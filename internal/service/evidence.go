@@ -11,6 +11,7 @@ import (
 	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/authz"
 	"github.com/aimsproject/aims/internal/blob"
+	"github.com/aimsproject/aims/internal/catalog"
 	"github.com/aimsproject/aims/internal/rules"
 	"github.com/aimsproject/aims/internal/store"
 )
@@ -164,18 +165,35 @@ func (s *Service) checkEvidenceTargets(ctx context.Context, scope aims.Scope, p 
 	}
 	var v aims.Validation
 	systems := 0
+	var cat *catalog.Catalog
 	for i, l := range up.Links {
-		if l.Type != aims.TargetAISystem {
+		field := fmt.Sprintf("links/%d/id", i)
+		if l.Type == aims.TargetRequirement {
+			if cat == nil {
+				var err error
+				if cat, err = orgCatalog(ctx, s.db, scope); err != nil {
+					return err
+				}
+			}
+			if ref, ok := aims.ParseRef(l.ID); !ok {
+				v.Add(field, "is not a requirement (framework:id, such as iso42001:A.6.2.4)")
+			} else if _, ok := cat.Requirement(ref); !ok {
+				v.Add(field, "is not a requirement of this organization's catalog")
+			}
 			continue
 		}
-		systems++
-		if !p.SystemAllowed(l.ID) {
-			return aims.Errorf(aims.KindForbidden, "this API token may not add evidence to AI system %s", l.ID)
+		if l.Type == aims.TargetAISystem {
+			systems++
+			if !p.SystemAllowed(l.ID) {
+				return aims.Errorf(aims.KindForbidden, "this API token may not add evidence to AI system %s", l.ID)
+			}
 		}
-		if _, err := store.FindSystemByID(ctx, s.db, scope, l.ID); aims.IsKind(err, aims.KindNotFound) {
-			v.Add(fmt.Sprintf("links/%d/id", i), "is not an AI system of this organization")
-		} else if err != nil {
+		ok, err := store.EvidenceTargetExists(ctx, s.db, scope, l.Type, l.ID)
+		if err != nil {
 			return err
+		}
+		if !ok {
+			v.Add(field, "is not %s of this organization", evidenceTargetNoun(l.Type))
 		}
 	}
 	if len(p.Systems) > 0 && systems == 0 {
@@ -378,4 +396,24 @@ func (s *Service) EvidenceRevisionProof(ctx context.Context, revisionID string) 
 		return nil, aims.Errorf(aims.KindNotFound, "no sealed event for this revision")
 	}
 	return s.AuditEventProof(ctx, rev.AuditEventID)
+}
+
+// evidenceTargetNoun names a kind of record evidence links to, with its
+// article, for messages.
+func evidenceTargetNoun(t aims.EvidenceTarget) string {
+	switch t {
+	case aims.TargetAISystem:
+		return "an AI system"
+	case aims.TargetModelVersion:
+		return "a model version"
+	case aims.TargetDataset:
+		return "a dataset"
+	case aims.TargetRisk:
+		return "a risk"
+	case aims.TargetRiskAction:
+		return "a treatment action"
+	case aims.TargetDocument:
+		return "a document"
+	}
+	return "a record"
 }

@@ -96,7 +96,19 @@ func (s *Service) ControlsEvidence(ctx context.Context, refs []string) (map[stri
 	if err != nil {
 		return nil, EvidenceSummary{}, err
 	}
-	return s.controlsEvidence(ctx, scope, refs, "")
+	return s.controlsEvidence(ctx, scope, refs, "", false)
+}
+
+// ControlsFreshness is ControlsEvidence for the SoA page: the same
+// freshness, expectations and counts, with each control's linked evidence
+// counted (EvidenceCount) rather than listed, so that it reads one
+// aggregate row per control instead of every piece of evidence.
+func (s *Service) ControlsFreshness(ctx context.Context, refs []string) (map[string]*aims.ControlEvidence, EvidenceSummary, error) {
+	scope, _, err := authz.Authorize(ctx, authz.Read, "read evidence")
+	if err != nil {
+		return nil, EvidenceSummary{}, err
+	}
+	return s.controlsEvidence(ctx, scope, refs, "", true)
 }
 
 // ControlEvidence returns what shows one control.
@@ -105,24 +117,36 @@ func (s *Service) ControlEvidence(ctx context.Context, ref string) (*aims.Contro
 	if err != nil {
 		return nil, err
 	}
-	m, _, err := s.controlsEvidence(ctx, scope, []string{ref}, ref)
+	m, _, err := s.controlsEvidence(ctx, scope, []string{ref}, ref, false)
 	if err != nil {
 		return nil, err
 	}
 	return m[ref], nil
 }
 
-func (s *Service) controlsEvidence(ctx context.Context, scope aims.Scope, refs []string, only string) (map[string]*aims.ControlEvidence, EvidenceSummary, error) {
+// controlsEvidence answers ControlsEvidence, ControlEvidence and (counted)
+// ControlsFreshness. Counted, the evidence of controls without upload
+// expectations is read as one aggregate row per control, and only the
+// controls whose expectations need each piece of evidence read it.
+func (s *Service) controlsEvidence(ctx context.Context, scope aims.Scope, refs []string, only string, counted bool) (map[string]*aims.ControlEvidence, EvidenceSummary, error) {
 	expect, err := store.FindEvidenceRequirements(ctx, s.db, scope, only)
-	if err != nil {
-		return nil, EvidenceSummary{}, err
-	}
-	linked, err := store.FindLinkedEvidence(ctx, s.db, scope, aims.TargetRequirement, only)
 	if err != nil {
 		return nil, EvidenceSummary{}, err
 	}
 	window := s.expiringWindow(ctx, scope)
 	now := time.Now()
+	var linked []*store.LinkedEvidence
+	var counts, expected map[string]store.LinkedCount
+	if counted {
+		if counts, err = store.CountLinkedEvidence(ctx, s.db, scope, now, window); err != nil {
+			return nil, EvidenceSummary{}, err
+		}
+		if expected, err = store.ExpectedEvidence(ctx, s.db, scope, now, window); err != nil {
+			return nil, EvidenceSummary{}, err
+		}
+	} else if linked, err = store.FindLinkedEvidence(ctx, s.db, scope, aims.TargetRequirement, only); err != nil {
+		return nil, EvidenceSummary{}, err
+	}
 	out := map[string]*aims.ControlEvidence{}
 	get := func(ref string) *aims.ControlEvidence {
 		c := out[ref]
@@ -139,9 +163,14 @@ func (s *Service) controlsEvidence(ctx context.Context, scope aims.Scope, refs [
 	for _, le := range linked {
 		byControl[le.TargetID] = append(byControl[le.TargetID], le)
 		exp := le.ExpiresAt
-		get(le.TargetID).Evidence = append(get(le.TargetID).Evidence, &aims.Evidence{ID: le.EvidenceID, Title: le.Title, Kind: le.Kind,
+		c := get(le.TargetID)
+		c.Evidence = append(c.Evidence, &aims.Evidence{ID: le.EvidenceID, Title: le.Title, Kind: le.Kind,
 			Latest:    &aims.EvidenceRevision{CollectedAt: le.CollectedAt, ExpiresAt: exp},
 			Freshness: rules.EvidenceFreshness(le.CollectedAt, exp, 0, window, now)})
+		c.EvidenceCount++
+	}
+	for ref, n := range counts {
+		get(ref).EvidenceCount = n.Count
 	}
 	live := map[aims.LiveSet]time.Time{}
 	for _, x := range expect {
@@ -159,6 +188,11 @@ func (s *Service) controlsEvidence(ctx context.Context, scope aims.Scope, refs [
 			st.Freshness = rules.EvidenceFreshness(newest, nil, maxAge, window, now)
 			if !newest.IsZero() {
 				st.Newest = &newest
+			}
+		} else if counted {
+			if n, ok := expected[x.ID]; ok {
+				st.Freshness = n.Best
+				st.Newest = &n.Newest
 			}
 		} else {
 			var states []aims.Freshness
@@ -195,11 +229,12 @@ func (s *Service) controlsEvidence(ctx context.Context, scope aims.Scope, refs [
 			var ev []aims.Freshness
 			for _, e := range c.Evidence {
 				ev = append(ev, e.Freshness)
-				if e.Freshness == aims.FreshCurrent || e.Freshness == aims.FreshExpiring {
-					c.ByUploads = true
-				}
+			}
+			if n, ok := counts[ref]; ok {
+				ev = append(ev, n.Best)
 			}
 			c.Freshness = rules.BestFreshness(ev...)
+			c.ByUploads = c.Freshness == aims.FreshCurrent || c.Freshness == aims.FreshExpiring
 		}
 		if refs != nil && !containsString(refs, ref) {
 			continue

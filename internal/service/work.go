@@ -29,7 +29,7 @@ type workFor struct {
 
 // workSources are the sources of "my work", in the order kinds are shown
 // when their dates tie.
-var workSources = []workSource{approvalWork, documentReviewWork, acknowledgementWork, riskWork, reopeningWork}
+var workSources = []workSource{approvalWork, documentReviewWork, acknowledgementWork, riskWork, evidenceWork, reopeningWork}
 
 // reviewHorizon is how far ahead a document review shows as work.
 const reviewHorizon = 30 * 24 * time.Hour
@@ -185,6 +185,49 @@ func reopeningWork(ctx context.Context, s *Service, w workFor) ([]aims.WorkItem,
 		}
 		out = append(out, aims.WorkItem{Kind: aims.WorkGateReopened, Title: title, Detail: detail,
 			RecordType: aims.EntityGateReopening, RecordID: r.ID, Link: link})
+	}
+	return out, nil
+}
+
+// evidenceWork: evidence linked to a record the caller owns (an AI system,
+// risk, treatment action or document) that has expired or expires within
+// the organization's window, and expected evidence of a kind no upload
+// shows yet on an AI system they own.
+func evidenceWork(ctx context.Context, s *Service, w workFor) ([]aims.WorkItem, error) {
+	now := time.Now()
+	window := s.expiringWindow(ctx, w.scope)
+	due, err := store.EvidenceDueForOwner(ctx, s.db, w.scope, w.p.UserID, now.Add(window))
+	if err != nil {
+		return nil, err
+	}
+	var out []aims.WorkItem
+	for _, e := range due {
+		day := aims.DateOf(e.ExpiresAt)
+		item := aims.WorkItem{Kind: aims.WorkEvidenceDue, Title: e.Title, Due: &day, RecordType: aims.EntityEvidence, RecordID: e.EvidenceID,
+			Link: "/evidence/" + e.EvidenceID, Detail: "Expires on " + day.String() + ": add a new revision"}
+		if !now.Before(e.ExpiresAt) {
+			item.Overdue, item.Detail = true, "Expired on "+day.String()+": add a new revision"
+		}
+		out = append(out, item)
+	}
+	owned, err := store.ExpectationsOfOwner(ctx, s.db, w.scope, w.p.UserID)
+	if err != nil || len(owned) == 0 {
+		return out, err
+	}
+	shown, err := store.ExpectedEvidence(ctx, s.db, w.scope, now, window)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range owned {
+		if _, ok := shown[x.ID]; ok {
+			continue
+		}
+		control, link := x.Requirement, "/evidence/new"
+		if ref, ok := aims.ParseRef(x.Requirement); ok {
+			control, link = ref.ID, "/catalog/"+ref.Framework+"/"+ref.ID
+		}
+		out = append(out, aims.WorkItem{Kind: aims.WorkEvidenceMissing, Title: x.Kind + " for " + control + " on " + x.SystemName,
+			Detail: "Expected evidence no upload shows yet: add it", RecordType: aims.EntityEvidenceRequirement, RecordID: x.ID, Link: link})
 	}
 	return out, nil
 }

@@ -239,15 +239,19 @@ func CreateEvidenceRevision(ctx context.Context, tx *Tx, scope aims.Scope, r *ai
 	if err != nil {
 		return fmt.Errorf("add evidence revision: %w", mapError(err))
 	}
+	// The evidence carries its latest revision (numbers only grow, so the
+	// new revision is the latest): freshness reads one row per evidence.
+	if _, err := tx.exec(ctx, `UPDATE evidence SET latest_revision_id = $3, latest_collected_us = $4, latest_expires_us = $5
+		WHERE org_id = $1 AND id = $2`, scope.OrgID(), r.EvidenceID, r.ID, r.CollectedAt.UnixMicro(), optMicros(r.ExpiresAt)); err != nil {
+		return fmt.Errorf("mark latest evidence revision: %w", mapError(err))
+	}
 	return tx.recordCreate(ctx, scope, aims.EntityEvidenceRevision, r.ID, r)
 }
 
-// latestRevision joins each piece of evidence e with its newest revision r,
-// found by its id (one index seek per piece of evidence, rather than a
-// subquery per revision).
+// latestRevision joins each piece of evidence e with its latest revision
+// r, which the evidence names (latest_revision_id, kept on write).
 const latestRevision = `
-	JOIN evidence_revisions r ON r.id = (SELECT r2.id FROM evidence_revisions r2 WHERE r2.evidence_id = e.id
-		ORDER BY r2.number DESC LIMIT 1)`
+	JOIN evidence_revisions r ON r.id = e.latest_revision_id`
 
 // evidenceWhere is the list's filter: $1 org, $2 search, $3 kind, $4 and
 // $5 a linked record, $6 a digest any revision has.
@@ -310,4 +314,47 @@ func FindEvidence(ctx context.Context, q Querier, scope aims.Scope, f aims.Evide
 		}
 	}
 	return out, total, loadEvidenceLinks(ctx, q, scope, byID)
+}
+
+// optMicros is t in microseconds since 1970, or NULL: how the evidence
+// carries its latest revision's dates (see 00200_evidence_latest.sql).
+func optMicros(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UnixMicro()
+}
+
+// fromMicros reads optMicros back.
+func fromMicros(us sql.NullInt64) *time.Time {
+	if !us.Valid {
+		return nil
+	}
+	t := time.UnixMicro(us.Int64).UTC()
+	return &t
+}
+
+// evidenceTargetTables are the tables of the record kinds evidence links
+// to by id (a requirement is checked against the catalog instead).
+var evidenceTargetTables = map[aims.EvidenceTarget]string{
+	aims.TargetAISystem: "ai_systems", aims.TargetModelVersion: "model_versions", aims.TargetDataset: "datasets",
+	aims.TargetRisk: "risks", aims.TargetRiskAction: "risk_actions", aims.TargetDocument: "documents",
+}
+
+// EvidenceTargetExists reports whether the organization has the record
+// evidence would link to (true for a kind checked elsewhere).
+func EvidenceTargetExists(ctx context.Context, q Querier, scope aims.Scope, target aims.EvidenceTarget, id string) (bool, error) {
+	table, ok := evidenceTargetTables[target]
+	if !ok {
+		return true, nil
+	}
+	var one int
+	err := q.queryer().QueryRowContext(ctx, `SELECT 1 FROM `+table+` WHERE org_id = $1 AND id = $2`, scope.OrgID(), id).Scan(&one)
+	if err == sql.ErrNoRows {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("find %s: %w", target, mapError(err))
+	}
+	return true, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aimsproject/aims/internal/aims"
@@ -90,16 +91,19 @@ type LinkedEvidence struct {
 	SystemIDs []string
 }
 
+// linkedWhere picks the links to records of type $2 ($3: one record).
+const linkedWhere = `l.org_id = $1 AND l.target_type = $2 AND (CAST($3 AS TEXT) IS NULL OR l.target_id = $3)`
+
 // FindLinkedEvidence lists the evidence linked to records of one type
 // (every control: requirement), with its latest revision, in one query.
 // targetID, when not empty, narrows it to one record.
 func FindLinkedEvidence(ctx context.Context, q Querier, scope aims.Scope, target aims.EvidenceTarget, targetID string) ([]*LinkedEvidence, error) {
 	rows, err := q.queryer().QueryContext(ctx, `
-		SELECT l.target_id, e.id, e.title, e.kind, r.collected_at, r.expires_at
+		SELECT l.target_id, e.id, e.title, e.kind, e.latest_collected_us, e.latest_expires_us
 		FROM evidence_links l
-		JOIN evidence e ON e.org_id = l.org_id AND e.id = l.evidence_id`+latestRevision+`
-		WHERE l.org_id = $1 AND l.target_type = $2 AND (CAST($3 AS TEXT) IS NULL OR l.target_id = $3)
-		ORDER BY l.target_id, r.collected_at DESC, e.id`, scope.OrgID(), string(target), opt(targetID))
+		JOIN evidence e ON e.org_id = l.org_id AND e.id = l.evidence_id
+		WHERE `+linkedWhere+` AND e.latest_revision_id <> ''
+		ORDER BY l.target_id, e.latest_collected_us DESC, e.id`, scope.OrgID(), string(target), opt(targetID))
 	if err != nil {
 		return nil, fmt.Errorf("find linked evidence: %w", mapError(err))
 	}
@@ -107,12 +111,13 @@ func FindLinkedEvidence(ctx context.Context, q Querier, scope aims.Scope, target
 	var out []*LinkedEvidence
 	for rows.Next() {
 		var le LinkedEvidence
-		var exp sql.NullTime
-		if err := rows.Scan(&le.TargetID, &le.EvidenceID, &le.Title, &le.Kind, &le.CollectedAt, &exp); err != nil {
+		var collected int64
+		var exp sql.NullInt64
+		if err := rows.Scan(&le.TargetID, &le.EvidenceID, &le.Title, &le.Kind, &collected, &exp); err != nil {
 			return nil, fmt.Errorf("find linked evidence: %w", err)
 		}
-		le.CollectedAt = le.CollectedAt.UTC()
-		le.ExpiresAt = scanTime(exp)
+		le.CollectedAt = time.UnixMicro(collected).UTC()
+		le.ExpiresAt = fromMicros(exp)
 		out = append(out, &le)
 	}
 	if err := rows.Err(); err != nil {
@@ -122,8 +127,9 @@ func FindLinkedEvidence(ctx context.Context, q Querier, scope aims.Scope, target
 	if len(out) == 0 {
 		return out, nil
 	}
-	systems, err := q.queryer().QueryContext(ctx, `SELECT evidence_id, target_id FROM evidence_links
-		WHERE org_id = $1 AND target_type = 'ai_system' ORDER BY evidence_id, target_id`, scope.OrgID())
+	systems, err := q.queryer().QueryContext(ctx, `SELECT DISTINCT s.evidence_id, s.target_id FROM evidence_links l
+		JOIN evidence_links s ON s.evidence_id = l.evidence_id AND s.target_type = 'ai_system'
+		WHERE `+linkedWhere+` ORDER BY s.evidence_id, s.target_id`, scope.OrgID(), string(target), opt(targetID))
 	if err != nil {
 		return nil, fmt.Errorf("find linked evidence: %w", mapError(err))
 	}
@@ -140,6 +146,80 @@ func FindLinkedEvidence(ctx context.Context, q Querier, scope aims.Scope, target
 		le.SystemIDs = byEvidence[le.EvidenceID]
 	}
 	return out, systems.Err()
+}
+
+// LinkedCount is how many pieces of evidence are linked to one record (or
+// match one expectation) and the best freshness among them; Newest is
+// when the newest of them was collected.
+type LinkedCount struct {
+	Count  int
+	Best   aims.Freshness
+	Newest time.Time
+}
+
+// freshnessRank is, in SQL, the freshness of the evidence e at $2 (now,
+// microseconds) with $3 the end of the expiring window, and maxAge its
+// allowed age in days (0: none): 2 expired, 1 expiring, 0 current, as
+// rules.EvidenceFreshness says.
+func freshnessRank(maxAge string) string {
+	due := func(at string) string {
+		return `(e.latest_expires_us IS NOT NULL AND e.latest_expires_us <= ` + at + `) OR (` + maxAge + ` > 0 AND e.latest_collected_us + ` +
+			maxAge + ` * 86400000000 <= ` + at + `)`
+	}
+	return `CASE WHEN ` + due("$2") + ` THEN 2 WHEN ` + due("$3") + ` THEN 1 ELSE 0 END`
+}
+
+var freshnessByRank = []aims.Freshness{aims.FreshCurrent, aims.FreshExpiring, aims.FreshExpired}
+
+func scanLinkedCounts(rows *sql.Rows, err error) (map[string]LinkedCount, error) {
+	if err != nil {
+		return nil, fmt.Errorf("count linked evidence: %w", mapError(err))
+	}
+	defer rows.Close()
+	out := map[string]LinkedCount{}
+	for rows.Next() {
+		var id string
+		var c, rank int
+		var newest int64
+		if err := rows.Scan(&id, &c, &rank, &newest); err != nil {
+			return nil, fmt.Errorf("count linked evidence: %w", err)
+		}
+		out[id] = LinkedCount{Count: c, Best: freshnessByRank[rank], Newest: time.UnixMicro(newest).UTC()}
+	}
+	return out, rows.Err()
+}
+
+// CountLinkedEvidence counts, in one aggregate query, the evidence linked
+// to each control and its best freshness at now by its own due dates (no
+// allowed age), expiring within window: the SoA page's badge for the
+// controls without expectations, without reading each piece of evidence.
+func CountLinkedEvidence(ctx context.Context, q Querier, scope aims.Scope, now time.Time, window time.Duration) (map[string]LinkedCount, error) {
+	return scanLinkedCounts(q.queryer().QueryContext(ctx, `
+		SELECT l.target_id, COUNT(*), MIN(`+freshnessRank("0")+`), MAX(e.latest_collected_us)
+		FROM evidence_links l
+		JOIN evidence e ON e.org_id = l.org_id AND e.id = l.evidence_id
+		WHERE l.org_id = $1 AND l.target_type = 'requirement' AND e.latest_collected_us > 0
+		GROUP BY l.target_id`, scope.OrgID(), now.UnixMicro(), now.Add(window).UnixMicro()))
+}
+
+// ExpectedEvidence answers, in one aggregate query, each expectation of a
+// kind of upload: how many pieces of evidence of that kind are linked to
+// its control (and to its AI system, when it names one), their best
+// freshness at now with the expectation's allowed age, and the newest.
+// An expectation nothing matches is absent (missing). The CROSS JOIN makes
+// SQLite start from the few expectations rather than every link
+// (PostgreSQL plans it as the inner join it is).
+func ExpectedEvidence(ctx context.Context, q Querier, scope aims.Scope, now time.Time, window time.Duration) (map[string]LinkedCount, error) {
+	return scanLinkedCounts(q.queryer().QueryContext(ctx, `
+		SELECT x.id, COUNT(*), MIN(`+freshnessRank("x.max_age_days")+`), MAX(e.latest_collected_us)
+		FROM evidence_requirements x
+		CROSS JOIN evidence_links l
+		JOIN evidence e ON e.org_id = l.org_id AND e.id = l.evidence_id AND e.kind = x.kind
+		WHERE x.org_id = $1 AND x.kind <> '' AND e.latest_collected_us > 0
+			AND l.org_id = x.org_id AND l.target_type = 'requirement' AND l.target_id = x.requirement
+			AND (x.system_id = '' OR EXISTS (SELECT 1 FROM evidence_links ls WHERE ls.evidence_id = e.id
+				AND ls.target_type = 'ai_system' AND ls.target_id = x.system_id))
+		GROUP BY x.id`, scope.OrgID(), now.UnixMicro(), now.Add(window).UnixMicro()))
 }
 
 // LiveNewest returns when the newest record of a set of aims' own records
@@ -213,4 +293,92 @@ func SetEvidenceExpiringDays(ctx context.Context, tx *Tx, scope aims.Scope, days
 		return fmt.Errorf("evidence settings: %w", mapError(err))
 	}
 	return tx.recordUpdate(ctx, scope, "evidence_settings", scope.OrgID(), evidenceSettings{before}, evidenceSettings{days})
+}
+
+// OwnedEvidence is a piece of evidence linked to a record someone owns,
+// with its latest revision's due date: the evidence part of "my work".
+type OwnedEvidence struct {
+	EvidenceID string
+	Title      string
+	Kind       string
+	ExpiresAt  time.Time
+}
+
+// ownedTargets are the kinds of record with an owner that evidence links
+// to, and the table that says who owns each.
+var ownedTargets = []struct {
+	target aims.EvidenceTarget
+	table  string
+}{
+	{aims.TargetAISystem, "ai_systems"}, {aims.TargetRisk, "risks"}, {aims.TargetRiskAction, "risk_actions"}, {aims.TargetDocument, "documents"},
+}
+
+// EvidenceDueForOwner lists, once each, the evidence linked to an AI
+// system, risk, treatment action or document ownerID owns whose latest
+// revision is due by until (expired or expiring), soonest first. It starts
+// from the owner's records (their owner indexes), so that it reads only
+// their links and evidence, however much evidence the organization holds.
+func EvidenceDueForOwner(ctx context.Context, q Querier, scope aims.Scope, ownerID string, until time.Time) ([]*OwnedEvidence, error) {
+	var parts []string
+	for _, o := range ownedTargets {
+		parts = append(parts, `SELECT e.id, e.title, e.kind, e.latest_expires_us
+			FROM `+o.table+` o
+			CROSS JOIN evidence_links l
+			JOIN evidence e ON e.org_id = l.org_id AND e.id = l.evidence_id
+			WHERE o.org_id = $1 AND o.owner_id = $2 AND l.org_id = o.org_id AND l.target_type = '`+string(o.target)+`' AND l.target_id = o.id
+				AND e.latest_collected_us > 0 AND e.latest_expires_us <= $3`)
+	}
+	rows, err := q.queryer().QueryContext(ctx, strings.Join(parts, " UNION ")+` ORDER BY 4, 2, 1`, scope.OrgID(), ownerID, until.UnixMicro())
+	if err != nil {
+		return nil, fmt.Errorf("evidence due: %w", mapError(err))
+	}
+	defer rows.Close()
+	var out []*OwnedEvidence
+	seen := map[string]bool{}
+	for rows.Next() {
+		var o OwnedEvidence
+		var exp int64
+		if err := rows.Scan(&o.EvidenceID, &o.Title, &o.Kind, &exp); err != nil {
+			return nil, fmt.Errorf("evidence due: %w", err)
+		}
+		if seen[o.EvidenceID] {
+			continue
+		}
+		seen[o.EvidenceID] = true
+		o.ExpiresAt = time.UnixMicro(exp).UTC()
+		out = append(out, &o)
+	}
+	return out, rows.Err()
+}
+
+// OwnedExpectation is an expectation of a kind of upload on an AI system
+// someone owns, with the system's name.
+type OwnedExpectation struct {
+	*aims.EvidenceRequirement
+	SystemName string
+}
+
+// ExpectationsOfOwner lists the expectations of a kind of upload on the AI
+// systems ownerID owns.
+func ExpectationsOfOwner(ctx context.Context, q Querier, scope aims.Scope, ownerID string) ([]OwnedExpectation, error) {
+	rows, err := q.queryer().QueryContext(ctx, `
+		SELECT x.id, x.requirement, x.system_id, x.kind, x.live, x.max_age_days, x.created_at, x.updated_at, s.name
+		FROM ai_systems s CROSS JOIN evidence_requirements x
+		WHERE s.org_id = $1 AND s.owner_id = $2 AND x.org_id = s.org_id AND x.system_id = s.id AND x.kind <> ''
+		ORDER BY x.requirement, x.kind, x.id`, scope.OrgID(), ownerID)
+	if err != nil {
+		return nil, fmt.Errorf("expectations of owner: %w", mapError(err))
+	}
+	defer rows.Close()
+	var out []OwnedExpectation
+	for rows.Next() {
+		var r aims.EvidenceRequirement
+		var live, name string
+		if err := rows.Scan(&r.ID, &r.Requirement, &r.SystemID, &r.Kind, &live, &r.MaxAgeDays, &r.CreatedAt, &r.UpdatedAt, &name); err != nil {
+			return nil, fmt.Errorf("expectations of owner: %w", err)
+		}
+		r.Live = aims.LiveSet(live)
+		out = append(out, OwnedExpectation{EvidenceRequirement: &r, SystemName: name})
+	}
+	return out, rows.Err()
 }

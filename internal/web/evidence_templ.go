@@ -1207,7 +1207,7 @@ func EvidenceBadge(c *aims.ControlEvidence) templ.Component {
 			templ_7745c5c3_Var55 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		if c != nil && (len(c.Expectations) > 0 || len(c.Evidence) > 0) {
+		if c != nil && (len(c.Expectations) > 0 || c.EvidenceCount > 0) {
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 103, "<br><small>Evidence: @freshnessBadge(c.Freshness)</small>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

@@ -193,7 +193,7 @@ func (ui *UI) soaView(r *http.Request, n int, f aims.SoAFilter) (*SoAView, error
 			applicable = append(applicable, row.Ref().String())
 		}
 	}
-	ev, sum, err := ui.Svc.ControlsEvidence(ctx, applicable)
+	ev, sum, err := ui.Svc.ControlsFreshness(ctx, applicable)
 	if err != nil {
 		return nil, err
 	}
