@@ -96,16 +96,16 @@ func (c CriterionOp) Holds(value, threshold float64) bool {
 // kg/t on the named test dataset. Set on a system it holds for every model
 // version of the system; set on a model version, for that version alone.
 type AcceptanceCriterion struct {
-	ID             string     `json:"id"`
-	SystemID       string     `json:"system_id"`
-	ModelVersionID string     `json:"model_version_id,omitempty" doc:"Empty: the criterion holds for every model version of the system"`
-	Metric         string     `json:"metric"`
+	ID             string      `json:"id"`
+	SystemID       string      `json:"system_id"`
+	ModelVersionID string      `json:"model_version_id,omitempty" doc:"Empty: the criterion holds for every model version of the system"`
+	Metric         string      `json:"metric"`
 	Comparison     CriterionOp `json:"comparison" enum:"<=,<,>=,>,=="`
-	Threshold      float64    `json:"threshold"`
-	Unit           string     `json:"unit"`
-	DatasetID      string     `json:"dataset_id,omitempty" doc:"Empty: measured on any dataset"`
-	DatasetName    string     `json:"dataset_name,omitempty"`
-	CreatedAt      time.Time  `json:"created_at"`
+	Threshold      float64     `json:"threshold"`
+	Unit           string      `json:"unit"`
+	DatasetID      string      `json:"dataset_id,omitempty" doc:"Empty: measured on any dataset"`
+	DatasetName    string      `json:"dataset_name,omitempty"`
+	CreatedAt      time.Time   `json:"created_at"`
 }
 
 // AuditLabel names the criterion in the audit trail.

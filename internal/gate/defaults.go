@@ -4,14 +4,13 @@ import "github.com/aimsproject/aims/internal/aims"
 
 // Defaults are the gate definitions an organization starts from. Strict
 // ones apply to a system with a high impact class or a high-risk EU AI Act
-// tier: they ask in addition for a model card of the version, a current
-// classification and impact assessment before approval, and two approvers.
+// tier: they ask in addition for a model card of the version and a
+// current classification and impact assessment before approval. The quorum
+// is one approver: an approval act is one person's until multi-person gate
+// requests exist (an organization may define its own gates meanwhile).
 func Defaults(strict bool) []Definition {
 	managers := []aims.Role{aims.RoleAIMSManager, aims.RoleAdmin}
 	quorum := 1
-	if strict {
-		quorum = 2
-	}
 	validation := []Check{
 		{Kind: CheckMetrics},
 		{Kind: CheckEvidence, EvidenceKinds: []string{"validation-report"}, OfThisVersion: true},

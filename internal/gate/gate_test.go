@@ -111,7 +111,8 @@ func TestStrictDefaults(t *testing.T) {
 	if !gate.Evaluate(gate.Find(nil, gate.VersionApproval, false), facts).Passed {
 		t.Error("one approval should pass the default approval gate")
 	}
-	if gate.Evaluate(gate.Find(nil, gate.VersionApproval, true), facts).Passed {
-		t.Error("one approval should not pass the strict approval gate")
+	if r := gate.Evaluate(gate.Find(nil, gate.VersionApproval, true), facts); r.Passed ||
+		r.Reasons() != "no impact assessment is signed off; no EU AI Act classification is recorded" {
+		t.Errorf("strict approval gate without impact assessment and classification: %v %q", r.Passed, r.Reasons())
 	}
 }

@@ -100,6 +100,10 @@ type AuthzVersion struct {
 	Version string
 	Digest  string
 	Status  aims.ModelVersionStatus
+	// NotPassed, when set, says which lifecycle gate the version has not
+	// passed and which checks fail, for the refusal's reason; the service
+	// computes it when it loads the state, never per request.
+	NotPassed string
 }
 
 // SystemAuthz is everything the authorization answer of one AI system
