@@ -196,3 +196,22 @@ func join[T ~string](vs []T) string {
 	}
 	return strings.Join(s, ", ")
 }
+
+// Title is the check kind's name for people.
+func (k CheckKind) Title() string {
+	switch k {
+	case CheckImpactCurrent:
+		return "Impact assessment current"
+	case CheckClassification:
+		return "Classification recorded"
+	case CheckRisks:
+		return "Risks within appetite"
+	case CheckEvidence:
+		return "Evidence attached"
+	case CheckMetrics:
+		return "Metrics meet criteria"
+	case CheckApprovals:
+		return "Approvals"
+	}
+	return string(k)
+}

@@ -172,6 +172,7 @@ func ListGateEvidence(ctx context.Context, q Querier, scope aims.Scope, systemID
 // GateDefinitionRow is an organization's own definition of a gate, its
 // checks as JSON (package gate reads them).
 type GateDefinitionRow struct {
+	ID        string          `json:"id"`
 	Gate      string          `json:"gate"`
 	Checks    json.RawMessage `json:"checks"`
 	UpdatedAt time.Time       `json:"updated_at"`
@@ -182,7 +183,7 @@ func (g *GateDefinitionRow) AuditLabel() string { return g.Gate }
 
 // FindGateDefinitions lists the organization's own gate definitions.
 func FindGateDefinitions(ctx context.Context, q Querier, scope aims.Scope) ([]GateDefinitionRow, error) {
-	rows, err := q.queryer().QueryContext(ctx, `SELECT gate, checks, updated_at FROM gate_definitions WHERE org_id = $1 ORDER BY gate`, scope.OrgID())
+	rows, err := q.queryer().QueryContext(ctx, `SELECT id, gate, checks, updated_at FROM gate_definitions WHERE org_id = $1 ORDER BY gate`, scope.OrgID())
 	if err != nil {
 		return nil, fmt.Errorf("find gate definitions: %w", mapError(err))
 	}
@@ -191,7 +192,7 @@ func FindGateDefinitions(ctx context.Context, q Querier, scope aims.Scope) ([]Ga
 	for rows.Next() {
 		var g GateDefinitionRow
 		var checks string
-		if err := rows.Scan(&g.Gate, &checks, &g.UpdatedAt); err != nil {
+		if err := rows.Scan(&g.ID, &g.Gate, &checks, &g.UpdatedAt); err != nil {
 			return nil, fmt.Errorf("find gate definitions: %w", err)
 		}
 		g.Checks, g.UpdatedAt = json.RawMessage(checks), g.UpdatedAt.UTC()
@@ -203,17 +204,23 @@ func FindGateDefinitions(ctx context.Context, q Querier, scope aims.Scope) ([]Ga
 // PutGateDefinition stores the organization's definition of a gate,
 // replacing any before it; before is the one replaced or nil.
 func PutGateDefinition(ctx context.Context, tx *Tx, scope aims.Scope, before, g *GateDefinitionRow) error {
-	g.UpdatedAt = tx.now
-	if _, err := tx.exec(ctx, `
-		INSERT INTO gate_definitions (org_id, gate, checks, updated_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (org_id, gate) DO UPDATE SET checks = excluded.checks, updated_at = excluded.updated_at`,
-		scope.OrgID(), g.Gate, string(g.Checks), g.UpdatedAt); err != nil {
+	g.UpdatedAt, g.ID = tx.now, newID()
+	var err error
+	if before != nil {
+		g.ID = before.ID
+		_, err = tx.exec(ctx, `UPDATE gate_definitions SET checks = $1, updated_at = $2 WHERE org_id = $3 AND id = $4`,
+			string(g.Checks), g.UpdatedAt, scope.OrgID(), g.ID)
+	} else {
+		_, err = tx.exec(ctx, `INSERT INTO gate_definitions (id, org_id, gate, checks, updated_at) VALUES ($1, $2, $3, $4, $5)`,
+			g.ID, scope.OrgID(), g.Gate, string(g.Checks), g.UpdatedAt)
+	}
+	if err != nil {
 		return fmt.Errorf("store gate definition: %w", mapError(err))
 	}
 	if before == nil {
-		return tx.recordCreate(ctx, scope, EntityGateDefinition, g.Gate, g)
+		return tx.recordCreate(ctx, scope, EntityGateDefinition, g.ID, g)
 	}
-	return tx.recordUpdate(ctx, scope, EntityGateDefinition, g.Gate, before, g)
+	return tx.recordUpdate(ctx, scope, EntityGateDefinition, g.ID, before, g)
 }
 
 // DeleteGateDefinition drops the organization's definition of a gate: the
@@ -222,7 +229,7 @@ func DeleteGateDefinition(ctx context.Context, tx *Tx, scope aims.Scope, before 
 	if _, err := tx.exec(ctx, `DELETE FROM gate_definitions WHERE org_id = $1 AND gate = $2`, scope.OrgID(), before.Gate); err != nil {
 		return fmt.Errorf("delete gate definition: %w", mapError(err))
 	}
-	return tx.recordDelete(ctx, scope, EntityGateDefinition, before.Gate, before)
+	return tx.recordDelete(ctx, scope, EntityGateDefinition, before.ID, before)
 }
 
 // ListModelVersionStates lists the model versions of a system (systemID

@@ -35,6 +35,7 @@ CREATE INDEX acceptance_criteria_system ON acceptance_criteria (org_id, system_i
 -- An organization's own definition of a gate (JSON checks); without one
 -- the defaults of package gate apply.
 CREATE TABLE gate_definitions (
+    id         TEXT NOT NULL UNIQUE,
     org_id     TEXT NOT NULL REFERENCES organizations (id),
     gate       TEXT NOT NULL,
     checks     TEXT NOT NULL,
