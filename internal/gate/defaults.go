@@ -32,6 +32,9 @@ func Defaults(strict bool) []Definition {
 	}
 }
 
+// The defaults, built once for Find (callers do not change them).
+var defaultsLoose, defaultsStrict = Defaults(false), Defaults(true)
+
 // Strict reports whether a system's gates are the strict ones: a high
 // impact class, or the EU AI Act high-risk tier.
 func Strict(impactClass aims.ImpactClass, tier aims.Tier) bool {
@@ -46,7 +49,11 @@ func Find(own []Definition, g ID, strict bool) Definition {
 			return d
 		}
 	}
-	for _, d := range Defaults(strict) {
+	defs := defaultsLoose
+	if strict {
+		defs = defaultsStrict
+	}
+	for _, d := range defs {
 		if d.Gate == g {
 			return d
 		}
