@@ -6,7 +6,6 @@ import (
 	"sync"
 
 	"github.com/aimsproject/aims/internal/aims"
-	"github.com/aimsproject/aims/internal/gate"
 )
 
 // Words for people: the one place where the UI turns the names the API
@@ -174,8 +173,6 @@ func ValueTitle(v string) (string, bool) {
 		addTitles(m, aims.DocumentClassificationValues(), aims.DocumentClassification.Title)
 		addTitles(m, aims.ManagementStandardValues(), aims.ManagementStandard.Title)
 		addTitles(m, aims.ApprovalStatusValues(), aims.ApprovalStatus.Title)
-		addTitles(m, gate.IDValues(), func(g gate.ID) string { return "The " + g.Title() })
-		addTitles(m, gate.CheckKindValues(), gate.CheckKind.Title)
 		addTitles(m, aims.VerdictValues(), aims.Verdict.Title)
 		addTitles(m, aims.SubjectKinds(), aims.SubjectKindTitle)
 		addTitles(m, aims.ComparisonValues(), aims.Comparison.Title)
