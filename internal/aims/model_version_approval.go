@@ -20,6 +20,23 @@ type ModelVersionApproval struct {
 	ApprovedBy         string             `json:"approved_by,omitempty" doc:"The user who recorded the act"`
 	ApprovedByName     string             `json:"approved_by_name" doc:"Their name (or the token's or process's label)"`
 	ApprovedAt         time.Time          `json:"approved_at"`
+	// Gate is the gate the act passed, and Checks its checks' results as
+	// evaluated at the act (package gate), sealed with it.
+	Gate   string            `json:"gate,omitempty" doc:"The lifecycle gate the act passed"`
+	Checks []GateCheckResult `json:"checks" nullable:"false" doc:"The gate's checks as evaluated at the act"`
+	// OverrideReason, when set, says an admin moved the model version past
+	// a gate whose checks did not all hold, and why (flagged everywhere
+	// the model version is shown or exported).
+	OverrideReason string `json:"override_reason,omitempty" doc:"Set when an admin overrode the gate: why"`
+}
+
+// GateCheckResult is one check of a lifecycle gate with its outcome, as
+// recorded with the act that passed the gate (package gate evaluates).
+type GateCheckResult struct {
+	Kind   string `json:"kind"`
+	Title  string `json:"title"`
+	Passed bool   `json:"passed"`
+	Why    string `json:"why"`
 }
 
 // Normalize trims the text fields.
@@ -27,6 +44,10 @@ func (a *ModelVersionApproval) Normalize() {
 	a.Evidence = strings.TrimSpace(a.Evidence)
 	a.AcceptanceCriteria = strings.TrimSpace(a.AcceptanceCriteria)
 	a.Result = strings.TrimSpace(a.Result)
+	a.OverrideReason = strings.TrimSpace(a.OverrideReason)
+	if a.Checks == nil {
+		a.Checks = []GateCheckResult{}
+	}
 }
 
 // Validate checks the fields a person enters.
@@ -41,6 +62,7 @@ func (a *ModelVersionApproval) Validate() error {
 	v.MaxLen("acceptance_criteria", a.AcceptanceCriteria, 20000)
 	v.Required("result", a.Result)
 	v.MaxLen("result", a.Result, 20000)
+	v.MaxLen("override_reason", a.OverrideReason, 2000)
 	return v.Err()
 }
 

@@ -68,6 +68,7 @@ func Register(r chi.Router, svc *service.Service, version string) huma.API {
 	h.registerSystems(api)
 	h.registerSystemCSV(api)
 	h.registerModelVersions(api)
+	h.registerGates(api)
 	h.registerDatasets(api)
 	h.registerSuppliers(api)
 	h.registerDocuments(api)

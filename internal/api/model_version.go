@@ -55,6 +55,7 @@ type ModelVersionApprovalInput struct {
 	Evidence           string                  `json:"evidence" maxLength:"2000" doc:"A reference to the validation evidence: a report, a run, a ticket"`
 	AcceptanceCriteria string                  `json:"acceptance_criteria" maxLength:"20000" doc:"The acceptance criteria the model version was held to"`
 	Result             string                  `json:"result" maxLength:"20000" doc:"What the validation found against those criteria"`
+	OverrideReason     string                  `json:"override_reason,omitempty" maxLength:"2000" doc:"An admin only: move the model version although its gate's checks fail, and why (recorded and flagged)"`
 }
 
 type modelVersionApprove struct {
@@ -109,11 +110,13 @@ func (h *Handlers) registerModelVersions(api huma.API) {
 		"Approve or deploy a model version, recording the evidence it rests on", authz.Approve)
 	approve.Description = "Records who moved the model version to approved (from candidate or validated) or deployed (from approved), " +
 		"when, and on what: the validation evidence, the acceptance criteria and the result. Needs the approve permission " +
-		"(an AIMS manager or an admin; a system owner may not approve their own model). A wrong state answers 409."
+		"(an AIMS manager or an admin; a system owner may not approve their own model). A wrong state answers 409. " +
+		"The act passes the model version's lifecycle gates (docs/gates.md): when a check fails it answers 409 naming the gate " +
+		"and each failing check, unless an admin gives an override_reason."
 	huma.Register(api, approve, func(ctx context.Context, in *modelVersionApprove) (*Body[*aims.ModelVersion], error) {
 		b := in.Body
 		m, err := h.svc.ApproveModelVersion(ctx, in.ID, in.VersionID, &aims.ModelVersionApproval{Status: b.Status,
-			Evidence: b.Evidence, AcceptanceCriteria: b.AcceptanceCriteria, Result: b.Result})
+			Evidence: b.Evidence, AcceptanceCriteria: b.AcceptanceCriteria, Result: b.Result, OverrideReason: b.OverrideReason})
 		if err != nil {
 			return nil, fail(ctx, err)
 		}

@@ -59,6 +59,19 @@ func TestModelVersionApproval(t *testing.T) {
 			t.Fatal("a candidate is authorized at the edge")
 		}
 
+		// Issue 17: by default the version's gates ask for acceptance
+		// criteria met and a validation report: the act is refused with
+		// each failing check.
+		res = post(mgr, act("approved"))
+		if res.Code != http.StatusConflict {
+			t.Fatalf("approve without passing the gates: %d %s", res.Code, res.Body)
+		}
+		wantPointers("/gate/metrics_meet_criteria", "/gate/evidence")(t, res)
+		if res := post(mgr, map[string]any{"status": "approved", "evidence": "VR", "acceptance_criteria": "c", "result": "r",
+			"override_reason": "trust me"}); res.Code != http.StatusForbidden {
+			t.Fatalf("a manager overrides a gate: %d %s", res.Code, res.Body)
+		}
+		o.mustApproverGates(t, e)
 		res = post(mgr, act("approved"))
 		if res.Code != http.StatusOK {
 			t.Fatalf("approve: %d %s", res.Code, res.Body)

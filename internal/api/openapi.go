@@ -30,8 +30,10 @@ var tagDescriptions = map[string]string{
 	"Sign-in":  "How people sign in (ASVS 5.0 V6): the organization's OpenID Connect provider and its group-to-role table, the default role, local passwords and the break-glass account, the required second factor; ending a member's sessions.",
 	"Evidence": "Evidence that controls operate (ISO/IEC 42001 7.5, Annex A): files stored by their SHA-256 digest and links, " +
 		"with immutable revisions sealed in the log, linked to any record; what each control expects and how fresh it is.",
-	"AI systems":                 "The inventory of AI systems (ISO/IEC 42001 A.4), the hub every record hangs off; CSV import and export.",
-	"Model versions":             "Model versions of an AI system, identified by their digest, and their lifecycle state.",
+	"AI systems":     "The inventory of AI systems (ISO/IEC 42001 A.4), the hub every record hangs off; CSV import and export.",
+	"Model versions": "Model versions of an AI system, identified by their digest, and their lifecycle state.",
+	"Lifecycle gates": "What a model version must meet before it is validated, approved and deployed (ISO/IEC 42001 A.6.2.4, A.6.2.5): " +
+		"validation metrics, acceptance criteria, the gates' checks evaluated now, and the organization's gate definitions (docs/gates.md).",
 	"Datasets":                   "Datasets and their provenance (A.7).",
 	"Suppliers":                  "Suppliers of AI systems, models, data and services (A.10).",
 	"Documents":                  "Controlled documents (7.5.2, 7.5.3): the AI policy, the scope statement, procedures; versions, approval, acknowledgements and PDFs.",

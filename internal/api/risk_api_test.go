@@ -227,6 +227,9 @@ func TestDeployingMarksImpactAssessmentOutOfDate(t *testing.T) {
 			}
 			var mv aims.ModelVersion
 			decode(t, res, &mv)
+			if deploy {
+				o.mustApproverGates(t, e)
+			}
 			for _, to := range []string{"approved", "deployed"} {
 				if !deploy {
 					break

@@ -50,6 +50,30 @@ func TestSeedDemoDecisions(t *testing.T) {
 		if err != nil || !a.Authorized {
 			t.Errorf("after the demo's resume: %+v %v", a, err)
 		}
+		// Issue 17: the candidate is blocked at its validation gate, and the
+		// edge is told which checks fail.
+		rc, err := svc.Authorization(octx, opt.ID, "2.4.0-rc1")
+		want := "model version 2.4.0-rc1 has not passed its validation gate: mae 0.41 kg/t does not meet mae <= 0.35 kg/t; " +
+			"validation report of model version 2.4.0-rc1 missing"
+		if err != nil || rc.Authorized || rc.Reason != want {
+			t.Errorf("2.4.0-rc1: authorized %v, reason %q (%v); want not authorized, %q", rc.Authorized, rc.Reason, err, want)
+		}
+		versions, _, err := svc.FindModelVersions(octx, opt.ID, aims.ModelVersionFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range versions {
+			if v.Version != "2.3.0" {
+				continue
+			}
+			gates, err := svc.ModelVersionGates(octx, opt.ID, v.ID)
+			if err != nil || !gates[0].Passed {
+				t.Errorf("2.3.0's validation gate: %+v (%v), want passed", gates, err)
+			}
+			if len(v.Approvals) == 0 || v.Approvals[0].Status != aims.ModelApproved || len(v.Approvals[0].Checks) == 0 {
+				t.Errorf("2.3.0's approval %+v, want one with its gates' checks", v.Approvals)
+			}
+		}
 		if err := demo.SeedDecisions(octx, svc); err != nil {
 			t.Fatal(err)
 		}

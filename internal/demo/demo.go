@@ -279,13 +279,22 @@ func loadSystem(ctx context.Context, svc *service.Service, spec systemSpec, user
 	if err != nil {
 		return fmt.Errorf("demo system %s: %w", sys.Name, err)
 	}
+	if sys.Name == GateSystem {
+		if err := setGateCriteria(ctx, svc, systemID, datasetIDs); err != nil {
+			return fmt.Errorf("demo acceptance criteria: %w", err)
+		}
+	}
 	for _, v := range spec.versions {
 		mv := &aims.ModelVersion{SystemID: systemID, Version: v.version, Digest: digest(sys.Name, v.version), SourceURI: v.source,
 			TrainingDataSummary: v.summary, Status: v.status, Notes: v.notes, Datasets: []aims.DatasetUse{}}
 		for _, u := range v.uses {
 			mv.Datasets = append(mv.Datasets, aims.DatasetUse{DatasetID: datasetIDs[u.dataset], Purpose: u.purpose})
 		}
-		_, err := createOrFind(func() (string, error) { err := createDemoVersion(ctx, svc, sys.Name, mv, userIDs); return mv.ID, err },
+		create := func() error { return createDemoVersion(ctx, svc, sys.Name, mv, userIDs) }
+		if _, gated := gateMetrics[v.version]; gated && sys.Name == GateSystem {
+			create = func() error { return createGatedVersion(ctx, svc, mv, userIDs, datasetIDs) }
+		}
+		_, err := createOrFind(func() (string, error) { err := create(); return mv.ID, err },
 			func() (string, error) { return "", nil }) // the version exists: nothing to link to it
 		if err != nil {
 			return fmt.Errorf("demo model version %s %s: %w", sys.Name, v.version, err)

@@ -61,6 +61,8 @@ func DecideAuthorization(st *store.SystemAuthz, modelVersion string, now time.Ti
 		return refuse(aims.AuthzVersionUnknown, "the AI system has no model version "+modelVersion+": register it and have it approved")
 	case versionSuspended != nil:
 		return refuse(aims.AuthzVersionSuspended, aims.SuspensionReason("model version "+v.Version, versionSuspended))
+	case v.Status != aims.ModelApproved && v.Status != aims.ModelDeployed && v.NotPassed != "":
+		return refuse(aims.AuthzVersionNotApproved, "model version "+v.Version+" "+v.NotPassed)
 	case v.Status != aims.ModelApproved && v.Status != aims.ModelDeployed:
 		return refuse(aims.AuthzVersionNotApproved, "model version "+v.Version+" is "+strings.ToLower(v.Status.Title())+", not approved or deployed")
 	case v.Reopened != nil:

@@ -143,6 +143,9 @@ func (s *Service) systemAuthz(ctx context.Context, scope aims.Scope, systemID st
 	if err != nil {
 		return nil, err
 	}
+	if err := s.gateReasons(ctx, scope, st); err != nil {
+		return nil, err
+	}
 	c.mu.Lock()
 	if o.gen == gen {
 		o.systems[systemID] = st
@@ -176,4 +179,41 @@ func (s *Service) keepPrincipal(hash string, p *authz.Principal, until time.Time
 		clear(c.tokens)
 	}
 	c.tokens[hash] = cachedToken{p: *p, until: until}
+}
+
+// gateReasons says, for each model version of st not yet approved, which
+// lifecycle gate it has not passed and why, so that the refusal names it
+// (issue 17): computed once when the cache loads.
+func (s *Service) gateReasons(ctx context.Context, scope aims.Scope, st *store.SystemAuthz) error {
+	pending := false
+	for _, v := range st.Versions {
+		pending = pending || (v.Status != aims.ModelApproved && v.Status != aims.ModelDeployed && v.Status != aims.ModelRetired)
+	}
+	if !pending {
+		return nil
+	}
+	w, err := loadGates(ctx, s.db, scope, st.SystemID, s.db.Now(), s.expiringWindow(ctx, scope))
+	if err != nil {
+		return err
+	}
+	gs := w.systems[st.SystemID]
+	if gs == nil {
+		return nil
+	}
+	for i := range st.Versions {
+		v := &st.Versions[i]
+		f := gs.facts[v.ID]
+		if f == nil {
+			continue
+		}
+		mv := &aims.ModelVersion{ID: v.ID, Version: v.Version, Status: v.Status}
+		if r := w.nextGate(gs, mv); r != nil {
+			if r.Passed {
+				v.NotPassed = "has passed its checks up to its " + r.Gate.Title() + " but awaits its approval"
+			} else {
+				v.NotPassed = "has not passed its " + r.Gate.Title() + ": " + r.Reasons()
+			}
+		}
+	}
+	return nil
 }

@@ -274,3 +274,61 @@ func signImpact(t *testing.T, w *soaWorld, systemID string) {
 		t.Fatal(err)
 	}
 }
+
+// TestPassingTheGateAgainClosesTheReopening: a deployed version whose
+// validation gate a material change re-opened passes its gates again by the
+// approval act at the status it holds; while its checks fail the act is
+// refused and the edge still says no; an admin's recorded override passes
+// it, the re-opening is closed by that pass, and the edge says yes again.
+// With nothing re-opened, there is nothing to re-validate (409).
+func TestPassingTheGateAgainClosesTheReopening(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		w := newSoAWorld(t, db, "acme")
+		mgr, owner, admin := w.as(aims.RoleAIMSManager), w.as(aims.RoleSystemOwner), w.as(aims.RoleAdmin)
+		spec := storetest.System("Setpoint optimizer", w.users[aims.RoleSystemOwner].ID)
+		spec.LifecycleStage = aims.StageDeployed
+		sys := w.f.MustCreateSystem(t, db, spec)
+		ds := &aims.Dataset{Name: "Line 2 historian", Origin: "Plant historian", PersonalData: aims.PersonalData("no")}
+		if err := w.svc.CreateDataset(mgr, ds); err != nil {
+			t.Fatal(err)
+		}
+		mv := &aims.ModelVersion{SystemID: sys.ID, Version: "2.3.0", Digest: strings.Repeat("cd", 32), Status: aims.ModelDeployed,
+			Datasets: []aims.DatasetUse{{DatasetID: ds.ID, Purpose: aims.PurposeTraining}}}
+		if err := w.svc.CreateReleasedModelVersion(mgr, mv, testApproval); err != nil {
+			t.Fatal(err)
+		}
+		origin := "Laboratory samples"
+		if _, err := w.svc.UpdateDataset(mgr, ds.ID, aims.DatasetUpdate{Origin: &origin}); err != nil {
+			t.Fatal(err)
+		}
+		if a, _ := w.svc.Authorization(owner, sys.ID, "2.3.0"); a.Authorized || a.Code != aims.AuthzGateReopened {
+			t.Fatalf("after the change: %+v", a)
+		}
+		act := testApproval
+		act.Status = aims.ModelDeployed
+		if _, err := w.svc.ApproveModelVersion(mgr, sys.ID, mv.ID, &act); !aims.IsKind(err, aims.KindConflict) {
+			t.Fatalf("re-validation with failing checks: %v, want 409", err)
+		}
+		if a, _ := w.svc.Authorization(owner, sys.ID, "2.3.0"); a.Authorized {
+			t.Fatal("a refused re-validation let the version act")
+		}
+		act = testApproval
+		act.Status, act.OverrideReason = aims.ModelDeployed, "Re-validated on the laboratory samples; report to follow"
+		got, err := w.svc.ApproveModelVersion(admin, sys.ID, mv.ID, &act)
+		if err != nil || got.Status != aims.ModelDeployed {
+			t.Fatalf("re-validation by an admin's override: %+v (%v)", got, err)
+		}
+		if a, err := w.svc.Authorization(owner, sys.ID, "2.3.0"); err != nil || !a.Authorized {
+			t.Fatalf("after passing again: %+v (%v)", a, err)
+		}
+		all, _, err := w.svc.FindGateReopenings(owner, sys.ID, aims.GateReopeningFilter{})
+		if err != nil || len(all) != 1 || all[0].Open() || all[0].ClearedBy != w.users[aims.RoleAdmin].ID || !strings.Contains(all[0].ClearedReason, "again") {
+			t.Fatalf("re-openings after the pass %+v (%v)", all, err)
+		}
+		act = testApproval
+		act.Status, act.OverrideReason = aims.ModelDeployed, "once more"
+		if _, err := w.svc.ApproveModelVersion(admin, sys.ID, mv.ID, &act); !aims.IsKind(err, aims.KindConflict) || !strings.Contains(err.Error(), "nothing to re-validate") {
+			t.Errorf("re-validating with nothing re-opened: %v, want 409", err)
+		}
+	})
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/authz"
+	"github.com/aimsproject/aims/internal/gate"
 	"github.com/aimsproject/aims/internal/store"
 )
 
@@ -16,12 +17,28 @@ import (
 // needs the approve permission (an AIMS manager or an admin): a system's
 // owner may not approve what they built (ISO/IEC 42001 A.6.2.4, A.6.2.5).
 // The edge authorization answer follows the new status at once.
+//
+// The act passes the model version's lifecycle gates (package gate): to
+// approved, its validation and approval gates; to deployed, its deployment
+// gate. When a check fails the act is refused (409, naming the gate and
+// every failing check) unless an admin overrides with a reason, which is
+// recorded and flagged. The checks' results are sealed with the act.
 func (s *Service) ApproveModelVersion(ctx context.Context, systemID, id string, a *aims.ModelVersionApproval) (*aims.ModelVersion, error) {
-	scope, _, err := authz.Authorize(ctx, authz.Approve, "approve or deploy model versions")
+	return s.approveModelVersion(ctx, systemID, id, a, "")
+}
+
+// approveModelVersion is ApproveModelVersion; loaderOverride, when set, is
+// the recorded reason a loader moves a version past gates whose checks do
+// not hold (CreateReleasedModelVersion).
+func (s *Service) approveModelVersion(ctx context.Context, systemID, id string, a *aims.ModelVersionApproval, loaderOverride string) (*aims.ModelVersion, error) {
+	scope, p, err := authz.Authorize(ctx, authz.Approve, "approve or deploy model versions")
 	if err != nil {
 		return nil, err
 	}
 	a.Normalize()
+	if a.OverrideReason != "" && p.Role != aims.RoleAdmin {
+		return nil, aims.ErrForbidden("override a lifecycle gate (only an admin may)")
+	}
 	var out *aims.ModelVersion
 	err = s.transact(ctx, func(tx *store.Tx) error {
 		if _, err := store.FindSystemByID(ctx, tx, scope, systemID); err != nil {
@@ -34,11 +51,61 @@ func (s *Service) ApproveModelVersion(ctx context.Context, systemID, id string, 
 		if err := a.Validate(); err != nil {
 			return err
 		}
-		if from := aims.ApprovalFrom(a.Status); !statusIn(before.Status, from) {
+		// Re-validation: an approved or deployed version whose gate a
+		// material change re-opened (change control, 8.1) passes its gates
+		// again at the status it holds.
+		revalidate := a.Status == before.Status && before.Status.SetByApproval()
+		if from := aims.ApprovalFrom(a.Status); !revalidate && !statusIn(before.Status, from) {
 			return &aims.Error{Kind: aims.KindConflict,
 				Message: fmt.Sprintf("model version %q is %s: only a %s version can be moved to %s", before.Version,
 					before.Status.Title(), statusWords(from), a.Status),
 				Fields: []aims.FieldError{{Field: "status", Detail: fmt.Sprintf("cannot move from %s to %s", before.Status, a.Status)}}}
+		}
+		w, err := loadGates(ctx, tx, scope, systemID, tx.Now(), s.expiringWindow(ctx, scope))
+		if err != nil {
+			return err
+		}
+		st := w.systems[systemID]
+		facts := *st.facts[before.ID]
+		facts.Approvals = []gate.Approval{{PersonID: p.UserID, Name: p.Actor().Label, Role: p.Role}}
+		var defs []gate.Definition
+		switch {
+		case revalidate:
+			defs = append(defs, w.definition(st, gate.VersionValidation), w.definition(st, gate.VersionApproval))
+			if a.Status == aims.ModelDeployed {
+				defs = append(defs, w.definition(st, gate.VersionDeployment))
+			}
+		case a.Status == aims.ModelApproved:
+			if before.Status == aims.ModelCandidate {
+				defs = append(defs, w.definition(st, gate.VersionValidation))
+			}
+			defs = append(defs, w.definition(st, gate.VersionApproval))
+		default:
+			defs = append(defs, w.definition(st, gate.VersionDeployment))
+		}
+		r := gate.EvaluateAll(defs, facts)
+		a.Gate, a.Checks = string(r.Gate), checkResults(r)
+		if !r.Passed {
+			switch {
+			case a.OverrideReason != "":
+			case loaderOverride != "":
+				a.OverrideReason = loaderOverride
+			default:
+				return gateConflict("model version "+before.Version, r)
+			}
+		} else if loaderOverride != "" {
+			a.OverrideReason = ""
+		}
+		// Passing the gates again closes what change control re-opened.
+		cleared, err := ClearModelVersionReopenings(ctx, tx, scope, systemID, before.ID, p.UserID,
+			"passed "+strings.ToLower(r.Gate.Title())+" again ("+a.Status.Title()+")")
+		if err != nil {
+			return err
+		}
+		if revalidate && len(cleared) == 0 {
+			return &aims.Error{Kind: aims.KindConflict,
+				Message: fmt.Sprintf("model version %q is already %s and no gate of it is re-opened: nothing to re-validate", before.Version, strings.ToLower(before.Status.Title())),
+				Fields:  []aims.FieldError{{Field: "status", Detail: "is already " + string(before.Status)}}}
 		}
 		if _, err := store.ApproveModelVersion(ctx, tx, scope, before, a); err != nil {
 			return err
@@ -105,7 +172,8 @@ func (s *Service) CreateReleasedModelVersion(ctx context.Context, in *aims.Model
 	for _, to := range []aims.ModelVersionStatus{aims.ModelApproved, aims.ModelDeployed} {
 		act := a
 		act.Status = to
-		m, err := s.ApproveModelVersion(ctx, in.SystemID, in.ID, &act)
+		m, err := s.approveModelVersion(ctx, in.SystemID, in.ID, &act,
+			"registered as already released by a loader: its gate's checks did not all hold in aims")
 		if err != nil {
 			return err
 		}
@@ -115,4 +183,12 @@ func (s *Service) CreateReleasedModelVersion(ctx context.Context, in *aims.Model
 		}
 	}
 	return nil
+}
+
+// ReleaseModelVersion records the approval or deployment act a for a model
+// version that a loader registers as already running: when the gate's
+// checks do not all hold, the act is kept with an override reason saying
+// so (flagged like an admin's), rather than refused.
+func (s *Service) ReleaseModelVersion(ctx context.Context, systemID, id string, a *aims.ModelVersionApproval) (*aims.ModelVersion, error) {
+	return s.approveModelVersion(ctx, systemID, id, a, "registered as already released by a loader: its gate's checks did not all hold in aims")
 }

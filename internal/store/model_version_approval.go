@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/aimsproject/aims/internal/aims"
@@ -17,12 +18,19 @@ func ApproveModelVersion(ctx context.Context, tx *Tx, scope aims.Scope, before *
 	a.ApprovedAt = tx.now
 	a.ApprovedBy = actor.UserID
 	a.ApprovedByName = actor.Label
-	_, err := tx.tx.ExecContext(ctx, `
+	if a.Checks == nil {
+		a.Checks = []aims.GateCheckResult{}
+	}
+	checks, err := json.Marshal(a.Checks)
+	if err != nil {
+		return nil, err
+	}
+	_, err = tx.tx.ExecContext(ctx, `
 		INSERT INTO model_version_approvals (id, org_id, model_version_id, status, evidence, acceptance_criteria, result,
-			approved_by, approved_by_label, approved_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+			approved_by, approved_by_label, approved_at, gate, checks, override_reason)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 		a.ID, scope.OrgID(), before.ID, string(a.Status), a.Evidence, a.AcceptanceCriteria, a.Result,
-		nullString(a.ApprovedBy), a.ApprovedByName, a.ApprovedAt)
+		nullString(a.ApprovedBy), a.ApprovedByName, a.ApprovedAt, a.Gate, string(checks), a.OverrideReason)
 	if err != nil {
 		return nil, fmt.Errorf("record approval of model version %q: %w", before.Version, mapError(err))
 	}
@@ -52,7 +60,8 @@ func loadModelVersionApprovals(ctx context.Context, q Querier, scope aims.Scope,
 	}
 	rows, err := q.queryer().QueryContext(ctx, `
 		SELECT a.model_version_id, a.id, a.status, a.evidence, a.acceptance_criteria, a.result,
-			COALESCE(a.approved_by, ''), COALESCE(u.name, a.approved_by_label), a.approved_at
+			COALESCE(a.approved_by, ''), COALESCE(u.name, a.approved_by_label), a.approved_at,
+			a.gate, a.checks, a.override_reason
 		FROM model_version_approvals a
 		JOIN model_versions mv ON mv.org_id = a.org_id AND mv.id = a.model_version_id
 		LEFT JOIN users u ON u.id = a.approved_by
@@ -63,13 +72,16 @@ func loadModelVersionApprovals(ctx context.Context, q Querier, scope aims.Scope,
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var mvID, status string
+		var mvID, status, checks string
 		var a aims.ModelVersionApproval
 		if err := rows.Scan(&mvID, &a.ID, &status, &a.Evidence, &a.AcceptanceCriteria, &a.Result,
-			&a.ApprovedBy, &a.ApprovedByName, &a.ApprovedAt); err != nil {
+			&a.ApprovedBy, &a.ApprovedByName, &a.ApprovedAt, &a.Gate, &checks, &a.OverrideReason); err != nil {
 			return fmt.Errorf("approvals of model versions: %w", err)
 		}
 		a.Status = aims.ModelVersionStatus(status)
+		if err := json.Unmarshal([]byte(checks), &a.Checks); err != nil || a.Checks == nil {
+			a.Checks = []aims.GateCheckResult{}
+		}
 		a.ApprovedAt = a.ApprovedAt.UTC()
 		if m := byID[mvID]; m != nil {
 			m.Approvals = append(m.Approvals, a)

@@ -103,6 +103,10 @@ type AuthzVersion struct {
 	// Reopened is the latest open re-opening of its validation gate
 	// (change control): while set, the version may not act.
 	Reopened *aims.GateReopening
+	// NotPassed, when set, says which lifecycle gate the version has not
+	// passed and which checks fail, for the refusal's reason; the service
+	// computes it when it loads the state, never per request.
+	NotPassed string
 }
 
 // SystemAuthz is everything the authorization answer of one AI system

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/aimsproject/aims/internal/gate"
 	"regexp"
 	"sort"
 	"strings"
@@ -188,6 +189,8 @@ func valueParts(out *diffValue, field string, v any, obj map[string]any, names n
 		default:
 			if t, ok := ui.ValueTitle(x); ok {
 				add(t, "")
+			} else if t, ok := gateValueTitle(x); ok {
+				add(t, "")
 			} else if tm, err := time.Parse(time.RFC3339Nano, x); err == nil {
 				add(utc(tm), "")
 			} else {
@@ -275,4 +278,16 @@ func jsonString(raw json.RawMessage, field string) string {
 	var s string
 	_ = json.Unmarshal(m[field], &s)
 	return s
+}
+
+// gateValueTitle names a lifecycle gate or a gate's check kind, as the
+// model version approval acts record them.
+func gateValueTitle(v string) (string, bool) {
+	if g := gate.ID(v); g.IsValid() {
+		return "The " + g.Title(), true
+	}
+	if k := gate.CheckKind(v); k.IsValid() {
+		return k.Title(), true
+	}
+	return "", false
 }

@@ -1,0 +1,277 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/gate"
+	"github.com/aimsproject/aims/internal/rules"
+	"github.com/aimsproject/aims/internal/store"
+)
+
+// gateState is what the gates of one AI system read: the system's own
+// facts, and per model version (by id) the version's facts on top of them.
+type gateState struct {
+	sys      *aims.AISystem
+	strict   bool
+	base     gate.Facts
+	versions []*aims.ModelVersion
+	facts    map[string]*gate.Facts // by model version id
+}
+
+// gateWorld is the gates' facts of one system or of every system of an
+// organization, read in a handful of queries, with the organization's own
+// gate definitions.
+type gateWorld struct {
+	own     []gate.Definition
+	systems map[string]*gateState
+}
+
+// loadGates reads the facts of the gates of one system (systemID) or of
+// every system (systemID empty). It reads organization-wide lists once, so
+// that evaluating every gate of a large organization stays quick.
+func loadGates(ctx context.Context, q store.Querier, scope aims.Scope, systemID string, now time.Time, window time.Duration) (*gateWorld, error) {
+	w := &gateWorld{systems: map[string]*gateState{}}
+	var err error
+	if w.own, err = gateDefinitions(ctx, q, scope); err != nil {
+		return nil, err
+	}
+	var systems []*aims.AISystem
+	if systemID != "" {
+		sys, err := store.FindSystemByID(ctx, q, scope, systemID)
+		if err != nil {
+			return nil, err
+		}
+		systems = append(systems, sys)
+	} else if err := store.EachSystem(ctx, q, scope, aims.SystemFilter{}, func(s *aims.AISystem) error {
+		systems = append(systems, s)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	latest, err := store.FindLatestSignedOffAssessments(ctx, q, scope)
+	if err != nil {
+		return nil, err
+	}
+	assessed := map[string]*aims.ImpactAssessment{}
+	for _, a := range latest {
+		assessed[a.SystemID] = a
+	}
+	classes, err := store.FindCurrentClassifications(ctx, q, scope)
+	if err != nil {
+		return nil, err
+	}
+	reopened, err := store.FindImpactReopenings(ctx, q, scope, "")
+	if err != nil {
+		return nil, err
+	}
+	for _, sys := range systems {
+		st := &gateState{sys: sys, facts: map[string]*gate.Facts{}}
+		sum := &aims.ImpactSummary{SystemID: sys.ID}
+		if a := assessed[sys.ID]; a != nil {
+			fillSummary(sum, a, sys, reopened[sys.ID])
+			st.base.ImpactSignedOff, st.base.ImpactOutdated = true, sum.Reasons
+		}
+		tier := rules.Unclassified
+		if c := classes[sys.ID]; c != nil {
+			tier, st.base.Classified = c.Tier, true
+		}
+		class := rules.ImpactClassOf(rules.ImpactClassInput{Autonomy: sys.Autonomy, Domains: sys.ImpactDomains, Tier: tier,
+			Residual: residualOf(sum.HighestResidual), AssessmentOutOfDate: sum.OutOfDate})
+		st.strict = gate.Strict(class.Class, tier)
+		w.systems[sys.ID] = st
+	}
+	if err := w.loadRisks(ctx, q, scope, systemID); err != nil {
+		return nil, err
+	}
+	if err := w.loadVersions(ctx, q, scope, systemID); err != nil {
+		return nil, err
+	}
+	return w, w.loadRecords(ctx, q, scope, systemID, now, window)
+}
+
+func residualOf(r aims.ImpactLevel) rules.AssessedImpact {
+	switch r {
+	case aims.ResidualNone, aims.ResidualLow:
+		return rules.AssessedLow
+	case aims.ResidualMedium:
+		return rules.AssessedMedium
+	case aims.ResidualHigh:
+		return rules.AssessedHigh
+	}
+	return rules.AssessedUnknown
+}
+
+// loadRisks names, per system, the risks above appetite without an
+// acceptance of their level (rules.SystemBlockers decides).
+func (w *gateWorld) loadRisks(ctx context.Context, q store.Querier, scope aims.Scope, systemID string) error {
+	versions, err := store.FindRiskCriteriaVersions(ctx, q, scope)
+	if err != nil {
+		return err
+	}
+	byVersion := map[int]*aims.RiskCriteria{}
+	var current *aims.RiskCriteria
+	for _, c := range versions {
+		byVersion[c.Version] = c
+		if current == nil || c.Version > current.Version {
+			current = c
+		}
+	}
+	bySystem := map[string][]*aims.Risk{}
+	for page := (aims.Page{Limit: aims.MaxLimit}); ; page.Offset += page.Limit {
+		list, total, err := store.FindRisks(ctx, q, scope, aims.RiskFilter{SystemID: systemID, Page: page})
+		if err != nil {
+			return err
+		}
+		for _, r := range list {
+			bySystem[r.SystemID] = append(bySystem[r.SystemID], r)
+		}
+		if page.Offset+page.Limit >= total || len(list) == 0 {
+			break
+		}
+	}
+	for id, risks := range bySystem {
+		st := w.systems[id]
+		if st == nil {
+			continue
+		}
+		for _, b := range rules.SystemBlockers(rules.BlockerInput{Risks: risks, Criteria: byVersion, Current: current}) {
+			if b.Kind == aims.BlockerRisk {
+				st.base.RisksOverAppetite = append(st.base.RisksOverAppetite, b.Subject)
+			}
+		}
+	}
+	return nil
+}
+
+func (w *gateWorld) loadVersions(ctx context.Context, q store.Querier, scope aims.Scope, systemID string) error {
+	list, err := store.ListModelVersionStates(ctx, q, scope, systemID)
+	if err != nil {
+		return err
+	}
+	for _, mv := range list {
+		if st := w.systems[mv.SystemID]; st != nil {
+			st.versions = append(st.versions, mv)
+			f := st.base
+			f.Version = mv.Version
+			st.facts[mv.ID] = &f
+		}
+	}
+	return nil
+}
+
+// loadRecords adds the metrics, acceptance criteria and evidence.
+func (w *gateWorld) loadRecords(ctx context.Context, q store.Querier, scope aims.Scope, systemID string, now time.Time, window time.Duration) error {
+	metrics, err := store.FindValidationMetrics(ctx, q, scope, systemID, "")
+	if err != nil {
+		return err
+	}
+	owner := map[string]*gateState{}
+	for _, st := range w.systems {
+		for _, mv := range st.versions {
+			owner[mv.ID] = st
+		}
+	}
+	for _, m := range metrics {
+		if st := owner[m.ModelVersionID]; st != nil {
+			f := st.facts[m.ModelVersionID]
+			f.Metrics = append(f.Metrics, m)
+		}
+	}
+	criteria, err := store.FindAcceptanceCriteria(ctx, q, scope, systemID)
+	if err != nil {
+		return err
+	}
+	for _, c := range criteria {
+		st := w.systems[c.SystemID]
+		if st == nil {
+			continue
+		}
+		for id, f := range st.facts {
+			if c.ModelVersionID == "" || c.ModelVersionID == id {
+				f.Criteria = append(f.Criteria, c)
+			}
+		}
+	}
+	evidence, err := store.ListGateEvidence(ctx, q, scope, systemID)
+	if err != nil {
+		return err
+	}
+	for _, e := range evidence {
+		fresh := aims.FreshMissing
+		if e.CollectedAt != nil {
+			fresh = rules.EvidenceFreshness(*e.CollectedAt, e.ExpiresAt, 0, window, now)
+		}
+		ge := gate.Evidence{Kind: e.Kind, Title: e.Title, Freshness: fresh}
+		switch e.TargetType {
+		case aims.TargetAISystem:
+			if st := w.systems[e.TargetID]; st != nil {
+				st.base.Evidence = append(st.base.Evidence, ge)
+				for _, f := range st.facts {
+					f.Evidence = append(f.Evidence, ge)
+				}
+			}
+		case aims.TargetModelVersion:
+			if st := owner[e.TargetID]; st != nil {
+				ge.OfVersion = true
+				f := st.facts[e.TargetID]
+				f.Evidence = append(f.Evidence, ge)
+			}
+		}
+	}
+	return nil
+}
+
+// gateDefinitions reads the organization's own gate definitions.
+func gateDefinitions(ctx context.Context, q store.Querier, scope aims.Scope) ([]gate.Definition, error) {
+	rows, err := store.FindGateDefinitions(ctx, q, scope)
+	if err != nil {
+		return nil, err
+	}
+	var out []gate.Definition
+	for _, r := range rows {
+		d := gate.Definition{Gate: gate.ID(r.Gate)}
+		if err := json.Unmarshal(r.Checks, &d.Checks); err != nil {
+			continue // stored only after validation; a row that no longer reads leaves the default
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// definition is the definition of gate g for the system.
+func (w *gateWorld) definition(st *gateState, g gate.ID) gate.Definition {
+	return gate.Find(w.own, g, st.strict)
+}
+
+// nextGate evaluates the first gate a model version has still to pass to
+// be authorized (approved), or nil when it is approved or deployed. The
+// approvals check is left out: approvals are given at the act.
+func (w *gateWorld) nextGate(st *gateState, mv *aims.ModelVersion) *gate.Result {
+	for _, g := range gate.Ahead(mv.Status) {
+		if g == gate.VersionDeployment {
+			return nil
+		}
+		d := withoutApprovals(w.definition(st, g))
+		r := gate.Evaluate(d, *st.facts[mv.ID])
+		if !r.Passed || g == gate.VersionApproval {
+			return &r
+		}
+	}
+	return nil
+}
+
+func withoutApprovals(d gate.Definition) gate.Definition {
+	out := gate.Definition{Gate: d.Gate}
+	for _, c := range d.Checks {
+		if c.Kind != gate.CheckApprovals {
+			out.Checks = append(out.Checks, c)
+		}
+	}
+	if len(out.Checks) == 0 {
+		out.Checks = d.Checks
+	}
+	return out
+}
