@@ -175,21 +175,7 @@ func (s *SessionStore) EndUserSession(ctx context.Context, userID, id string) (b
 // EndMemberSessions ends every session of userID in orgID and returns how
 // many there were.
 func (s *SessionStore) EndMemberSessions(ctx context.Context, orgID, userID string) (int, error) {
-	rows, err := s.db.reader.QueryContext(ctx, `SELECT token FROM session_info WHERE org_id = $1 AND user_id = $2`, orgID, userID)
-	if err != nil {
-		return 0, fmt.Errorf("end sessions: %w", mapError(err))
-	}
-	var tokens []string
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		tokens = append(tokens, t)
-	}
-	rows.Close()
-	return len(tokens), s.endTokens(ctx, tokens)
+	return s.endSelected(ctx, `SELECT token FROM session_info WHERE org_id = $1 AND user_id = $2`, orgID, userID)
 }
 
 // EndPasswordSessions ends the sessions in orgID begun with a password,
@@ -197,12 +183,18 @@ func (s *SessionStore) EndMemberSessions(ctx context.Context, orgID, userID stri
 // returns how many there were: an organization that turns local passwords
 // off admits nobody on an old password sign-in either.
 func (s *SessionStore) EndPasswordSessions(ctx context.Context, orgID, keep string) (int, error) {
-	rows, err := s.db.reader.QueryContext(ctx, `
+	return s.endSelected(ctx, `
 		SELECT i.token FROM session_info i
 		WHERE i.org_id = $1 AND i.method = 'password'
 		  AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = i.user_id AND u.email = $2)`, orgID, keep)
+}
+
+// endSelected ends the sessions whose tokens query selects and returns
+// how many there were.
+func (s *SessionStore) endSelected(ctx context.Context, query string, args ...any) (int, error) {
+	rows, err := s.db.reader.QueryContext(ctx, query, args...)
 	if err != nil {
-		return 0, fmt.Errorf("end password sessions: %w", mapError(err))
+		return 0, fmt.Errorf("end sessions: %w", mapError(err))
 	}
 	var tokens []string
 	for rows.Next() {

@@ -208,7 +208,10 @@ var insertCache sync.Map // "dialect/table/rows" -> SQL
 // (numbered in order), because it looks $N names up in a list, which costs
 // quadratic time in a statement of a thousand parameters.
 func (tx *Tx) insertSQL(table, columns string, cols, rows int) string {
-	key := fmt.Sprintf("%s/%s/%d", tx.db.dialect, table, rows)
+	// The columns are part of the key: two writers of one table may name
+	// different columns (an import and a seed), and must not get each
+	// other's statement.
+	key := fmt.Sprintf("%s/%s/%s/%d", tx.db.dialect, table, columns, rows)
 	if s, ok := insertCache.Load(key); ok {
 		return s.(string)
 	}
