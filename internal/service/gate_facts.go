@@ -107,17 +107,9 @@ func residualOf(r aims.ImpactLevel) rules.AssessedImpact {
 // loadRisks names, per system, the risks above appetite without an
 // acceptance of their level (rules.SystemBlockers decides).
 func (w *gateWorld) loadRisks(ctx context.Context, q store.Querier, scope aims.Scope, systemID string) error {
-	versions, err := store.FindRiskCriteriaVersions(ctx, q, scope)
+	byVersion, current, err := riskCriteriaByVersion(ctx, q, scope)
 	if err != nil {
 		return err
-	}
-	byVersion := map[int]*aims.RiskCriteria{}
-	var current *aims.RiskCriteria
-	for _, c := range versions {
-		byVersion[c.Version] = c
-		if current == nil || c.Version > current.Version {
-			current = c
-		}
 	}
 	bySystem := map[string][]*aims.Risk{}
 	for page := (aims.Page{Limit: aims.MaxLimit}); ; page.Offset += page.Limit {
@@ -274,4 +266,23 @@ func withoutApprovals(d gate.Definition) gate.Definition {
 		out.Checks = d.Checks
 	}
 	return out
+}
+
+// riskCriteriaByVersion reads every version of the risk criteria, by
+// version, and the one in force (the newest): a risk is judged against the
+// appetite of the version it was assessed under.
+func riskCriteriaByVersion(ctx context.Context, q store.Querier, scope aims.Scope) (map[int]*aims.RiskCriteria, *aims.RiskCriteria, error) {
+	versions, err := store.FindRiskCriteriaVersions(ctx, q, scope)
+	if err != nil {
+		return nil, nil, err
+	}
+	byVersion := map[int]*aims.RiskCriteria{}
+	var current *aims.RiskCriteria
+	for _, c := range versions {
+		byVersion[c.Version] = c
+		if current == nil || c.Version > current.Version {
+			current = c
+		}
+	}
+	return byVersion, current, nil
 }

@@ -175,17 +175,9 @@ func (g *indicatorInputs) risks(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	versions, err := store.FindRiskCriteriaVersions(ctx, g.q, g.scope)
+	byVersion, current, err := riskCriteriaByVersion(ctx, g.q, g.scope)
 	if err != nil {
 		return err
-	}
-	byVersion := map[int]*aims.RiskCriteria{}
-	var current *aims.RiskCriteria
-	for _, c := range versions {
-		byVersion[c.Version] = c
-		if current == nil || c.Version > current.Version {
-			current = c
-		}
 	}
 	for i := range list {
 		r := &list[i]
