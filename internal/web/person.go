@@ -109,3 +109,13 @@ func (f personForm) Action() string {
 	}
 	return "/people/" + f.Record.ID + "/edit"
 }
+
+// policyVersions is the set of the ids of the AI policy versions in force
+// among acks, which the acknowledgements panel marks.
+func policyVersions(acks []aims.PolicyAck) map[string]bool {
+	out := make(map[string]bool, len(acks))
+	for _, a := range acks {
+		out[a.VersionID] = true
+	}
+	return out
+}

@@ -13,9 +13,11 @@ import (
 
 // TestPersonPageDocuments approves a policy owned by the admin that the
 // viewer acknowledges, and reads both people's pages: the owner's lists
-// the policy and that they have not acknowledged it, the viewer's the
-// version they acknowledged; a person without an account owns none, and
-// another organization does not find the page.
+// the policy and, in the one acknowledgements panel, that they have still
+// to acknowledge it (marked as the AI policy in force), the viewer's the
+// version they acknowledged; a person without an account owns none and
+// is told why the policy in force is not acknowledged; another
+// organization does not find the page.
 func TestPersonPageDocuments(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		e := newTestEnv(t, db)
@@ -35,11 +37,21 @@ func TestPersonPageDocuments(t *testing.T) {
 			owner := e.get(role, adminPage).want(t, http.StatusOK)
 			query(t, owner.doc, `section[aria-labelledby=person-documents] a[href="`+docURL+`"]`)
 			query(t, owner.doc, `ul#person-to-acknowledge a[href="`+verURL+`"]`)
+			if got := text(query(t, owner.doc, "ul#person-to-acknowledge li")); !strings.Contains(got, "AI policy in force") {
+				t.Errorf("%s: the owner's policy to acknowledge is not marked as the AI policy in force: %q", role, got)
+			}
+			noMatch(t, owner.doc, "#person-no-policy")
 			reader := e.get(role, viewerPage).want(t, http.StatusOK)
 			if got := text(query(t, reader.doc, "#person-to-acknowledge")); !strings.Contains(got, "every approved version") {
 				t.Errorf("%s: the viewer's page says %q", role, got)
 			}
 			query(t, reader.doc, `table#person-acknowledged a[href="`+verURL+`"]`)
+			if got := text(query(t, reader.doc, "table#person-acknowledged tbody tr")); !strings.Contains(got, "AI policy in force") {
+				t.Errorf("%s: the acknowledged policy is not marked as the AI policy in force: %q", role, got)
+			}
+			if n := len(queryAll(reader.doc, "section[aria-labelledby=person-acknowledgements]")); n != 1 {
+				t.Errorf("%s: %d acknowledgement panels, want one", role, n)
+			}
 		}
 
 		night := &aims.Person{Name: "Night operator", Active: true}
@@ -47,7 +59,9 @@ func TestPersonPageDocuments(t *testing.T) {
 			t.Fatal(err)
 		}
 		page := e.get(aims.RoleViewer, "/people/"+night.ID).want(t, http.StatusOK)
-		noMatch(t, page.doc, "#person-acknowledgements")
+		query(t, page.doc, "#person-no-account")
+		query(t, page.doc, `ul#person-policy-unacknowledged a[href="`+verURL+`"]`)
+		noMatch(t, page.doc, "#person-to-acknowledge")
 		if got := text(page.doc); !strings.Contains(got, "this person does not") {
 			t.Errorf("a person without an account: %q", got)
 		}
