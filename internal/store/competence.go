@@ -126,6 +126,9 @@ func CreateTrainingRecord(ctx context.Context, tx *Tx, scope aims.Scope, t *aims
 		t.CreatedAt, t.UpdatedAt); err != nil {
 		return trainingWriteError(err)
 	}
+	if err := refreshCurrent(ctx, tx, scope.OrgID(), []string{t.PersonID}); err != nil {
+		return err
+	}
 	if t.PersonName == "" {
 		stored, err := FindTrainingRecordByID(ctx, tx, scope, t.ID)
 		if err != nil {
@@ -157,6 +160,13 @@ func CreateTrainingRecords(ctx context.Context, tx *Tx, scope aims.Scope, ts []*
 	}
 	if _, err := tx.insertRowsRaw(ctx, "training_records", trainingInsertColumns, 10, args, ""); err != nil {
 		return trainingWriteError(err)
+	}
+	people := make([]string, len(ts))
+	for i, t := range ts {
+		people[i] = t.PersonID
+	}
+	if err := refreshCurrent(ctx, tx, scope.OrgID(), people); err != nil {
+		return err
 	}
 	return recordCreates(ctx, tx, scope, aims.EntityTrainingRecord, ids, ts)
 }
@@ -197,12 +207,18 @@ func UpdateTrainingRecord(ctx context.Context, tx *Tx, scope aims.Scope, before,
 	if n, _ := res.RowsAffected(); n == 0 {
 		return aims.ErrNotFound("training record")
 	}
+	if err := refreshCurrent(ctx, tx, scope.OrgID(), []string{before.PersonID}); err != nil {
+		return err
+	}
 	return tx.recordUpdate(ctx, scope, aims.EntityTrainingRecord, before.ID, before, after)
 }
 
 // DeleteTrainingRecord removes a record.
 func DeleteTrainingRecord(ctx context.Context, tx *Tx, scope aims.Scope, before *aims.TrainingRecord) error {
-	return trainingRecords.remove(ctx, tx, scope, before, before.ID, "the record is still named by other records")
+	if err := trainingRecords.remove(ctx, tx, scope, before, before.ID, "the record is still named by other records"); err != nil {
+		return err
+	}
+	return refreshCurrent(ctx, tx, scope.OrgID(), []string{before.PersonID})
 }
 
 // awarenessSessions is the sessions' table (7.3).

@@ -101,13 +101,15 @@ func SeedCompetenceBench(ctx context.Context, db *DB, scope aims.Scope, ownerID 
 				args = args[:0]
 			}
 		}
-		_, err := tx.insertRows(ctx, "training_records", `id, org_id, person_id, competence, competence_key, completed_on, created_at, updated_at`, 8, args, "")
-		return err
+		if _, err := tx.insertRows(ctx, "training_records", `id, org_id, person_id, competence, competence_key, completed_on, created_at, updated_at`, 8, args, ""); err != nil {
+			return err
+		}
+		return refreshCurrent(ctx, tx, scope.OrgID(), nil)
 	})
 	if err != nil {
 		return "", err
 	}
-	return roleID, analyzeBench(ctx, db, "training_records", "people", "role_assignments", "ai_systems", "competence_requirements")
+	return roleID, analyzeBench(ctx, db, "training_records", "training_current", "people", "role_assignments", "ai_systems", "competence_requirements")
 }
 
 // analyzeBench gives the planner the statistics (and, on PostgreSQL, the

@@ -79,11 +79,12 @@ func RoleGapInputs(ctx context.Context, q Querier, scope aims.Scope, roleID stri
 	return holders, reqs, training, err
 }
 
-// gapTraining reads what the gap rule needs of the training records of a
-// role's holders in the competences the role requires, by person id, in no
-// order: the person, competence and dates only, from the covering index
-// training_records_gap (migration 00210), so that a role held by thousands
-// reads no table row (issue 16: a role's gap list under 50 ms).
+// gapTraining reads what the gap rule needs of the current training
+// (training_current.go) of a role's holders in the competences the role
+// requires, by person id, in no order: the person, competence and dates
+// only, a row or two per holder and competence, so that a role held by
+// thousands reads a few thousand rows (issue 16: a role's gap list under
+// 50 ms).
 func gapTraining(ctx context.Context, q Querier, orgID, roleID string) (map[string][]*aims.TrainingRecord, error) {
 	return ruleTraining(ctx, q, `
 		WHERE t.org_id = $1
@@ -92,11 +93,12 @@ func gapTraining(ctx context.Context, q Querier, orgID, roleID string) (map[stri
 		orgID, roleID)
 }
 
-// ruleTraining reads the training records that where selects with only
-// what the competence rules read (person, competence, dates), by person
-// id, in no order.
+// ruleTraining reads the current training (the records that can decide a
+// rule, training_current.go) that where selects with only what the
+// competence rules read (person, competence, dates), by person id, in no
+// order.
 func ruleTraining(ctx context.Context, q Querier, where string, args ...any) (map[string][]*aims.TrainingRecord, error) {
-	rows, err := q.queryer().QueryContext(ctx, `SELECT t.person_id, t.competence, t.completed_on, t.expires_on FROM training_records t`+where, args...)
+	rows, err := q.queryer().QueryContext(ctx, `SELECT t.person_id, t.competence, t.completed_on, t.expires_on FROM training_current t`+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read training records: %w", mapError(err))
 	}
@@ -257,9 +259,9 @@ func PersonTouchesAI(ctx context.Context, q Querier, scope aims.Scope, p *aims.P
 	return n > 0, nil
 }
 
-// LiteracyTraining reads the training records in the given competences of
-// the people whose work touches an AI system (those the literacy rule
-// judges), with what the rule reads, by person id.
+// LiteracyTraining reads the current training (training_current.go) in
+// the given competences of the people whose work touches an AI system
+// (those the literacy rule judges), with what the rule reads, by person id.
 func LiteracyTraining(ctx context.Context, q Querier, scope aims.Scope, competences []string) (map[string][]*aims.TrainingRecord, error) {
 	if len(competences) == 0 {
 		return map[string][]*aims.TrainingRecord{}, nil
