@@ -31,14 +31,21 @@ const stageActWords = "POST /api/v1/systems/{id}/stage-transitions, or \"Change 
 // stageEditConflict is the 409 of an edit that would change a system's
 // stage: it names the act to use and, into deployed, the gate to pass.
 func stageEditConflict(from, to aims.LifecycleStage) error {
-	detail := "is set by the stage act (" + stageActWords + "), not by an edit"
-	if to == aims.StageDeployed {
-		detail += "; moving into deployed passes the " + gate.SystemDeployment.Title() + " (" + string(gate.SystemDeployment) + ")"
-	}
+	detail := stageEditDetail(from, to)
 	return &aims.Error{Kind: aims.KindConflict,
 		Message: fmt.Sprintf("an AI system's stage is changed by a recorded act, not by editing it: to move it from %s to %s, use the stage act",
 			strings.ToLower(from.Title()), strings.ToLower(to.Title())),
 		Fields: []aims.FieldError{{Field: "lifecycle_stage", Detail: detail}}}
+}
+
+// stageEditDetail says which act sets the stage, and into deployed the
+// gate to pass.
+func stageEditDetail(from, to aims.LifecycleStage) string {
+	detail := "is set by the stage act (" + stageActWords + "), not by an edit: it stays " + strings.ToLower(from.Title())
+	if to == aims.StageDeployed {
+		detail += "; moving into deployed passes the " + gate.SystemDeployment.Title() + " (" + string(gate.SystemDeployment) + ")"
+	}
+	return detail
 }
 
 // TransitionSystemStage records the act that moves an AI system to another
