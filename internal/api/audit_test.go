@@ -32,8 +32,8 @@ func TestAuditTrail(t *testing.T) {
 		var sys aims.AISystem
 		decode(t, res, &sys)
 		at(time.Hour)
-		if res := e.do(t, request{method: http.MethodPatch, url: "/api/v1/systems/" + sys.ID, token: o.tokens[aims.RoleAdmin],
-			body: map[string]any{"lifecycle_stage": "deployed"}}); res.Code != http.StatusOK {
+		if res := e.do(t, request{method: http.MethodPost, url: "/api/v1/systems/" + sys.ID + "/stage-transitions", token: o.tokens[aims.RoleAdmin],
+			body: map[string]any{"to": "deployed", "override_reason": "commissioned before aims"}}); res.Code != http.StatusCreated {
 			t.Fatalf("update: status %d; body: %s", res.Code, res.Body)
 		}
 		at(2 * time.Hour)
