@@ -91,8 +91,8 @@ func TestAuditTrail(t *testing.T) {
 		})
 		t.Run("filter by actor", func(t *testing.T) {
 			p := events(t, "actor="+contributor.ID)
-			if p.Total != 2 {
-				t.Fatalf("events of the contributor: total %d, want 2 (create and delete)", p.Total)
+			if p.Total != 3 {
+				t.Fatalf("events of the contributor: total %d, want 3 (create, and delete of the system and of its stage act)", p.Total)
 			}
 			for _, ev := range p.Items {
 				if ev.Actor.UserID != contributor.ID {
@@ -100,8 +100,8 @@ func TestAuditTrail(t *testing.T) {
 				}
 			}
 			tokenID := p.Items[0].Actor.TokenID
-			if q := events(t, "actor="+tokenID); q.Total != 2 {
-				t.Errorf("events of the contributor's token: total %d, want 2", q.Total)
+			if q := events(t, "actor="+tokenID); q.Total != 3 {
+				t.Errorf("events of the contributor's token: total %d, want 3", q.Total)
 			}
 		})
 		t.Run("filter by entity type and action", func(t *testing.T) {
