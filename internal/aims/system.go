@@ -32,6 +32,10 @@ type AISystem struct {
 	UpdatedAt          time.Time        `json:"updated_at"`
 	ModelVersionCount  int              `json:"model_version_count"`
 	Deployed           *ModelVersionRef `json:"deployed_model_version,omitempty"`
+	// GateOverride, when set, flags a system at its stage without a passed
+	// gate in aims (an admin's override, or registered as already
+	// deployed); a passed deployment gate clears it.
+	GateOverride *GateOverride `json:"gate_override,omitempty" doc:"Set while the system is at its stage without having passed its gate in aims: why, who, when"`
 }
 
 // ModelVersionRef names a model version briefly.

@@ -66,6 +66,7 @@ func Register(r chi.Router, svc *service.Service, version string) huma.API {
 	h := &Handlers{svc: svc}
 	h.registerMe(api)
 	h.registerSystems(api)
+	h.registerSystemStages(api)
 	h.registerSystemCSV(api)
 	h.registerModelVersions(api)
 	h.registerGates(api)

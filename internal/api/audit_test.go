@@ -32,8 +32,8 @@ func TestAuditTrail(t *testing.T) {
 		var sys aims.AISystem
 		decode(t, res, &sys)
 		at(time.Hour)
-		if res := e.do(t, request{method: http.MethodPatch, url: "/api/v1/systems/" + sys.ID, token: o.tokens[aims.RoleAdmin],
-			body: map[string]any{"lifecycle_stage": "deployed"}}); res.Code != http.StatusOK {
+		if res := e.do(t, request{method: http.MethodPost, url: "/api/v1/systems/" + sys.ID + "/stage-transitions", token: o.tokens[aims.RoleAdmin],
+			body: map[string]any{"to": "deployed", "override_reason": "commissioned before aims"}}); res.Code != http.StatusCreated {
 			t.Fatalf("update: status %d; body: %s", res.Code, res.Body)
 		}
 		at(2 * time.Hour)
@@ -91,8 +91,8 @@ func TestAuditTrail(t *testing.T) {
 		})
 		t.Run("filter by actor", func(t *testing.T) {
 			p := events(t, "actor="+contributor.ID)
-			if p.Total != 2 {
-				t.Fatalf("events of the contributor: total %d, want 2 (create and delete)", p.Total)
+			if p.Total != 3 {
+				t.Fatalf("events of the contributor: total %d, want 3 (create, and delete of the system and of its stage act)", p.Total)
 			}
 			for _, ev := range p.Items {
 				if ev.Actor.UserID != contributor.ID {
@@ -100,8 +100,8 @@ func TestAuditTrail(t *testing.T) {
 				}
 			}
 			tokenID := p.Items[0].Actor.TokenID
-			if q := events(t, "actor="+tokenID); q.Total != 2 {
-				t.Errorf("events of the contributor's token: total %d, want 2", q.Total)
+			if q := events(t, "actor="+tokenID); q.Total != 3 {
+				t.Errorf("events of the contributor's token: total %d, want 3", q.Total)
 			}
 		})
 		t.Run("filter by entity type and action", func(t *testing.T) {

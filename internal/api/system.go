@@ -20,7 +20,7 @@ type SystemInput struct {
 	BusinessUnit       string              `json:"business_unit,omitempty" maxLength:"200"`
 	Site               string              `json:"site,omitempty" maxLength:"200"`
 	OperatorRoles      []aims.OperatorRole `json:"operator_roles" minItems:"1" enum:"provider,developer,deployer,importer,distributor" doc:"The organization's roles for this system (ISO/IEC 22989; EU AI Act Art. 3)"`
-	LifecycleStage     aims.LifecycleStage `json:"lifecycle_stage" enum:"idea,design,development,verification_and_validation,deployed,suspended,retired"`
+	LifecycleStage     aims.LifecycleStage `json:"lifecycle_stage" enum:"idea,design,development,verification_and_validation,deployed,suspended,retired" doc:"The stage it is registered at; later moves are stage acts. Registered as deployed, the system is flagged (gate_override): its gate was not passed in aims"`
 	Autonomy           aims.Autonomy       `json:"autonomy" enum:"advisory,human_approval,human_override,autonomous" doc:"advisory: advises a human; human_approval: a human approves each action; human_override: acts, a human can override; autonomous: acts on its own"`
 	ImpactDomains      []aims.ImpactDomain `json:"impact_domains,omitempty" enum:"safety,health,quality,environment,fundamental_rights,employment,credit_and_finance,privacy,security"`
 	Techniques         []string            `json:"techniques,omitempty" doc:"AI techniques, e.g. gradient boosting, LLM"`
@@ -117,7 +117,9 @@ func (h *Handlers) registerSystems(api huma.API) {
 			}
 			return &Body[*aims.AISystem]{Body: s}, nil
 		})
-	huma.Register(api, operation(http.MethodPatch, "/systems/{id}", "update-system", tag, "Change an AI system", anyWrite...),
+	patch := operation(http.MethodPatch, "/systems/{id}", "update-system", tag, "Change an AI system", anyWrite...)
+	patch.Description += " A different lifecycle_stage answers 409: a stage is set by its act (POST /systems/{id}/stage-transitions)."
+	huma.Register(api, patch,
 		func(ctx context.Context, in *systemPatch) (*Body[*aims.AISystem], error) {
 			s, err := h.svc.UpdateSystem(ctx, in.ID, in.Body)
 			if err != nil {

@@ -72,6 +72,7 @@ func demoLike(t *testing.T, dir string) {
 	members, _, _ := svc.FindMembers(octx, aims.MemberFilter{})
 	for i, name := range []string{"Setpoint optimizer", "Credit scoring", "CV screening assistant", "Customer chatbot", "Predictive maintenance"} {
 		s := storetest.System(name, members[0].ID)
+		s.LifecycleStage = aims.StageDeployed // registered as running: flagged, its gate not passed in aims
 		if i == 0 {
 			s.SupplierID = sup.ID
 		}
@@ -80,10 +81,6 @@ func demoLike(t *testing.T, dir string) {
 		}
 		mv := &aims.ModelVersion{SystemID: s.ID, Version: "1.0", Digest: strings.Repeat(fmt.Sprint(i), 64), Status: aims.ModelCandidate}
 		if err := svc.CreateModelVersion(octx, mv); err != nil {
-			t.Fatal(err)
-		}
-		stage := aims.StageDeployed
-		if _, err := svc.UpdateSystem(octx, s.ID, aims.SystemUpdate{LifecycleStage: &stage}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -33,7 +33,8 @@ func TestServeKeepsRecordsAcrossRestart(t *testing.T) {
 		"operator_roles": []string{"deployer"}, "lifecycle_stage": "development", "autonomy": "autonomous"}, &sys); st != http.StatusCreated {
 		t.Fatalf("create system: status %d", st)
 	}
-	if st := call(t, http.MethodPatch, s.url+"/api/v1/systems/"+sys.ID, token, map[string]any{"lifecycle_stage": "deployed"}, nil); st != http.StatusOK {
+	if st := call(t, http.MethodPost, s.url+"/api/v1/systems/"+sys.ID+"/stage-transitions", token,
+		map[string]any{"to": "deployed", "override_reason": "commissioned before aims"}, nil); st != http.StatusCreated {
 		t.Fatalf("update system: status %d", st)
 	}
 	s.shutdown(t)

@@ -170,6 +170,11 @@ func load(ctx context.Context, svc *service.Service) ([]Account, error) {
 	if err := SeedRisk(from(base, daysAgo(now, 80), 10*time.Hour), svc); err != nil {
 		return nil, fmt.Errorf("demo risks and impact assessments: %w", err)
 	}
+	// The optimizer passes its system deployment gate: its impact
+	// assessment, classification and risks are recorded now (issue 17).
+	if err := deploySystemThroughGate(from(base, daysAgo(now, 79), time.Hour), svc, userIDs); err != nil {
+		return nil, fmt.Errorf("demo system deployment gate: %w", err)
+	}
 	// Four weeks of the optimizer's decisions with overrides, and a
 	// suspension and resume in its history (issue 6).
 	if err := SeedDecisions(base, svc); err != nil {

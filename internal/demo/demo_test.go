@@ -3,6 +3,7 @@ package demo_test
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -106,6 +107,24 @@ func TestEnsureLoadsTheDemoOrganizationOnce(t *testing.T) {
 		if opt.OwnerEmail != "owner@demo.example" || opt.Autonomy != aims.AutonomyAutonomous || opt.SupplierName != "Aquametrics Process AI GmbH" ||
 			opt.Deployed == nil || opt.Deployed.Version != "2.3.0" {
 			t.Errorf("optimizer = owner %s, autonomy %s, supplier %q, deployed %+v", opt.OwnerEmail, opt.Autonomy, opt.SupplierName, opt.Deployed)
+		}
+		// Issue 17: it reached deployed through a passed system deployment
+		// gate, by the AIMS manager's act; the other systems were registered
+		// as already deployed and are flagged.
+		if opt.LifecycleStage != aims.StageDeployed || opt.GateOverride != nil {
+			t.Errorf("optimizer stage %s, gate override %+v; want deployed through a passed gate", opt.LifecycleStage, opt.GateOverride)
+		}
+		acts, err := svc.FindStageTransitions(opCtx, opt.ID)
+		must(t, err)
+		if len(acts) != 1 || acts[0].From != aims.StageVerification || acts[0].OverrideReason != "" || !strings.HasPrefix(acts[0].ByLabel, "manager@") {
+			t.Errorf("optimizer's stage acts: %+v", acts)
+		}
+		all, _, err := svc.FindSystems(opCtx, aims.SystemFilter{})
+		must(t, err)
+		for _, s := range all {
+			if s.ID != opt.ID && s.LifecycleStage == aims.StageDeployed && (s.GateOverride == nil || s.GateOverride.Reason != aims.RegisteredDeployedReason) {
+				t.Errorf("%s: deployed without a flag: %+v", s.Name, s.GateOverride)
+			}
 		}
 		versions, _, err := svc.FindModelVersions(opCtx, opt.ID, aims.ModelVersionFilter{})
 		must(t, err)

@@ -15,8 +15,10 @@ var systems = []systemSpec{
 				"set by process engineering (15 % either side of the operator's base setpoint). Operators can switch it to manual " +
 				"at the HMI at any time; the PLC returns to the base setpoint by itself when the moisture probe signal is lost.",
 			BusinessUnit: "Kestrel Paper - Riverside Mill", Site: "Riverside Mill, Line 2",
-			OperatorRoles:  []aims.OperatorRole{aims.OperatorDeployer},
-			LifecycleStage: aims.StageDeployed, Autonomy: aims.AutonomyAutonomous,
+			OperatorRoles: []aims.OperatorRole{aims.OperatorDeployer},
+			// Registered in verification and validation; it reaches deployed
+			// through its system deployment gate (deploySystemThroughGate).
+			LifecycleStage: aims.StageVerification, Autonomy: aims.AutonomyAutonomous,
 			ImpactDomains: []aims.ImpactDomain{aims.DomainSafety, aims.DomainQuality, aims.DomainEnvironment},
 			Techniques:    []string{"gradient-boosted trees", "soft sensor", "closed-loop control"},
 			InScope:       true, Tags: []string{"plant", "dewatering", "ot", "edge"},

@@ -296,7 +296,7 @@ func TestStopAuthority(t *testing.T) {
 		}
 		// A change made around this process (another replica, the
 		// database) reaches the answers through the version poll.
-		if st, b := e.do("admin", http.MethodPatch, "/api/v1/systems/"+sysID, `{"lifecycle_stage":"retired"}`); st != http.StatusOK {
+		if st, b := e.do("admin", http.MethodPost, "/api/v1/systems/"+sysID+"/stage-transitions", `{"to":"retired"}`); st != http.StatusCreated {
 			t.Fatalf("retire: %d %s", st, b)
 		}
 		if a := ask(""); a.Authorized || a.Code != aims.AuthzSystemNotDeployed {

@@ -70,13 +70,22 @@ func (s *Service) CreateSystem(ctx context.Context, in *aims.AISystem) error {
 		if err := checkSystemRefs(ctx, tx, scope, in); err != nil {
 			return err
 		}
-		return store.CreateSystem(ctx, tx, scope, in)
+		act := registeredAtGatedStage(in, scope, tx)
+		if err := store.CreateSystem(ctx, tx, scope, in); err != nil {
+			return err
+		}
+		if act == nil {
+			return nil
+		}
+		act.SystemID = in.ID
+		return store.CreateStageTransition(ctx, tx, scope, act)
 	})
 }
 
 // UpdateSystem changes an AI system. Its owner, contributors and managers
 // may; a system owner cannot hand a system to someone else and keep editing
-// it, but may reassign it.
+// it, but may reassign it. A different lifecycle stage is refused (409): a
+// stage is set by its act (TransitionSystemStage).
 func (s *Service) UpdateSystem(ctx context.Context, id string, upd aims.SystemUpdate) (*aims.AISystem, error) {
 	readScope, _, err := authz.AuthorizeSystemWrite(ctx, "change AI systems")
 	if err != nil {
@@ -91,6 +100,9 @@ func (s *Service) UpdateSystem(ctx context.Context, id string, upd aims.SystemUp
 		scope, _, err := authz.AuthorizeSystemEdit(ctx, before.OwnerID, "change this AI system")
 		if err != nil {
 			return err
+		}
+		if upd.LifecycleStage != nil && upd.LifecycleStage.IsValid() && *upd.LifecycleStage != before.LifecycleStage {
+			return stageEditConflict(before.LifecycleStage, *upd.LifecycleStage)
 		}
 		after = upd.Apply(*before)
 		after.Normalize()

@@ -193,6 +193,10 @@ func planRow(sh *sheet, refs *importRefs, seen map[string]int, plan *importPlan,
 	}
 	sys.Normalize()
 	addValidation(p, r.line, sys.Validate(), flagged)
+	if before != nil && sys.LifecycleStage.IsValid() && sys.LifecycleStage != before.LifecycleStage && !flagged["lifecycle_stage"] {
+		// A stage is set by its act, not by an edit (issue 17).
+		p.add(r.line, "lifecycle_stage", "%s", stageEditDetail(before.LifecycleStage, sys.LifecycleStage))
+	}
 	switch {
 	case p.lines[r.line]:
 	case before == nil:
@@ -236,8 +240,15 @@ func addValidation(p *lineProblems, line int, err error, flagged map[string]bool
 // single write path, which records its audit event.
 func (p *importPlan) apply(ctx context.Context, tx *store.Tx, scope aims.Scope) error {
 	for _, c := range p.creates {
+		act := registeredAtGatedStage(c.after, scope, tx)
 		if err := store.CreateSystem(ctx, tx, scope, c.after); err != nil {
 			return rowError(c.line, err)
+		}
+		if act != nil {
+			act.SystemID = c.after.ID
+			if err := store.CreateStageTransition(ctx, tx, scope, act); err != nil {
+				return err
+			}
 		}
 	}
 	for _, u := range p.updates {

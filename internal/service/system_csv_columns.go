@@ -37,6 +37,10 @@ var systemColumns = []csvColumn{
 	{"in_scope", func(s *aims.AISystem) string { return yesNo(s.InScope) }, setInScope},
 	textColumn("scope_justification", func(s *aims.AISystem) *string { return &s.ScopeJustification }),
 	listColumn("tags", func(s *aims.AISystem) *[]string { return &s.Tags }, splitList),
+	// Read only: the flag of a system at its stage without a passed gate
+	// (issue 17); an import ignores it, so that an export imports back.
+	{"gate_override", func(s *aims.AISystem) string { return s.GateOverride.Words() },
+		func(*importRefs, *aims.AISystem, string) string { return "" }},
 }
 
 // SystemCSVColumns lists the inventory spreadsheet's columns in the order

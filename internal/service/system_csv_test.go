@@ -86,6 +86,7 @@ func TestImportSystemsCSV(t *testing.T) {
 		o := newInventoryOrg(t, db, "acme")
 		existing := storetest.System("chatbot", o.Admin.ID)
 		existing.Purpose = "Old purpose"
+		existing.LifecycleStage = aims.StageDesign // the file keeps it: a stage is not imported over (issue 17)
 		if err := o.svc.CreateSystem(o.as(aims.RoleAdmin), existing); err != nil {
 			t.Fatal(err)
 		}
@@ -122,12 +123,19 @@ func TestImportSystemsCSV(t *testing.T) {
 			Techniques:    []string{"gradient boosting"}, SupplierID: o.supplier.ID, InScope: true, Tags: []string{"plant", "dewatering"}}
 		if diff := cmp.Diff(want, *opt, cmp.FilterPath(func(p cmp.Path) bool {
 			switch p.Last().String() {
-			case ".ID", ".OwnerName", ".OwnerEmail", ".SupplierName", ".CreatedAt", ".UpdatedAt":
+			case ".ID", ".OwnerName", ".OwnerEmail", ".SupplierName", ".CreatedAt", ".UpdatedAt", ".GateOverride":
 				return true
 			}
 			return false
 		}, cmp.Ignore())); diff != "" {
 			t.Errorf("imported system (-want +got):\n%s", diff)
+		}
+		// Registered at deployed, it did not pass its gate in aims: flagged.
+		if opt.GateOverride == nil || opt.GateOverride.Reason != aims.RegisteredDeployedReason {
+			t.Errorf("imported as deployed: override %+v", opt.GateOverride)
+		}
+		if cv := got["CV screener"]; cv.GateOverride != nil {
+			t.Errorf("imported at verification: override %+v", cv.GateOverride)
 		}
 		cv := got["CV screener"]
 		if cv.InScope || cv.LifecycleStage != aims.StageVerification || cv.Purpose != "Ranks applications, for recruiters" {
@@ -310,7 +318,10 @@ func TestExportImportRoundTrip(t *testing.T) {
 
 		// An edited export updates what changed; a change to a system whose
 		// owner is disabled must name a new owner.
-		edited := strings.Replace(export, ",deployed,autonomous,", ",suspended,autonomous,", 1)
+		if !strings.Contains(export, aims.RegisteredDeployedReason+" (") || !strings.Contains(export, ",tags,gate_override") {
+			t.Errorf("the export does not flag the system registered as deployed:\n%s", export)
+		}
+		edited := strings.Replace(export, ",deployed,autonomous,", ",deployed,human_override,", 1)
 		edited = strings.Replace(edited, "Ranks applications, for recruiters", "Ranks applications", 1)
 		res, err = o.svc.ImportSystemsCSV(ctx, strings.NewReader(edited), false)
 		if !aims.IsKind(err, aims.KindInvalid) || !strings.Contains(err.(*aims.Error).Fields[0].Detail, "disabled account") {
@@ -323,8 +334,24 @@ func TestExportImportRoundTrip(t *testing.T) {
 		if diff := cmp.Diff(&service.ImportResult{Updated: 4}, res); diff != "" {
 			t.Errorf("edited import (-want +got):\n%s", diff)
 		}
-		if s := o.systems(t)["Setpoint optimizer"]; s.LifecycleStage != aims.StageSuspended {
-			t.Errorf("stage = %s, want suspended", s.LifecycleStage)
+		if s := o.systems(t)["Setpoint optimizer"]; s.Autonomy != aims.AutonomyHumanOverride || s.GateOverride == nil {
+			t.Errorf("autonomy = %s, override %+v; want human override, still flagged", s.Autonomy, s.GateOverride)
+		}
+		// A row that changes a stage is bad (a stage is set by its act, issue
+		// 17), and the import stays atomic: the other row's edit is not written.
+		staged := strings.Replace(edited, ",deployed,human_override,", ",suspended,human_override,", 1)
+		staged = strings.Replace(staged, "Ranks applications", "Ranks job applications", 1)
+		_, err = o.svc.ImportSystemsCSV(ctx, strings.NewReader(staged), false)
+		if !aims.IsKind(err, aims.KindInvalid) || len(err.(*aims.Error).Fields) != 1 ||
+			!strings.HasSuffix(err.(*aims.Error).Fields[0].Field, "/lifecycle_stage") ||
+			!strings.Contains(err.(*aims.Error).Fields[0].Detail, "stage act") {
+			t.Fatalf("import changing a stage: %v", err)
+		}
+		if s := o.systems(t)["Setpoint optimizer"]; s.LifecycleStage != aims.StageDeployed {
+			t.Errorf("stage after a refused import = %s", s.LifecycleStage)
+		}
+		if s := o.systems(t)["CV screener"]; s.Purpose != "Ranks applications" {
+			t.Errorf("a refused import wrote another row: %q", s.Purpose)
 		}
 		if s := o.systems(t)["=Formula, \"quoted\""]; s == nil || s.Tags[1] != "'quoted" {
 			t.Errorf("formula system after round trip = %+v", s)

@@ -51,7 +51,9 @@ type Within struct {
 // (no id of their own), organizations, API tokens (their last use is
 // kept without an audit event), frameworks and mappings.
 var RecordKinds = []RecordKind{
-	{EntityType: aims.EntityAISystem, Table: "ai_systems", Image: aims.AISystem{}},
+	{EntityType: aims.EntityAISystem, Table: "ai_systems", Image: aims.AISystem{}, Fields: map[string]string{
+		"gate_override_reason": "gate_override.reason", "gate_override_by": "gate_override.by", "gate_override_at": "gate_override.at"}},
+	{EntityType: aims.EntityStageTransition, Table: "system_stage_transitions", Image: aims.StageTransition{}},
 	{EntityType: aims.EntitySupplier, Table: "suppliers", Image: aims.Supplier{}},
 	{EntityType: aims.EntitySupplierQuestion, Table: "supplier_questions", Image: aims.SupplierQuestion{}},
 	{EntityType: aims.EntityMLflowSync, Table: "mlflow_syncs", Image: aims.MLflowSync{}},

@@ -18,12 +18,12 @@ func CreateSystem(ctx context.Context, tx *Tx, scope aims.Scope, s *aims.AISyste
 	_, err := tx.tx.ExecContext(ctx, `
 		INSERT INTO ai_systems (id, org_id, name, name_key, purpose, description, owner_id, business_unit, site,
 			operator_roles, lifecycle_stage, autonomy, impact_domains, techniques, supplier_id, in_scope,
-			scope_justification, tags, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
+			scope_justification, tags, created_at, updated_at, gate_override_reason, gate_override_by, gate_override_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
 		s.ID, scope.OrgID(), s.Name, nameKey(s.Name), s.Purpose, s.Description, s.OwnerID, s.BusinessUnit, s.Site,
 		encodeList(s.OperatorRoles), string(s.LifecycleStage), string(s.Autonomy), encodeList(s.ImpactDomains),
 		encodeList(s.Techniques), nullString(s.SupplierID), s.InScope, s.ScopeJustification, encodeList(s.Tags),
-		s.CreatedAt, s.UpdatedAt)
+		s.CreatedAt, s.UpdatedAt, overrideReason(s.GateOverride), overrideBy(s.GateOverride), overrideAt(s.GateOverride))
 	if err != nil {
 		return systemWriteError(err, s)
 	}
@@ -49,7 +49,8 @@ const systemSelect = `
 		(SELECT mv.id FROM model_versions mv WHERE mv.system_id = s.id AND mv.status = 'deployed'
 			ORDER BY mv.deployed_at DESC, mv.id DESC LIMIT 1),
 		(SELECT mv.version FROM model_versions mv WHERE mv.system_id = s.id AND mv.status = 'deployed'
-			ORDER BY mv.deployed_at DESC, mv.id DESC LIMIT 1)
+			ORDER BY mv.deployed_at DESC, mv.id DESC LIMIT 1),
+		s.gate_override_reason, s.gate_override_by, s.gate_override_at
 	FROM ai_systems s
 	JOIN users u ON u.id = s.owner_id
 	LEFT JOIN suppliers sp ON sp.id = s.supplier_id`
@@ -58,15 +59,23 @@ func scanSystem(sc interface{ Scan(...any) error }, extra ...any) (*aims.AISyste
 	var s aims.AISystem
 	var roles, domains, techniques, tags, stage, autonomy string
 	var depID, depVersion sql.NullString
+	var ovReason, ovBy string
+	var ovAt sql.NullTime
 	dest := []any{&s.ID, &s.Name, &s.Purpose, &s.Description, &s.OwnerID, &s.OwnerName, &s.OwnerEmail, &s.BusinessUnit, &s.Site,
 		&roles, &stage, &autonomy, &domains, &techniques, &s.SupplierID, &s.SupplierName, &s.InScope, &s.ScopeJustification, &tags,
-		&s.CreatedAt, &s.UpdatedAt, &s.ModelVersionCount, &depID, &depVersion}
+		&s.CreatedAt, &s.UpdatedAt, &s.ModelVersionCount, &depID, &depVersion, &ovReason, &ovBy, &ovAt}
 	if err := sc.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
 	s.LifecycleStage = aims.LifecycleStage(stage)
 	s.Autonomy = aims.Autonomy(autonomy)
 	s.CreatedAt, s.UpdatedAt = s.CreatedAt.UTC(), s.UpdatedAt.UTC()
+	if ovReason != "" {
+		s.GateOverride = &aims.GateOverride{Reason: ovReason, By: ovBy}
+		if ovAt.Valid {
+			s.GateOverride.At = ovAt.Time.UTC()
+		}
+	}
 	if depID.Valid {
 		s.Deployed = &aims.ModelVersionRef{ID: depID.String, Version: depVersion.String}
 	}
@@ -237,6 +246,9 @@ func DeleteSystem(ctx context.Context, tx *Tx, scope aims.Scope, before *aims.AI
 	}
 	if n > 0 {
 		return aims.Errorf(aims.KindConflict, "%q has %d model version(s): delete them first, or set the system's stage to retired to keep its history", before.Name, n)
+	}
+	if err := deleteStageTransitions(ctx, tx, scope, before.ID); err != nil {
+		return err
 	}
 	_, err := tx.tx.ExecContext(ctx, `DELETE FROM ai_systems WHERE org_id = $1 AND id = $2`, scope.OrgID(), before.ID)
 	if classify(err) == classForeignKey {

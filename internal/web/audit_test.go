@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -20,9 +21,9 @@ func TestAuditTrailShowsWhoChangedWhat(t *testing.T) {
 		owner := e.members[aims.RoleSystemOwner]
 		created := e.post(aims.RoleContributor, "/systems/new", systemFormValues("Setpoint optimizer", owner.ID)).want(t, http.StatusSeeOther)
 		id := strings.TrimPrefix(created.location, "/systems/")
-		form := systemFormValues("Setpoint optimizer", owner.ID)
-		form.Set("lifecycle_stage", "deployed")
-		e.post(aims.RoleSystemOwner, created.location+"/edit", form).want(t, http.StatusSeeOther)
+		// The owner moves the stage by its act (issue 17): the system's
+		// update event records it.
+		e.post(aims.RoleSystemOwner, created.location+"/stage", url.Values{"to": {"verification_and_validation"}}).want(t, http.StatusSeeOther)
 
 		for _, role := range []aims.Role{aims.RoleViewer, aims.RoleContributor, aims.RoleSystemOwner} {
 			e.get(role, "/audit").want(t, http.StatusForbidden)
@@ -67,7 +68,7 @@ func TestAuditTrailShowsWhoChangedWhat(t *testing.T) {
 		}
 		for _, tr := range queryAll(upd, "table.diff tr.changed") {
 			if text(query(t, tr, "th")) == "Lifecycle stage" {
-				if text(query(t, tr, "del")) != aims.StageDevelopment.Title() || text(query(t, tr, "ins")) != aims.StageDeployed.Title() {
+				if text(query(t, tr, "del")) != aims.StageDevelopment.Title() || text(query(t, tr, "ins")) != aims.StageVerification.Title() {
 					t.Errorf("stage change shown as %q -> %q", text(query(t, tr, "del")), text(query(t, tr, "ins")))
 				}
 			}
@@ -83,8 +84,8 @@ func TestAuditTrailShowsWhoChangedWhat(t *testing.T) {
 
 		// Filters: by actor, by action, by day.
 		byOwner := e.get(aims.RoleAuditor, "/audit?actor="+owner.ID).want(t, http.StatusOK)
-		if n := len(queryAll(byOwner.doc, "li.audit-event")); n != 1 {
-			t.Errorf("owner's events: %d", n)
+		if n := len(queryAll(byOwner.doc, "li.audit-event")); n != 2 {
+			t.Errorf("owner's events: %d, want the system's update and the stage act", n)
 		}
 		query(t, byOwner.doc, `select#actor option[value="`+owner.ID+`"][selected]`)
 		if n := len(queryAll(e.get(aims.RoleAuditor, "/audit?action=create&entity_type=ai_system").doc, "li.audit-event")); n != 1 {

@@ -28,6 +28,8 @@ type systemView struct {
 	MLflow *aims.MLflowSync
 	// Reopenings are the gates material changes re-opened (8.1).
 	Reopenings reopeningView
+	// Stage is the stage panel: the deployment gate and the stage act.
+	Stage stageView
 }
 
 func (ui *UI) systemDetail(w http.ResponseWriter, r *http.Request) error {
@@ -66,6 +68,9 @@ func (ui *UI) systemPageWith(w http.ResponseWriter, r *http.Request, status int,
 		return err
 	}
 	if v.Reopenings, err = ui.reopeningPanel(r, s.ID, ""); err != nil {
+		return err
+	}
+	if v.Stage, err = ui.stagePanel(r, s); err != nil {
 		return err
 	}
 	if edit != nil {

@@ -42,10 +42,11 @@ func systemFromForm(f url.Values) *aims.AISystem {
 	}
 }
 
-// systemUpdate sets every field of the update from s.
+// systemUpdate sets every field of the update from s but the stage: a
+// stage is moved by its act (system_stage.go), not by an edit.
 func systemUpdate(s *aims.AISystem) aims.SystemUpdate {
 	return aims.SystemUpdate{Name: &s.Name, Purpose: &s.Purpose, Description: &s.Description, OwnerID: &s.OwnerID,
-		BusinessUnit: &s.BusinessUnit, Site: &s.Site, OperatorRoles: &s.OperatorRoles, LifecycleStage: &s.LifecycleStage,
+		BusinessUnit: &s.BusinessUnit, Site: &s.Site, OperatorRoles: &s.OperatorRoles,
 		Autonomy: &s.Autonomy, ImpactDomains: &s.ImpactDomains, Techniques: &s.Techniques, SupplierID: &s.SupplierID,
 		InScope: &s.InScope, ScopeJustification: &s.ScopeJustification, Tags: &s.Tags}
 }
@@ -106,6 +107,11 @@ func (ui *UI) systemSave(w http.ResponseWriter, r *http.Request) error {
 		_, err = ui.Svc.UpdateSystem(r.Context(), s.ID, systemUpdate(s))
 	}
 	if fe, ok := fieldErrors(err); ok {
+		if !isNew {
+			if cur, cerr := ui.Svc.FindSystemByID(r.Context(), s.ID); cerr == nil {
+				s.LifecycleStage = cur.LifecycleStage // the edit form shows it as text
+			}
+		}
 		return ui.renderSystemForm(w, r, errorStatus(err), systemForm{System: s, New: isNew, Errors: fe})
 	}
 	if err != nil {

@@ -95,17 +95,45 @@ func TestSystemCreateShowAndEdit(t *testing.T) {
 		if got := attr(query(t, edit.doc, "input#name"), "value"); got != "Setpoint optimizer" {
 			t.Errorf("edit form name = %q", got)
 		}
-		query(t, edit.doc, `select#lifecycle_stage option[value=development][selected]`)
+		// The stage is text on the edit form: it moves by its act.
+		if got := text(query(t, edit.doc, `p#lifecycle_stage strong`)); got != "Development" {
+			t.Errorf("edit form stage = %q", got)
+		}
+		noMatch(t, edit.doc, `select#lifecycle_stage`)
 		query(t, edit.doc, `select#owner_id option[selected]`)
 
 		form := systemFormValues("Setpoint optimizer", owner.ID)
-		form.Set("lifecycle_stage", "deployed")
+		form.Set("lifecycle_stage", "deployed") // ignored: an edit does not move the stage
 		form.Del("tags")
 		e.post(aims.RoleSystemOwner, p.location+"/edit", form).want(t, http.StatusSeeOther)
 		after := e.get(aims.RoleViewer, p.location).want(t, http.StatusOK)
-		if got := text(query(t, after.doc, "hgroup .badge")); got != "Deployed" {
+		if got := text(query(t, after.doc, "hgroup .badge")); got != "Development" {
 			t.Errorf("stage after edit = %q", got)
 		}
+
+		// The stage act (issue 17): the owner moves it but may not deploy;
+		// the manager's move into deployed is refused with the failing
+		// checks; an admin overrides with a reason, and the system is flagged.
+		e.post(aims.RoleSystemOwner, p.location+"/stage", url.Values{"to": {"verification_and_validation"}}).want(t, http.StatusSeeOther)
+		ownerPage := e.get(aims.RoleSystemOwner, p.location).want(t, http.StatusOK)
+		noMatch(t, ownerPage.doc, `select#to option[value=deployed]`)
+		query(t, ownerPage.doc, `select#to option[value=suspended]`)
+		if n := len(queryAll(ownerPage.doc, "#system-gate li.gate-check.failing")); n != 3 {
+			t.Errorf("%d failing checks shown before the move, want 3 (impact, classification, and approvals: the owner may not approve)", n)
+		}
+		e.post(aims.RoleSystemOwner, p.location+"/stage", url.Values{"to": {"deployed"}}).want(t, http.StatusForbidden)
+		refused := e.post(aims.RoleAIMSManager, p.location+"/stage", url.Values{"to": {"deployed"}}).want(t, http.StatusConflict)
+		if got := text(query(t, refused.doc, "#stage-error")); !strings.Contains(got, "system deployment gate") {
+			t.Errorf("refusal = %q", got)
+		}
+		noMatch(t, refused.doc, "#override_reason")
+		query(t, e.get(aims.RoleAdmin, p.location).doc, "input#override_reason")
+		e.post(aims.RoleAdmin, p.location+"/stage", url.Values{"to": {"deployed"}, "override_reason": {"commissioned before aims"}}).want(t, http.StatusSeeOther)
+		flagged := e.get(aims.RoleViewer, p.location).want(t, http.StatusOK)
+		if got := text(query(t, flagged.doc, "#system-gate-override")); !strings.Contains(got, "commissioned before aims") {
+			t.Errorf("override flag = %q", got)
+		}
+		query(t, e.get(aims.RoleViewer, "/systems").doc, "span.gate-override")
 	})
 }
 

@@ -79,6 +79,7 @@ func Register(r chi.Router, d Deps) {
 		r.Get("/", ui.handle(ui.home))
 		ui.registerSystems(r)
 		ui.registerGateReopenings(r)
+		ui.registerSystemStages(r)
 		ui.registerDatasets(r)
 		ui.registerSuppliers(r)
 		ui.registerDocuments(r)
