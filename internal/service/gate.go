@@ -38,6 +38,27 @@ func (s *Service) RecordValidationMetric(ctx context.Context, systemID, versionI
 	})
 }
 
+// recordMetrics records metrics of model version versionID inside the
+// caller's transaction (MLflow sync, CycloneDX import), each validated as
+// one a person enters.
+func recordMetrics(ctx context.Context, tx *store.Tx, scope aims.Scope, versionID string, metrics []aims.ValidationMetric) error {
+	for i := range metrics {
+		m := &metrics[i]
+		m.ModelVersionID = versionID
+		m.Normalize()
+		if err := m.Validate(); err != nil {
+			return err
+		}
+		if err := checkDatasetID(ctx, tx, scope, m.DatasetID); err != nil {
+			return err
+		}
+		if err := store.CreateValidationMetric(ctx, tx, scope, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // DeleteValidationMetric removes a metric recorded by mistake.
 func (s *Service) DeleteValidationMetric(ctx context.Context, systemID, versionID, id string) error {
 	return s.transact(ctx, func(tx *store.Tx) error {

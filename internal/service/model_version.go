@@ -36,12 +36,13 @@ func (s *Service) FindModelVersionByID(ctx context.Context, systemID, id string)
 // owner, contributors and managers may. It re-opens the system's
 // deployment gate (change control, 8.1).
 func (s *Service) CreateModelVersion(ctx context.Context, in *aims.ModelVersion) error {
-	return s.createModelVersion(ctx, in, "")
+	return s.createModelVersion(ctx, in, "", nil)
 }
 
-// createModelVersion registers a model version; where says where it came
-// from, for the re-opening's reason ("from MLflow").
-func (s *Service) createModelVersion(ctx context.Context, in *aims.ModelVersion, where string) error {
+// createModelVersion registers a model version with its validation
+// metrics, in one transaction; where says where it came from, for the
+// re-opening's reason ("from MLflow").
+func (s *Service) createModelVersion(ctx context.Context, in *aims.ModelVersion, where string, metrics []aims.ValidationMetric) error {
 	readScope, _, err := authz.AuthorizeSystemWrite(ctx, "register model versions")
 	if err != nil {
 		return err
@@ -72,6 +73,9 @@ func (s *Service) createModelVersion(ctx context.Context, in *aims.ModelVersion,
 			return err
 		}
 		if err := store.CreateModelVersion(ctx, tx, scope, in); err != nil {
+			return err
+		}
+		if err := recordMetrics(ctx, tx, scope, in.ID, metrics); err != nil {
 			return err
 		}
 		return reopenForNewVersion(ctx, tx, scope, in, where)
