@@ -75,7 +75,7 @@ func (s *Service) createModelVersion(ctx context.Context, in *aims.ModelVersion,
 		if err := store.CreateModelVersion(ctx, tx, scope, in); err != nil {
 			return err
 		}
-		if err := recordMetrics(ctx, tx, scope, in.ID, metrics); err != nil {
+		if err := putMetrics(ctx, tx, scope, in.SystemID, in.ID, metrics); err != nil {
 			return err
 		}
 		return reopenForNewVersion(ctx, tx, scope, in, where)
@@ -84,6 +84,12 @@ func (s *Service) createModelVersion(ctx context.Context, in *aims.ModelVersion,
 
 // UpdateModelVersion changes a model version.
 func (s *Service) UpdateModelVersion(ctx context.Context, systemID, id string, upd aims.ModelVersionUpdate) (*aims.ModelVersion, error) {
+	return s.updateModelVersion(ctx, systemID, id, upd, nil)
+}
+
+// updateModelVersion changes a model version and records its metrics
+// (putMetrics) in one transaction.
+func (s *Service) updateModelVersion(ctx context.Context, systemID, id string, upd aims.ModelVersionUpdate, metrics []aims.ValidationMetric) (*aims.ModelVersion, error) {
 	readScope, _, err := authz.AuthorizeSystemWrite(ctx, "change model versions")
 	if err != nil {
 		return nil, err
@@ -120,6 +126,9 @@ func (s *Service) UpdateModelVersion(ctx context.Context, systemID, id string, u
 			return err
 		}
 		if err := reopenForVersionDatasets(ctx, tx, scope, before, &after); err != nil {
+			return err
+		}
+		if err := putMetrics(ctx, tx, scope, systemID, id, metrics); err != nil {
 			return err
 		}
 		out, err = store.FindModelVersionByID(ctx, tx, scope, systemID, id)
