@@ -28,7 +28,11 @@ func TestCycloneDXExportFlagsGateOverride(t *testing.T) {
 				t.Fatal(err)
 			}
 			var bom struct {
-				Metadata struct{ Component struct{ Properties []struct{ Name, Value string } } }
+				Metadata struct {
+					Component struct {
+						Properties []struct{ Name, Value string }
+					}
+				}
 			}
 			if err := json.Unmarshal(buf.Bytes(), &bom); err != nil {
 				t.Fatal(err)
