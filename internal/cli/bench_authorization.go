@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/gate"
 )
 
 func (p *Program) benchAuthorizationCommand() *cobra.Command {
@@ -26,7 +27,10 @@ func (p *Program) benchAuthorizationCommand() *cobra.Command {
 			"version may act, --rate times a second for --duration, open loop, spread over every gateway and version\n" +
 			"(no warm cache: the first answer for each is a miss). Each request is timed from when it was due, so\n" +
 			"neither a slow answer nor a late timer can hide the requests queued behind it; the timer's own lateness\n" +
-			"is reported too. Meanwhile --changes times a system is suspended or a gateway's token revoked, and the\n" +
+			"is reported too. Gates are in force: the organization defines its validation gate (metrics meet their\n" +
+			"acceptance criteria, a validation report of the version), every system has a criterion, and each gateway\n" +
+			"also asks about a candidate version that misses it, which must be answered no with the gate's reason.\n" +
+			"Meanwhile --changes times a system is suspended or a gateway's token revoked, and the\n" +
 			"time from the commit to the first right answer (no, or 401) is reported apart, with any stale answers.\n" +
 			"Reports medians of --runs runs.",
 		Args: cobra.NoArgs,
@@ -46,6 +50,9 @@ func (p *Program) benchAuthorizationCommand() *cobra.Command {
 type authzGateway struct {
 	token, tokenID, system string
 	versions               []string
+	// blocked is a candidate version that has not passed its validation
+	// gate: the answer must be no, with the gate's reason.
+	blocked string
 }
 
 // authzMix is what the authorization benchmark asks about: gateways in the
@@ -66,6 +73,9 @@ func (b *decisionBench) mix(t *benchTarget) (*authzMix, error) {
 	if err != nil || len(members) == 0 {
 		return nil, fmt.Errorf("bench member: %v", err)
 	}
+	if err := svc.PutGateDefinition(ctx, benchValidationGate); err != nil {
+		return nil, fmt.Errorf("bench gate definition: %w", err)
+	}
 	gateway := func(n int) (authzGateway, error) {
 		s := &aims.AISystem{Name: fmt.Sprintf("Line %d optimizer", n), Purpose: "Benchmark", OwnerID: members[0].ID,
 			OperatorRoles: []aims.OperatorRole{aims.OperatorDeployer}, LifecycleStage: aims.StageDeployed,
@@ -82,6 +92,18 @@ func (b *decisionBench) mix(t *benchTarget) (*authzMix, error) {
 			}
 			g.versions = append(g.versions, mv.Version)
 		}
+		if err := svc.CreateAcceptanceCriterion(ctx, s.ID, &aims.AcceptanceCriterion{Metric: "mae", Comparison: aims.CompareLE,
+			Threshold: 0.35, Unit: "kg/t"}); err != nil {
+			return authzGateway{}, err
+		}
+		rc := &aims.ModelVersion{SystemID: s.ID, Version: fmt.Sprintf("9.%d.0-rc1", n%10), Digest: fmt.Sprintf("%032x%032x", n, 999)}
+		if err := svc.CreateModelVersion(ctx, rc); err != nil {
+			return authzGateway{}, err
+		}
+		if err := svc.RecordValidationMetric(ctx, s.ID, rc.ID, &aims.ValidationMetric{Name: "mae", Value: 0.41, Unit: "kg/t"}); err != nil {
+			return authzGateway{}, err
+		}
+		g.blocked = rc.Version
 		secret, tok, err := svc.CreateToken(ctx, aims.NewToken{UserID: members[0].ID, Name: fmt.Sprintf("gateway %d", n),
 			Scopes: []string{aims.ScopeDecisionsWrite, aims.ScopeAuthorizationRead}, Systems: []string{s.ID}})
 		if err != nil {
@@ -104,6 +126,12 @@ func (b *decisionBench) mix(t *benchTarget) (*authzMix, error) {
 	}
 	return m, nil
 }
+
+// benchValidationGate is the organization's validation gate in the
+// benchmark: the metrics meet their criteria and a validation report of
+// this very version is attached.
+var benchValidationGate = gate.Definition{Gate: gate.VersionValidation, Checks: []gate.Check{{Kind: gate.CheckMetrics},
+	{Kind: gate.CheckEvidence, EvidenceKinds: []string{"validation-report"}, OfThisVersion: true}}}
 
 // authzRun is what one run measured.
 type authzRun struct {
@@ -142,7 +170,7 @@ func (b *decisionBench) authorization(ctx context.Context) error {
 		susp, revoke = append(susp, r.afterSuspension...), append(revoke, r.afterRevocation...)
 		stale += r.stale
 	}
-	b.out("authorization at %d requests/s over %d gateways × %d model versions: median p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, %.0f requests/s reached (runs p99: %s ms); timer lateness p99 %.3f ms, included",
+	b.out("authorization at %d requests/s over %d gateways × %d model versions and 1 blocked at its validation gate: median p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, %.0f requests/s reached (runs p99: %s ms); timer lateness p99 %.3f ms, included",
 		b.rate, gateways, versions, median(p50s), median(p99s), median(p999s), median(rates), fmtList(p99s, "%.3f"), median(late))
 	if b.url != "" || b.changes == 0 {
 		b.out("answer after a change: not measured (it needs aims in-process and --changes)")
@@ -162,6 +190,12 @@ type asker struct {
 // ask asks whether g's system may act with version v, and returns the
 // status and whether the answer was yes.
 func (a asker) ask(g authzGateway, v string) (int, bool, error) {
+	status, yes, _, err := a.askBody(g, v)
+	return status, yes, err
+}
+
+// askBody is ask that returns the answer's body too.
+func (a asker) askBody(g authzGateway, v string) (int, bool, []byte, error) {
 	url := a.url + "/api/v1/systems/" + g.system + "/authorization"
 	if v != "" {
 		url += "?model_version=" + v
@@ -170,11 +204,11 @@ func (a asker) ask(g authzGateway, v string) (int, bool, error) {
 	req.Header.Set("Authorization", "Bearer "+g.token)
 	resp, err := a.cl.Do(req)
 	if err != nil {
-		return 0, false, err
+		return 0, false, nil, err
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	return resp.StatusCode, resp.StatusCode == http.StatusOK && bytes.Contains(body, []byte(`"authorized":true`)), nil
+	return resp.StatusCode, resp.StatusCode == http.StatusOK && bytes.Contains(body, []byte(`"authorized":true`)), body, nil
 }
 
 // fixedRate sends b.rate requests a second over the steady mix, each timed
@@ -220,9 +254,24 @@ func (b *decisionBench) fixedRate(t *benchTarget, m *authzMix) (authzRun, error)
 					myLate = append(myLate, float64(time.Since(due).Microseconds())/1000)
 				}
 				g := m.steady[(i*7919)%n]
-				status, yes, err := a.ask(g, g.versions[(i/n)%len(g.versions)])
-				if err == nil && !yes {
-					err = fmt.Errorf("authorization of %s: status %d, not authorized", g.system, status)
+				k := (i / n) % (len(g.versions) + 1)
+				if g.blocked == "" {
+					k %= len(g.versions)
+				}
+				var status int
+				var yes bool
+				var err error
+				if k < len(g.versions) {
+					status, yes, err = a.ask(g, g.versions[k])
+					if err == nil && !yes {
+						err = fmt.Errorf("authorization of %s: status %d, not authorized", g.system, status)
+					}
+				} else {
+					var body []byte
+					status, yes, body, err = a.askBody(g, g.blocked)
+					if err == nil && (status != http.StatusOK || yes || !bytes.Contains(body, []byte("does not meet mae"))) {
+						err = fmt.Errorf("authorization of %s %s, blocked at its validation gate: status %d, %s; want no with the gate's reason", g.system, g.blocked, status, body)
+					}
 				}
 				if err != nil {
 					firstErr.CompareAndSwap(nil, err)

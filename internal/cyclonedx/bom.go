@@ -5,6 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
 	"time"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
@@ -26,9 +30,14 @@ type Model struct {
 	Notes               string
 	TrainingDataSummary string
 	Datasets            []Dataset
-	// Metrics are the validation results: the criteria held to and the
-	// result found, from the approvals.
+	// Metrics are the model version's validation metrics, as records.
 	Metrics []Metric
+	// Overrides say, one each, that an admin moved the model version past
+	// a gate whose checks did not all hold, and why (property
+	// aims:gate-override, in every export).
+	Overrides []string
+	// Serial is the BOM's serial number, read on import.
+	Serial string
 	// Considerations come from the signed-off impact assessment.
 	UseCases             []string
 	TechnicalLimitations []string
@@ -45,11 +54,21 @@ type Dataset struct {
 	Pointer string
 }
 
-// Metric is one validation result.
+// Metric is one validation metric: written as a performance metric whose
+// type is the metric's name, whose value is the number followed by its
+// unit ("0.31 kg/t") and whose slice is the dataset it was measured on.
 type Metric struct {
-	Type  string // what was measured, the criterion
-	Value string // what was found
-	Slice string // the evidence it comes from
+	Name    string
+	Value   float64
+	Unit    string
+	Dataset string
+	// Criterion is the acceptance criterion it is held to, for people
+	// ("mae <= 0.35 kg/t"); written as the model's property
+	// aims:acceptance-criterion/<index>, not read back (criteria are the
+	// organization's own).
+	Criterion string
+	// Pointer is where an imported document gives it.
+	Pointer string
 }
 
 // Consideration is an ethical consideration with its mitigation.
@@ -59,14 +78,16 @@ type Consideration struct {
 
 // The property names aims writes and reads back.
 const (
-	propSource   = "aims:source-uri"
-	propStatus   = "aims:status"
-	propSummary  = "aims:training-data-summary"
-	propPurpose  = "aims:dataset-purpose"
-	propSystem   = "aims:ai-system"
-	toolName     = "aims"
-	modelRefBase = "model:"
-	dataRefBase  = "dataset:"
+	propSource    = "aims:source-uri"
+	propStatus    = "aims:status"
+	propSummary   = "aims:training-data-summary"
+	propPurpose   = "aims:dataset-purpose"
+	propSystem    = "aims:ai-system"
+	propOverride  = "aims:gate-override"
+	propCriterion = "aims:acceptance-criterion/"
+	toolName      = "aims"
+	modelRefBase  = "model:"
+	dataRefBase   = "dataset:"
 )
 
 // Encode writes m as a CycloneDX 1.6 JSON BOM made at the time at.
@@ -85,6 +106,14 @@ func Encode(w io.Writer, m Model, at time.Time) error {
 	for _, p := range [][2]string{{propStatus, m.Status}, {propSource, m.SourceURI}, {propSummary, m.TrainingDataSummary}} {
 		if p[1] != "" {
 			props = append(props, cdx.Property{Name: p[0], Value: p[1]})
+		}
+	}
+	for _, o := range m.Overrides {
+		props = append(props, cdx.Property{Name: propOverride, Value: o})
+	}
+	for i, x := range m.Metrics {
+		if x.Criterion != "" {
+			props = append(props, cdx.Property{Name: propCriterion + strconv.Itoa(i), Value: x.Criterion})
 		}
 	}
 	model.Properties = &props
@@ -107,7 +136,7 @@ func Encode(w io.Writer, m Model, at time.Time) error {
 	if len(m.Metrics) > 0 {
 		var pm []cdx.MLPerformanceMetric
 		for _, x := range m.Metrics {
-			pm = append(pm, cdx.MLPerformanceMetric{Type: x.Type, Value: x.Value, Slice: x.Slice})
+			pm = append(pm, cdx.MLPerformanceMetric{Type: x.Name, Value: MetricValue(x.Value, x.Unit), Slice: x.Dataset})
 		}
 		card.QuantitativeAnalysis = &cdx.MLQuantitativeAnalysis{PerformanceMetrics: &pm}
 	}
@@ -187,7 +216,7 @@ func Decode(doc []byte) (*Model, error) {
 			Fields: []aims.FieldError{{Field: "components", Detail: "must hold a component of type machine-learning-model"}}}
 	}
 	var v aims.Validation
-	m := &Model{SystemName: model.Name, Version: model.Version, Notes: model.Description}
+	m := &Model{SystemName: model.Name, Version: model.Version, Notes: model.Description, Serial: bom.SerialNumber}
 	if m.Version == "" {
 		v.Add(ptr+"/version", "is required: the model version's name in aims")
 	}
@@ -233,11 +262,53 @@ func Decode(doc []byte) (*Model, error) {
 		}
 	}
 	if card := model.ModelCard; card != nil && card.QuantitativeAnalysis != nil && card.QuantitativeAnalysis.PerformanceMetrics != nil {
-		for _, x := range *card.QuantitativeAnalysis.PerformanceMetrics {
-			m.Metrics = append(m.Metrics, Metric{Type: x.Type, Value: x.Value, Slice: x.Slice})
+		for i, x := range *card.QuantitativeAnalysis.PerformanceMetrics {
+			p := fmt.Sprintf("%s/modelCard/quantitativeAnalysis/performanceMetrics/%d", ptr, i)
+			name := strings.TrimSpace(x.Type)
+			if name == "" {
+				v.Add(p+"/type", "is required: the metric's name, e.g. mae")
+			}
+			value, unit, ok := ParseMetricValue(x.Value)
+			if !ok {
+				v.Add(p+"/value", "must be a finite number, optionally followed by its unit, e.g. 0.31 kg/t")
+			}
+			m.Metrics = append(m.Metrics, Metric{Name: name, Value: value, Unit: unit, Dataset: strings.TrimSpace(x.Slice), Pointer: p})
+		}
+	}
+	if model.Properties != nil {
+		for _, p := range *model.Properties {
+			if p.Name == propOverride {
+				m.Overrides = append(m.Overrides, p.Value)
+			}
 		}
 	}
 	return m, v.Err()
+}
+
+// MetricValue writes a metric's value with its unit: "0.31 kg/t", "0.92".
+func MetricValue(value float64, unit string) string {
+	s := strconv.FormatFloat(value, 'g', -1, 64)
+	if unit != "" {
+		s += " " + unit
+	}
+	return s
+}
+
+var metricValue = regexp.MustCompile(`^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$`)
+
+// ParseMetricValue reads a performance metric's value as MetricValue
+// writes it: a finite number, then its unit if any ("95%" is 95 with the
+// unit %). ok is false when the value does not start with a number.
+func ParseMetricValue(s string) (value float64, unit string, ok bool) {
+	g := metricValue.FindStringSubmatch(s)
+	if g == nil {
+		return 0, "", false
+	}
+	value, err := strconv.ParseFloat(g[1], 64)
+	if err != nil || math.IsInf(value, 0) || math.IsNaN(value) {
+		return 0, "", false
+	}
+	return value, g[2], true
 }
 
 // findModel returns the BOM's model component and its JSON pointer.

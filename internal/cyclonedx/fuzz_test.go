@@ -3,6 +3,7 @@ package cyclonedx
 import (
 	"bytes"
 	"errors"
+	"math"
 	"testing"
 	"time"
 
@@ -24,6 +25,7 @@ func FuzzDecode(f *testing.F) {
 	fuzzseed.Add(f, "export", full.Bytes())
 	fuzzseed.Add(f, "bare", bare.Bytes())
 	fuzzseed.Add(f, "no-model", []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"type":"data","name":"d"}]}`))
+	fuzzseed.Add(f, "bad-metric", []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"type":"machine-learning-model","name":"m","version":"1","hashes":[{"alg":"SHA-256","content":"`+digest+`"}],"modelCard":{"quantitativeAnalysis":{"performanceMetrics":[{"type":"mae","value":"0.31 kg/t","slice":"hold-out"},{"type":"","value":"1e999"}]}}}]}`))
 	fuzzseed.Add(f, "bad-hash", []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"type":"machine-learning-model","name":"m","hashes":[{"alg":"SHA-256","content":"xyz"}]}]}`))
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		m, err := Decode(doc)
@@ -36,6 +38,11 @@ func FuzzDecode(f *testing.F) {
 		}
 		if m.Version == "" || m.Digest == "" {
 			t.Fatalf("accepted a model without a version or digest: %+v", m)
+		}
+		for _, x := range m.Metrics {
+			if x.Name == "" || math.IsNaN(x.Value) || math.IsInf(x.Value, 0) {
+				t.Fatalf("accepted a metric without a name or a finite value: %+v", x)
+			}
 		}
 	})
 }

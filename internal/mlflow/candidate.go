@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 )
 
@@ -22,13 +21,37 @@ type Candidate struct {
 	Source  string
 	RunID   string
 	Notes   string
+	// Metrics are the run's metrics, by name, each with the unit the
+	// model version's tag aims.unit.<name> gives.
+	Metrics []CandidateMetric
+	// Dataset names the dataset the run's metrics were measured on, from
+	// the tag aims.dataset; MLflow records none per metric.
+	Dataset string
 }
+
+// CandidateMetric is one run metric as aims records it: a validation
+// metric of the candidate (ISO/IEC 42001 A.6.2.4).
+type CandidateMetric struct {
+	Name  string
+	Value float64
+	Unit  string
+}
+
+// The model version tags that say what MLflow does not: the unit of a
+// metric (UnitTagPrefix + its name, e.g. aims.unit.mae = kg/t) and the
+// dataset the run's metrics were measured on (the name of a dataset
+// registered in aims).
+const (
+	UnitTagPrefix = "aims.unit."
+	DatasetTag    = "aims.dataset"
+)
 
 // VersionName is the aims name of version v of registered model name.
 func VersionName(name, v string) string { return name + "/" + v }
 
 // CandidateOf turns an MLflow model version and its run's metrics into a
-// candidate; problem says why it cannot be one (no digest tag).
+// candidate; problem says why it cannot be one (no digest tag). The
+// metrics become records, not notes.
 func CandidateOf(mv ModelVersion, metrics []Metric) (c Candidate, problem string) {
 	c = Candidate{Version: VersionName(mv.Name, mv.Version), Source: mv.Source, RunID: mv.RunID}
 	tags := map[string]string{}
@@ -61,14 +84,11 @@ func CandidateOf(mv ModelVersion, metrics []Metric) (c Candidate, problem string
 		sort.Strings(kv)
 		b.WriteString("\nTags: " + strings.Join(kv, ", ") + ".")
 	}
-	if len(metrics) > 0 {
-		var kv []string
-		for _, m := range metrics {
-			kv = append(kv, m.Key+"="+strconv.FormatFloat(m.Value, 'g', -1, 64))
-		}
-		sort.Strings(kv)
-		b.WriteString("\nRun metrics: " + strings.Join(kv, ", ") + ".")
-	}
 	c.Notes = b.String()
+	c.Dataset = strings.TrimSpace(tags[DatasetTag])
+	for _, m := range metrics {
+		c.Metrics = append(c.Metrics, CandidateMetric{Name: m.Key, Value: m.Value, Unit: strings.TrimSpace(tags[UnitTagPrefix+m.Key])})
+	}
+	sort.Slice(c.Metrics, func(i, j int) bool { return c.Metrics[i].Name < c.Metrics[j].Name })
 	return c, ""
 }

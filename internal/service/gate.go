@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aimsproject/aims/internal/aims"
@@ -36,6 +37,53 @@ func (s *Service) RecordValidationMetric(ctx context.Context, systemID, versionI
 		}
 		return store.CreateValidationMetric(ctx, tx, scope, m)
 	})
+}
+
+// putMetrics records metrics of model version versionID of system
+// systemID inside the caller's transaction (MLflow sync, CycloneDX
+// import), each validated as one a person enters. A metric the version
+// has already (same name, unit and dataset) takes the new value and
+// source, unless the value is the same.
+func putMetrics(ctx context.Context, tx *store.Tx, scope aims.Scope, systemID, versionID string, metrics []aims.ValidationMetric) error {
+	if len(metrics) == 0 {
+		return nil
+	}
+	have, err := store.FindValidationMetrics(ctx, tx, scope, systemID, versionID)
+	if err != nil {
+		return err
+	}
+	for i := range metrics {
+		m := &metrics[i]
+		m.ModelVersionID = versionID
+		m.Normalize()
+		if err := m.Validate(); err != nil {
+			return err
+		}
+		if err := checkDatasetID(ctx, tx, scope, m.DatasetID); err != nil {
+			return err
+		}
+		j := slices.IndexFunc(have, func(h aims.ValidationMetric) bool {
+			return h.Name == m.Name && strings.EqualFold(h.Unit, m.Unit) && h.DatasetID == m.DatasetID
+		})
+		switch {
+		case j < 0:
+			if err := store.CreateValidationMetric(ctx, tx, scope, m); err != nil {
+				return err
+			}
+			have = append(have, *m)
+		case have[j].Value != m.Value:
+			before := have[j]
+			after := before
+			after.Value, after.Source = m.Value, m.Source
+			if err := store.UpdateValidationMetric(ctx, tx, scope, &before, &after); err != nil {
+				return err
+			}
+			have[j], *m = after, after
+		default:
+			*m = have[j]
+		}
+	}
+	return nil
 }
 
 // DeleteValidationMetric removes a metric recorded by mistake.

@@ -56,6 +56,10 @@ func (s *Service) SyncMLflow(ctx context.Context, reg MLflowRegistry, url string
 			run.Problems = append(run.Problems, fmt.Sprintf("registered model %s is mapped to %q, which names no AI system", p.model, p.system))
 			continue
 		}
+		datasetID, err := s.mlflowDataset(ctx, p, run)
+		if err != nil {
+			return nil, err
+		}
 		for _, c := range p.candidates {
 			existing, err := s.modelVersionByName(ctx, sys.ID, c.Version)
 			if err != nil {
@@ -65,7 +69,7 @@ func (s *Service) SyncMLflow(ctx context.Context, reg MLflowRegistry, url string
 			case existing == nil:
 				mv := &aims.ModelVersion{SystemID: sys.ID, Version: c.Version, Digest: c.Digest, SourceURI: c.Source,
 					Notes: c.Notes, Status: aims.ModelCandidate}
-				if err := s.createModelVersion(ctx, mv, "from MLflow ("+p.model+")"); err != nil {
+				if err := s.createModelVersion(ctx, mv, "from MLflow ("+p.model+")", mlflowMetrics(c, datasetID[c.Dataset], run)); err != nil {
 					return nil, fmt.Errorf("register %s: %w", c.Version, err)
 				}
 				run.Created++
@@ -79,6 +83,44 @@ func (s *Service) SyncMLflow(ctx context.Context, reg MLflowRegistry, url string
 	}
 	err = s.transact(ctx, func(tx *store.Tx) error { return store.CreateMLflowSync(ctx, tx, scope, run) })
 	return run, err
+}
+
+// mlflowDataset finds the datasets the candidates' aims.dataset tags name,
+// by name; a name aims does not know is reported, and the metrics are
+// recorded without a dataset.
+func (s *Service) mlflowDataset(ctx context.Context, p mlflowPlan, run *aims.MLflowSync) (map[string]string, error) {
+	ids := map[string]string{}
+	for _, c := range p.candidates {
+		if _, seen := ids[c.Dataset]; seen || c.Dataset == "" {
+			continue
+		}
+		id, err := s.datasetIDByName(ctx, c.Dataset)
+		if err != nil {
+			return nil, err
+		}
+		if id == "" {
+			run.Problems = append(run.Problems, fmt.Sprintf("registered model %s names dataset %q in its %s tag, which aims does not know: its metrics are recorded without a dataset", p.model, c.Dataset, mlflow.DatasetTag))
+		}
+		ids[c.Dataset] = id
+	}
+	return ids, nil
+}
+
+// mlflowMetrics are the candidate's run metrics as validation metrics with
+// their source; one that could not be recorded (not a finite number, a
+// name too long) is reported and left out.
+func mlflowMetrics(c mlflow.Candidate, datasetID string, run *aims.MLflowSync) []aims.ValidationMetric {
+	var out []aims.ValidationMetric
+	for _, x := range c.Metrics {
+		m := aims.ValidationMetric{Name: x.Name, Value: x.Value, Unit: x.Unit, DatasetID: datasetID, Source: "MLflow run " + c.RunID}
+		m.Normalize()
+		if err := m.Validate(); err != nil {
+			run.Problems = append(run.Problems, fmt.Sprintf("metric %q of %s left out: %v", x.Name, c.Version, err))
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 // mlflowPlan is what one mapped registered model brings.

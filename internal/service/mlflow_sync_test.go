@@ -9,7 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"github.com/aimsproject/aims/internal/aims"
+	"github.com/aimsproject/aims/internal/gate"
 	"github.com/aimsproject/aims/internal/mlflow"
 	"github.com/aimsproject/aims/internal/store"
 	"github.com/aimsproject/aims/internal/store/storetest"
@@ -22,7 +26,8 @@ func fakeMLflow(t *testing.T, fail *atomic.Bool) *httptest.Server {
 		return []map[string]string{{"key": "aims.digest", "value": strings.Repeat(c, 64)}}
 	}
 	versions := []map[string]any{
-		{"name": "optimizer", "version": "1", "source": "s3://mlruns/1/a/artifacts/model", "run_id": "run-a", "status": "READY", "tags": digest("a")},
+		{"name": "optimizer", "version": "1", "source": "s3://mlruns/1/a/artifacts/model", "run_id": "run-a", "status": "READY",
+			"tags": append(digest("a"), map[string]string{"key": "aims.unit.mae", "value": "kg/t"}, map[string]string{"key": "aims.dataset", "value": "Line 2 hold-out"})},
 		{"name": "optimizer", "version": "2", "source": "s3://mlruns/1/b/artifacts/model", "run_id": "run-b", "status": "READY", "tags": digest("b")},
 		{"name": "optimizer", "version": "3", "source": "s3://mlruns/1/c/artifacts/model", "run_id": "", "status": "READY"},
 	}
@@ -50,7 +55,8 @@ func fakeMLflow(t *testing.T, fail *atomic.Bool) *httptest.Server {
 			}
 		case "/api/2.0/mlflow/runs/get":
 			out = map[string]any{"run": map[string]any{"info": map[string]any{"run_id": r.URL.Query().Get("run_id")},
-				"data": map[string]any{"metrics": []map[string]any{{"key": "mae", "value": 0.31, "timestamp": 1, "step": 0}}}}}
+				"data": map[string]any{"metrics": []map[string]any{{"key": "mae", "value": 0.31, "timestamp": 1, "step": 0},
+					{"key": "rmse", "value": 0.42, "timestamp": 1, "step": 0}}}}}
 		default:
 			http.NotFound(w, r)
 			return
@@ -60,7 +66,8 @@ func fakeMLflow(t *testing.T, fail *atomic.Bool) *httptest.Server {
 }
 
 // TestSyncMLflow: the sync registers the mapped model's versions as
-// candidates with source, run, tags and metrics, skips one without a
+// candidates with source, run and tags, and the run's metrics as
+// validation metrics the validation gate checks, skips one without a
 // digest, reports a name collision without overwriting, records each run,
 // and when the server fails changes nothing and tries again next time.
 func TestSyncMLflow(t *testing.T) {
@@ -73,6 +80,13 @@ func TestSyncMLflow(t *testing.T) {
 		client := &mlflow.Client{BaseURL: srv.URL, PageSize: 2}
 		ctx := w.as(aims.RoleContributor)
 		mapping := map[string]string{"optimizer": "setpoint optimizer"}
+		holdOut := &aims.Dataset{Name: "Line 2 hold-out", Origin: "Plant historian", PersonalData: aims.PersonalData("no")}
+		history := &aims.Dataset{Name: "Line 2 history", Origin: "Plant historian", PersonalData: aims.PersonalData("no")}
+		for _, d := range []*aims.Dataset{holdOut, history} {
+			if err := w.svc.CreateDataset(w.as(aims.RoleAIMSManager), d); err != nil {
+				t.Fatal(err)
+			}
+		}
 
 		// A version of the same name with other content is in aims already.
 		taken := &aims.ModelVersion{SystemID: sys.ID, Version: "optimizer/2", Digest: strings.Repeat("f", 64)}
@@ -107,8 +121,57 @@ func TestSyncMLflow(t *testing.T) {
 		}
 		v1 := got["optimizer/1"]
 		if v1 == nil || v1.Status != aims.ModelCandidate || v1.SourceURI != "s3://mlruns/1/a/artifacts/model" ||
-			!strings.Contains(v1.Notes, "run run-a") || !strings.Contains(v1.Notes, "mae=0.31") || !strings.Contains(v1.Notes, "aims.digest=") {
-			t.Errorf("optimizer/1 = %+v", v1)
+			!strings.Contains(v1.Notes, "run run-a") || !strings.Contains(v1.Notes, "aims.digest=") {
+			t.Fatalf("optimizer/1 = %+v", v1)
+		}
+		// The run's metrics are records of the version, with their unit and
+		// dataset from the version's tags and the run as their source.
+		metrics, err := w.svc.FindValidationMetrics(ctx, sys.ID, v1.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var gotMetrics []string
+		for _, m := range metrics {
+			gotMetrics = append(gotMetrics, m.Name+" "+m.ValueText()+" on "+m.DatasetName+" from "+m.Source)
+		}
+		wantMetrics := []string{"mae 0.31 kg/t on Line 2 hold-out from MLflow run run-a", "rmse 0.42 on Line 2 hold-out from MLflow run run-a"}
+		if diff := cmp.Diff(wantMetrics, gotMetrics, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
+			t.Errorf("metrics of optimizer/1 (-want +got):\n%s", diff)
+		}
+		// The validation gate checks them against the acceptance criteria:
+		// met on the hold-out set they were measured on, missing on another.
+		metricsCheck := func() gate.CheckResult {
+			t.Helper()
+			results, err := w.svc.ModelVersionGates(ctx, sys.ID, v1.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range results[0].Checks {
+				if c.Kind == gate.CheckMetrics {
+					return c
+				}
+			}
+			t.Fatalf("the validation gate has no metrics check: %+v", results[0])
+			return gate.CheckResult{}
+		}
+		owner := w.as(aims.RoleAIMSManager)
+		for _, c := range []*aims.AcceptanceCriterion{
+			{Metric: "mae", Comparison: aims.CompareLE, Threshold: 0.35, Unit: "kg/t", DatasetID: holdOut.ID},
+			{Metric: "rmse", Comparison: aims.CompareLE, Threshold: 0.5},
+		} {
+			if err := w.svc.CreateAcceptanceCriterion(owner, sys.ID, c); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if c := metricsCheck(); !c.Passed || !strings.Contains(c.Why, "mae 0.31 kg/t meets mae <= 0.35 kg/t") {
+			t.Errorf("metrics check with the hold-out criterion: %+v, want passed", c)
+		}
+		if err := w.svc.CreateAcceptanceCriterion(owner, sys.ID, &aims.AcceptanceCriterion{Metric: "mae", Comparison: aims.CompareLE,
+			Threshold: 0.35, Unit: "kg/t", DatasetID: history.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if c := metricsCheck(); c.Passed || !strings.Contains(c.Why, "no mae recorded on Line 2 history") {
+			t.Errorf("metrics check with a criterion on another dataset: %+v, want failed for the missing metric", c)
 		}
 		if got["optimizer/2"].Digest != strings.Repeat("f", 64) {
 			t.Errorf("the colliding version was overwritten: %+v", got["optimizer/2"])

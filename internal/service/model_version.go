@@ -36,12 +36,13 @@ func (s *Service) FindModelVersionByID(ctx context.Context, systemID, id string)
 // owner, contributors and managers may. It re-opens the system's
 // deployment gate (change control, 8.1).
 func (s *Service) CreateModelVersion(ctx context.Context, in *aims.ModelVersion) error {
-	return s.createModelVersion(ctx, in, "")
+	return s.createModelVersion(ctx, in, "", nil)
 }
 
-// createModelVersion registers a model version; where says where it came
-// from, for the re-opening's reason ("from MLflow").
-func (s *Service) createModelVersion(ctx context.Context, in *aims.ModelVersion, where string) error {
+// createModelVersion registers a model version with its validation
+// metrics, in one transaction; where says where it came from, for the
+// re-opening's reason ("from MLflow").
+func (s *Service) createModelVersion(ctx context.Context, in *aims.ModelVersion, where string, metrics []aims.ValidationMetric) error {
 	readScope, _, err := authz.AuthorizeSystemWrite(ctx, "register model versions")
 	if err != nil {
 		return err
@@ -74,12 +75,21 @@ func (s *Service) createModelVersion(ctx context.Context, in *aims.ModelVersion,
 		if err := store.CreateModelVersion(ctx, tx, scope, in); err != nil {
 			return err
 		}
+		if err := putMetrics(ctx, tx, scope, in.SystemID, in.ID, metrics); err != nil {
+			return err
+		}
 		return reopenForNewVersion(ctx, tx, scope, in, where)
 	})
 }
 
 // UpdateModelVersion changes a model version.
 func (s *Service) UpdateModelVersion(ctx context.Context, systemID, id string, upd aims.ModelVersionUpdate) (*aims.ModelVersion, error) {
+	return s.updateModelVersion(ctx, systemID, id, upd, nil)
+}
+
+// updateModelVersion changes a model version and records its metrics
+// (putMetrics) in one transaction.
+func (s *Service) updateModelVersion(ctx context.Context, systemID, id string, upd aims.ModelVersionUpdate, metrics []aims.ValidationMetric) (*aims.ModelVersion, error) {
 	readScope, _, err := authz.AuthorizeSystemWrite(ctx, "change model versions")
 	if err != nil {
 		return nil, err
@@ -116,6 +126,9 @@ func (s *Service) UpdateModelVersion(ctx context.Context, systemID, id string, u
 			return err
 		}
 		if err := reopenForVersionDatasets(ctx, tx, scope, before, &after); err != nil {
+			return err
+		}
+		if err := putMetrics(ctx, tx, scope, systemID, id, metrics); err != nil {
 			return err
 		}
 		out, err = store.FindModelVersionByID(ctx, tx, scope, systemID, id)

@@ -1,13 +1,19 @@
 package service
 
 import (
+	"cmp"
 	"context"
+	"errors"
+	"fmt"
 	"io"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/authz"
 	"github.com/aimsproject/aims/internal/cyclonedx"
+	"github.com/aimsproject/aims/internal/gate"
 	"github.com/aimsproject/aims/internal/store"
 )
 
@@ -36,8 +42,14 @@ func (s *Service) ExportModelVersionCycloneDX(ctx context.Context, w io.Writer, 
 	for _, d := range mv.Datasets {
 		m.Datasets = append(m.Datasets, cyclonedx.Dataset{Name: d.DatasetName, Purpose: string(d.Purpose)})
 	}
+	if m.Metrics, err = s.bomMetrics(ctx, scope, systemID, id); err != nil {
+		return nil, err
+	}
 	for _, a := range mv.Approvals {
-		m.Metrics = append(m.Metrics, cyclonedx.Metric{Type: a.AcceptanceCriteria, Value: a.Result, Slice: a.Evidence})
+		if a.OverrideReason != "" {
+			m.Overrides = append(m.Overrides, fmt.Sprintf("%s passed by override (%s, %s): %s",
+				gate.ID(a.Gate).Title(), a.ApprovedByName, a.ApprovedAt.UTC().Format(time.DateOnly), a.OverrideReason))
+		}
 	}
 	if a, err := s.latestAssessment(ctx, systemID); err != nil {
 		return nil, err
@@ -58,6 +70,38 @@ func (s *Service) ExportModelVersionCycloneDX(ctx context.Context, w io.Writer, 
 		}
 	}
 	return mv, cyclonedx.Encode(w, m, s.db.Now())
+}
+
+// bomMetrics are the validation metrics of a model version by name, each
+// with the first acceptance criterion that holds for the version and
+// measures it.
+func (s *Service) bomMetrics(ctx context.Context, scope aims.Scope, systemID, versionID string) ([]cyclonedx.Metric, error) {
+	metrics, err := store.FindValidationMetrics(ctx, s.db, scope, systemID, versionID)
+	if err != nil {
+		return nil, err
+	}
+	criteria, err := store.FindAcceptanceCriteria(ctx, s.db, scope, systemID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]cyclonedx.Metric, 0, len(metrics))
+	for _, x := range metrics {
+		bm := cyclonedx.Metric{Name: x.Name, Value: x.Value, Unit: x.Unit, Dataset: x.DatasetName}
+		for _, c := range criteria {
+			if (c.ModelVersionID == "" || c.ModelVersionID == versionID) && c.Measures(&x) {
+				bm.Criterion = c.Text()
+				if c.DatasetName != "" {
+					bm.Criterion += " on " + c.DatasetName
+				}
+				break
+			}
+		}
+		out = append(out, bm)
+	}
+	slices.SortStableFunc(out, func(a, b cyclonedx.Metric) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.Dataset, b.Dataset), strings.Compare(a.Unit, b.Unit))
+	})
+	return out, nil
 }
 
 // latestAssessment is the system's newest signed-off impact assessment,
@@ -93,9 +137,13 @@ func nonEmpty(s string) []string {
 // ImportModelVersionCycloneDX reads a CycloneDX 1.6 ML-BOM and registers
 // its model version with the system as a candidate, or, when the system
 // has a version of that name, updates its digest, source, notes and
-// datasets (its status stays). The datasets are found by name among the
-// organization's; a document that does not validate, or names a dataset
-// aims does not know, is refused with JSON pointers. created says which.
+// datasets (its status stays). Its performance metrics become validation
+// metrics of the version in the same transaction: a new one is recorded,
+// one the version has (same name, unit and dataset) takes the new value.
+// The datasets (and the metrics' slices) are found by name among the
+// organization's; a document that does not validate, names a dataset
+// aims does not know or gives a metric aims cannot record is refused
+// with JSON pointers. created says which.
 func (s *Service) ImportModelVersionCycloneDX(ctx context.Context, systemID string, doc []byte) (mv *aims.ModelVersion, created bool, err error) {
 	if _, _, err := authz.AuthorizeSystemWrite(ctx, "import model versions"); err != nil {
 		return nil, false, err
@@ -121,6 +169,10 @@ func (s *Service) ImportModelVersionCycloneDX(ctx context.Context, systemID stri
 		}
 		uses = append(uses, aims.DatasetUse{DatasetID: id, Purpose: purpose})
 	}
+	metrics, err := s.importedMetrics(ctx, m, &v)
+	if err != nil {
+		return nil, false, err
+	}
 	if err := v.Err(); err != nil {
 		return nil, false, err
 	}
@@ -131,7 +183,7 @@ func (s *Service) ImportModelVersionCycloneDX(ctx context.Context, systemID stri
 	if existing == nil {
 		mv = &aims.ModelVersion{SystemID: systemID, Version: m.Version, Digest: m.Digest, SourceURI: m.SourceURI,
 			Notes: m.Notes, TrainingDataSummary: m.TrainingDataSummary, Status: aims.ModelCandidate, Datasets: uses}
-		if err := s.CreateModelVersion(ctx, mv); err != nil {
+		if err := s.createModelVersion(ctx, mv, "", metrics); err != nil {
 			return nil, false, err
 		}
 		return mv, true, nil
@@ -140,8 +192,46 @@ func (s *Service) ImportModelVersionCycloneDX(ctx context.Context, systemID stri
 	if m.TrainingDataSummary != "" {
 		upd.TrainingDataSummary = &m.TrainingDataSummary
 	}
-	mv, err = s.UpdateModelVersion(ctx, systemID, existing.ID, upd)
+	mv, err = s.updateModelVersion(ctx, systemID, existing.ID, upd, metrics)
 	return mv, false, err
+}
+
+// importedMetrics are the BOM's performance metrics as validation metrics,
+// with the BOM as their source; what aims cannot record is added to v by
+// JSON pointer.
+func (s *Service) importedMetrics(ctx context.Context, m *cyclonedx.Model, v *aims.Validation) ([]aims.ValidationMetric, error) {
+	source := "CycloneDX BOM"
+	if m.Serial != "" {
+		source += " " + m.Serial
+	}
+	var out []aims.ValidationMetric
+	for _, x := range m.Metrics {
+		vm := aims.ValidationMetric{Name: x.Name, Value: x.Value, Unit: x.Unit, Source: source}
+		if x.Dataset != "" {
+			id, err := s.datasetIDByName(ctx, x.Dataset)
+			if err != nil {
+				return nil, err
+			}
+			if id == "" {
+				v.Add(x.Pointer+"/slice", "names no dataset of the organization: register %q first", x.Dataset)
+			}
+			vm.DatasetID = id
+		}
+		vm.Normalize()
+		var ae *aims.Error
+		if err := vm.Validate(); errors.As(err, &ae) {
+			for _, f := range ae.Fields {
+				at := "/value" // the unit is written with the value
+				if f.Field == "name" {
+					at = "/type"
+				}
+				v.Add(x.Pointer+at, "%s %s", strings.ReplaceAll(f.Field, "_", " "), f.Detail)
+			}
+			continue
+		}
+		out = append(out, vm)
+	}
+	return out, nil
 }
 
 // datasetIDByName finds the organization's dataset of this name, any

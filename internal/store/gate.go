@@ -35,6 +35,19 @@ func CreateValidationMetric(ctx context.Context, tx *Tx, scope aims.Scope, m *ai
 	return tx.recordCreate(ctx, scope, EntityValidationMetric, m.ID, m)
 }
 
+// UpdateValidationMetric records a new value of a metric of a model
+// version (an import that measured it again): value, source and the time
+// recorded change.
+func UpdateValidationMetric(ctx context.Context, tx *Tx, scope aims.Scope, before, after *aims.ValidationMetric) error {
+	after.RecordedAt = tx.now
+	if _, err := tx.exec(ctx, `
+		UPDATE validation_metrics SET value = $3, source = $4, recorded_at = $5 WHERE org_id = $1 AND id = $2`,
+		scope.OrgID(), before.ID, after.Value, after.Source, after.RecordedAt); err != nil {
+		return fmt.Errorf("update metric %q: %w", after.Name, mapError(err))
+	}
+	return tx.recordUpdate(ctx, scope, EntityValidationMetric, before.ID, before, after)
+}
+
 // DeleteValidationMetric removes a metric of a model version.
 func DeleteValidationMetric(ctx context.Context, tx *Tx, scope aims.Scope, before *aims.ValidationMetric) error {
 	if _, err := tx.exec(ctx, `DELETE FROM validation_metrics WHERE org_id = $1 AND id = $2`, scope.OrgID(), before.ID); err != nil {

@@ -204,6 +204,46 @@ func EachSystem(ctx context.Context, q Querier, scope aims.Scope, f aims.SystemF
 	return rows.Err()
 }
 
+// systemSelectAll reads every system of an organization like systemSelect,
+// but finds the deployed model versions in one pass instead of per system,
+// and counts no model versions (ModelVersionCount stays 0).
+const systemSelectAll = `
+	SELECT s.id, s.name, s.purpose, s.description, s.owner_id, u.name, u.email, s.business_unit, s.site,
+		s.operator_roles, s.lifecycle_stage, s.autonomy, s.impact_domains, s.techniques,
+		COALESCE(s.supplier_id, ''), COALESCE(sp.name, ''), s.in_scope, s.scope_justification, s.tags,
+		s.created_at, s.updated_at, 0, dep.id, dep.version
+	FROM ai_systems s
+	JOIN users u ON u.id = s.owner_id
+	LEFT JOIN suppliers sp ON sp.id = s.supplier_id
+	LEFT JOIN (
+		SELECT system_id, id, version,
+			ROW_NUMBER() OVER (PARTITION BY system_id ORDER BY deployed_at DESC, id DESC) AS n
+		FROM model_versions WHERE org_id = $1 AND status = 'deployed'
+	) dep ON dep.system_id = s.id AND dep.n = 1
+	WHERE s.org_id = $1`
+
+// EachSystemForGates calls fn with every AI system of the organization, in
+// no set order, with its deployed model version but without its count of
+// model versions: what the lifecycle gates read for a whole organization,
+// in one query that does not grow with a subquery per system.
+func EachSystemForGates(ctx context.Context, q Querier, scope aims.Scope, fn func(*aims.AISystem) error) error {
+	rows, err := q.queryer().QueryContext(ctx, systemSelectAll, scope.OrgID())
+	if err != nil {
+		return fmt.Errorf("read AI systems: %w", mapError(err))
+	}
+	defer rows.Close()
+	for rows.Next() {
+		s, err := scanSystem(rows)
+		if err != nil {
+			return fmt.Errorf("read AI systems: %w", err)
+		}
+		if err := fn(s); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 // tagPattern matches one tag, exactly, in the JSON list of tags.
 func tagPattern(tag string) any {
 	if tag == "" {
