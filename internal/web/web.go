@@ -97,6 +97,7 @@ func Register(r chi.Router, d Deps) {
 		ui.registerCompetenceRequirements(r)
 		ui.registerAdmin(r)
 		ui.registerSignIn(r)
+		ui.registerGovernanceSettings(r)
 		ui.registerAudit(r)
 		ui.registerCatalog(r)
 		ui.registerSoA(r)
