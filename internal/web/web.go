@@ -108,6 +108,7 @@ func Register(r chi.Router, d Deps) {
 		ui.registerDecisions(r)
 		ui.registerLineage(r)
 		ui.registerEvidence(r)
+		ui.registerEvidenceRequirements(r)
 		r.Get("/account", ui.handle(ui.accountPage))
 		r.Post("/account/password", ui.handle(ui.changePassword))
 		r.Post("/account/name", ui.handle(ui.changeName))
