@@ -102,13 +102,15 @@ type ApprovalDecision struct {
 }
 
 // ApprovalAsk is what a person asking for approval names: who approves,
-// how many, by when, and whether separation of duties applies (nil: on).
+// how many, by when, and whether separation of duties applies (nil: as
+// the organization's approval settings say; a request may turn it on, never
+// off when the organization requires it).
 type ApprovalAsk struct {
 	Approvers          []string `json:"approvers,omitempty" doc:"Ids of members named as approvers"`
 	ApproverRoles      []Role   `json:"approver_roles,omitempty" enum:"admin,aims_manager,system_owner,contributor" doc:"Roles whose holders may approve"`
 	Quorum             int      `json:"quorum,omitempty" doc:"How many approvals it needs; default 1"`
 	DueOn              *Date    `json:"due_on,omitempty"`
-	SeparationOfDuties *bool    `json:"separation_of_duties,omitempty" doc:"The requester may not decide; default true"`
+	SeparationOfDuties *bool    `json:"separation_of_duties,omitempty" doc:"The requester may not decide; default: the organization's policy (on unless an administrator turned it off). false while the policy is on is refused with 422"`
 }
 
 // Normalize fills the defaults.
@@ -119,10 +121,6 @@ func (a *ApprovalAsk) Normalize() {
 	}
 	if a.Quorum == 0 {
 		a.Quorum = 1
-	}
-	if a.SeparationOfDuties == nil {
-		on := true
-		a.SeparationOfDuties = &on
 	}
 }
 
@@ -179,4 +177,31 @@ func SubjectKindTitle(kind string) string {
 		return "Document version"
 	}
 	return titleOf(kind)
+}
+
+// ApprovalSettings is the organization's approval policy (ISO/IEC 42001
+// 5.3, 7.5.3, A.3.2). With SeparationOfDuties (the default) nobody decides
+// their own approval request; a request may ask for it when the
+// organization does not, but never waive it when the organization does.
+type ApprovalSettings struct {
+	SeparationOfDuties bool `json:"separation_of_duties" doc:"Nobody may decide their own approval request; default true"`
+}
+
+// AuditLabel names the settings in the audit trail.
+func (ApprovalSettings) AuditLabel() string { return "Approval settings" }
+
+// Effective is the separation of duties a request asked with asked (nil:
+// not said) gets under s; a request trying to waive what the organization
+// requires is recorded in v as a problem with separation_of_duties.
+func (s ApprovalSettings) Effective(asked *bool, v *Validation) bool {
+	switch {
+	case asked == nil:
+		return s.SeparationOfDuties
+	case !*asked && s.SeparationOfDuties:
+		v.Add("separation_of_duties", "may not be turned off: the organization's approval settings say nobody decides "+
+			"their own request; an administrator changes that policy, a request does not")
+		return true
+	default:
+		return *asked
+	}
 }

@@ -54,6 +54,26 @@ func (h *Handlers) registerApprovals(api huma.API) {
 		}
 		return &Body[*aims.ApprovalRequest]{Body: r}, nil
 	})
+	huma.Register(api, operation(http.MethodGet, "/approval-settings", "get-approval-settings", tag,
+		"Get the organization's approval policy", authz.Read),
+		func(ctx context.Context, _ *struct{}) (*Body[aims.ApprovalSettings], error) {
+			out, err := h.svc.FindApprovalSettings(ctx)
+			if err != nil {
+				return nil, fail(ctx, err)
+			}
+			return &Body[aims.ApprovalSettings]{Body: out}, nil
+		})
+	settings := operation(http.MethodPut, "/approval-settings", "set-approval-settings", tag,
+		"Set the organization's approval policy", authz.ManageSettings)
+	settings.Description += " With separation_of_duties (the default) nobody decides their own approval request, and a request " +
+		"asking with separation_of_duties false is refused with 422; without it, each request may still ask for it. " +
+		"Requests already made keep what they were made with."
+	huma.Register(api, settings, func(ctx context.Context, in *Body[aims.ApprovalSettings]) (*Body[aims.ApprovalSettings], error) {
+		if err := h.svc.SetApprovalSettings(ctx, in.Body); err != nil {
+			return nil, fail(ctx, err)
+		}
+		return in, nil
+	})
 	huma.Register(api, operation(http.MethodGet, "/me/work", "get-my-work", "Accounts", "What is waiting for you"),
 		func(ctx context.Context, _ *struct{}) (*Body[WorkList], error) {
 			items, err := h.svc.MyWork(ctx)

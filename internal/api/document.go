@@ -148,7 +148,8 @@ func (h *Handlers) registerDocuments(api huma.API) {
 	})
 	submit := operation(http.MethodPost, "/documents/{id}/versions/{version_id}/submit", "submit-document-version", tag, "Submit a draft for approval", authz.Edit)
 	submit.Description += " Opens an approval request over the version's SHA-256: named approvers and/or roles, a quorum (default 1), " +
-		"a due date, and separation of duties (default on: the requester may not approve)."
+		"a due date, and separation of duties (default: the organization's approval settings, on unless an administrator turned it off; " +
+		"false while the organization requires it is refused with 422 naming separation_of_duties)."
 	submit.DefaultStatus = http.StatusCreated
 	huma.Register(api, submit, func(ctx context.Context, in *versionSubmit) (*Body[*aims.ApprovalRequest], error) {
 		r, err := h.svc.SubmitDocumentVersion(ctx, in.ID, in.VersionID, in.Body)

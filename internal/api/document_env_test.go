@@ -29,13 +29,12 @@ func (o *orgEnv) mustVersion(t testing.TB, e *apiEnv, docID string, major, minor
 }
 
 // mustSubmitted adds a version in review whose approval request names
-// approvers (without separation of duties: the operator asks).
+// approvers (under the organization's separation of duties: the operator asks).
 func (o *orgEnv) mustSubmitted(t testing.TB, e *apiEnv, approvers ...string) (*aims.Document, *aims.DocumentVersion, *aims.ApprovalRequest) {
 	t.Helper()
 	d := o.mustDocument(t, e, o.Admin.ID)
 	v := o.mustVersion(t, e, d.ID, 1, 0, "# Procedure\n\nDo it well.")
-	off := false
-	r, err := e.svc.SubmitDocumentVersion(o.operator(), d.ID, v.ID, aims.ApprovalAsk{Approvers: approvers, Quorum: 1, SeparationOfDuties: &off})
+	r, err := e.svc.SubmitDocumentVersion(o.operator(), d.ID, v.ID, aims.ApprovalAsk{Approvers: approvers, Quorum: 1})
 	if err != nil {
 		t.Fatalf("submit version: %v", err)
 	}

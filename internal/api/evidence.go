@@ -1,11 +1,13 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -185,6 +187,21 @@ func (h *Handlers) registerEvidence(api huma.API) {
 			return nil, fail(ctx, err)
 		}
 		return &noContent{}, nil
+	})
+	exp := operation(http.MethodGet, "/evidence/export.csv", "export-evidence", tag, "Export every evidence revision as CSV", authz.Export)
+	exp.Description += " One row per revision, in the columns " + strings.Join(service.EvidenceCSVColumns, ", ") +
+		"; links are type=id separated by `;`, times RFC 3339 in UTC, freshness as of now in words."
+	exp.Responses = map[string]*huma.Response{"200": {
+		Description: "The evidence register as CSV (UTF-8 with a byte-order mark)",
+		Content:     map[string]*huma.MediaType{"text/csv": {Schema: &huma.Schema{Type: "string"}}},
+	}}
+	huma.Register(api, exp, func(ctx context.Context, _ *struct{}) (*csvFile, error) {
+		var buf bytes.Buffer
+		if err := h.svc.ExportEvidenceCSV(ctx, &buf); err != nil {
+			return nil, fail(ctx, err)
+		}
+		name := fmt.Sprintf("evidence-%s-%s.csv", authz.PrincipalFrom(ctx).OrgSlug, time.Now().UTC().Format(aims.DateLayout))
+		return &csvFile{ContentType: "text/csv; charset=utf-8", ContentDisposition: `attachment; filename="` + name + `"`, Body: buf.Bytes()}, nil
 	})
 	settings := operation(http.MethodPut, "/evidence-settings", "set-evidence-settings", tag,
 		"Set how many days before its due date evidence counts as expiring", authz.ManageSettings)

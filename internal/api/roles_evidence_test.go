@@ -62,5 +62,10 @@ func init() {
 		"set-evidence-settings": {allowed: admins, success: 200, prepare: func(*testing.T, *apiEnv, *orgEnv, *aims.Member) (map[string]string, any) {
 			return nil, map[string]any{"expiring_days": 30}
 		}},
+		"export-evidence":       {allowed: exporters, prepare: noParams, success: 200},
+		"get-approval-settings": {allowed: everyone, prepare: noParams, success: 200},
+		"set-approval-settings": {allowed: admins, success: 200, prepare: func(*testing.T, *apiEnv, *orgEnv, *aims.Member) (map[string]string, any) {
+			return nil, map[string]any{"separation_of_duties": true}
+		}},
 	})
 }

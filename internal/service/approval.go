@@ -55,10 +55,15 @@ func openApproval(ctx context.Context, tx *store.Tx, scope aims.Scope, subject a
 	if err := ask.Validate(); err != nil {
 		return nil, err
 	}
+	policy, err := store.FindApprovalSettings(ctx, tx, scope)
+	if err != nil {
+		return nil, err
+	}
+	var v aims.Validation
+	sod := policy.Effective(ask.SeparationOfDuties, &v)
 	r := &aims.ApprovalRequest{SubjectKind: subject.Kind, SubjectID: subject.ID, SubjectDigest: subject.Digest, SubjectLabel: label,
 		Approvers: ask.Approvers, ApproverRoles: ask.ApproverRoles, Quorum: ask.Quorum, DueOn: ask.DueOn,
-		SeparationOfDuties: *ask.SeparationOfDuties, Status: aims.ApprovalPending, RequestedBy: scope.Actor().UserID}
-	var v aims.Validation
+		SeparationOfDuties: sod, Status: aims.ApprovalPending, RequestedBy: scope.Actor().UserID}
 	for i, id := range r.Approvers {
 		m, err := store.FindMemberByID(ctx, tx, scope, id)
 		switch {
@@ -228,4 +233,25 @@ func (s *Service) ApprovalLink(ctx context.Context, r *aims.ApprovalRequest) str
 		return sub.link(ctx, s.db, scope, r.SubjectID)
 	}
 	return ""
+}
+
+// FindApprovalSettings returns the organization's approval policy.
+func (s *Service) FindApprovalSettings(ctx context.Context) (aims.ApprovalSettings, error) {
+	scope, _, err := authz.Authorize(ctx, authz.Read, "read the approval settings")
+	if err != nil {
+		return aims.ApprovalSettings{}, err
+	}
+	return store.FindApprovalSettings(ctx, s.db, scope)
+}
+
+// SetApprovalSettings sets the organization's approval policy: whether
+// anybody may decide their own approval request (ISO/IEC 42001 A.3.2).
+// It holds for requests made from now on; pending requests keep what they
+// were made with.
+func (s *Service) SetApprovalSettings(ctx context.Context, in aims.ApprovalSettings) error {
+	scope, _, err := authz.Authorize(ctx, authz.ManageSettings, "change the approval settings")
+	if err != nil {
+		return err
+	}
+	return s.transact(ctx, func(tx *store.Tx) error { return store.SetApprovalSettings(ctx, tx, scope, in) })
 }

@@ -300,6 +300,7 @@ func (c *EvidenceContent) Read(p []byte) (int, error) {
 	if errors.Is(err, blob.ErrCorrupt) {
 		c.svc.log.Error("evidence file does not match its digest: not served", "org", c.org,
 			"revision", c.Revision.ID, "digest", c.Revision.Digest, "err", err)
+		c.svc.raiseBlobAlert(c.org, c.Revision, "no longer matches its SHA-256 digest")
 	}
 	return n, err
 }
@@ -348,12 +349,52 @@ func (s *Service) contentError(org string, rev *aims.EvidenceRevision, err error
 	switch {
 	case errors.Is(err, blob.ErrCorrupt):
 		s.log.Error("evidence file does not match its digest: not served", "org", org, "revision", rev.ID, "digest", rev.Digest, "err", err)
+		s.raiseBlobAlert(org, rev, "no longer matches its SHA-256 digest")
 		return aims.Errorf(aims.KindInternal, "the stored file no longer matches its SHA-256 digest (sha256:%s): it is not served; restore it from a backup", rev.Digest)
 	case errors.Is(err, blob.ErrNotFound):
 		s.log.Error("evidence file missing from the blob store", "org", org, "revision", rev.ID, "digest", rev.Digest)
+		s.raiseBlobAlert(org, rev, "is missing from the file store")
 		return aims.Errorf(aims.KindInternal, "the file sha256:%s is missing from the file store: restore it from a backup", rev.Digest)
 	}
 	return s.blobError(err)
+}
+
+// raiseBlobAlert records, once per revision and problem, that the stored
+// file of rev is not what was sealed (7.5.3: documented information is
+// protected from loss of integrity), as an alert everyone sees on every
+// page until an administrator acknowledges it. The download that found it
+// fails either way; an alert that cannot be stored is logged.
+func (s *Service) raiseBlobAlert(org string, rev *aims.EvidenceRevision, problem string) {
+	ctx := context.Background()
+	scope := systemScope(org, "aims evidence download")
+	title := "evidence"
+	if e, err := store.FindEvidenceByID(ctx, s.db, scope, rev.EvidenceID); err == nil {
+		title = "“" + e.Title + "”"
+	}
+	a := &aims.LogAlert{RecordID: rev.ID, Fingerprint: "evidence-file:" + rev.ID + ":" + problem, LeafIndex: nil,
+		Detail: fmt.Sprintf("The stored file of revision %d of %s (sha256:%s) %s: it is not served. Restore it from a backup.",
+			rev.Number, title, rev.Digest, problem)}
+	if rev.LogIndex != nil {
+		i := uint64(*rev.LogIndex)
+		a.LeafIndex = &i
+	}
+	err := s.transact(ctx, func(tx *store.Tx) error {
+		_, err := store.RaiseLogAlert(ctx, tx, scope, a)
+		return err
+	})
+	if err != nil {
+		s.log.Error("evidence file alert not stored", "org", org, "revision", rev.ID, "err", err)
+	}
+}
+
+// FindEvidenceFileAlerts lists the alerts raised about the files of the
+// given revisions of the caller's organization, newest first.
+func (s *Service) FindEvidenceFileAlerts(ctx context.Context, revisionIDs []string) ([]*aims.LogAlert, error) {
+	scope, _, err := authz.Authorize(ctx, authz.Read, "read evidence")
+	if err != nil {
+		return nil, err
+	}
+	return store.FindLogAlertsOfRecords(ctx, s.db, scope, revisionIDs)
 }
 
 // VerifyEvidenceFiles re-hashes every file the organization's revisions

@@ -64,6 +64,16 @@ func (s *Service) FindEvidenceRequirements(ctx context.Context, requirement stri
 	return store.FindEvidenceRequirements(ctx, s.db, scope, requirement)
 }
 
+// FindEvidenceExpiringDays returns how many days before its due date
+// evidence counts as expiring (30 unless set).
+func (s *Service) FindEvidenceExpiringDays(ctx context.Context) (int, error) {
+	scope, _, err := authz.Authorize(ctx, authz.Read, "read the evidence settings")
+	if err != nil {
+		return 0, err
+	}
+	return store.EvidenceExpiringDays(ctx, s.db, scope)
+}
+
 // SetEvidenceExpiringDays sets how many days before its due date evidence
 // counts as expiring (default 30).
 func (s *Service) SetEvidenceExpiringDays(ctx context.Context, days int) error {

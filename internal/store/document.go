@@ -53,15 +53,18 @@ const documentSelect = `
 			ORDER BY v.major DESC, v.minor DESC LIMIT 1), ''),
 		COALESCE((SELECT CAST(v.major AS TEXT) || '.' || CAST(v.minor AS TEXT) || ' ' || v.status FROM document_versions v
 			WHERE v.org_id = d.org_id AND v.document_id = d.id
-			ORDER BY v.major DESC, v.minor DESC LIMIT 1), '')
+			ORDER BY v.major DESC, v.minor DESC LIMIT 1), '')`
+
+// documentFrom is what documentSelect reads from.
+const documentFrom = `
 	FROM documents d LEFT JOIN users u ON u.id = d.owner_id`
 
-func scanDocument(sc scanner, today aims.Date) (*aims.Document, error) {
+func scanDocument(sc scanner, today aims.Date, extra ...any) (*aims.Document, error) {
 	var d aims.Document
 	var typ, class, reqs, systems, procs, sites, units, roles, ifaces, latest string
 	var next sql.NullTime
-	if err := sc.Scan(&d.ID, &d.Title, &typ, &class, &d.OwnerID, &d.OwnerName, &d.ReviewIntervalMonths, &next,
-		&reqs, &systems, &procs, &sites, &units, &roles, &ifaces, &d.CreatedAt, &d.UpdatedAt, &d.Current, &latest); err != nil {
+	if err := sc.Scan(append([]any{&d.ID, &d.Title, &typ, &class, &d.OwnerID, &d.OwnerName, &d.ReviewIntervalMonths, &next,
+		&reqs, &systems, &procs, &sites, &units, &roles, &ifaces, &d.CreatedAt, &d.UpdatedAt, &d.Current, &latest}, extra...)...); err != nil {
 		return nil, err
 	}
 	d.Type, d.Classification = aims.DocumentType(typ), aims.DocumentClassification(class)
@@ -87,7 +90,7 @@ func scanDocument(sc scanner, today aims.Date) (*aims.Document, error) {
 
 // FindDocumentByID returns one document of the organization in scope.
 func FindDocumentByID(ctx context.Context, q Querier, scope aims.Scope, id string) (*aims.Document, error) {
-	d, err := scanDocument(q.queryer().QueryRowContext(ctx, documentSelect+` WHERE d.org_id = $1 AND d.id = $2`, scope.OrgID(), id),
+	d, err := scanDocument(q.queryer().QueryRowContext(ctx, documentSelect+documentFrom+` WHERE d.org_id = $1 AND d.id = $2`, scope.OrgID(), id),
 		aims.DateOf(time.Now()))
 	return d, documents.one(err)
 }
@@ -130,34 +133,15 @@ func documentWhere(scope aims.Scope, f aims.DocumentFilter, today aims.Date) (st
 // match f, one page at a time, with the total that match.
 func FindDocuments(ctx context.Context, q Querier, scope aims.Scope, f aims.DocumentFilter) ([]*aims.Document, int, error) {
 	today := aims.DateOf(time.Now())
-	limit, offset := limitOffset(f.Page)
 	order, ok := documentOrder[f.Sort]
 	if !ok {
 		order = documentOrder["title"]
 	}
 	where, args := documentWhere(scope, f, today)
-	var total int
-	if err := q.queryer().QueryRowContext(ctx, `SELECT COUNT(*) FROM documents d`+where, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count documents: %w", mapError(err))
-	}
-	if total == 0 || offset >= total {
-		return []*aims.Document{}, total, nil
-	}
 	n := len(args)
-	rows, err := q.queryer().QueryContext(ctx, documentSelect+where+order+fmt.Sprintf(` LIMIT $%d OFFSET $%d`, n+1, n+2), append(args, limit, offset)...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("find documents: %w", mapError(err))
-	}
-	defer rows.Close()
-	out := []*aims.Document{}
-	for rows.Next() {
-		d, err := scanDocument(rows, today)
-		if err != nil {
-			return nil, 0, fmt.Errorf("find documents: %w", err)
-		}
-		out = append(out, d)
-	}
-	return out, total, rows.Err()
+	return findPage(ctx, q, "documents", documentSelect+`, COUNT(*) OVER ()`+documentFrom+where+order+
+		fmt.Sprintf(` LIMIT $%d OFFSET $%d`, n+1, n+2), args, f.Page,
+		func(sc scanner, total *int) (*aims.Document, error) { return scanDocument(sc, today, total) })
 }
 
 // UpdateDocument writes after over before.

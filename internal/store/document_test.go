@@ -110,5 +110,8 @@ func TestDocumentsVersionsApprovals(t *testing.T) {
 		if _, n, _ := store.FindDocuments(ctx, db, other.Scope, aims.DocumentFilter{}); n != 0 {
 			t.Fatalf("another organization lists %d documents", n)
 		}
+		if list, n, err := store.FindDocuments(ctx, db, f.Scope, aims.DocumentFilter{Page: aims.Page{Limit: 10, Offset: 50}}); err != nil || len(list) != 0 || n != 1 {
+			t.Fatalf("a page past the end: %d documents of %d (%v), want none of 1", len(list), n, err)
+		}
 	})
 }

@@ -358,3 +358,40 @@ func EvidenceTargetExists(ctx context.Context, q Querier, scope aims.Scope, targ
 	}
 	return true, nil
 }
+
+// FindAllEvidence returns every piece of the organization's evidence with
+// its links and all its revisions, oldest first: what the evidence export
+// lists.
+func FindAllEvidence(ctx context.Context, q Querier, scope aims.Scope) ([]*aims.Evidence, error) {
+	rows, err := q.queryer().QueryContext(ctx, evidenceSelect+` FROM evidence e WHERE e.org_id = $1 ORDER BY LOWER(e.title), e.id`, scope.OrgID())
+	if err != nil {
+		return nil, fmt.Errorf("find evidence: %w", mapError(err))
+	}
+	out := []*aims.Evidence{}
+	byID := map[string]*aims.Evidence{}
+	for rows.Next() {
+		e, err := scanEvidence(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("find evidence: %w", err)
+		}
+		out, byID[e.ID] = append(out, e), e
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("find evidence: %w", err)
+	}
+	if err := loadEvidenceLinks(ctx, q, scope, byID); err != nil {
+		return nil, err
+	}
+	revs, err := findRevisions(ctx, q, scope, `TRUE ORDER BY r.evidence_id, r.number`)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range revs {
+		if e := byID[r.EvidenceID]; e != nil {
+			e.Revisions = append(e.Revisions, r)
+		}
+	}
+	return out, nil
+}

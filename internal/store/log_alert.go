@@ -104,3 +104,30 @@ func AcknowledgeLogAlert(ctx context.Context, tx *Tx, scope aims.Scope, id strin
 	}
 	return &after, tx.recordUpdate(ctx, scope, aims.EntityLogAlert, id, before, &after)
 }
+
+// FindLogAlertsOfRecords lists the organization's alerts about the given
+// records (acknowledged or not), newest first.
+func FindLogAlertsOfRecords(ctx context.Context, q Querier, scope aims.Scope, recordIDs []string) ([]*aims.LogAlert, error) {
+	out := []*aims.LogAlert{}
+	err := eachChunk(recordIDs, func(chunk []string) error {
+		args := []any{scope.OrgID()}
+		for _, id := range chunk {
+			args = append(args, id)
+		}
+		rows, err := q.queryer().QueryContext(ctx, `SELECT `+logAlertColumns+` FROM log_alerts
+			WHERE org_id = $1 AND record_id IN (`+marks(2, len(chunk))+`) ORDER BY detected_at DESC, id DESC`, args...)
+		if err != nil {
+			return fmt.Errorf("find alerts of records: %w", mapError(err))
+		}
+		defer rows.Close()
+		for rows.Next() {
+			a, err := scanLogAlert(rows)
+			if err != nil {
+				return fmt.Errorf("find alerts of records: %w", err)
+			}
+			out = append(out, a)
+		}
+		return rows.Err()
+	})
+	return out, err
+}

@@ -1324,7 +1324,7 @@ func RequirementPage(p Page, d *service.RequirementDetail, c *catalog.Catalog, u
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = ControlEvidencePanel(ev.Control).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = ControlEvidencePanel(p, ev.Control).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -40,7 +41,7 @@ func (ui *UI) registerDocuments(r chi.Router) {
 		update: func(ctx context.Context, d *aims.Document) error {
 			_, err := ui.Svc.UpdateDocument(ctx, d.ID, aims.DocumentUpdate{Title: &d.Title, Type: &d.Type, Classification: &d.Classification,
 				OwnerID: &d.OwnerID, ReviewIntervalMonths: &d.ReviewIntervalMonths, NextReview: dateOrZero(d.NextReview),
-				Requirements: &d.Requirements, Processes: &d.Processes, Sites: &d.Sites, BusinessUnits: &d.BusinessUnits,
+				Requirements: &d.Requirements, SystemIDs: &d.SystemIDs, Processes: &d.Processes, Sites: &d.Sites, BusinessUnits: &d.BusinessUnits,
 				AIRoles: &d.AIRoles, Interfaces: &d.Interfaces})
 			return err
 		},
@@ -50,7 +51,14 @@ func (ui *UI) registerDocuments(r chi.Router) {
 			if err != nil {
 				return nil, err
 			}
-			return DocumentFormPage(p, documentForm(f), owners), nil
+			systems, err := ui.systemOptions(r, "")
+			if err != nil {
+				return nil, err
+			}
+			for i := range systems {
+				systems[i].Selected = slices.Contains(f.Record.SystemIDs, systems[i].Value)
+			}
+			return DocumentFormPage(p, documentForm(f), owners, systems), nil
 		},
 	}.routes(ui, r)
 	r.Post("/documents/{id}/versions", ui.handle(ui.versionCreate))
@@ -87,7 +95,7 @@ func readDocument(id string, f url.Values) (*aims.Document, error) {
 	var v aims.Validation
 	d := &aims.Document{ID: id, Title: f.Get("title"), Type: aims.DocumentType(f.Get("doc_type")),
 		Classification: aims.DocumentClassification(f.Get("classification")), OwnerID: f.Get("owner_id"),
-		Requirements: splitList(f.Get("requirements")), Processes: splitList(f.Get("processes")),
+		Requirements: splitList(f.Get("requirements")), SystemIDs: f["system_ids"], Processes: splitList(f.Get("processes")),
 		Sites: splitList(f.Get("sites")), BusinessUnits: splitList(f.Get("business_units")),
 		AIRoles: enumList[aims.OperatorRole](f["ai_roles"]), NextReview: formDate(&v, f, "next_review")}
 	if n, err := strconv.Atoi(strings.TrimSpace(f.Get("review_interval_months"))); err == nil {

@@ -1401,7 +1401,7 @@ func acknowledgementPanel(v documentView) templ.Component {
 }
 
 // DocumentFormPage adds or edits a document.
-func DocumentFormPage(p Page, f documentForm, owners []option) templ.Component {
+func DocumentFormPage(p Page, f documentForm, owners, systems []option) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -1556,6 +1556,11 @@ func DocumentFormPage(p Page, f documentForm, owners []option) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
+			templ_7745c5c3_Err = checkGroup(field{Name: "system_ids", Label: "AI systems it serves", Errors: f.Errors,
+				Help: "The AI systems of the inventory this document applies to (7.5.1)."}, systems).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
 			templ_7745c5c3_Err = textArea(field{Name: "processes", Label: "Processes", Value: joinList(f.Record.Processes), Errors: f.Errors}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
@@ -1620,7 +1625,7 @@ func DocumentFormPage(p Page, f documentForm, owners []option) templ.Component {
 				var templ_7745c5c3_Var71 templ.SafeURL
 				templ_7745c5c3_Var71, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL("/documents/" + f.Record.ID))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `document.templ`, Line: 376, Col: 57}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `document.templ`, Line: 378, Col: 57}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var71))
 				if templ_7745c5c3_Err != nil {

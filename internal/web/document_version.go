@@ -18,8 +18,9 @@ type versionView struct {
 	HTML     string // the body rendered safely (service.RenderMarkdown)
 	Approval *aims.ApprovalRequest
 	Members  []option // approvers to choose from
-	Acked    bool     // the person acknowledged this version
-	Form     string   // the form that was refused: edit, submit
+	Policy   aims.ApprovalSettings
+	Acked    bool   // the person acknowledged this version
+	Form     string // the form that was refused: edit, submit
 	Errors   formErrors
 	Posted   map[string][]string
 }
@@ -51,13 +52,16 @@ func (ui *UI) versionView(r *http.Request) (versionView, error) {
 		}
 	}
 	if v.Version.Status == aims.DocDraft && viewer(r).Can(authz.Edit) {
+		if v.Policy, err = ui.Svc.FindApprovalSettings(ctx); err != nil {
+			return v, err
+		}
 		members, err := ui.memberOptions(r, "", false)
 		if err != nil {
 			return v, err
 		}
 		me := authz.PrincipalFrom(ctx).UserID
 		for _, m := range members {
-			if m.Value != me {
+			if m.Value != me || !v.Policy.SeparationOfDuties {
 				v.Members = append(v.Members, m)
 			}
 		}
@@ -129,9 +133,12 @@ func (ui *UI) versionSubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := r.PostForm
 	var val aims.Validation
-	sod := f.Get("separation_of_duties") == "on"
 	ask := aims.ApprovalAsk{Approvers: f["approvers"], ApproverRoles: enumList[aims.Role](f["approver_roles"]),
-		DueOn: formDate(&val, f, "due_on"), SeparationOfDuties: &sod}
+		DueOn: formDate(&val, f, "due_on")}
+	if v := f.Get("separation_of_duties"); v == "true" || v == "on" { // stricter than the organization's policy; never weaker
+		on := true
+		ask.SeparationOfDuties = &on
+	}
 	if q := f.Get("quorum"); q != "" {
 		ask.Quorum = formInt(&val, f, "quorum")
 	}

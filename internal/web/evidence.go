@@ -100,7 +100,15 @@ func (ui *UI) evidenceDetail(w http.ResponseWriter, r *http.Request) error {
 		}
 		links = append(links, lv)
 	}
-	return render(w, r, http.StatusOK, EvidenceDetailPage(ui.page(r, e.Title, "evidence"), e, links))
+	revs := make([]string, len(e.Revisions))
+	for i, rev := range e.Revisions {
+		revs[i] = rev.ID
+	}
+	alerts, err := ui.Svc.FindEvidenceFileAlerts(ctx, revs)
+	if err != nil {
+		return err
+	}
+	return render(w, r, http.StatusOK, EvidenceDetailPage(ui.page(r, e.Title, "evidence"), e, links, alerts))
 }
 
 type evidenceFormView struct {

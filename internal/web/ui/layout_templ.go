@@ -844,7 +844,7 @@ func LogAlertBanner(n int) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 68, " records no longer match the tamper-evident log: someone changed the database outside aims. <a href=\"/log#alerts\">See the findings</a></p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 68, " records or stored evidence files no longer match what the tamper-evident log sealed: someone changed them outside aims. <a href=\"/log#alerts\">See the findings</a></p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
