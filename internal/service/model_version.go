@@ -118,6 +118,9 @@ func (s *Service) UpdateModelVersion(ctx context.Context, systemID, id string, u
 		if err := reopenForVersionDatasets(ctx, tx, scope, before, &after); err != nil {
 			return err
 		}
+		if err := voidGateRequests(ctx, tx, scope, systemID, id); err != nil {
+			return err
+		}
 		out, err = store.FindModelVersionByID(ctx, tx, scope, systemID, id)
 		return err
 	})
