@@ -89,7 +89,7 @@ var modelVersionGateSubject = approvalSubject{
 		if err != nil {
 			return ""
 		}
-		return "/systems/" + systemID + "/model-versions/" + vid
+		return "/systems/" + systemID + "/versions/" + vid
 	},
 }
 
