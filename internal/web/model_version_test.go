@@ -194,3 +194,34 @@ func TestModelVersionGatesPanel(t *testing.T) {
 		}
 	})
 }
+
+// TestAcceptanceCriteriaPage (issue 17): a system's acceptance criteria are
+// set and deleted on their page, in words; a threshold that is not a
+// number is refused beside the field; a viewer has no form.
+func TestAcceptanceCriteriaPage(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		e := newTestEnv(t, db)
+		s := e.mustSystem("Setpoint optimizer", e.members[aims.RoleSystemOwner])
+		page := "/systems/" + s.ID + "/acceptance-criteria"
+		bad := e.post(aims.RoleSystemOwner, page, url.Values{"metric": {"mae"}, "comparison": {"<="}, "threshold": {"low"}}).want(t, http.StatusUnprocessableEntity)
+		query(t, bad.doc, "#threshold-error")
+		bad = e.post(aims.RoleSystemOwner, page, url.Values{"metric": {""}, "comparison": {"<="}, "threshold": {"0.35"}}).want(t, http.StatusUnprocessableEntity)
+		query(t, bad.doc, "#metric-error")
+		e.post(aims.RoleSystemOwner, page, url.Values{"metric": {"mae"}, "comparison": {"<="}, "threshold": {"0.35"}, "unit": {"kg/t"}}).want(t, http.StatusSeeOther)
+		doc := e.get(aims.RoleViewer, page).want(t, http.StatusOK).doc
+		if got := texts(doc, "#criteria li"); len(got) != 1 || !strings.HasPrefix(got[0], "mae at most 0.35 kg/t") {
+			t.Errorf("criteria = %q", got)
+		}
+		if len(queryAll(doc, "#criterion-h")) != 0 || len(queryAll(doc, "#criteria form")) != 0 {
+			t.Error("a viewer is offered a form")
+		}
+		list, _ := e.svc.FindAcceptanceCriteria(e.ctx(aims.RoleAdmin), s.ID)
+		if len(list) != 1 {
+			t.Fatalf("criteria: %+v", list)
+		}
+		e.post(aims.RoleSystemOwner, page+"/"+list[0].ID+"/delete", url.Values{}).want(t, http.StatusSeeOther)
+		if list, _ := e.svc.FindAcceptanceCriteria(e.ctx(aims.RoleAdmin), s.ID); len(list) != 0 {
+			t.Errorf("after delete: %+v", list)
+		}
+	})
+}
