@@ -24,6 +24,7 @@ func (ui *UI) registerModelVersions(r chi.Router) {
 	r.Post("/systems/{id}/versions/{vid}/gate-requests/{rid}/complete", ui.handle(ui.gateRequestComplete))
 	r.Post("/systems/{id}/versions/{vid}/metrics", ui.handle(ui.metricCreate))
 	r.Post("/systems/{id}/versions/{vid}/metrics/{mid}/delete", ui.handle(ui.metricDelete))
+	ui.registerGateDefinitions(r)
 	r.Get("/systems/{id}/acceptance-criteria", ui.handle(ui.acceptancePage))
 	r.Post("/systems/{id}/acceptance-criteria", ui.handle(ui.criterionCreate))
 	r.Post("/systems/{id}/acceptance-criteria/{cid}/delete", ui.handle(ui.criterionDelete))

@@ -78,6 +78,9 @@ func NavGroups(p Page) []NavGroup {
 	if p.Can(authz.ManageTokens) {
 		admin = append(admin, NavItem{"/admin/tokens", "admin-tokens", "API tokens"})
 	}
+	if p.Can(authz.ManageSettings) {
+		admin = append(admin, NavItem{"/admin/gates", "admin-gates", "Lifecycle gates"})
+	}
 	groups = append(groups, NavGroup{Key: "admin", Label: "Admin", Items: admin})
 	out := groups[:0]
 	for _, g := range groups {
