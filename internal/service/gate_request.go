@@ -35,6 +35,7 @@ import (
 // GateRequest is a gate request as read: the approval request, the gates'
 // checks now (fed with its approvals), and whether it can complete.
 type GateRequest struct {
+	ID             string                  `json:"id" doc:"The request's id: the approval request's"`
 	Approval       *aims.ApprovalRequest   `json:"approval"`
 	SystemID       string                  `json:"system_id"`
 	ModelVersionID string                  `json:"model_version_id"`
@@ -426,7 +427,7 @@ func requestApprovals(ctx context.Context, q store.Querier, scope aims.Scope, r 
 // readGateRequest evaluates r's gates now for the model version mv.
 func readGateRequest(ctx context.Context, q store.Querier, scope aims.Scope, now time.Time, window time.Duration, mv *aims.ModelVersion, r *aims.ApprovalRequest) (*GateRequest, error) {
 	_, to := splitGateSubject(r.SubjectID)
-	g := &GateRequest{Approval: r, SystemID: mv.SystemID, ModelVersionID: mv.ID, Version: mv.Version, To: to,
+	g := &GateRequest{ID: r.ID, Approval: r, SystemID: mv.SystemID, ModelVersionID: mv.ID, Version: mv.Version, To: to,
 		Completed: completedBy(mv, r.ID)}
 	current, err := gateSubjectDigest(ctx, q, scope, mv, to)
 	if err != nil {
