@@ -370,7 +370,7 @@ func completeGateRequest(ctx context.Context, tx *store.Tx, scope aims.Scope, r 
 		return false, "", err
 	}
 	a := &aims.ModelVersionApproval{Status: to, GateRequestID: r.ID,
-		Evidence:           "the evidence the gate's checks name (gate request " + r.ID + ")",
+		Evidence:           "the evidence the gate's checks name (" + r.AuditLabel() + ")",
 		AcceptanceCriteria: "the acceptance criteria the gate's checks name",
 		Result:             "every check of the gate held when the gate request completed"}
 	for _, ap := range approvers {
