@@ -65,7 +65,7 @@ func (v Verdict) Title() string {
 // A.6.2.5). With separation of duties, the requester may not decide.
 type ApprovalRequest struct {
 	ID                 string             `json:"id"`
-	SubjectKind        string             `json:"subject_kind" doc:"What kind of record is approved: document_version"`
+	SubjectKind        string             `json:"subject_kind" doc:"What kind of record is approved: document_version, model_version_gate"`
 	SubjectID          string             `json:"subject_id"`
 	SubjectDigest      string             `json:"subject_digest" doc:"SHA-256 of the content approval was asked for"`
 	SubjectLabel       string             `json:"subject_label" doc:"The record's name for people"`
@@ -168,13 +168,21 @@ type ApprovalFilter struct {
 	Page
 }
 
+// SubjectModelVersionGate is the kind of subject of a gate request: a
+// model version moving to a status through its lifecycle gates (issue 17).
+// Its subject id is the model version's id and the status, "<id>:deployed".
+const SubjectModelVersionGate = "model_version_gate"
+
 // SubjectKinds are the kinds of records approval requests name.
-func SubjectKinds() []string { return []string{EntityDocumentVersion} }
+func SubjectKinds() []string { return []string{EntityDocumentVersion, SubjectModelVersionGate} }
 
 // SubjectKindTitle names a kind of approved record for people.
 func SubjectKindTitle(kind string) string {
-	if kind == EntityDocumentVersion {
+	switch kind {
+	case EntityDocumentVersion:
 		return "Document version"
+	case SubjectModelVersionGate:
+		return "Model version gate"
 	}
 	return titleOf(kind)
 }

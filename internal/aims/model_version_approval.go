@@ -28,6 +28,18 @@ type ModelVersionApproval struct {
 	// a gate whose checks did not all hold, and why (flagged everywhere
 	// the model version is shown or exported).
 	OverrideReason string `json:"override_reason,omitempty" doc:"Set when an admin overrode the gate: why"`
+	// GateRequestID names the gate request whose approvals completed the
+	// act, and Approvers who approved it; an act one person recorded
+	// alone has neither.
+	GateRequestID string         `json:"gate_request_id,omitempty" doc:"The gate request (an approval request) that completed the act"`
+	Approvers     []GateApprover `json:"approvers,omitempty" doc:"Who approved the gate request, with their role"`
+}
+
+// GateApprover is one person who approved a gate request.
+type GateApprover struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Role Role   `json:"role"`
 }
 
 // GateCheckResult is one check of a lifecycle gate with its outcome, as

@@ -65,6 +65,18 @@ type gateDefinitionPut struct {
 	}
 }
 
+type gateRequestCreate struct {
+	ID        string `path:"id" doc:"The AI system's id"`
+	VersionID string `path:"version_id" doc:"The model version's id"`
+	Body      service.GateRequestInput
+}
+
+type gateRequestPath struct {
+	ID        string `path:"id" doc:"The AI system's id"`
+	VersionID string `path:"version_id" doc:"The model version's id"`
+	RequestID string `path:"request_id" doc:"The gate request's id (an approval request)"`
+}
+
 type gatePath struct {
 	Gate string `path:"gate" enum:"model_version_validation,model_version_approval,model_version_deployment,system_deployment"`
 }
@@ -139,6 +151,7 @@ func (h *Handlers) registerGates(api huma.API) {
 			}
 			return &Body[[]gate.Result]{Body: list}, nil
 		})
+	h.registerGateRequests(api, tag)
 	huma.Register(api, operation(http.MethodGet, "/gates", "list-gate-definitions", tag,
 		"List the gate definitions in force (the organization's own, else the defaults)", authz.Read),
 		func(ctx context.Context, _ *struct{}) (*Body[*service.GateDefinitions], error) {
@@ -165,5 +178,52 @@ func (h *Handlers) registerGates(api huma.API) {
 			return nil, fail(ctx, err)
 		}
 		return &noContent{}, nil
+	})
+}
+
+func (h *Handlers) registerGateRequests(api huma.API, tag string) {
+	huma.Register(api, operation(http.MethodGet, "/systems/{id}/model-versions/{version_id}/gate-requests", "list-gate-requests", tag,
+		"List a model version's gate requests, newest first, each with its checks now", authz.Read),
+		func(ctx context.Context, in *modelVersionPath) (*Body[[]*service.GateRequest], error) {
+			list, err := h.svc.FindGateRequests(ctx, in.ID, in.VersionID)
+			if err != nil {
+				return nil, fail(ctx, err)
+			}
+			return &Body[[]*service.GateRequest]{Body: list}, nil
+		})
+	create := operation(http.MethodPost, "/systems/{id}/model-versions/{version_id}/gate-requests", "create-gate-request", tag,
+		"Ask for passage of a model version through its gates", anyWrite...)
+	create.Description += " The request is an approval request (subject kind model_version_gate) over the SHA-256 of the model " +
+		"version's content and validation metrics: a change to either voids it. Approver roles and quorum default from the gate's " +
+		"approvals check. It is created even when checks fail: its read shows every check with pass or fail and why. Approvers decide " +
+		"with POST /approvals/{id}/decisions; once the quorum approved and every check holds, the model version moves at once. " +
+		"409 when the version cannot move to that status or a request for the same passage is pending."
+	create.DefaultStatus = http.StatusCreated
+	huma.Register(api, create, func(ctx context.Context, in *gateRequestCreate) (*Body[*service.GateRequest], error) {
+		g, err := h.svc.RequestGatePassage(ctx, in.ID, in.VersionID, in.Body)
+		if err != nil {
+			return nil, fail(ctx, err)
+		}
+		return &Body[*service.GateRequest]{Body: g}, nil
+	})
+	huma.Register(api, operation(http.MethodGet, "/systems/{id}/model-versions/{version_id}/gate-requests/{request_id}", "get-gate-request", tag,
+		"Get a gate request: its approvals, every check now, and whether it can complete", authz.Read),
+		func(ctx context.Context, in *gateRequestPath) (*Body[*service.GateRequest], error) {
+			g, err := h.svc.FindGateRequest(ctx, in.ID, in.VersionID, in.RequestID)
+			if err != nil {
+				return nil, fail(ctx, err)
+			}
+			return &Body[*service.GateRequest]{Body: g}, nil
+		})
+	complete := operation(http.MethodPost, "/systems/{id}/model-versions/{version_id}/gate-requests/{request_id}/complete", "complete-gate-request", tag,
+		"Complete an approved gate request whose checks did not all hold when it was approved", authz.Edit, authz.EditOwned)
+	complete.Description += " 409 naming what still fails, or when the request waits for approvals, was rejected, is void " +
+		"(the content changed) or is completed already."
+	huma.Register(api, complete, func(ctx context.Context, in *gateRequestPath) (*Body[*service.GateRequest], error) {
+		g, err := h.svc.CompleteGateRequest(ctx, in.ID, in.VersionID, in.RequestID)
+		if err != nil {
+			return nil, fail(ctx, err)
+		}
+		return &Body[*service.GateRequest]{Body: g}, nil
 	})
 }

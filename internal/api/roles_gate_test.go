@@ -8,6 +8,7 @@ import (
 	"github.com/aimsproject/aims/internal/aims"
 	"github.com/aimsproject/aims/internal/authz"
 	"github.com/aimsproject/aims/internal/gate"
+	"github.com/aimsproject/aims/internal/service"
 )
 
 // adminCtx acts as the organization's admin, for fixtures made through the
@@ -70,6 +71,21 @@ func init() {
 				return map[string]string{"gate": "system_deployment"}, nil
 			}},
 	}
+	// Gate requests: anyone reads; writers ask and complete (a request
+	// still waiting for approvals answers 409 to an allowed caller).
+	gateRequest := func(t *testing.T, e *apiEnv, o *orgEnv, caller *aims.Member) (map[string]string, any) {
+		s := o.mustSystem(t, e.db, caller.ID)
+		mv := o.mustModelVersion(t, e.db, s.ID)
+		g, err := e.svc.RequestGatePassage(o.adminCtx(), s.ID, mv.ID, service.GateRequestInput{To: aims.ModelApproved})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return map[string]string{"id": s.ID, "version_id": mv.ID, "request_id": g.Approval.ID}, nil
+	}
+	cases["list-gate-requests"] = opCase{allowed: everyone, prepare: ownModelVersion(nil), success: 200}
+	cases["create-gate-request"] = opCase{allowed: writers, prepare: ownModelVersion(map[string]any{"to": "approved"}), success: 201}
+	cases["get-gate-request"] = opCase{allowed: everyone, prepare: gateRequest, success: 200}
+	cases["complete-gate-request"] = opCase{allowed: writers, prepare: gateRequest}
 	for k, v := range cases {
 		opCases[k] = v
 	}

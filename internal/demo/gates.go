@@ -15,7 +15,8 @@ import (
 // met it (0.31 kg/t), has its validation report, and was approved by the
 // AIMS manager through its validation and approval gates; 2.4.0-rc1
 // misses it (0.41 kg/t) and has no validation report, so it is blocked at
-// its validation gate and the edge is told why.
+// its validation gate and the edge is told why; its owner's gate request
+// for approval stays open, showing what fails.
 
 // GateSystem is the system whose model versions the demo puts through gates.
 const GateSystem = "Dewatering setpoint optimizer"
@@ -60,7 +61,11 @@ func createGatedVersion(ctx context.Context, svc *service.Service, mv *aims.Mode
 		return err
 	}
 	if !target.SetByApproval() {
-		return nil
+		// Its owner has asked for passage: the open gate request shows
+		// what fails (the metric misses, the report is missing).
+		_, err := svc.RequestGatePassage(asMember(ctx, userIDs, "owner@demo.example"), mv.SystemID, mv.ID,
+			service.GateRequestInput{To: aims.ModelApproved})
+		return err
 	}
 	body := fmt.Sprintf("Validation of model version %s on the Line 2 2025 Q1 test extract.\nMAE %.2f kg/t (criterion: mae <= 0.35 kg/t).\n",
 		mv.Version, gateMetrics[mv.Version])

@@ -163,18 +163,51 @@ func deployDemoRefit(ctx context.Context, s *service.Service, as demoActors, sys
 	if err != nil {
 		return err
 	}
-	for _, to := range []aims.ModelVersionStatus{aims.ModelApproved, aims.ModelDeployed} {
-		if to == aims.ModelApproved && refit.Status == aims.ModelApproved {
-			continue // an earlier, interrupted load approved it
-		}
+	if refit.Status != aims.ModelApproved { // else an earlier, interrupted load approved it
 		act := approvalOf(sys.Name, refit.Version)
-		act.Status = to
+		act.Status = aims.ModelApproved
 		if _, err := s.ApproveModelVersion(mgr, sys.ID, refit.ID, &act); err != nil {
 			return err
 		}
 	}
+	// A high-risk system's deployment gate needs two people's approvals:
+	// its owner asks by a gate request, the admin and the AIMS manager
+	// approve, and the manager's approval completes it.
+	owner, err := as.as(sys.OwnerEmail)
+	if err != nil {
+		return err
+	}
+	admin, err := as.as("admin@demo.example")
+	if err != nil {
+		return err
+	}
+	if err := passByGateRequest(s, owner, []context.Context{admin, mgr}, sys.ID, refit.ID, aims.ModelDeployed); err != nil {
+		return err
+	}
 	_, err = s.UpdateModelVersion(ctx, sys.ID, old.ID, aims.ModelVersionUpdate{Status: &retired})
 	return err
+}
+
+// passByGateRequest moves a model version to status to by a gate request
+// that requester opens and approvers approve in turn; it fails when the
+// request does not complete (saying why).
+func passByGateRequest(s *service.Service, requester context.Context, approvers []context.Context, systemID, versionID string, to aims.ModelVersionStatus) error {
+	g, err := s.RequestGatePassage(requester, systemID, versionID, service.GateRequestInput{To: to})
+	if err != nil {
+		return err
+	}
+	for _, ctx := range approvers {
+		if _, err := s.DecideApproval(ctx, g.Approval.ID, aims.DecisionInput{Verdict: aims.VerdictApprove}); err != nil {
+			return err
+		}
+	}
+	if g, err = s.FindGateRequest(requester, systemID, versionID, g.Approval.ID); err != nil {
+		return err
+	}
+	if !g.Completed {
+		return fmt.Errorf("%s did not complete: %s", g.Approval.SubjectLabel, g.StatusText)
+	}
+	return nil
 }
 
 // seedRisk adds one risk, its actions and its acceptance, unless a risk

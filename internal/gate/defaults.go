@@ -5,21 +5,25 @@ import "github.com/aimsproject/aims/internal/aims"
 // Defaults are the gate definitions an organization starts from. Strict
 // ones apply to a system with a high impact class or a high-risk EU AI Act
 // tier: they ask in addition for a model card of the version and a
-// current classification and impact assessment before approval. The quorum
-// is one approver: an approval act is one person's until multi-person gate
-// requests exist (an organization may define its own gates meanwhile).
+// current classification and impact assessment before approval, and two
+// people's approvals to deploy (a gate request collects them through the
+// approval engine; one person's act alone cannot pass that gate). Loose
+// ones ask for one approval at each gate.
 func Defaults(strict bool) []Definition {
 	managers := []aims.Role{aims.RoleAIMSManager, aims.RoleAdmin}
-	quorum := 1
+	deployQuorum := 1
+	if strict {
+		deployQuorum = 2
+	}
 	validation := []Check{
 		{Kind: CheckMetrics},
 		{Kind: CheckEvidence, EvidenceKinds: []string{"validation-report"}, OfThisVersion: true},
 	}
-	approval := []Check{{Kind: CheckRisks}, {Kind: CheckApprovals, Roles: managers, Quorum: quorum}}
+	approval := []Check{{Kind: CheckRisks}, {Kind: CheckApprovals, Roles: managers, Quorum: 1}}
 	deployment := []Check{{Kind: CheckImpactCurrent}, {Kind: CheckClassification}, {Kind: CheckRisks},
-		{Kind: CheckApprovals, Roles: managers, Quorum: 1}}
+		{Kind: CheckApprovals, Roles: managers, Quorum: deployQuorum}}
 	system := []Check{{Kind: CheckImpactCurrent}, {Kind: CheckClassification}, {Kind: CheckRisks},
-		{Kind: CheckApprovals, Roles: managers, Quorum: quorum}}
+		{Kind: CheckApprovals, Roles: managers, Quorum: 1}}
 	if strict {
 		validation = append(validation, Check{Kind: CheckEvidence, EvidenceKinds: []string{"model-card"}, OfThisVersion: true})
 		approval = append([]Check{{Kind: CheckImpactCurrent}, {Kind: CheckClassification}}, approval...)

@@ -115,4 +115,18 @@ func TestStrictDefaults(t *testing.T) {
 		r.Reasons() != "no impact assessment is signed off; no EU AI Act classification is recorded" {
 		t.Errorf("strict approval gate without impact assessment and classification: %v %q", r.Passed, r.Reasons())
 	}
+	// The deployment gate: one approval for a loose system, two people's
+	// for a strict one (a gate request collects them).
+	deploy := gate.Facts{ImpactSignedOff: true, Classified: true,
+		Approvals: []gate.Approval{{PersonID: "a", Name: "Ada", Role: aims.RoleAIMSManager}}}
+	if r := gate.Evaluate(gate.Find(nil, gate.VersionDeployment, false), deploy); !r.Passed {
+		t.Errorf("loose deployment gate with one approval: %q", r.Reasons())
+	}
+	if r := gate.Evaluate(gate.Find(nil, gate.VersionDeployment, true), deploy); r.Passed || r.Reasons() != "1 of 2 approvals given (Ada)" {
+		t.Errorf("strict deployment gate with one approval: %v %q", r.Passed, r.Reasons())
+	}
+	deploy.Approvals = append(deploy.Approvals, gate.Approval{PersonID: "b", Name: "Bo", Role: aims.RoleAdmin})
+	if r := gate.Evaluate(gate.Find(nil, gate.VersionDeployment, true), deploy); !r.Passed {
+		t.Errorf("strict deployment gate with two approvals: %q", r.Reasons())
+	}
 }

@@ -216,9 +216,14 @@ func (s *Service) DecideApproval(ctx context.Context, id string, in aims.Decisio
 			return err
 		}
 		if out.Status == aims.ApprovalApproved || out.Status == aims.ApprovalRejected {
-			return subject.decided(ctx, tx, scope, out)
+			if err := subject.decided(ctx, tx, scope, out); err != nil {
+				return err
+			}
+			// The subject may have said more (a gate request that cannot
+			// complete yet says why).
+			out, err = store.FindApprovalRequestByID(ctx, tx, scope, id)
 		}
-		return nil
+		return err
 	})
 	return out, err
 }

@@ -35,7 +35,10 @@ func (s *Service) RecordValidationMetric(ctx context.Context, systemID, versionI
 		if err := checkDatasetID(ctx, tx, scope, m.DatasetID); err != nil {
 			return err
 		}
-		return store.CreateValidationMetric(ctx, tx, scope, m)
+		if err := store.CreateValidationMetric(ctx, tx, scope, m); err != nil {
+			return err
+		}
+		return voidGateRequests(ctx, tx, scope, systemID, versionID)
 	})
 }
 
@@ -99,7 +102,10 @@ func (s *Service) DeleteValidationMetric(ctx context.Context, systemID, versionI
 		}
 		for i := range list {
 			if list[i].ID == id {
-				return store.DeleteValidationMetric(ctx, tx, scope, &list[i])
+				if err := store.DeleteValidationMetric(ctx, tx, scope, &list[i]); err != nil {
+					return err
+				}
+				return voidGateRequests(ctx, tx, scope, systemID, versionID)
 			}
 		}
 		return aims.ErrNotFound("validation metric")
@@ -340,7 +346,7 @@ func (s *Service) EvaluateAllGates(ctx context.Context) (evaluated, passed int, 
 
 // gateConflict is the 409 of a gate whose checks fail: it names the gate
 // and every failing check.
-func gateConflict(what string, r gate.Result) error {
+func gateConflict(what string, r gate.Result) *aims.Error {
 	e := &aims.Error{Kind: aims.KindConflict,
 		Message: fmt.Sprintf("%s has not passed its %s: %s", what, r.Gate.Title(), r.Reasons())}
 	for _, c := range r.Failing() {

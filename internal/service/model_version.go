@@ -131,6 +131,11 @@ func (s *Service) updateModelVersion(ctx context.Context, systemID, id string, u
 		if err := putMetrics(ctx, tx, scope, systemID, id, metrics); err != nil {
 			return err
 		}
+		// What a gate request's approvers approved (the content and the
+		// metrics) changed: pending requests are void.
+		if err := voidGateRequests(ctx, tx, scope, systemID, id); err != nil {
+			return err
+		}
 		out, err = store.FindModelVersionByID(ctx, tx, scope, systemID, id)
 		return err
 	})

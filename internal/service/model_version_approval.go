@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -51,69 +52,115 @@ func (s *Service) approveModelVersion(ctx context.Context, systemID, id string, 
 		if err := a.Validate(); err != nil {
 			return err
 		}
-		// Re-validation: an approved or deployed version whose gate a
-		// material change re-opened (change control, 8.1) passes its gates
-		// again at the status it holds.
-		revalidate := a.Status == before.Status && before.Status.SetByApproval()
-		if from := aims.ApprovalFrom(a.Status); !revalidate && !statusIn(before.Status, from) {
-			return &aims.Error{Kind: aims.KindConflict,
-				Message: fmt.Sprintf("model version %q is %s: only a %s version can be moved to %s", before.Version,
-					before.Status.Title(), statusWords(from), a.Status),
-				Fields: []aims.FieldError{{Field: "status", Detail: fmt.Sprintf("cannot move from %s to %s", before.Status, a.Status)}}}
-		}
-		w, err := loadGates(ctx, tx, scope, systemID, tx.Now(), s.expiringWindow(ctx, scope))
-		if err != nil {
-			return err
-		}
-		st := w.systems[systemID]
-		facts := *st.facts[before.ID]
-		facts.Approvals = []gate.Approval{{PersonID: p.UserID, Name: p.Actor().Label, Role: p.Role}}
-		var defs []gate.Definition
-		switch {
-		case revalidate:
-			defs = append(defs, w.definition(st, gate.VersionValidation), w.definition(st, gate.VersionApproval))
-			if a.Status == aims.ModelDeployed {
-				defs = append(defs, w.definition(st, gate.VersionDeployment))
-			}
-		case a.Status == aims.ModelApproved:
-			if before.Status == aims.ModelCandidate {
-				defs = append(defs, w.definition(st, gate.VersionValidation))
-			}
-			defs = append(defs, w.definition(st, gate.VersionApproval))
-		default:
-			defs = append(defs, w.definition(st, gate.VersionDeployment))
-		}
-		r := gate.EvaluateAll(defs, facts)
-		a.Gate, a.Checks = string(r.Gate), checkResults(r)
-		if !r.Passed {
-			switch {
-			case a.OverrideReason != "":
-			case loaderOverride != "":
-				a.OverrideReason = loaderOverride
-			default:
-				return gateConflict("model version "+before.Version, r)
-			}
-		} else if loaderOverride != "" {
-			a.OverrideReason = ""
-		}
-		// Passing the gates again closes what change control re-opened.
-		cleared, err := ClearModelVersionReopenings(ctx, tx, scope, systemID, before.ID, p.UserID,
-			"passed "+strings.ToLower(r.Gate.Title())+" again ("+a.Status.Title()+")")
-		if err != nil {
-			return err
-		}
-		if revalidate && len(cleared) == 0 {
-			return &aims.Error{Kind: aims.KindConflict,
-				Message: fmt.Sprintf("model version %q is already %s and no gate of it is re-opened: nothing to re-validate", before.Version, strings.ToLower(before.Status.Title())),
-				Fields:  []aims.FieldError{{Field: "status", Detail: "is already " + string(before.Status)}}}
-		}
-		if _, err := store.ApproveModelVersion(ctx, tx, scope, before, a); err != nil {
+		pass := gatePass{actorID: p.UserID, loaderOverride: loaderOverride,
+			approvals: []gate.Approval{{PersonID: p.UserID, Name: p.Actor().Label, Role: p.Role}}}
+		if _, err := passGates(ctx, tx, scope, before, a, pass); err != nil {
 			return err
 		}
 		out, err = store.FindModelVersionByID(ctx, tx, scope, systemID, id)
 		return err
 	})
 	return out, err
+}
+
+// gatePass says how a model version passes its gates: who approved (the
+// one person recording the act, or a gate request's approvers), and for a
+// gate request that it completes rather than acts.
+type gatePass struct {
+	actorID        string
+	approvals      []gate.Approval
+	loaderOverride string
+	// request: a gate request completes; a failing check leaves the
+	// version where it is (passGates reports it), and there is no
+	// re-validation at the status held.
+	request bool
+}
+
+// passGates evaluates the gates before (read in tx) passes to reach
+// a.Status and, when they hold (or an override applies), records the act a
+// that moves it, in tx. It returns the gates' result; moved says whether
+// the act was recorded (false only for a gate request whose checks fail).
+func passGates(ctx context.Context, tx *store.Tx, scope aims.Scope, before *aims.ModelVersion,
+	a *aims.ModelVersionApproval, pass gatePass) (r gate.Result, err error) {
+	systemID := before.SystemID
+	// Re-validation: an approved or deployed version whose gate a
+	// material change re-opened (change control, 8.1) passes its gates
+	// again at the status it holds.
+	revalidate := !pass.request && a.Status == before.Status && before.Status.SetByApproval()
+	if from := aims.ApprovalFrom(a.Status); !revalidate && !statusIn(before.Status, from) {
+		return r, &aims.Error{Kind: aims.KindConflict,
+			Message: fmt.Sprintf("model version %q is %s: only a %s version can be moved to %s", before.Version,
+				before.Status.Title(), statusWords(from), a.Status),
+			Fields: []aims.FieldError{{Field: "status", Detail: fmt.Sprintf("cannot move from %s to %s", before.Status, a.Status)}}}
+	}
+	w, err := loadGates(ctx, tx, scope, systemID, tx.Now(), expiringWindowIn(ctx, tx, scope))
+	if err != nil {
+		return r, err
+	}
+	st := w.systems[systemID]
+	facts := *st.facts[before.ID]
+	facts.Approvals = pass.approvals
+	r = gate.EvaluateAll(gatesFor(w, st, before.Status, a.Status, revalidate), facts)
+	a.Gate, a.Checks = string(r.Gate), checkResults(r)
+	if !r.Passed {
+		switch {
+		case pass.request:
+			return r, errGateHeld
+		case a.OverrideReason != "":
+		case pass.loaderOverride != "":
+			a.OverrideReason = pass.loaderOverride
+		default:
+			err := gateConflict("model version "+before.Version, r)
+			for _, c := range r.Failing() {
+				if c.Kind == gate.CheckApprovals {
+					err.Message += "; the approvals check counts only the person recording this act: ask for passage by a gate request " +
+						"(POST /api/v1/systems/{id}/model-versions/{version_id}/gate-requests) and let the approvers it names decide"
+				}
+			}
+			return r, err
+		}
+	} else if pass.loaderOverride != "" {
+		a.OverrideReason = ""
+	}
+	// Passing the gates again closes what change control re-opened.
+	cleared, err := ClearModelVersionReopenings(ctx, tx, scope, systemID, before.ID, pass.actorID,
+		"passed "+strings.ToLower(r.Gate.Title())+" again ("+a.Status.Title()+")")
+	if err != nil {
+		return r, err
+	}
+	if revalidate && len(cleared) == 0 {
+		return r, &aims.Error{Kind: aims.KindConflict,
+			Message: fmt.Sprintf("model version %q is already %s and no gate of it is re-opened: nothing to re-validate", before.Version, strings.ToLower(before.Status.Title())),
+			Fields:  []aims.FieldError{{Field: "status", Detail: "is already " + string(before.Status)}}}
+	}
+	_, err = store.ApproveModelVersion(ctx, tx, scope, before, a)
+	return r, err
+}
+
+// errGateHeld tells a gate request's completion that a check fails.
+var errGateHeld = errors.New("a check of the gate fails")
+
+// gatesFor lists the gates a version with status from passes to reach to:
+// to approved, its validation gate (from candidate) and its approval gate;
+// to deployed, its deployment gate; when re-validating, every gate up to
+// the status held.
+func gatesFor(w *gateWorld, st *gateState, from, to aims.ModelVersionStatus, revalidate bool) []gate.Definition {
+	var defs []gate.Definition
+	switch {
+	case revalidate:
+		defs = append(defs, w.definition(st, gate.VersionValidation), w.definition(st, gate.VersionApproval))
+		if to == aims.ModelDeployed {
+			defs = append(defs, w.definition(st, gate.VersionDeployment))
+		}
+	case to == aims.ModelApproved:
+		if from == aims.ModelCandidate {
+			defs = append(defs, w.definition(st, gate.VersionValidation))
+		}
+		defs = append(defs, w.definition(st, gate.VersionApproval))
+	default:
+		defs = append(defs, w.definition(st, gate.VersionDeployment))
+	}
+	return defs
 }
 
 func statusIn(s aims.ModelVersionStatus, list []aims.ModelVersionStatus) bool {

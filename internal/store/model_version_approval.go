@@ -25,12 +25,19 @@ func ApproveModelVersion(ctx context.Context, tx *Tx, scope aims.Scope, before *
 	if err != nil {
 		return nil, err
 	}
+	approvers := []byte("[]")
+	if len(a.Approvers) > 0 {
+		if approvers, err = json.Marshal(a.Approvers); err != nil {
+			return nil, err
+		}
+	}
 	_, err = tx.tx.ExecContext(ctx, `
 		INSERT INTO model_version_approvals (id, org_id, model_version_id, status, evidence, acceptance_criteria, result,
-			approved_by, approved_by_label, approved_at, gate, checks, override_reason)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+			approved_by, approved_by_label, approved_at, gate, checks, override_reason, gate_request_id, approvers)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
 		a.ID, scope.OrgID(), before.ID, string(a.Status), a.Evidence, a.AcceptanceCriteria, a.Result,
-		nullString(a.ApprovedBy), a.ApprovedByName, a.ApprovedAt, a.Gate, string(checks), a.OverrideReason)
+		nullString(a.ApprovedBy), a.ApprovedByName, a.ApprovedAt, a.Gate, string(checks), a.OverrideReason,
+		a.GateRequestID, string(approvers))
 	if err != nil {
 		return nil, fmt.Errorf("record approval of model version %q: %w", before.Version, mapError(err))
 	}
@@ -61,7 +68,7 @@ func loadModelVersionApprovals(ctx context.Context, q Querier, scope aims.Scope,
 	rows, err := q.queryer().QueryContext(ctx, `
 		SELECT a.model_version_id, a.id, a.status, a.evidence, a.acceptance_criteria, a.result,
 			COALESCE(a.approved_by, ''), COALESCE(u.name, a.approved_by_label), a.approved_at,
-			a.gate, a.checks, a.override_reason
+			a.gate, a.checks, a.override_reason, a.gate_request_id, a.approvers
 		FROM model_version_approvals a
 		JOIN model_versions mv ON mv.org_id = a.org_id AND mv.id = a.model_version_id
 		LEFT JOIN users u ON u.id = a.approved_by
@@ -72,15 +79,21 @@ func loadModelVersionApprovals(ctx context.Context, q Querier, scope aims.Scope,
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var mvID, status, checks string
+		var mvID, status, checks, approvers string
 		var a aims.ModelVersionApproval
 		if err := rows.Scan(&mvID, &a.ID, &status, &a.Evidence, &a.AcceptanceCriteria, &a.Result,
-			&a.ApprovedBy, &a.ApprovedByName, &a.ApprovedAt, &a.Gate, &checks, &a.OverrideReason); err != nil {
+			&a.ApprovedBy, &a.ApprovedByName, &a.ApprovedAt, &a.Gate, &checks, &a.OverrideReason,
+			&a.GateRequestID, &approvers); err != nil {
 			return fmt.Errorf("approvals of model versions: %w", err)
 		}
 		a.Status = aims.ModelVersionStatus(status)
 		if err := json.Unmarshal([]byte(checks), &a.Checks); err != nil || a.Checks == nil {
 			a.Checks = []aims.GateCheckResult{}
+		}
+		if approvers != "[]" && approvers != "" {
+			if err := json.Unmarshal([]byte(approvers), &a.Approvers); err != nil {
+				return fmt.Errorf("approvers of model version approval %s: %w", a.ID, err)
+			}
 		}
 		a.ApprovedAt = a.ApprovedAt.UTC()
 		if m := byID[mvID]; m != nil {

@@ -176,6 +176,16 @@ func valueParts(out *diffValue, field string, v any, obj map[string]any, names n
 	case string:
 		switch {
 		case x == "":
+		case gateSubjectText.MatchString(x):
+			// A gate request's subject: a model version and the status
+			// asked for ("<id>:deployed").
+			id, to, _ := strings.Cut(x, ":")
+			if n, ok := names(id); ok {
+				add(n.Name, n.Href)
+			} else {
+				add("a model version", "")
+			}
+			add(" to "+strings.ToLower(aims.ModelVersionStatus(to).Title()), "")
 		case uuidText.MatchString(x):
 			if n, ok := names(x); ok {
 				add(n.Name, n.Href)
@@ -240,6 +250,10 @@ func valueParts(out *diffValue, field string, v any, obj map[string]any, names n
 	}
 }
 
+// gateSubjectText is a gate request's subject id: a model version's id and
+// a status.
+var gateSubjectText = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}:[a-z]+$`)
+
 // uuidText is a record id.
 var uuidText = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
@@ -255,6 +269,8 @@ func jsonIDs(raw json.RawMessage, into map[string]bool) {
 		case string:
 			if uuidText.MatchString(x) {
 				into[x] = true
+			} else if gateSubjectText.MatchString(x) {
+				into[x[:36]] = true
 			}
 		case []any:
 			for _, e := range x {

@@ -20,6 +20,14 @@ func (ui *UI) registerModelVersions(r chi.Router) {
 	r.Get("/systems/{id}/versions/{vid}/delete", ui.handle(ui.modelVersionDeleteConfirm))
 	r.Post("/systems/{id}/versions/{vid}/delete", ui.handle(ui.modelVersionDelete))
 	r.Post("/systems/{id}/versions/{vid}/approvals", ui.handle(ui.modelVersionApprove))
+	r.Post("/systems/{id}/versions/{vid}/gate-requests", ui.handle(ui.gateRequestCreate))
+	r.Post("/systems/{id}/versions/{vid}/gate-requests/{rid}/complete", ui.handle(ui.gateRequestComplete))
+	r.Post("/systems/{id}/versions/{vid}/metrics", ui.handle(ui.metricCreate))
+	r.Post("/systems/{id}/versions/{vid}/metrics/{mid}/delete", ui.handle(ui.metricDelete))
+	ui.registerGateDefinitions(r)
+	r.Get("/systems/{id}/acceptance-criteria", ui.handle(ui.acceptancePage))
+	r.Post("/systems/{id}/acceptance-criteria", ui.handle(ui.criterionCreate))
+	r.Post("/systems/{id}/acceptance-criteria/{cid}/delete", ui.handle(ui.criterionDelete))
 }
 
 // blankDatasetRows is how many empty dataset rows the form offers; more can
@@ -221,6 +229,7 @@ type modelVersionView struct {
 	Errors   formErrors                 // the approval form's errors
 	// Reopenings are the version's re-opened gates (8.1).
 	Reopenings reopeningView
+	gatesView
 }
 
 // NextAct is the status an approval act would move the model version to
@@ -262,6 +271,12 @@ func (ui *UI) modelVersionApprove(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (ui *UI) renderModelVersion(w http.ResponseWriter, r *http.Request, status int, a *aims.ModelVersionApproval, fe formErrors) error {
+	return ui.renderModelVersionGates(w, r, status, a, fe, gatesView{})
+}
+
+// renderModelVersionGates is renderModelVersion with the gates panel's
+// forms as posted (their values and errors).
+func (ui *UI) renderModelVersionGates(w http.ResponseWriter, r *http.Request, status int, a *aims.ModelVersionApproval, fe formErrors, gatesForm gatesView) error {
 	ctx := r.Context()
 	s, err := ui.Svc.FindSystemByID(ctx, chi.URLParam(r, "id"))
 	if err != nil {
@@ -279,6 +294,9 @@ func (ui *UI) renderModelVersion(w http.ResponseWriter, r *http.Request, status 
 		"Lineage of model version "+m.Version+": from instruments through tags and features to the model version",
 		"No lineage is recorded for this model version yet: declare the features it consumes and the tags of its datasets.")}
 	if v.Reopenings, err = ui.reopeningPanel(r, s.ID, m.ID); err != nil {
+		return err
+	}
+	if v.gatesView, err = ui.modelVersionGates(r, m, gatesForm); err != nil {
 		return err
 	}
 	return render(w, r, status, ModelVersionPage(ui.page(r, "Model version "+m.Version+" of "+s.Name, "systems"), v))

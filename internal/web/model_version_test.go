@@ -153,3 +153,75 @@ func TestModelVersionApprovalForm(t *testing.T) {
 		}
 	})
 }
+
+// TestModelVersionGatesPanel (issue 17): the model version's page shows the
+// gates ahead with their checks in words, records a metric, asks for
+// passage through a form (errors beside the field) and lists the request
+// with where it stands.
+func TestModelVersionGatesPanel(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		e := newTestEnv(t, db)
+		s := e.mustSystem("Setpoint optimizer", e.members[aims.RoleSystemOwner])
+		mv := &aims.ModelVersion{SystemID: s.ID, Version: "2.4.0", Digest: strings.Repeat("ab", 32)}
+		if err := e.svc.CreateModelVersion(e.ctx(aims.RoleAdmin), mv); err != nil {
+			t.Fatal(err)
+		}
+		page := "/systems/" + s.ID + "/versions/" + mv.ID
+		doc := e.get(aims.RoleSystemOwner, page).want(t, http.StatusOK).doc
+		if got := texts(query(t, doc, "#gates"), "h3"); len(got) < 3 || got[0] != "Validation gate model version: candidate → validated" {
+			t.Errorf("gates ahead: %q", got)
+		}
+		if text := query(t, doc, "#gates ul").FirstChild; text == nil {
+			t.Error("the validation gate lists no check")
+		}
+		bad := e.post(aims.RoleSystemOwner, page+"/metrics", url.Values{"name": {"mae"}, "value": {"low"}}).want(t, http.StatusUnprocessableEntity)
+		query(t, bad.doc, "#value-error")
+		e.post(aims.RoleSystemOwner, page+"/metrics", url.Values{"name": {"mae"}, "value": {"0.41"}, "unit": {"kg/t"}}).want(t, http.StatusSeeOther)
+		if ms, _ := e.svc.FindValidationMetrics(e.ctx(aims.RoleAdmin), s.ID, mv.ID); len(ms) != 1 || ms[0].Value != 0.41 {
+			t.Fatalf("metrics after the form: %+v", ms)
+		}
+		bad = e.post(aims.RoleSystemOwner, page+"/gate-requests", url.Values{"to": {"approved"}, "quorum": {"two"}}).want(t, http.StatusUnprocessableEntity)
+		query(t, bad.doc, "#quorum-error")
+		bad = e.post(aims.RoleSystemOwner, page+"/gate-requests", url.Values{"to": {"approved"}, "quorum": {"5"},
+			"approvers": {e.members[aims.RoleAIMSManager].ID}}).want(t, http.StatusUnprocessableEntity)
+		query(t, bad.doc, "#quorum-error")
+		e.post(aims.RoleSystemOwner, page+"/gate-requests", url.Values{"to": {"approved"}}).want(t, http.StatusSeeOther)
+		doc = e.get(aims.RoleViewer, page).want(t, http.StatusOK).doc
+		row := texts(query(t, doc, "#gates tbody tr"), "td")
+		if len(row) != 5 || !strings.HasPrefix(row[0], "Approval gate of Setpoint optimizer 2.4.0") ||
+			!strings.HasPrefix(row[3], "Waiting for approvals: 0 of 1 approvals given; failing now: no acceptance criteria are set") {
+			t.Errorf("gate request row = %q", row)
+		}
+	})
+}
+
+// TestAcceptanceCriteriaPage (issue 17): a system's acceptance criteria are
+// set and deleted on their page, in words; a threshold that is not a
+// number is refused beside the field; a viewer has no form.
+func TestAcceptanceCriteriaPage(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		e := newTestEnv(t, db)
+		s := e.mustSystem("Setpoint optimizer", e.members[aims.RoleSystemOwner])
+		page := "/systems/" + s.ID + "/acceptance-criteria"
+		bad := e.post(aims.RoleSystemOwner, page, url.Values{"metric": {"mae"}, "comparison": {"<="}, "threshold": {"low"}}).want(t, http.StatusUnprocessableEntity)
+		query(t, bad.doc, "#threshold-error")
+		bad = e.post(aims.RoleSystemOwner, page, url.Values{"metric": {""}, "comparison": {"<="}, "threshold": {"0.35"}}).want(t, http.StatusUnprocessableEntity)
+		query(t, bad.doc, "#metric-error")
+		e.post(aims.RoleSystemOwner, page, url.Values{"metric": {"mae"}, "comparison": {"<="}, "threshold": {"0.35"}, "unit": {"kg/t"}}).want(t, http.StatusSeeOther)
+		doc := e.get(aims.RoleViewer, page).want(t, http.StatusOK).doc
+		if got := texts(doc, "#criteria li"); len(got) != 1 || !strings.HasPrefix(got[0], "mae at most 0.35 kg/t") {
+			t.Errorf("criteria = %q", got)
+		}
+		if len(queryAll(doc, "#criterion-h")) != 0 || len(queryAll(doc, "#criteria form")) != 0 {
+			t.Error("a viewer is offered a form")
+		}
+		list, _ := e.svc.FindAcceptanceCriteria(e.ctx(aims.RoleAdmin), s.ID)
+		if len(list) != 1 {
+			t.Fatalf("criteria: %+v", list)
+		}
+		e.post(aims.RoleSystemOwner, page+"/"+list[0].ID+"/delete", url.Values{}).want(t, http.StatusSeeOther)
+		if list, _ := e.svc.FindAcceptanceCriteria(e.ctx(aims.RoleAdmin), s.ID); len(list) != 0 {
+			t.Errorf("after delete: %+v", list)
+		}
+	})
+}

@@ -80,6 +80,7 @@ func NavGroups(p Page) []NavGroup {
 	}
 	if p.Can(authz.ManageSettings) {
 		admin = append(admin, NavItem{"/admin/settings", "admin-settings", "Approval and evidence settings"})
+		admin = append(admin, NavItem{"/admin/gates", "admin-gates", "Lifecycle gates"})
 	}
 	groups = append(groups, NavGroup{Key: "admin", Label: "Admin", Items: admin})
 	out := groups[:0]
