@@ -82,6 +82,11 @@ func init() {
 		}
 		return map[string]string{"id": s.ID, "version_id": mv.ID, "request_id": g.Approval.ID}, nil
 	}
+	// An AI system's stage acts: anyone reads them and the deployment
+	// gate; whoever may edit the system moves it to a stage without a gate.
+	cases["get-system-deployment-gate"] = opCase{allowed: everyone, prepare: anySystem, success: 200}
+	cases["list-stage-transitions"] = opCase{allowed: everyone, prepare: anySystem, success: 200}
+	cases["create-stage-transition"] = opCase{allowed: writers, prepare: ownSystem(map[string]any{"to": "retired"}), success: 201}
 	cases["list-gate-requests"] = opCase{allowed: everyone, prepare: ownModelVersion(nil), success: 200}
 	cases["create-gate-request"] = opCase{allowed: writers, prepare: ownModelVersion(map[string]any{"to": "approved"}), success: 201}
 	cases["get-gate-request"] = opCase{allowed: everyone, prepare: gateRequest, success: 200}
