@@ -175,7 +175,11 @@ func TestVerifyProofAndCheck(t *testing.T) {
 	svc := service.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	org, _ := svc.ResolveOrganization(ctx, "demo")
 	octx := service.OperatorContext(ctx, org, "test")
-	evs, _, _ := svc.FindAuditEvents(octx, aims.AuditFilter{EntityType: aims.EntityAISystem, Action: aims.ActionUpdate, Page: aims.Page{Limit: 1}})
+	// A system's registration (demoLike registers them; it edits none).
+	evs, _, _ := svc.FindAuditEvents(octx, aims.AuditFilter{EntityType: aims.EntityAISystem, Action: aims.ActionCreate, Page: aims.Page{Limit: 1}})
+	if len(evs) == 0 {
+		t.Fatal("no system registration in the audit trail")
+	}
 	file, err := svc.AuditEventProof(octx, evs[0].ID)
 	db.Close()
 	if err != nil {
