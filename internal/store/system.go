@@ -211,7 +211,8 @@ const systemSelectAll = `
 	SELECT s.id, s.name, s.purpose, s.description, s.owner_id, u.name, u.email, s.business_unit, s.site,
 		s.operator_roles, s.lifecycle_stage, s.autonomy, s.impact_domains, s.techniques,
 		COALESCE(s.supplier_id, ''), COALESCE(sp.name, ''), s.in_scope, s.scope_justification, s.tags,
-		s.created_at, s.updated_at, 0, dep.id, dep.version
+		s.created_at, s.updated_at, 0, dep.id, dep.version,
+		s.gate_override_reason, s.gate_override_by, s.gate_override_at
 	FROM ai_systems s
 	JOIN users u ON u.id = s.owner_id
 	LEFT JOIN suppliers sp ON sp.id = s.supplier_id
