@@ -208,6 +208,7 @@ func ValueTitle(v string) (string, bool) {
 		addTitles(m, aims.EvidenceSourceValues(), aims.EvidenceSource.Title)
 		addTitles(m, aims.FreshnessValues(), aims.Freshness.Title)
 		addTitles(m, aims.LiveSetValues(), aims.LiveSet.Title)
+		addTitles(m, aims.ReopenCauseValues(), aims.ReopenCause.Title)
 		addTitles(m, aims.GPAIValues(), func(g aims.GPAI) string { return Capitalize(string(g)) })
 		addTitles(m, aims.LineageKindValues(), func(k aims.LineageKind) string { return Capitalize(string(k)) })
 		valueTitles = m
