@@ -32,22 +32,52 @@ func (h *Holder) Applies(c *aims.CompetenceRequirement) bool {
 // competences (person, competence and dates only), by person id: three
 // set-based queries whatever the number of holders.
 func RoleGapInputs(ctx context.Context, q Querier, scope aims.Scope, roleID string) ([]*Holder, []*aims.CompetenceRequirement, map[string][]*aims.TrainingRecord, error) {
-	holders := []*Holder{}
-	byID := map[string]*Holder{}
+	// The impact domains of the systems the role is held for, read apart
+	// (a thousand systems) rather than joined to each of thousands of
+	// assignments.
+	domainsOf := map[string][]aims.ImpactDomain{}
 	decoded := map[string][]aims.ImpactDomain{}
 	rows, err := q.queryer().QueryContext(ctx, `
-		SELECT p.id, p.name, COALESCE(s.impact_domains, '[]')
+		SELECT s.id, s.impact_domains FROM ai_systems s
+		WHERE s.org_id = $1 AND s.id IN (SELECT a.system_id FROM role_assignments a WHERE a.org_id = $1 AND a.role_id = $2)`,
+		scope.OrgID(), roleID)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("read the role's systems: %w", mapError(err))
+	}
+	for rows.Next() {
+		var id, domains string
+		if err := rows.Scan(&id, &domains); err != nil {
+			rows.Close()
+			return nil, nil, nil, fmt.Errorf("read the role's systems: %w", err)
+		}
+		ds, ok := decoded[domains]
+		if !ok {
+			if err := decodeList(domains, &ds); err != nil {
+				rows.Close()
+				return nil, nil, nil, err
+			}
+			decoded[domains] = ds // a few distinct lists across many systems
+		}
+		domainsOf[id] = ds
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, nil, err
+	}
+	holders := []*Holder{}
+	byID := map[string]*Holder{}
+	rows, err = q.queryer().QueryContext(ctx, `
+		SELECT p.id, p.name, COALESCE(a.system_id, '')
 		FROM role_assignments a
 		JOIN people p ON p.org_id = a.org_id AND p.id = a.person_id
-		LEFT JOIN ai_systems s ON s.org_id = a.org_id AND s.id = a.system_id
 		WHERE a.org_id = $1 AND a.role_id = $2 AND p.active
 		ORDER BY p.name_key, p.id`, scope.OrgID(), roleID)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("read the role's holders: %w", mapError(err))
 	}
 	for rows.Next() {
-		var id, name, domains string
-		if err := rows.Scan(&id, &name, &domains); err != nil {
+		var id, name, systemID string
+		if err := rows.Scan(&id, &name, &systemID); err != nil {
 			rows.Close()
 			return nil, nil, nil, fmt.Errorf("read the role's holders: %w", err)
 		}
@@ -57,15 +87,7 @@ func RoleGapInputs(ctx context.Context, q Querier, scope aims.Scope, roleID stri
 			byID[id] = h
 			holders = append(holders, h)
 		}
-		ds, ok := decoded[domains]
-		if !ok {
-			if err := decodeList(domains, &ds); err != nil {
-				rows.Close()
-				return nil, nil, nil, err
-			}
-			decoded[domains] = ds // a few distinct lists across thousands of holders
-		}
-		h.Domains = append(h.Domains, ds...)
+		h.Domains = append(h.Domains, domainsOf[systemID]...)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
