@@ -57,7 +57,12 @@ func createGatedVersion(ctx context.Context, svc *service.Service, mv *aims.Mode
 		Unit: "kg/t", DatasetID: datasetIDs[gateDataset], Source: "vendor validation run"}); err != nil {
 		return err
 	}
-	collected := time.Now().AddDate(0, 0, -40)
+	// The vendor's documents came with the version, before it was
+	// registered (2.3.0 well before it passed its gates).
+	collected := time.Now().AddDate(0, 0, -76)
+	if target.SetByApproval() {
+		collected = time.Now().AddDate(0, 0, -260)
+	}
 	expires := collected.AddDate(1, 0, 0)
 	// The vendor ships a model card with every version (a high-impact
 	// system's validation gate asks for one).
