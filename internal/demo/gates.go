@@ -19,10 +19,11 @@ import (
 // recorded, it passes its gates through gate requests: its owner asks, the
 // AIMS manager approves it, and the admin and the AIMS manager approve its
 // deployment (the strict deployment gate asks for two people). No act of
-// it carries an override. 2.4.0-rc1 misses the criterion (0.41 kg/t) and
-// has no validation report, so it is blocked at its validation gate and
-// the edge is told why; its owner's gate request for approval stays open,
-// showing what fails.
+// it carries an override. 2.4.0-rc1, delivered after the optimizer went
+// live (its registration re-opens the system's deployment gate), misses
+// the criterion (0.41 kg/t) and has no validation report, so it is blocked
+// at its validation gate and the edge is told why; its owner's gate
+// request for approval stays open, showing what fails.
 
 // GateSystem is the system whose model versions the demo puts through gates.
 const GateSystem = "Dewatering setpoint optimizer"
