@@ -13,6 +13,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/aimsproject/aims/internal/aims"
@@ -175,6 +176,12 @@ func load(ctx context.Context, svc *service.Service) ([]Account, error) {
 	if err := deploySystemThroughGate(from(base, daysAgo(now, 79), time.Hour), svc, userIDs); err != nil {
 		return nil, fmt.Errorf("demo system deployment gate: %w", err)
 	}
+	// The vendor delivers the optimizer's release candidate 2.4.0-rc1: its
+	// registration re-opens the deployment gate; it is blocked at its
+	// validation gate (issue 17).
+	if err := loadLaterVersions(from(base, daysAgo(now, 75), time.Hour), svc, userIDs, datasetIDs); err != nil {
+		return nil, err
+	}
 	// Four weeks of the optimizer's decisions with overrides, and a
 	// suspension and resume in its history (issue 6).
 	if err := SeedDecisions(base, svc); err != nil {
@@ -289,7 +296,36 @@ func loadSystem(ctx context.Context, svc *service.Service, spec systemSpec, user
 			return fmt.Errorf("demo acceptance criteria: %w", err)
 		}
 	}
+	return loadVersions(ctx, svc, spec, systemID, false, userIDs, datasetIDs)
+}
+
+// loadLaterVersions registers the versions delivered after their system
+// was deployed.
+func loadLaterVersions(ctx context.Context, svc *service.Service, userIDs, datasetIDs map[string]string) error {
+	for _, spec := range systems {
+		if !slices.ContainsFunc(spec.versions, func(v versionSpec) bool { return v.later }) {
+			continue
+		}
+		list, _, err := svc.FindSystems(ctx, aims.SystemFilter{Search: spec.Name})
+		systemID, err := idByName(list, spec.Name, func(x *aims.AISystem) (string, string) { return x.Name, x.ID }, err)
+		if err != nil {
+			return fmt.Errorf("demo system %s: %w", spec.Name, err)
+		}
+		if err := loadVersions(ctx, svc, spec, systemID, true, userIDs, datasetIDs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadVersions registers the versions of spec delivered later, or the
+// others.
+func loadVersions(ctx context.Context, svc *service.Service, spec systemSpec, systemID string, later bool, userIDs, datasetIDs map[string]string) error {
+	sys := spec.AISystem
 	for _, v := range spec.versions {
+		if v.later != later {
+			continue
+		}
 		mv := &aims.ModelVersion{SystemID: systemID, Version: v.version, Digest: digest(sys.Name, v.version), SourceURI: v.source,
 			TrainingDataSummary: v.summary, Status: v.status, Notes: v.notes, Datasets: []aims.DatasetUse{}}
 		for _, u := range v.uses {

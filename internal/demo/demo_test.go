@@ -133,6 +133,51 @@ func TestEnsureLoadsTheDemoOrganizationOnce(t *testing.T) {
 				t.Errorf("2.3.0 uses %d datasets, want 4", len(v.Datasets))
 			}
 		}
+		// Issue 17: 2.3.0 passed its gates for real, through gate requests
+		// (no act overrides a gate), the deployment approved by two people;
+		// 2.4.0-rc1 is blocked at its validation gate, saying why.
+		byVersion := map[string]*aims.ModelVersion{}
+		for _, v := range versions {
+			byVersion[v.Version] = v
+		}
+		released := byVersion["2.3.0"]
+		if released == nil || released.Status != aims.ModelDeployed || len(released.Approvals) != 2 {
+			t.Fatalf("2.3.0 = %+v, want deployed by two acts", released)
+		}
+		for _, a := range released.Approvals {
+			if a.OverrideReason != "" || a.GateRequestID == "" {
+				t.Errorf("2.3.0 %s act: override %q, gate request %q; want passed through a gate request", a.Status, a.OverrideReason, a.GateRequestID)
+			}
+			roles := map[aims.Role]bool{}
+			for _, p := range a.Approvers {
+				roles[p.Role] = true
+			}
+			if a.Status == aims.ModelDeployed && (len(a.Approvers) != 2 || !roles[aims.RoleAdmin] || !roles[aims.RoleAIMSManager]) {
+				t.Errorf("2.3.0 deployment approvers = %+v, want the admin and the AIMS manager", a.Approvers)
+			}
+			if a.Status == aims.ModelDeployed {
+				g, err := svc.FindGateRequest(opCtx, opt.ID, released.ID, a.GateRequestID)
+				if err != nil || !g.Completed || g.To != aims.ModelDeployed || g.Approval.Status != aims.ApprovalApproved {
+					t.Errorf("2.3.0 deployment's gate request = %+v (%v), want completed", g, err)
+				}
+			}
+		}
+		if a, err := svc.Authorization(opCtx, opt.ID, "2.3.0"); err != nil || !a.Authorized {
+			t.Errorf("2.3.0 authorization = %+v (%v), want authorized", a, err)
+		}
+		if sum, err := svc.ImpactSummary(opCtx, opt.ID); err != nil || sum.OutOfDate {
+			t.Errorf("optimizer's impact assessment = %+v (%v), want current after 2.3.0 went live", sum, err)
+		}
+		rc := byVersion["2.4.0-rc1"]
+		if rc == nil || rc.Status != aims.ModelCandidate {
+			t.Fatalf("2.4.0-rc1 = %+v, want a candidate", rc)
+		}
+		a, err := svc.Authorization(opCtx, opt.ID, "2.4.0-rc1")
+		wantWhy := "model version 2.4.0-rc1 has not passed its validation gate: mae 0.41 kg/t does not meet mae <= 0.35 kg/t; " +
+			"validation report of model version 2.4.0-rc1 missing"
+		if err != nil || a.Authorized || a.Reason != wantWhy {
+			t.Errorf("2.4.0-rc1 authorization = %+v (%v), want refused: %s", a, err, wantWhy)
+		}
 		// Evidence on several controls: current, expiring, expired, and
 		// an expected kind missing; live evidence from aims' own records.
 		ctrls, sum, err := svc.ControlsEvidence(opCtx, nil)

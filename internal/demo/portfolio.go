@@ -117,6 +117,10 @@ type versionSpec struct {
 	version, source, summary, notes string
 	status                          aims.ModelVersionStatus
 	uses                            []use
+	// later: delivered after the system was deployed, so it is registered
+	// then (loadLaterVersions) and its registration re-opens the system's
+	// deployment gate.
+	later bool
 }
 
 type use struct {

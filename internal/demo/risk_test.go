@@ -81,9 +81,15 @@ func TestSeedDemoRisk(t *testing.T) {
 		systems, _, _ := svc.FindSystems(op, aims.SystemFilter{})
 		outOfDate := 0
 		for _, s := range systems {
+			// The optimizer's owner assessed it again when 2.3.0 went live
+			// through its gates: its version 2 covers 2.3.0.
+			want := 1
+			if s.Name == demo.GateSystem {
+				want = 2
+			}
 			sum, err := svc.ImpactSummary(op, s.ID)
-			if err != nil || sum.Version != 1 {
-				t.Errorf("%s: impact summary %+v (%v), want a signed-off version 1", s.Name, sum, err)
+			if err != nil || sum.Version != want {
+				t.Errorf("%s: impact summary %+v (%v), want a signed-off version %d", s.Name, sum, err, want)
 				continue
 			}
 			if sum.OutOfDate {

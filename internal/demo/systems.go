@@ -37,7 +37,7 @@ var systems = []systemSpec{
 					{"Line 2 dewatering historian 2023-2024", aims.PurposeTraining},
 					{"Line 2 dewatering historian 2025 Q1", aims.PurposeValidation},
 					{"Line 2 dewatering historian 2025 Q1", aims.PurposeTest}}},
-			{version: "2.4.0-rc1", status: aims.ModelCandidate,
+			{version: "2.4.0-rc1", status: aims.ModelCandidate, later: true,
 				source: "oci://registry.aquametrics.example/dewatering/setpoint-optimizer:2.4.0-rc1",
 				summary: "Adds bowl speed as an input; retrained by the vendor on its reference data and the 2025 Q1 extract, " +
 					"the first with bowl speed logged and taken after the moisture probe's March 2024 repair.",
