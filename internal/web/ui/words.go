@@ -211,7 +211,6 @@ func ValueTitle(v string) (string, bool) {
 		addTitles(m, aims.ReopenCauseValues(), aims.ReopenCause.Title)
 		addTitles(m, aims.GPAIValues(), func(g aims.GPAI) string { return Capitalize(string(g)) })
 		addTitles(m, aims.LineageKindValues(), func(k aims.LineageKind) string { return Capitalize(string(k)) })
-		addTitles(m, aims.ReopenCauseValues(), aims.ReopenCause.Title)
 		valueTitles = m
 	})
 	t, ok := valueTitles[v]
