@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -33,6 +34,19 @@ type authzCache struct {
 type orgAuthz struct {
 	gen     uint64 // bumped on every invalidation: a load begun before it is not kept
 	systems map[string]*store.SystemAuthz
+	// loading holds the load of a system under way in this generation:
+	// gateways asking at once about a system not in the cache wait for one
+	// load (its gates' facts are a dozen queries) instead of each starting
+	// their own (issue 17: p99 under 2 ms at 2,000 requests/s).
+	loading map[string]*authzLoad
+}
+
+// authzLoad is one load of a system's authorization state; done closes
+// when st and err are set.
+type authzLoad struct {
+	done chan struct{}
+	st   *store.SystemAuthz
+	err  error
 }
 
 type cachedToken struct {
@@ -51,7 +65,7 @@ func newAuthzCache() *authzCache {
 func (c *authzCache) org(orgID string) *orgAuthz {
 	o := c.orgs[orgID]
 	if o == nil {
-		o = &orgAuthz{systems: map[string]*store.SystemAuthz{}}
+		o = &orgAuthz{systems: map[string]*store.SystemAuthz{}, loading: map[string]*authzLoad{}}
 		c.orgs[orgID] = o
 	}
 	return o
@@ -64,6 +78,7 @@ func (c *authzCache) invalidate(orgID string) {
 	o := c.org(orgID)
 	o.gen++
 	clear(o.systems)
+	clear(o.loading) // a load begun before the change is not joined after it
 	for h, t := range c.tokens {
 		if t.p.OrgID == orgID {
 			delete(c.tokens, h)
@@ -135,10 +150,42 @@ func (s *Service) systemAuthz(ctx context.Context, scope aims.Scope, systemID st
 	c.mu.Lock()
 	o := c.org(scope.OrgID())
 	st, gen := o.systems[systemID], o.gen
-	c.mu.Unlock()
 	if st != nil {
+		c.mu.Unlock()
 		return st, nil
 	}
+	if l := o.loading[systemID]; l != nil {
+		c.mu.Unlock()
+		select {
+		case <-l.done:
+			if l.err != nil && ctx.Err() == nil && (errors.Is(l.err, context.Canceled) || errors.Is(l.err, context.DeadlineExceeded)) {
+				// The gateway that began the load went away; this one has not.
+				return s.loadSystemAuthz(ctx, scope, systemID)
+			}
+			return l.st, l.err
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	l := &authzLoad{done: make(chan struct{})}
+	o.loading[systemID] = l
+	c.mu.Unlock()
+	defer close(l.done)
+	l.st, l.err = s.loadSystemAuthz(ctx, scope, systemID)
+	c.mu.Lock()
+	if o.gen == gen {
+		if l.err == nil {
+			o.systems[systemID] = l.st
+		}
+		delete(o.loading, systemID)
+	}
+	c.mu.Unlock()
+	return l.st, l.err
+}
+
+// loadSystemAuthz reads the authorization state of one system with the
+// reasons its model versions have not passed their gates.
+func (s *Service) loadSystemAuthz(ctx context.Context, scope aims.Scope, systemID string) (*store.SystemAuthz, error) {
 	st, err := store.LoadSystemAuthz(ctx, s.db, scope, systemID)
 	if err != nil {
 		return nil, err
@@ -146,11 +193,6 @@ func (s *Service) systemAuthz(ctx context.Context, scope aims.Scope, systemID st
 	if err := s.gateReasons(ctx, scope, st); err != nil {
 		return nil, err
 	}
-	c.mu.Lock()
-	if o.gen == gen {
-		o.systems[systemID] = st
-	}
-	c.mu.Unlock()
 	return st, nil
 }
 
