@@ -187,21 +187,7 @@ func EachSystem(ctx context.Context, q Querier, scope aims.Scope, f aims.SystemF
 		order = systemOrder["name"]
 	}
 	where, args := systemWhere(scope, f)
-	rows, err := q.queryer().QueryContext(ctx, systemSelect+where+order, args...)
-	if err != nil {
-		return fmt.Errorf("read AI systems: %w", mapError(err))
-	}
-	defer rows.Close()
-	for rows.Next() {
-		s, err := scanSystem(rows)
-		if err != nil {
-			return fmt.Errorf("read AI systems: %w", err)
-		}
-		if err := fn(s); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return eachSystemRow(ctx, q, fn, systemSelect+where+order, args...)
 }
 
 // systemSelectAll reads every system of an organization like systemSelect,
@@ -228,7 +214,13 @@ const systemSelectAll = `
 // model versions: what the lifecycle gates read for a whole organization,
 // in one query that does not grow with a subquery per system.
 func EachSystemForGates(ctx context.Context, q Querier, scope aims.Scope, fn func(*aims.AISystem) error) error {
-	rows, err := q.queryer().QueryContext(ctx, systemSelectAll, scope.OrgID())
+	return eachSystemRow(ctx, q, fn, systemSelectAll, scope.OrgID())
+}
+
+// eachSystemRow calls fn with every system that query (systemSelect's
+// columns) reads.
+func eachSystemRow(ctx context.Context, q Querier, fn func(*aims.AISystem) error, query string, args ...any) error {
+	rows, err := q.queryer().QueryContext(ctx, query, args...)
 	if err != nil {
 		return fmt.Errorf("read AI systems: %w", mapError(err))
 	}
