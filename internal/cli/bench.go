@@ -130,6 +130,10 @@ func (b *logBench) openBench(ctx context.Context, opts store.Options, slug strin
 		db.Close()
 		return nil, nil, nil, err
 	}
+	if err := db.WarmReaders(ctx); err != nil { // as aims serve does
+		db.Close()
+		return nil, nil, nil, err
+	}
 	svc := service.New(db, b.quiet)
 	mk, _ := ledger.ParseMasterKey(b.masterSK)
 	svc.SetLogKey(mk)

@@ -40,6 +40,9 @@ func (p *Program) serve(c *cobra.Command, _ []string) error {
 	}
 	defer e.Close()
 	log := e.log
+	if err := e.db.WarmReaders(ctx); err != nil {
+		return err
+	}
 	log.Info("database ready", "database", e.db.String())
 
 	// The tamper-evident log: the signing key and identity; a log found

@@ -132,8 +132,8 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		writer.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	reader.SetMaxOpenConns(8)
-	reader.SetMaxIdleConns(8)
+	reader.SetMaxOpenConns(sqliteReaders)
+	reader.SetMaxIdleConns(sqliteReaders)
 	db := &DB{dialect: SQLite, writer: writer, reader: reader, label: path, now: time.Now}
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
@@ -178,6 +178,39 @@ func (db *DB) Ping(ctx context.Context) error {
 	}
 	if db.reader != db.writer {
 		return db.reader.PingContext(ctx)
+	}
+	return nil
+}
+
+// sqliteReaders is the size of the SQLite reader pool.
+const sqliteReaders = 8
+
+// WarmReaders opens every connection of the SQLite reader pool and has
+// each read the schema once, so that the first requests after a start do
+// not each pay for it: a new connection parses the whole schema on its
+// first statement, several milliseconds with this many tables, and
+// gateways asking at once after a start opened them all together (issue
+// 17's p99). PostgreSQL's pool needs nothing.
+func (db *DB) WarmReaders(ctx context.Context) error {
+	if db.dialect != SQLite {
+		return nil
+	}
+	conns := make([]*sql.Conn, 0, sqliteReaders)
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for range sqliteReaders {
+		c, err := db.reader.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("open a reader: %w", err)
+		}
+		conns = append(conns, c)
+		var n int
+		if err := c.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master`).Scan(&n); err != nil {
+			return fmt.Errorf("read the schema: %w", err)
+		}
 	}
 	return nil
 }
