@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -160,7 +161,8 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (*authz.
 	bad := &aims.Error{Kind: aims.KindUnauthenticated, Message: "the API token is not valid: it may be revoked or expired"}
 	hash := hashToken(secret)
 	now := s.db.Now()
-	if p := s.cachedPrincipal(ctx, hash, now); p != nil {
+	p, gen := s.cachedPrincipal(ctx, hash, now)
+	if p != nil {
 		s.touchToken(ctx, p.TokenID)
 		return p, nil
 	}
@@ -175,7 +177,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (*authz.
 		return nil, bad
 	}
 	s.touchToken(ctx, o.Token.ID)
-	p := &authz.Principal{UserID: o.User.ID, Email: o.User.Email, Name: o.User.Name, OrgID: o.OrgID, OrgSlug: o.OrgSlug, OrgName: o.OrgName,
+	p = &authz.Principal{UserID: o.User.ID, Email: o.User.Email, Name: o.User.Name, OrgID: o.OrgID, OrgSlug: o.OrgSlug, OrgName: o.OrgName,
 		Role: o.Role, TokenID: o.Token.ID, TokenName: o.Token.Name, Scopes: o.Token.Scopes, Systems: o.Token.Systems}
 	// Kept until a change to tokens or memberships of the organization
 	// (authzCache), a minute, or the token's expiry, whichever comes first.
@@ -183,22 +185,53 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (*authz.
 	if o.Token.ExpiresAt != nil && o.Token.ExpiresAt.Before(until) {
 		until = *o.Token.ExpiresAt
 	}
-	s.keepPrincipal(hash, p, until)
+	s.keepPrincipal(hash, p, until, gen)
 	return p, nil
 }
 
+// touchToken stamps a token's last use, at most once a minute, after the
+// request rather than in it: a write per gateway in the request made the
+// first answers after a start wait on the database's one writer (issue
+// 17's p99). The stamps of tokens used meanwhile go in one transaction.
 func (s *Service) touchToken(ctx context.Context, id string) {
 	s.touchMu.Lock()
+	defer s.touchMu.Unlock()
 	last, seen := s.lastTouch[id]
 	now := time.Now()
 	if seen && now.Sub(last) < tokenTouchEvery {
-		s.touchMu.Unlock()
 		return
 	}
 	s.lastTouch[id] = now
-	s.touchMu.Unlock()
-	if err := s.transact(ctx, func(tx *store.Tx) error { return store.TouchToken(ctx, tx, id) }); err != nil {
-		s.log.WarnContext(ctx, "could not record token use", "token", id, "err", err)
+	s.toTouch[id] = true
+	if !s.touching {
+		s.touching = true
+		go s.writeTouches(context.WithoutCancel(ctx))
+	}
+}
+
+// writeTouches writes the stamps of the tokens used until none is left.
+func (s *Service) writeTouches(ctx context.Context) {
+	for {
+		s.touchMu.Lock()
+		ids := slices.Collect(maps.Keys(s.toTouch))
+		clear(s.toTouch)
+		if len(ids) == 0 {
+			s.touching = false
+			s.touchMu.Unlock()
+			return
+		}
+		s.touchMu.Unlock()
+		err := s.db.Transact(ctx, func(tx *store.Tx) error {
+			for _, id := range ids {
+				if err := store.TouchToken(ctx, tx, id); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			s.log.WarnContext(ctx, "could not record token use", "tokens", len(ids), "err", err)
+		}
 	}
 }
 

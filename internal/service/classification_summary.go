@@ -83,7 +83,7 @@ func (s *Service) ClassificationSummary(ctx context.Context) (*ClassificationSum
 }
 
 func summarizeClassifications(ctx context.Context, q store.Querier, scope aims.Scope) (*ClassificationSummary, error) {
-	current, err := store.FindCurrentClassifications(ctx, q, scope)
+	current, err := store.FindCurrentClassifications(ctx, q, scope, "")
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,23 @@ type gateState struct {
 	base     gate.Facts
 	versions []*aims.ModelVersion
 	facts    map[string]*gate.Facts // by model version id
+	// changes is the first time after now when a piece of the system's
+	// evidence turns expiring or expired (zero: never), so that a result
+	// kept is computed again then.
+	changes time.Time
+}
+
+// noteExpiry keeps in changes when evidence expiring at expires turns
+// expiring (window before) or expired, if that is the first change after now.
+func (st *gateState) noteExpiry(expires *time.Time, window time.Duration, now time.Time) {
+	if expires == nil {
+		return
+	}
+	for _, t := range []time.Time{expires.Add(-window), *expires} {
+		if t.After(now) && (st.changes.IsZero() || t.Before(st.changes)) {
+			st.changes = t
+		}
+	}
 }
 
 // gateWorld is the gates' facts of one system or of every system of an
@@ -51,15 +68,15 @@ func loadGates(ctx context.Context, q store.Querier, scope aims.Scope, systemID 
 		func(ctx context.Context) (err error) { w.own, err = gateDefinitions(ctx, q, scope); return err },
 		func(ctx context.Context) (err error) { systems, err = gateSystems(ctx, q, scope, systemID); return err },
 		func(ctx context.Context) (err error) {
-			latest, err = store.FindLatestSignedOffAssessments(ctx, q, scope)
+			latest, err = store.FindLatestSignedOffAssessments(ctx, q, scope, systemID)
 			return err
 		},
 		func(ctx context.Context) (err error) {
-			classes, err = store.FindCurrentClassifications(ctx, q, scope)
+			classes, err = store.FindCurrentClassifications(ctx, q, scope, systemID)
 			return err
 		},
 		func(ctx context.Context) (err error) {
-			reopened, err = store.FindImpactReopenings(ctx, q, scope, "")
+			reopened, err = store.FindImpactReopenings(ctx, q, scope, systemID)
 			return err
 		},
 		func(ctx context.Context) (err error) { risks, err = fetchRisks(ctx, q, scope, systemID); return err },
@@ -244,6 +261,7 @@ func (w *gateWorld) addRecords(metrics []aims.ValidationMetric, criteria []aims.
 		switch e.TargetType {
 		case aims.TargetAISystem:
 			if st := w.systems[e.TargetID]; st != nil {
+				st.noteExpiry(e.ExpiresAt, window, now)
 				st.base.Evidence = append(st.base.Evidence, ge)
 				for _, f := range st.facts {
 					f.Evidence = append(f.Evidence, ge)
@@ -251,6 +269,7 @@ func (w *gateWorld) addRecords(metrics []aims.ValidationMetric, criteria []aims.
 			}
 		case aims.TargetModelVersion:
 			if st := owner[e.TargetID]; st != nil {
+				st.noteExpiry(e.ExpiresAt, window, now)
 				ge.OfVersion = true
 				f := st.facts[e.TargetID]
 				f.Evidence = append(f.Evidence, ge)

@@ -252,7 +252,7 @@ func (s *Service) ImpactSummaries(ctx context.Context) (map[string]*aims.ImpactS
 	if err != nil {
 		return nil, err
 	}
-	latest, err := store.FindLatestSignedOffAssessments(ctx, s.db, scope)
+	latest, err := store.FindLatestSignedOffAssessments(ctx, s.db, scope, "")
 	if err != nil {
 		return nil, err
 	}

@@ -86,7 +86,7 @@ func (g *indicatorInputs) compute(ctx context.Context, n aims.IndicatorName) (in
 // current classification (for the impact class, rules.ImpactClassOf) and
 // whether its deployed model version has an approval with evidence.
 func (g *indicatorInputs) systems(ctx context.Context) error {
-	latest, err := store.FindLatestSignedOffAssessments(ctx, g.q, g.scope)
+	latest, err := store.FindLatestSignedOffAssessments(ctx, g.q, g.scope, "")
 	if err != nil {
 		return err
 	}
@@ -94,7 +94,7 @@ func (g *indicatorInputs) systems(ctx context.Context) error {
 	for _, a := range latest {
 		assessed[a.SystemID] = a
 	}
-	classes, err := store.FindCurrentClassifications(ctx, g.q, g.scope)
+	classes, err := store.FindCurrentClassifications(ctx, g.q, g.scope, "")
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,8 @@ type Service struct {
 
 	touchMu   sync.Mutex
 	lastTouch map[string]time.Time
+	toTouch   map[string]bool // tokens used whose stamp is not yet written
+	touching  bool            // a goroutine is writing them
 
 	tlog *logState // the tamper-evident log's key, tile cache and counters
 
@@ -44,6 +46,7 @@ func New(db *store.DB, log *slog.Logger) *Service {
 		log:       log,
 		hashSem:   make(chan struct{}, 2), // argon2id takes 19 MiB an attempt: at most two at once
 		lastTouch: map[string]time.Time{},
+		toTouch:   map[string]bool{},
 		tlog:      newLogState(),
 		authz:     newAuthzCache(),
 		decisions: newDecisionState(),
@@ -55,15 +58,15 @@ func New(db *store.DB, log *slog.Logger) *Service {
 // DB returns the database, for the health check and the CLI.
 func (s *Service) DB() *store.DB { return s.db }
 
-// transact runs fn in one transaction. Once it commits, this process's
-// cached authorization state of the caller's organization is dropped: a
-// write may have changed a system's stage, a model version, a suspension
-// or a token (other replicas learn of it from the database within
-// authzPollEvery).
+// transact runs fn in one transaction. Once it commits, this process
+// reads the caller's organization's authorization versions again and drops
+// what the write changed of its cache: a system's stage, a model version, a
+// suspension, a token, a gate's facts (other replicas learn of it from the
+// database within authzPollEvery).
 func (s *Service) transact(ctx context.Context, fn func(tx *store.Tx) error) error {
 	err := s.db.Transact(ctx, fn)
 	if p := authz.PrincipalFrom(ctx); err == nil && p != nil {
-		s.authz.invalidate(p.OrgID)
+		s.refreshAuthz(ctx, p.OrgID)
 	}
 	return err
 }

@@ -106,11 +106,13 @@ func FindClassificationVersions(ctx context.Context, q Querier, scope aims.Scope
 }
 
 // FindCurrentClassifications returns the current classification of every
-// classified system of the organization, by system id.
-func FindCurrentClassifications(ctx context.Context, q Querier, scope aims.Scope) (map[string]*aims.Classification, error) {
+// classified system of the organization (or of one system, systemID not
+// empty), by system id.
+func FindCurrentClassifications(ctx context.Context, q Querier, scope aims.Scope, systemID string) (map[string]*aims.Classification, error) {
 	rows, err := q.queryer().QueryContext(ctx, classificationSelect+`
-		WHERE c.org_id = $1 AND c.version = (SELECT MAX(version) FROM classifications m WHERE m.org_id = c.org_id AND m.system_id = c.system_id)`,
-		scope.OrgID())
+		WHERE c.org_id = $1 AND ($2 = '' OR c.system_id = $2)
+			AND c.version = (SELECT MAX(version) FROM classifications m WHERE m.org_id = c.org_id AND m.system_id = c.system_id)`,
+		scope.OrgID(), systemID)
 	if err != nil {
 		return nil, fmt.Errorf("find current classifications: %w", mapError(err))
 	}

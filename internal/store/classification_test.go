@@ -87,7 +87,7 @@ func TestClassificationVersions(t *testing.T) {
 		if err != nil || len(versions) != 2 || versions[0].Version != 2 || versions[1].Version != 1 {
 			t.Fatalf("versions = %d (%v), want 2 newest first", len(versions), err)
 		}
-		current, err := store.FindCurrentClassifications(ctx, db, f.Scope)
+		current, err := store.FindCurrentClassifications(ctx, db, f.Scope, "")
 		if err != nil || len(current) != 2 || current[sys.ID].Version != 2 || current[other.ID].Tier != aims.TierTransparency {
 			t.Fatalf("current classifications = %+v (%v)", current, err)
 		}
@@ -113,7 +113,7 @@ func TestClassificationVersions(t *testing.T) {
 		if vs, err := store.FindClassificationVersions(ctx, db, o.Scope, sys.ID); err != nil || len(vs) != 0 {
 			t.Errorf("other org, versions: %d (%v), want none", len(vs), err)
 		}
-		if cur, err := store.FindCurrentClassifications(ctx, db, o.Scope); err != nil || len(cur) != 0 {
+		if cur, err := store.FindCurrentClassifications(ctx, db, o.Scope, ""); err != nil || len(cur) != 0 {
 			t.Errorf("other org, current: %d (%v), want none", len(cur), err)
 		}
 		err = db.Transact(ctx, func(tx *store.Tx) error {

@@ -124,10 +124,10 @@ func FindImpactAssessments(ctx context.Context, q Querier, scope aims.Scope, sys
 
 // FindLatestSignedOffAssessments returns, for each system of the
 // organization that has one, its latest signed-off impact assessment.
-func FindLatestSignedOffAssessments(ctx context.Context, q Querier, scope aims.Scope) ([]*aims.ImpactAssessment, error) {
-	return findAssessments(ctx, q, `WHERE a.org_id = $1 AND a.status = 'signed_off' AND a.version = (
+func FindLatestSignedOffAssessments(ctx context.Context, q Querier, scope aims.Scope, systemID string) ([]*aims.ImpactAssessment, error) {
+	return findAssessments(ctx, q, `WHERE a.org_id = $1 AND ($2 = '' OR a.system_id = $2) AND a.status = 'signed_off' AND a.version = (
 		SELECT MAX(b.version) FROM impact_assessments b WHERE b.system_id = a.system_id AND b.status = 'signed_off')
-		ORDER BY s.name_key`, scope.OrgID())
+		ORDER BY s.name_key`, scope.OrgID(), systemID)
 }
 
 // FindDraftAssessmentVersions returns, by system, the version of each

@@ -251,7 +251,7 @@ func TestImpactAssessmentVersions(t *testing.T) {
 		mustTx(t, db, func(ctx context.Context, tx *store.Tx) error {
 			return store.CreateImpactAssessment(ctx, tx, f.Scope, v2)
 		})
-		latest, err := store.FindLatestSignedOffAssessments(ctx, db, f.Scope)
+		latest, err := store.FindLatestSignedOffAssessments(ctx, db, f.Scope, "")
 		if err != nil || len(latest) != 1 || latest[0].Version != 1 {
 			t.Fatalf("latest signed off = %v (%v)", latest, err)
 		}

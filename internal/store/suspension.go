@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/aimsproject/aims/internal/aims"
 )
@@ -118,65 +120,165 @@ type SystemAuthz struct {
 	Stage       aims.LifecycleStage
 	Versions    []AuthzVersion
 	Suspensions []*aims.Suspension
+	// Until, when set, is when a NotPassed may change with no write (a
+	// piece of evidence turns expiring or expired): a cache loads the state
+	// again from then on.
+	Until time.Time
 }
 
 // LoadSystemAuthz reads the authorization state of one system of the
 // organization in scope, or not found.
 func LoadSystemAuthz(ctx context.Context, q Querier, scope aims.Scope, systemID string) (*SystemAuthz, error) {
-	st := &SystemAuthz{SystemID: systemID}
-	err := q.queryer().QueryRowContext(ctx, `SELECT owner_id, lifecycle_stage FROM ai_systems WHERE org_id = $1 AND id = $2`,
-		scope.OrgID(), systemID).Scan(&st.OwnerID, &st.Stage)
+	all, err := LoadAuthz(ctx, q, scope, systemID)
 	if err != nil {
-		return nil, notFound(err, "AI system")
+		return nil, err
 	}
-	rows, err := q.queryer().QueryContext(ctx, `SELECT id, version, digest, status FROM model_versions WHERE org_id = $1 AND system_id = $2`,
-		scope.OrgID(), systemID)
-	if err != nil {
+	st := all[systemID]
+	if st == nil {
+		return nil, aims.ErrNotFound("AI system")
+	}
+	return st, nil
+}
+
+// LoadAuthz reads the authorization state of one system (systemID) or of
+// every system of the organization (empty) in four queries, by system id.
+func LoadAuthz(ctx context.Context, q Querier, scope aims.Scope, systemID string) (map[string]*SystemAuthz, error) {
+	out := map[string]*SystemAuthz{}
+	fail := func(err error) (map[string]*SystemAuthz, error) {
 		return nil, fmt.Errorf("authorization state: %w", mapError(err))
 	}
+	rows, err := q.queryer().QueryContext(ctx, `SELECT id, owner_id, lifecycle_stage FROM ai_systems WHERE org_id = $1 AND ($2 = '' OR id = $2)`,
+		scope.OrgID(), systemID)
+	if err != nil {
+		return fail(err)
+	}
 	for rows.Next() {
-		var v AuthzVersion
-		if err := rows.Scan(&v.ID, &v.Version, &v.Digest, &v.Status); err != nil {
+		st := &SystemAuthz{}
+		if err := rows.Scan(&st.SystemID, &st.OwnerID, &st.Stage); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("authorization state: %w", err)
+			return fail(err)
 		}
-		st.Versions = append(st.Versions, v)
+		out[st.SystemID] = st
 	}
 	if err := rows.Close(); err != nil {
-		return nil, err
+		return fail(err)
 	}
-	st.Suspensions, _, err = FindSuspensions(ctx, q, scope, systemID, true, aims.Page{Limit: aims.MaxLimit})
+	rows, err = q.queryer().QueryContext(ctx, `SELECT system_id, id, version, digest, status FROM model_versions
+		WHERE org_id = $1 AND ($2 = '' OR system_id = $2)`, scope.OrgID(), systemID)
+	if err != nil {
+		return fail(err)
+	}
+	for rows.Next() {
+		var sys string
+		var v AuthzVersion
+		if err := rows.Scan(&sys, &v.ID, &v.Version, &v.Digest, &v.Status); err != nil {
+			rows.Close()
+			return fail(err)
+		}
+		if st := out[sys]; st != nil {
+			st.Versions = append(st.Versions, v)
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return fail(err)
+	}
+	rows, err = q.queryer().QueryContext(ctx, `SELECT `+suspensionColumns+`
+		FROM suspensions s LEFT JOIN model_versions m ON m.org_id = s.org_id AND m.id = s.model_version_id
+		WHERE s.org_id = $1 AND ($2 = '' OR s.system_id = $2) AND s.resumed_at IS NULL
+		ORDER BY s.suspended_at DESC, s.id DESC`, scope.OrgID(), systemID)
+	if err != nil {
+		return fail(err)
+	}
+	for rows.Next() {
+		sp, err := scanSuspension(rows)
+		if err != nil {
+			rows.Close()
+			return fail(err)
+		}
+		if st := out[sp.SystemID]; st != nil {
+			st.Suspensions = append(st.Suspensions, sp)
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return fail(err)
+	}
+	open, err := queryReopenings(ctx, q, `SELECT `+reopeningColumns+reopeningFrom+`
+		WHERE r.org_id = $1 AND ($2 = '' OR r.system_id = $2) AND r.cleared_at IS NULL
+		ORDER BY r.reopened_at DESC, r.id DESC`, scope.OrgID(), systemID)
 	if err != nil {
 		return nil, err
 	}
-	open, _, err := FindGateReopenings(ctx, q, scope, systemID, aims.GateReopeningFilter{OpenOnly: true, Page: aims.Page{Limit: aims.MaxLimit}})
 	for _, r := range open { // newest first: the first of each version is kept
+		st := out[r.SystemID]
+		if st == nil {
+			continue
+		}
 		for i := range st.Versions {
 			if v := &st.Versions[i]; v.ID == r.ModelVersionID && v.Reopened == nil {
 				v.Reopened = r
 			}
 		}
 	}
-	return st, err
+	return out, nil
 }
 
-// AuthzVersions returns every organization's authorization version (the
-// count of changes that can alter an answer), for the caches of every
-// replica. It reads across tenants: it names no records.
-func AuthzVersions(ctx context.Context, q Querier) (map[string]int64, error) {
-	rows, err := q.queryer().QueryContext(ctx, `SELECT org_id, version FROM authz_versions`)
+// AuthzCounts are an organization's authorization versions: counts of
+// the changes that can alter an answer about a system (its stage, model
+// versions, suspensions, re-openings; Answers), a token's powers (tokens,
+// memberships; Tokens), or only why a model version has not passed its
+// gate (the gates' facts; Gates).
+type AuthzCounts struct{ Answers, Tokens, Gates int64 }
+
+// AuthzVersions returns every organization's authorization counts, for the
+// caches of every replica. It reads across tenants: it names no records.
+func AuthzVersions(ctx context.Context, q Querier) (map[string]AuthzCounts, error) {
+	rows, err := q.queryer().QueryContext(ctx, `SELECT org_id, version, token_version, gate_version FROM authz_versions`)
 	if err != nil {
 		return nil, fmt.Errorf("authorization versions: %w", mapError(err))
 	}
 	defer rows.Close()
-	out := map[string]int64{}
+	out := map[string]AuthzCounts{}
 	for rows.Next() {
 		var org string
-		var v int64
-		if err := rows.Scan(&org, &v); err != nil {
+		var v AuthzCounts
+		if err := rows.Scan(&org, &v.Answers, &v.Tokens, &v.Gates); err != nil {
 			return nil, err
 		}
 		out[org] = v
+	}
+	return out, rows.Err()
+}
+
+// OrgAuthzVersion returns one organization's authorization counts (zero
+// before its first change).
+func OrgAuthzVersion(ctx context.Context, q Querier, orgID string) (AuthzCounts, error) {
+	var v AuthzCounts
+	err := q.queryer().QueryRowContext(ctx, `SELECT version, token_version, gate_version FROM authz_versions WHERE org_id = $1`,
+		orgID).Scan(&v.Answers, &v.Tokens, &v.Gates)
+	if errors.Is(err, sql.ErrNoRows) {
+		return AuthzCounts{}, nil
+	}
+	if err != nil {
+		return v, fmt.Errorf("authorization version: %w", mapError(err))
+	}
+	return v, nil
+}
+
+// AuthzChangedSystems returns the systems of the organization whose
+// authorization state changed after its Answers count was since.
+func AuthzChangedSystems(ctx context.Context, q Querier, orgID string, since int64) ([]string, error) {
+	rows, err := q.queryer().QueryContext(ctx, `SELECT system_id FROM authz_system_versions WHERE org_id = $1 AND version > $2`, orgID, since)
+	if err != nil {
+		return nil, fmt.Errorf("changed systems: %w", mapError(err))
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
 	}
 	return out, rows.Err()
 }
