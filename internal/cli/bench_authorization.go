@@ -32,7 +32,10 @@ func (p *Program) benchAuthorizationCommand() *cobra.Command {
 			"also asks about a candidate version that misses it, which must be answered no with the gate's reason.\n" +
 			"Meanwhile --changes times a system is suspended or a gateway's token revoked, and the\n" +
 			"time from the commit to the first right answer (no, or 401) is reported apart, with any stale answers.\n" +
-			"Reports medians of --runs runs.",
+			"In-process, the server's own time over each answer is reported too (from the request handed to the\n" +
+			"handler to the answer written): the answer's cost apart from the client's timers and loopback. With\n" +
+			"--baseline, each run is followed by the same load on GET /healthz (a fixed \"ok\"), the floor this\n" +
+			"machine, the HTTP stack and the client's timers set for any answer. Reports medians of --runs runs.",
 		Args: cobra.NoArgs,
 		RunE: func(c *cobra.Command, _ []string) error { return b.authorization(c.Context()) },
 	}
@@ -42,6 +45,7 @@ func (p *Program) benchAuthorizationCommand() *cobra.Command {
 	c.Flags().IntVar(&b.systems, "systems", 50, "gateways (systems, one token each) asked in the steady mix")
 	c.Flags().IntVar(&b.versions, "versions", 4, "approved model versions per system")
 	c.Flags().IntVar(&b.changes, "changes", 20, "suspensions and token revocations during each run (in-process only)")
+	c.Flags().BoolVar(&b.baseline, "baseline", false, "after each run, send the same load to GET /healthz and report it beside")
 	return c
 }
 
@@ -136,6 +140,7 @@ var benchValidationGate = gate.Definition{Gate: gate.VersionValidation, Checks: 
 // authzRun is what one run measured.
 type authzRun struct {
 	p50, p99, p999, rate, lateness99 float64
+	server50, server99               float64   // the server's own time (in-process)
 	afterSuspension, afterRevocation []float64 // ms from the commit to the first right answer
 	stale                            int       // answers that did not yet reflect a change
 }
@@ -146,7 +151,7 @@ func (b *decisionBench) authorization(ctx context.Context) error {
 		return err
 	}
 	defer done()
-	var p50s, p99s, p999s, rates, late, susp, revoke []float64
+	var p50s, p99s, p999s, rates, late, susp, revoke, srv50s, srv99s, base50s, base99s []float64
 	stale := 0
 	gateways, versions := 1, 1
 	for run := range b.runs {
@@ -156,15 +161,27 @@ func (b *decisionBench) authorization(ctx context.Context) error {
 		}
 		m, err := b.mix(t)
 		var r authzRun
+		var base authzRun
 		if err == nil {
 			gateways, versions = len(m.steady), len(m.steady[0].versions)
-			r, err = b.fixedRate(t, m)
+			r, err = b.fixedRate(t, m, false)
+		}
+		if err == nil && b.baseline {
+			base, err = b.fixedRate(t, m, true)
 		}
 		t.close()
 		if err != nil {
 			return err
 		}
 		b.out("run %d: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, %.0f requests/s; timer lateness p99 %.3f ms", run+1, r.p50, r.p99, r.p999, r.rate, r.lateness99)
+		if t.served != nil {
+			b.out("run %d: the server's own time per answer: p50 %.3f ms, p99 %.3f ms", run+1, r.server50, r.server99)
+			srv50s, srv99s = append(srv50s, r.server50), append(srv99s, r.server99)
+		}
+		if b.baseline {
+			b.out("run %d: baseline GET /healthz at the same rate: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms; timer lateness p99 %.3f ms", run+1, base.p50, base.p99, base.p999, base.lateness99)
+			base50s, base99s = append(base50s, base.p50), append(base99s, base.p99)
+		}
 		p50s, p99s, p999s, rates = append(p50s, r.p50), append(p99s, r.p99), append(p999s, r.p999), append(rates, r.rate)
 		late = append(late, r.lateness99)
 		susp, revoke = append(susp, r.afterSuspension...), append(revoke, r.afterRevocation...)
@@ -172,6 +189,12 @@ func (b *decisionBench) authorization(ctx context.Context) error {
 	}
 	b.out("authorization at %d requests/s over %d gateways × %d model versions and 1 blocked at its validation gate: median p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, %.0f requests/s reached (runs p99: %s ms); timer lateness p99 %.3f ms, included",
 		b.rate, gateways, versions, median(p50s), median(p99s), median(p999s), median(rates), fmtList(p99s, "%.3f"), median(late))
+	if len(srv99s) > 0 {
+		b.out("the server's own time per answer: median p50 %.3f ms, p99 %.3f ms (runs p99: %s ms)", median(srv50s), median(srv99s), fmtList(srv99s, "%.3f"))
+	}
+	if b.baseline {
+		b.out("baseline GET /healthz at %d requests/s, same client: median p50 %.3f ms, p99 %.3f ms (runs p99: %s ms)", b.rate, median(base50s), median(base99s), fmtList(base99s, "%.3f"))
+	}
 	if b.url != "" || b.changes == 0 {
 		b.out("answer after a change: not measured (it needs aims in-process and --changes)")
 		return nil
@@ -181,10 +204,12 @@ func (b *decisionBench) authorization(ctx context.Context) error {
 	return nil
 }
 
-// asker sends authorization requests.
+// asker sends authorization requests (or, for the baseline, GET /healthz
+// in their place).
 type asker struct {
-	cl  *http.Client
-	url string
+	cl       *http.Client
+	url      string
+	baseline bool
 }
 
 // ask asks whether g's system may act with version v, and returns the
@@ -200,6 +225,9 @@ func (a asker) askBody(g authzGateway, v string) (int, bool, []byte, error) {
 	if v != "" {
 		url += "?model_version=" + v
 	}
+	if a.baseline {
+		url = a.url + "/healthz"
+	}
 	req, _ := http.NewRequest(http.MethodGet, url, nil)
 	req.Header.Set("Authorization", "Bearer "+g.token)
 	resp, err := a.cl.Do(req)
@@ -212,9 +240,10 @@ func (a asker) askBody(g authzGateway, v string) (int, bool, []byte, error) {
 }
 
 // fixedRate sends b.rate requests a second over the steady mix, each timed
-// from when it was due (open loop), while changes happen beside it.
-func (b *decisionBench) fixedRate(t *benchTarget, m *authzMix) (authzRun, error) {
-	a := asker{cl: benchClient(b.clients + 1), url: t.url}
+// from when it was due (open loop), while changes happen beside it; with
+// baseline, GET /healthz in their place, with no changes.
+func (b *decisionBench) fixedRate(t *benchTarget, m *authzMix, baseline bool) (authzRun, error) {
+	a := asker{cl: benchClient(b.clients + 1), url: t.url, baseline: baseline}
 	var r authzRun
 	// Warm the connections only: the answers for the gateways and versions
 	// are left for the run, whose first ask of each is a miss.
@@ -230,8 +259,11 @@ func (b *decisionBench) fixedRate(t *benchTarget, m *authzMix) (authzRun, error)
 	var lateMu sync.Mutex
 	var firstErr atomic.Value
 	var wg sync.WaitGroup
+	if t.served != nil {
+		t.served.take() // only the run's answers
+	}
 	start := time.Now()
-	if t.svc != nil && len(m.changed) > 0 {
+	if t.svc != nil && len(m.changed) > 0 && !baseline {
 		wg.Go(func() {
 			if err := b.changeAll(t, a, m, start, &r); err != nil {
 				firstErr.CompareAndSwap(nil, err)
@@ -261,12 +293,18 @@ func (b *decisionBench) fixedRate(t *benchTarget, m *authzMix) (authzRun, error)
 				var status int
 				var yes bool
 				var err error
-				if k < len(g.versions) {
+				switch {
+				case baseline:
+					status, _, err = a.ask(g, "")
+					if err == nil && status != http.StatusOK {
+						err = fmt.Errorf("GET /healthz: status %d", status)
+					}
+				case k < len(g.versions):
 					status, yes, err = a.ask(g, g.versions[k])
 					if err == nil && !yes {
 						err = fmt.Errorf("authorization of %s: status %d, not authorized", g.system, status)
 					}
-				} else {
+				default:
 					var body []byte
 					status, yes, body, err = a.askBody(g, g.blocked)
 					if err == nil && (status != http.StatusOK || yes || !bytes.Contains(body, []byte("does not meet mae"))) {
@@ -292,6 +330,10 @@ func (b *decisionBench) fixedRate(t *benchTarget, m *authzMix) (authzRun, error)
 	}
 	r.p50, r.p99, r.p999 = percentile(lat, 50), percentile(lat, 99), percentile(lat, 99.9)
 	r.rate, r.lateness99 = float64(total)/elapsed, percentile(late, 99)
+	if t.served != nil && !baseline {
+		served := t.served.take()
+		r.server50, r.server99 = percentile(served, 50), percentile(served, 99)
+	}
 	return r, nil
 }
 

@@ -38,9 +38,10 @@ type decisionBench struct {
 	token    string
 	system   string
 	profile  string
-	systems  int // authorization: gateways asked in the steady mix
-	versions int // authorization: approved model versions per system
-	changes  int // authorization: suspensions and revocations during a run
+	systems  int  // authorization: gateways asked in the steady mix
+	versions int  // authorization: approved model versions per system
+	changes  int  // authorization: suspensions and revocations during a run
+	baseline bool // authorization: the same load on GET /healthz after each run
 }
 
 // benchTarget is a server to load: in-process on loopback, or given.
@@ -48,7 +49,38 @@ type benchTarget struct {
 	url, token, system string
 	svc                *service.Service // in-process only
 	operator           context.Context  // in-process only: acts as the host's operator
+	served             *serverTimes     // in-process only: the server's own time per authorization answer
 	close              func()
+}
+
+// serverTimes records how long the server took over each authorization
+// answer, from the request handed to it to the answer written: the
+// answer's own cost, apart from the client's timers and the network.
+type serverTimes struct {
+	mu sync.Mutex
+	ms []float64
+}
+
+func (t *serverTimes) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		h.ServeHTTP(w, r)
+		if strings.HasSuffix(r.URL.Path, "/authorization") {
+			d := float64(time.Since(start).Microseconds()) / 1000
+			t.mu.Lock()
+			t.ms = append(t.ms, d)
+			t.mu.Unlock()
+		}
+	})
+}
+
+// take returns the times recorded since the last take.
+func (t *serverTimes) take() []float64 {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	ms := t.ms
+	t.ms = nil
+	return ms
 }
 
 func (p *Program) benchIngestCommand() *cobra.Command {
@@ -153,8 +185,9 @@ func (b *decisionBench) target(ctx context.Context, run int) (*benchTarget, erro
 	}
 	srvCtx, cancel := context.WithCancel(ctx)
 	go svc.RunAuthzWatcher(srvCtx)
-	srv := httptest.NewServer(server.New(server.Config{Version: "bench"}, svc, b.quiet).Handler())
-	return &benchTarget{url: srv.URL, token: token, system: system, svc: svc, operator: octx, close: func() {
+	served := &serverTimes{}
+	srv := httptest.NewServer(served.wrap(server.New(server.Config{Version: "bench"}, svc, b.quiet).Handler()))
+	return &benchTarget{url: srv.URL, token: token, system: system, svc: svc, operator: octx, served: served, close: func() {
 		cancel()
 		srv.Close()
 		db.Close()
