@@ -185,8 +185,8 @@ func (s *Service) pollAuthz(ctx context.Context, force bool) error {
 		return err
 	}
 	c.mu.Lock()
-	old := c.versions
-	c.versions = vs
+	old := c.versions // no longer written once replaced: refreshAuthz writes the new one
+	c.versions = maps.Clone(vs)
 	c.polled = time.Now()
 	c.mu.Unlock()
 	for org, v := range vs {

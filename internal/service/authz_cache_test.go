@@ -124,7 +124,9 @@ func TestAnswersFollowChangesMadeElsewhere(t *testing.T) {
 		secret, tok, err := w.svc.CreateToken(admin, aims.NewToken{UserID: w.f.Admin.ID, Name: "Line gateway",
 			Scopes: []string{aims.ScopeAuthorizationRead}, Systems: ids})
 		mustDo(t, err)
-		ctx := context.Background()
+		ctx, stop := context.WithCancel(context.Background())
+		defer stop()
+		go w.svc.RunAuthzWatcher(ctx) // as aims serve runs it: polls beside this process's own writes
 		gateway := func() (context.Context, error) {
 			p, err := w.svc.AuthenticateToken(ctx, secret)
 			if err != nil {
