@@ -189,37 +189,44 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (*authz.
 	return p, nil
 }
 
-// touchToken stamps a token's last use, at most once a minute, after the
-// request rather than in it: a write per gateway in the request made the
-// first answers after a start wait on the database's one writer (issue
-// 17's p99). The stamps of tokens used meanwhile go in one transaction.
+// touchToken stamps a token's last use, at most once a minute. Only one
+// request writes stamps at a time, in one transaction for every token used
+// meanwhile: a write per gateway, each waiting on the database's one
+// writer, made the first answers after a start queue behind each other
+// (issue 17's p99). The others go on at once; their stamps are written
+// by the request writing, before it ends.
 func (s *Service) touchToken(ctx context.Context, id string) {
 	s.touchMu.Lock()
-	defer s.touchMu.Unlock()
 	last, seen := s.lastTouch[id]
 	now := time.Now()
 	if seen && now.Sub(last) < tokenTouchEvery {
+		s.touchMu.Unlock()
 		return
 	}
 	s.lastTouch[id] = now
 	s.toTouch[id] = true
-	if !s.touching {
-		s.touching = true
-		go s.writeTouches(context.WithoutCancel(ctx))
+	if s.touching {
+		s.touchMu.Unlock()
+		return
 	}
+	s.touching = true
+	s.touchMu.Unlock()
+	s.writeTouches(context.WithoutCancel(ctx))
 }
 
-// writeTouches writes the stamps of the tokens used until none is left.
+// writeTouches writes the stamps of the tokens used until none is left,
+// in three transactions at most: what arrives after is written by the next
+// request that stamps one.
 func (s *Service) writeTouches(ctx context.Context) {
-	for {
+	for round := 0; ; round++ {
 		s.touchMu.Lock()
-		ids := slices.Collect(maps.Keys(s.toTouch))
-		clear(s.toTouch)
-		if len(ids) == 0 {
+		if round == 3 || len(s.toTouch) == 0 {
 			s.touching = false
 			s.touchMu.Unlock()
 			return
 		}
+		ids := slices.Collect(maps.Keys(s.toTouch))
+		clear(s.toTouch)
 		s.touchMu.Unlock()
 		err := s.db.Transact(ctx, func(tx *store.Tx) error {
 			for _, id := range ids {

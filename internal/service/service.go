@@ -24,7 +24,7 @@ type Service struct {
 	touchMu   sync.Mutex
 	lastTouch map[string]time.Time
 	toTouch   map[string]bool // tokens used whose stamp is not yet written
-	touching  bool            // a goroutine is writing them
+	touching  bool            // a request is writing them
 
 	tlog *logState // the tamper-evident log's key, tile cache and counters
 
