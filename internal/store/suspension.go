@@ -160,7 +160,7 @@ func LoadAuthz(ctx context.Context, q Querier, scope aims.Scope, systemID string
 		}
 		out[st.SystemID] = st
 	}
-	if err := rows.Close(); err != nil {
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return fail(err)
 	}
 	rows, err = q.queryer().QueryContext(ctx, `SELECT system_id, id, version, digest, status FROM model_versions
@@ -179,7 +179,7 @@ func LoadAuthz(ctx context.Context, q Querier, scope aims.Scope, systemID string
 			st.Versions = append(st.Versions, v)
 		}
 	}
-	if err := rows.Close(); err != nil {
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return fail(err)
 	}
 	rows, err = q.queryer().QueryContext(ctx, `SELECT `+suspensionColumns+`
@@ -199,7 +199,7 @@ func LoadAuthz(ctx context.Context, q Querier, scope aims.Scope, systemID string
 			st.Suspensions = append(st.Suspensions, sp)
 		}
 	}
-	if err := rows.Close(); err != nil {
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil { // a read cut short must not leave a suspension out
 		return fail(err)
 	}
 	open, err := queryReopenings(ctx, q, `SELECT `+reopeningColumns+reopeningFrom+`
