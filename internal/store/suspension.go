@@ -267,18 +267,9 @@ func OrgAuthzVersion(ctx context.Context, q Querier, orgID string) (AuthzCounts,
 // AuthzChangedSystems returns the systems of the organization whose
 // authorization state changed after its Answers count was since.
 func AuthzChangedSystems(ctx context.Context, q Querier, orgID string, since int64) ([]string, error) {
-	rows, err := q.queryer().QueryContext(ctx, `SELECT system_id FROM authz_system_versions WHERE org_id = $1 AND version > $2`, orgID, since)
-	if err != nil {
-		return nil, fmt.Errorf("changed systems: %w", mapError(err))
-	}
-	defer rows.Close()
 	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
+	if err := collect(ctx, q, &out, `SELECT system_id FROM authz_system_versions WHERE org_id = $1 AND version > $2`, orgID, since); err != nil {
+		return nil, fmt.Errorf("changed systems: %w", err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
